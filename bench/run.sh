@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Benchmark: Java (this project) next to Python Celery 5.2.6 on the same broker, in one run.
+#   bench/run.sh [redis|amqp] [N=20000]
+# Prints the publish rate of N no-op tasks (Java: 8 publishing threads; the Python script: one),
+# the drain rate of those N tasks by a worker started
+# after they were queued, and add(1, 2).get() round-trip latency over 1,000 calls.
+# Python figures come from the lab's baseline scripts (../shared/lab/bench, or $TASKQUEUE_LAB/bench).
+# On amqp it also runs RabbitMQ PerfTest (1 producer, 1 consumer, manual acks) as the broker's ceiling.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BROKER=${1:-redis}
+N=${2:-20000}
+LAB=${TASKQUEUE_LAB:-../shared/lab}
+PY=/usr/bin/python3
+case "$BROKER" in
+  redis) BROKER_URL=redis://127.0.0.1:6379/0; BACKEND_URL=redis://127.0.0.1:6379/1; PY_BACKEND=redis ;;
+  amqp) BROKER_URL=amqp://guest:guest@127.0.0.1:5672//; BACKEND_URL=rpc://; PY_BACKEND=rpc ;;
+  *) echo "unsupported broker '$BROKER' (supported: redis, amqp)" >&2; exit 2 ;;
+esac
+
+./mvnw -q -B -pl taskqueue-benchmarks package -DskipTests
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+
+echo "== Java: $(java -version 2>&1 | head -1)" >&2
+java -jar taskqueue-benchmarks/target/taskqueue-benchmarks.jar "$BROKER_URL" "$BACKEND_URL" "$N" 8 1000 \
+  | grep '^RESULT' | tee -a "$out"
+
+echo "== Python Celery $($PY -c 'import celery; print(celery.__version__)')" >&2
+(cd "$LAB/bench" \
+  && $PY bench_publish.py "$BROKER" "$N" \
+  && $PY bench_drain.py "$BROKER" prefork 2 "$N" \
+  && $PY bench_latency.py "$BROKER" "$PY_BACKEND" 1000) 2>&1 | grep '^RESULT' | sed 's/^RESULT \([a-z]*\) /RESULT \1 impl=python /' | tee -a "$out"
+
+if [ "$BROKER" = amqp ]; then
+  perf=target/perftest
+  if [ ! -d "$perf/lib" ]; then
+    mkdir -p "$perf" && cp "$LAB/bench/perftest/pom.xml" "$perf/"
+    (cd "$perf" && ../../mvnw -q -B dependency:copy-dependencies -DoutputDirectory=lib -DincludeScope=runtime)
+  fi
+  log=$(mktemp)
+  java -cp "$perf/lib/*" com.rabbitmq.perf.PerfTest -h amqp://guest:guest@127.0.0.1:5672 -x 1 -y 1 -s 12 -z 20 \
+    > "$log" 2>&1 || true
+  echo "RESULT perftest impl=perftest mode=manualack rate=$(grep -oE 'receiving rate avg: [0-9]+' "$log" | awk '{print $4}') msg/s" \
+    | tee -a "$out"
+  rm -f "$log"
+fi
+
+field() { grep "^RESULT $1 impl=$2 " "$out" | sed -n "s/.* $3=\([0-9.]*\).*/\1/p" | head -1; }
+echo
+echo "| $BROKER, $(nproc) cores | Java (taskqueue) | Python Celery 5.2.6 |"
+echo "|---|---|---|"
+echo "| publish, tasks/s | $(field publish java rate) | $(field publish python rate) |"
+echo "| drain of $N no-op tasks, tasks/s | $(field drain java rate) | $(field drain python rate) |"
+echo "| add(1, 2).get() p50, ms | $(field latency java p50_ms) | $(field latency python p50_ms) |"
+echo "| add(1, 2).get() p99, ms | $(field latency java p99_ms) | $(field latency python p99_ms) |"
+if [ "$BROKER" = amqp ]; then
+  echo "| PerfTest manual-ack ceiling, msg/s | $(field perftest perftest rate) | |"
+fi

@@ -1,0 +1,107 @@
+package dev.taskqueue.interop;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.context.ConfigurableApplicationContext;
+
+import dev.taskqueue.core.TaskOperations;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * kombu's ack emulation across languages: messages a worker took and did not acknowledge before
+ * it was killed with SIGKILL are restored after the visibility timeout by a worker of the other
+ * language, and run there.
+ */
+class RestoreIT {
+
+	private static final Duration VISIBILITY = Duration.ofSeconds(3);
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+	@Test
+	void javaRestoresWhatAKilledPythonWorkerHeld() throws Exception {
+		String queue = Interop.uniqueQueue("restore-py");
+		String key = "executions:" + UUID.randomUUID();
+		Map<String, String> env = Interop.pythonEnv(queue, "INTEROP_VISIBILITY", "3", "INTEROP_ACKS_LATE", "1");
+		Process python = PythonCelery.startWorker("restore-py", env, "-Q", queue, "-c", "1");
+		List<String> ids = new ArrayList<>();
+		try {
+			ids.add(PythonCelery.client(env, "send", "tasks.sleep", "{\"args\": [2], \"queue\": \"" + queue + "\"}")
+				.get("id")
+				.asString());
+			for (int i = 0; i < 3; i++) {
+				ids.add(PythonCelery.client(env, "send", "tasks.record",
+						"{\"args\": [\"" + key + "\"], \"queue\": \"" + queue + "\"}")
+					.get("id")
+					.asString());
+			}
+			await().atMost(TIMEOUT).until(() -> Interop.unackedTags(queue).size() == 4);
+		}
+		finally {
+			python.destroyForcibly().waitFor();
+		}
+		try (ConfigurableApplicationContext java = JavaSample.start(new Class<?>[] { RecordTask.class },
+				Interop.javaProperties(queue, "taskqueue.broker.redis.visibility-timeout=3s"))) {
+			TaskOperations tasks = java.getBean(TaskOperations.class);
+			for (String id : ids) {
+				assertThat(tasks.result(id).get(TIMEOUT)).isNotNull();
+			}
+			Map<String, String> executions = Interop.withRedis(Interop.RECORDS, (redis) -> redis.hgetall(key));
+			assertThat(executions).hasSize(3).allSatisfy((id, count) -> assertThat(count).isEqualTo("1"));
+			String byJava = Interop.withRedis(Interop.RECORDS, (redis) -> redis.hget(key + ":by", "java"));
+			assertThat(byJava).isEqualTo("3");
+			assertThat(Interop.unackedTags(queue)).isEmpty();
+		}
+	}
+
+	@Test
+	void pythonRestoresWhatAKilledJavaWorkerHeld() throws Exception {
+		String queue = Interop.uniqueQueue("restore-java");
+		Map<String, String> env = Interop.pythonEnv(queue, "INTEROP_VISIBILITY", "3");
+		List<String> ids = new ArrayList<>();
+		List<String> held;
+		try (JavaWorkerProcess java = JavaWorkerProcess.start("restore-java",
+				Interop.javaProperties(queue, "taskqueue.broker.redis.visibility-timeout=3s",
+						"taskqueue.task.acks-late=true", "taskqueue.worker.concurrency=1",
+						"taskqueue.worker.prefetch-multiplier=4"))) {
+			ids.add(PythonCelery.client(env, "send", "tasks.sleep", "{\"args\": [5], \"queue\": \"" + queue + "\"}")
+				.get("id")
+				.asString());
+			for (int i = 0; i < 3; i++) {
+				ids.add(PythonCelery.client(env, "send", "tasks.add",
+						"{\"args\": [" + i + ", 100], \"queue\": \"" + queue + "\"}")
+					.get("id")
+					.asString());
+			}
+			await().atMost(TIMEOUT).until(() -> Interop.unackedTags(queue).size() == 4);
+			held = Interop.unackedTags(queue);
+			java.kill();
+		}
+		for (String id : ids) {
+			assertThat(PythonCelery.client(env, "get", id).get("state").asString()).isEqualTo("PENDING");
+		}
+		await().atMost(TIMEOUT).until(() -> Interop.unackedOlderThan(held, VISIBILITY.plusMillis(500)));
+		Process python = PythonCelery.startWorker("restore-java", env, "-Q", queue, "-c", "2");
+		try {
+			assertThat(PythonCelery.client(env, "get", ids.get(0), "30").get("result").asInt()).isEqualTo(5);
+			for (int i = 0; i < 3; i++) {
+				var out = PythonCelery.client(env, "get", ids.get(i + 1), "30");
+				assertThat(out.get("state").asString()).as("state of %s", ids.get(i + 1)).isEqualTo("SUCCESS");
+				assertThat(out.get("result").asInt()).isEqualTo(i + 100);
+			}
+			assertThat(Interop.unackedTags(queue)).isEmpty();
+		}
+		finally {
+			PythonCelery.stop(python);
+		}
+	}
+
+}

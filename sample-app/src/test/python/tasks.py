@@ -1,0 +1,100 @@
+"""Python Celery side of the interop tests: the sample app's tasks, with the same names.
+
+Configured from the environment so one module serves every scenario:
+  INTEROP_BROKER       broker URL (default redis://127.0.0.1:6379/10)
+  INTEROP_BACKEND      result backend URL (default redis://127.0.0.1:6379/11)
+  INTEROP_VISIBILITY   Redis visibility_timeout in seconds (default kombu's 3600)
+  INTEROP_ACKS_LATE    '1' -> task_acks_late=True
+  INTEROP_RECORD_URL   Redis URL where tasks.record counts executions (default redis://127.0.0.1:6379/12)
+  INTEROP_QUEUE        task_default_queue, so that plain delay() calls reach the test's queue
+  INTEROP_MAX_PRIORITY task_queue_max_priority (x-max-priority of the queues this app declares)
+  INTEROP_TOPIC_QUEUE  "queue:exchange:binding_key": consume a queue bound to a topic exchange
+Run a worker: /usr/bin/python3 -m celery -A tasks worker -Q <queue> -n py@%h
+"""
+import os
+import time
+
+from celery import Celery
+
+app = Celery(
+    "tasks",
+    broker=os.environ.get("INTEROP_BROKER", "redis://127.0.0.1:6379/10"),
+    backend=os.environ.get("INTEROP_BACKEND", "redis://127.0.0.1:6379/11"),
+)
+app.conf.update(
+    task_acks_late=os.environ.get("INTEROP_ACKS_LATE") == "1",
+    broker_connection_retry_on_startup=True,
+    worker_hijack_root_logger=False,
+    task_default_queue=os.environ.get("INTEROP_QUEUE", "celery"),
+)
+if os.environ.get("INTEROP_MAX_PRIORITY"):
+    app.conf.task_queue_max_priority = int(os.environ["INTEROP_MAX_PRIORITY"])
+if os.environ.get("INTEROP_TOPIC_QUEUE"):
+    from kombu import Exchange, Queue
+    _name, _exchange, _key = os.environ["INTEROP_TOPIC_QUEUE"].split(":")
+    app.conf.task_queues = [Queue(_name, Exchange(_exchange, type="topic"), routing_key=_key)]
+if os.environ.get("INTEROP_VISIBILITY"):
+    app.conf.broker_transport_options = {"visibility_timeout": int(os.environ["INTEROP_VISIBILITY"])}
+    app.conf.result_backend_transport_options = {"visibility_timeout": int(os.environ["INTEROP_VISIBILITY"])}
+
+
+@app.task(name="tasks.add")
+def add(x, y):
+    return x + y
+
+
+@app.task(name="tasks.mul")
+def mul(x, y):
+    return x * y
+
+
+@app.task(name="tasks.xsum")
+def xsum(numbers):
+    return sum(numbers)
+
+
+@app.task(name="tasks.identity")
+def identity(x):
+    return x
+
+
+@app.task(name="tasks.fail")
+def fail(message):
+    raise ValueError(message)
+
+
+@app.task(name="tasks.sleep")
+def sleep(seconds):
+    time.sleep(seconds)
+    return seconds
+
+
+@app.task(name="tasks.progress", bind=True)
+def progress(self, steps):
+    for i in range(1, steps + 1):
+        self.update_state(state="PROGRESS", meta={"current": i, "total": steps})
+        time.sleep(0.2)
+    return steps
+
+
+@app.task(name="tasks.flaky", bind=True, max_retries=3)
+def flaky(self, succeed_on):
+    """Retries (RETRY state, 0.5 s apart) until it has been retried succeed_on times."""
+    if self.request.retries < succeed_on:
+        raise self.retry(exc=KeyError("attempt %d" % self.request.retries), countdown=0.5)
+    return self.request.retries
+
+
+_records = None
+
+
+@app.task(name="tasks.record")
+def record(key):
+    """Counts one execution of this task id under hash `key` (exactly-once checks)."""
+    global _records
+    if _records is None:
+        import redis
+        _records = redis.Redis.from_url(os.environ.get("INTEROP_RECORD_URL", "redis://127.0.0.1:6379/12"))
+    _records.hincrby(key, record.request.id, 1)
+    _records.hincrby(key + ":by", "python", 1)
+    return record.request.hostname

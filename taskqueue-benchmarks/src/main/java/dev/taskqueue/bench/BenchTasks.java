@@ -1,0 +1,37 @@
+package dev.taskqueue.bench;
+
+import java.util.concurrent.CountDownLatch;
+
+import org.springframework.stereotype.Component;
+
+import dev.taskqueue.core.CeleryTask;
+
+/**
+ * The tasks the benchmark runs: a no-op that counts its executions, and {@code add}.
+ */
+@Component
+public class BenchTasks {
+
+	private volatile CountDownLatch pending = new CountDownLatch(0);
+
+	@CeleryTask(name = "bench.noop", ignoreResult = true)
+	public void noop() {
+		this.pending.countDown();
+	}
+
+	@CeleryTask(name = "bench.add")
+	public long add(long x, long y) {
+		return x + y;
+	}
+
+	/** Expect the given number of no-op executions from now on. */
+	void expect(int count) {
+		this.pending = new CountDownLatch(count);
+	}
+
+	/** Wait until the expected no-op executions happened. */
+	void awaitDone() throws InterruptedException {
+		this.pending.await();
+	}
+
+}

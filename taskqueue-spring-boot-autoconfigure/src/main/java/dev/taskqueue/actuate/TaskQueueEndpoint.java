@@ -1,0 +1,90 @@
+package dev.taskqueue.actuate;
+
+import java.util.List;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.util.Assert;
+
+import dev.taskqueue.actuate.TaskQueueDescriptor.ActiveTaskDescriptor;
+import dev.taskqueue.backend.ResultBackend;
+import dev.taskqueue.broker.Broker;
+import dev.taskqueue.worker.TaskRegistry;
+import dev.taskqueue.worker.WorkerContainer;
+import dev.taskqueue.worker.WorkerSettings;
+import dev.taskqueue.worker.WorkerState;
+
+/**
+ * {@link Endpoint @Endpoint} that shows what the task queue of this application is connected
+ * to and what its worker is doing: the node name, the broker and backend (passwords masked),
+ * the consumed queues, the registered tasks, the running and reserved tasks and the counts of
+ * finished tasks by name and state, much as Celery's {@code inspect stats}, {@code active} and
+ * {@code registered} commands report them.
+ * <p>
+ * An application that only sends tasks has no worker: the worker arguments are then
+ * {@code null} and the endpoint reports the connections only.
+ */
+@Endpoint(id = "taskqueue")
+public class TaskQueueEndpoint {
+
+	private final Broker broker;
+
+	private final @Nullable ResultBackend backend;
+
+	private final @Nullable WorkerContainer worker;
+
+	private final @Nullable WorkerState state;
+
+	private final @Nullable TaskRegistry registry;
+
+	/**
+	 * Create an endpoint.
+	 * @param broker the broker tasks are sent to
+	 * @param backend the result backend, or {@code null} when there is none
+	 * @param worker the worker, or {@code null} when this application runs none
+	 * @param state what the worker is doing, or {@code null} when there is no worker
+	 * @param registry the tasks the worker runs, or {@code null} when there is no worker
+	 */
+	public TaskQueueEndpoint(Broker broker, @Nullable ResultBackend backend, @Nullable WorkerContainer worker,
+			@Nullable WorkerState state, @Nullable TaskRegistry registry) {
+		Assert.notNull(broker, "'broker' must not be null");
+		this.broker = broker;
+		this.backend = backend;
+		this.worker = worker;
+		this.state = state;
+		this.registry = registry;
+	}
+
+	/**
+	 * Describe the task queue and its worker as they are now.
+	 * @return the description
+	 */
+	@ReadOperation
+	public TaskQueueDescriptor taskQueue() {
+		WorkerSettings settings = (this.worker != null) ? this.worker.settings() : null;
+		return new TaskQueueDescriptor((settings != null) ? settings.hostname() : null,
+				this.worker != null && this.worker.isRunning(), this.broker.url(),
+				(this.backend != null) ? this.backend.url() : null,
+				(settings != null) ? settings.queues() : List.of(),
+				(settings != null) ? settings.concurrency() : null, (settings != null) ? settings.prefetch() : null,
+				(this.registry != null) ? List.copyOf(this.registry.names()) : List.of(), active(),
+				(this.state != null) ? this.state.reservedCount() : 0, processed(),
+				(this.state != null) ? this.state.processedTotal() : 0,
+				(this.state != null) ? this.state.rejectedCount() : 0);
+	}
+
+	private List<ActiveTaskDescriptor> active() {
+		if (this.state == null) {
+			return List.of();
+		}
+		return this.state.activeTasks().stream().map(ActiveTaskDescriptor::of).toList();
+	}
+
+	private Map<String, Map<String, Long>> processed() {
+		return (this.state != null) ? this.state.processedCounts() : Map.of();
+	}
+
+}

@@ -1,0 +1,27 @@
+package dev.taskqueue.autoconfigure;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+import org.springframework.context.annotation.Conditional;
+
+/**
+ * Matches when the URL in the given property has one of the given schemes; an unset property
+ * counts as {@code memory://}.
+ */
+@Target({ ElementType.TYPE, ElementType.METHOD })
+@Retention(RetentionPolicy.RUNTIME)
+@Documented
+@Conditional(OnUrlSchemeCondition.class)
+@interface ConditionalOnUrlScheme {
+
+	/** The property holding the URL, such as {@code taskqueue.broker.url}. */
+	String property();
+
+	/** The schemes that match. */
+	String[] schemes();
+
+}

@@ -1,0 +1,39 @@
+package dev.taskqueue.autoconfigure;
+
+import org.springframework.amqp.rabbit.connection.ConnectionFactory;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import dev.taskqueue.backend.ResultBackend;
+import dev.taskqueue.backend.rpc.RpcResultBackend;
+import dev.taskqueue.protocol.JsonResultMetaCodec;
+
+/**
+ * Celery's {@code rpc://} result backend: results travel back to the sender's reply queue on
+ * the broker's RabbitMQ connection.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnClass(RabbitTemplate.class)
+@ConditionalOnUrlScheme(property = "taskqueue.backend.url", schemes = "rpc")
+class RpcBackendConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean(ResultBackend.class)
+	RpcResultBackend taskQueueResultBackend(
+			@Qualifier(AmqpBrokerConfiguration.CONNECTION_FACTORY_BEAN_NAME) ObjectProvider<ConnectionFactory> connectionFactory,
+			TaskQueueProperties properties) {
+		ConnectionFactory factory = connectionFactory.getIfAvailable();
+		if (factory == null) {
+			throw new IllegalStateException("taskqueue.backend.url=rpc:// sends results over RabbitMQ: set "
+					+ "taskqueue.broker.url to an amqp:// URL");
+		}
+		return new RpcResultBackend(factory, new JsonResultMetaCodec(), properties.getBackend().getResultExpires(),
+				"rpc://");
+	}
+
+}

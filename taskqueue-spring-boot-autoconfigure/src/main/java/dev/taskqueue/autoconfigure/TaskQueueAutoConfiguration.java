@@ -1,0 +1,74 @@
+package dev.taskqueue.autoconfigure;
+
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+
+import dev.taskqueue.backend.ResultBackend;
+import dev.taskqueue.broker.Broker;
+import dev.taskqueue.core.TaskOperations;
+import dev.taskqueue.core.TaskTemplate;
+import dev.taskqueue.protocol.CeleryJson;
+import dev.taskqueue.protocol.JsonMessageCodec;
+import dev.taskqueue.protocol.JsonResultMetaCodec;
+import dev.taskqueue.protocol.MessageCodec;
+import dev.taskqueue.protocol.ResultMetaCodec;
+import dev.taskqueue.routing.Router;
+import dev.taskqueue.routing.TaskRouter;
+
+/**
+ * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration}
+ * for sending Celery tasks: codecs, the broker and result backend chosen by
+ * {@code taskqueue.broker.url} and {@code taskqueue.backend.url}, the router and the
+ * {@link TaskTemplate}.
+ */
+@AutoConfiguration
+@EnableConfigurationProperties(TaskQueueProperties.class)
+@Import({ MemoryBrokerConfiguration.class, RedisBrokerConfiguration.class, AmqpBrokerConfiguration.class,
+		MemoryBackendConfiguration.class, RedisBackendConfiguration.class, RpcBackendConfiguration.class,
+		MissingTransportConfiguration.class })
+public final class TaskQueueAutoConfiguration {
+
+	/**
+	 * Name of the private JSON mapper for Celery's wire format. It is not a default candidate, so
+	 * the application's own {@code JsonMapper} and {@code spring.jackson.*} stay untouched.
+	 */
+	public static final String MAPPER_BEAN_NAME = "taskQueueJsonMapper";
+
+	@Bean(name = MAPPER_BEAN_NAME, defaultCandidate = false)
+	@ConditionalOnMissingBean(name = MAPPER_BEAN_NAME)
+	JsonMapper taskQueueJsonMapper() {
+		return CeleryJson.newMapper();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	MessageCodec taskQueueMessageCodec(TaskQueueProperties properties) {
+		return new JsonMessageCodec(properties.getTask().getCompression());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ResultMetaCodec taskQueueResultMetaCodec() {
+		return new JsonResultMetaCodec();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(Router.class)
+	TaskRouter taskQueueRouter(TaskQueueProperties properties) {
+		return TaskQueueRouting.router(properties);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(TaskOperations.class)
+	TaskTemplate taskTemplate(Broker broker, ResultBackend backend, Router router, MessageCodec codec,
+			@Qualifier(MAPPER_BEAN_NAME) JsonMapper mapper, TaskQueueProperties properties) {
+		return new TaskTemplate(broker, backend, router, codec, mapper, properties.getTask().getMaxPayloadSize());
+	}
+
+}

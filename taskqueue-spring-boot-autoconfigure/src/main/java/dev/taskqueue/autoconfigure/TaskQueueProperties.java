@@ -1,0 +1,498 @@
+package dev.taskqueue.autoconfigure;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+import dev.taskqueue.routing.ExchangeType;
+
+/**
+ * Configuration properties for the task queue, under {@code taskqueue}.
+ */
+@ConfigurationProperties("taskqueue")
+public class TaskQueueProperties {
+
+	/**
+	 * Queue of tasks that no route sends elsewhere (Celery's task_default_queue).
+	 */
+	private String defaultQueue = "celery";
+
+	/**
+	 * Whether tasks may be sent to queues that are not declared (Celery's
+	 * task_create_missing_queues).
+	 */
+	private boolean createMissingQueues = true;
+
+	/**
+	 * The x-max-priority argument of queues that set none (Celery's task_queue_max_priority).
+	 */
+	private @Nullable Integer queueMaxPriority;
+
+	/**
+	 * Queues by name (Celery's task_queues): exchange, exchange type, routing key, durability
+	 * and maximum priority. Queues not listed here get Celery's defaults.
+	 */
+	private final Map<String, Queue> queues = new LinkedHashMap<>();
+
+	/**
+	 * Routes by task name or glob pattern such as "[tasks.*]" (Celery's task_routes), tried in
+	 * order: to a queue, or to an exchange with a routing key.
+	 */
+	private final Map<String, Route> routes = new LinkedHashMap<>();
+
+	private final Broker broker = new Broker();
+
+	private final Backend backend = new Backend();
+
+	private final Task task = new Task();
+
+	private final Worker worker = new Worker();
+
+	public String getDefaultQueue() {
+		return this.defaultQueue;
+	}
+
+	public void setDefaultQueue(String defaultQueue) {
+		this.defaultQueue = defaultQueue;
+	}
+
+	public boolean isCreateMissingQueues() {
+		return this.createMissingQueues;
+	}
+
+	public void setCreateMissingQueues(boolean createMissingQueues) {
+		this.createMissingQueues = createMissingQueues;
+	}
+
+	public @Nullable Integer getQueueMaxPriority() {
+		return this.queueMaxPriority;
+	}
+
+	public void setQueueMaxPriority(@Nullable Integer queueMaxPriority) {
+		this.queueMaxPriority = queueMaxPriority;
+	}
+
+	public Map<String, Queue> getQueues() {
+		return this.queues;
+	}
+
+	public Map<String, Route> getRoutes() {
+		return this.routes;
+	}
+
+	public Broker getBroker() {
+		return this.broker;
+	}
+
+	public Backend getBackend() {
+		return this.backend;
+	}
+
+	public Task getTask() {
+		return this.task;
+	}
+
+	public Worker getWorker() {
+		return this.worker;
+	}
+
+	public static class Queue {
+
+		/**
+		 * Exchange the queue is bound to. The queue's name when not set.
+		 */
+		private @Nullable String exchange;
+
+		/**
+		 * Type of the exchange.
+		 */
+		private ExchangeType exchangeType = ExchangeType.DIRECT;
+
+		/**
+		 * Binding key of the queue. The queue's name when not set.
+		 */
+		private @Nullable String routingKey;
+
+		/**
+		 * Whether the queue and its exchange survive a broker restart.
+		 */
+		private boolean durable = true;
+
+		/**
+		 * The x-max-priority argument of the queue; none when not set.
+		 */
+		private @Nullable Integer maxPriority;
+
+		public @Nullable String getExchange() {
+			return this.exchange;
+		}
+
+		public void setExchange(@Nullable String exchange) {
+			this.exchange = exchange;
+		}
+
+		public ExchangeType getExchangeType() {
+			return this.exchangeType;
+		}
+
+		public void setExchangeType(ExchangeType exchangeType) {
+			this.exchangeType = exchangeType;
+		}
+
+		public @Nullable String getRoutingKey() {
+			return this.routingKey;
+		}
+
+		public void setRoutingKey(@Nullable String routingKey) {
+			this.routingKey = routingKey;
+		}
+
+		public boolean isDurable() {
+			return this.durable;
+		}
+
+		public void setDurable(boolean durable) {
+			this.durable = durable;
+		}
+
+		public @Nullable Integer getMaxPriority() {
+			return this.maxPriority;
+		}
+
+		public void setMaxPriority(@Nullable Integer maxPriority) {
+			this.maxPriority = maxPriority;
+		}
+
+	}
+
+	public static class Route {
+
+		/**
+		 * Queue the matching tasks are sent to.
+		 */
+		private @Nullable String queue;
+
+		/**
+		 * Exchange the matching tasks are published to.
+		 */
+		private @Nullable String exchange;
+
+		/**
+		 * Routing key the matching tasks are published with.
+		 */
+		private @Nullable String routingKey;
+
+		public @Nullable String getQueue() {
+			return this.queue;
+		}
+
+		public void setQueue(@Nullable String queue) {
+			this.queue = queue;
+		}
+
+		public @Nullable String getExchange() {
+			return this.exchange;
+		}
+
+		public void setExchange(@Nullable String exchange) {
+			this.exchange = exchange;
+		}
+
+		public @Nullable String getRoutingKey() {
+			return this.routingKey;
+		}
+
+		public void setRoutingKey(@Nullable String routingKey) {
+			this.routingKey = routingKey;
+		}
+
+	}
+
+	public static class Broker {
+
+		/**
+		 * Broker URL, Celery-style: memory://, redis://[:password@]host:port/db or
+		 * amqp://user:password@host:port/vhost. The in-memory broker when not set.
+		 */
+		private @Nullable String url;
+
+		private final Redis redis = new Redis();
+
+		private final Amqp amqp = new Amqp();
+
+		public @Nullable String getUrl() {
+			return this.url;
+		}
+
+		public void setUrl(@Nullable String url) {
+			this.url = url;
+		}
+
+		public Redis getRedis() {
+			return this.redis;
+		}
+
+		public Amqp getAmqp() {
+			return this.amqp;
+		}
+
+		public static class Amqp {
+
+			/**
+			 * Whether a send returns only after RabbitMQ confirmed the message, and fails
+			 * otherwise.
+			 */
+			private boolean publisherConfirms = true;
+
+			/**
+			 * How long a send waits for RabbitMQ's confirmation.
+			 */
+			private Duration confirmTimeout = Duration.ofSeconds(10);
+
+			public boolean isPublisherConfirms() {
+				return this.publisherConfirms;
+			}
+
+			public void setPublisherConfirms(boolean publisherConfirms) {
+				this.publisherConfirms = publisherConfirms;
+			}
+
+			public Duration getConfirmTimeout() {
+				return this.confirmTimeout;
+			}
+
+			public void setConfirmTimeout(Duration confirmTimeout) {
+				this.confirmTimeout = confirmTimeout;
+			}
+
+		}
+
+		public static class Redis {
+
+			/**
+			 * How long a delivered message may stay unacknowledged before any worker, Java or
+			 * Python, restores it to its queue (kombu's visibility_timeout). Use the same value
+			 * on every worker; keep it longer than the longest ETA and task.
+			 */
+			private Duration visibilityTimeout = Duration.ofHours(1);
+
+			/**
+			 * Prefix of every Redis key and channel the transport uses (kombu's
+			 * global_keyprefix). Use the same value on every worker.
+			 */
+			private String globalKeyprefix = "";
+
+			public Duration getVisibilityTimeout() {
+				return this.visibilityTimeout;
+			}
+
+			public void setVisibilityTimeout(Duration visibilityTimeout) {
+				this.visibilityTimeout = visibilityTimeout;
+			}
+
+			public String getGlobalKeyprefix() {
+				return this.globalKeyprefix;
+			}
+
+			public void setGlobalKeyprefix(String globalKeyprefix) {
+				this.globalKeyprefix = globalKeyprefix;
+			}
+
+		}
+
+	}
+
+	public static class Backend {
+
+		/**
+		 * Result backend URL, Celery-style: memory://, redis://[:password@]host:port/db or
+		 * rpc://. The in-memory backend when not set.
+		 */
+		private @Nullable String url;
+
+		/**
+		 * How long results are kept (Celery's result_expires).
+		 */
+		private Duration resultExpires = Duration.ofDays(1);
+
+		/**
+		 * Whether results carry the task name, arguments, worker, retries and queue (Celery's
+		 * result_extended).
+		 */
+		private boolean resultExtended;
+
+		public @Nullable String getUrl() {
+			return this.url;
+		}
+
+		public void setUrl(@Nullable String url) {
+			this.url = url;
+		}
+
+		public Duration getResultExpires() {
+			return this.resultExpires;
+		}
+
+		public void setResultExpires(Duration resultExpires) {
+			this.resultExpires = resultExpires;
+		}
+
+		public boolean isResultExtended() {
+			return this.resultExtended;
+		}
+
+		public void setResultExtended(boolean resultExtended) {
+			this.resultExtended = resultExtended;
+		}
+
+	}
+
+	public static class Task {
+
+		/**
+		 * Largest encoded message body a send accepts; larger sends fail.
+		 */
+		private DataSize maxPayloadSize = DataSize.ofMegabytes(8);
+
+		/**
+		 * Compression of sent task bodies: zlib or bzip2 (Celery's task_compression). None
+		 * when not set.
+		 */
+		private @Nullable String compression;
+
+		/**
+		 * Whether every task acknowledges its message only after it ran, as if each
+		 * {@code @CeleryTask} set acksLate (Celery's task_acks_late).
+		 */
+		private boolean acksLate;
+
+		public boolean isAcksLate() {
+			return this.acksLate;
+		}
+
+		public void setAcksLate(boolean acksLate) {
+			this.acksLate = acksLate;
+		}
+
+		public DataSize getMaxPayloadSize() {
+			return this.maxPayloadSize;
+		}
+
+		public void setMaxPayloadSize(DataSize maxPayloadSize) {
+			this.maxPayloadSize = maxPayloadSize;
+		}
+
+		public @Nullable String getCompression() {
+			return this.compression;
+		}
+
+		public void setCompression(@Nullable String compression) {
+			this.compression = compression;
+		}
+
+	}
+
+	public static class Worker {
+
+		/**
+		 * Whether this application runs a worker for its @CeleryTask methods.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Whether the worker starts consuming when the application starts; when off, start the
+		 * WorkerContainer bean yourself.
+		 */
+		private boolean autoStartup = true;
+
+		/**
+		 * Number of tasks run at once. The number of available processors when not set.
+		 */
+		private @Nullable Integer concurrency;
+
+		/**
+		 * Messages reserved per concurrent task (Celery's worker_prefetch_multiplier).
+		 */
+		private int prefetchMultiplier = 4;
+
+		/**
+		 * Comma-separated list of queues to consume, in order. The default queue when empty.
+		 */
+		private List<String> queues = new ArrayList<>();
+
+		/**
+		 * Node name of this worker. celery@ and the host name when not set.
+		 */
+		private @Nullable String hostname;
+
+		/**
+		 * How long running tasks may take to finish when the worker stops.
+		 */
+		private Duration shutdownTimeout = Duration.ofSeconds(30);
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public boolean isAutoStartup() {
+			return this.autoStartup;
+		}
+
+		public void setAutoStartup(boolean autoStartup) {
+			this.autoStartup = autoStartup;
+		}
+
+		public @Nullable Integer getConcurrency() {
+			return this.concurrency;
+		}
+
+		public void setConcurrency(@Nullable Integer concurrency) {
+			this.concurrency = concurrency;
+		}
+
+		public int getPrefetchMultiplier() {
+			return this.prefetchMultiplier;
+		}
+
+		public void setPrefetchMultiplier(int prefetchMultiplier) {
+			this.prefetchMultiplier = prefetchMultiplier;
+		}
+
+		public List<String> getQueues() {
+			return this.queues;
+		}
+
+		public void setQueues(List<String> queues) {
+			this.queues = queues;
+		}
+
+		public @Nullable String getHostname() {
+			return this.hostname;
+		}
+
+		public void setHostname(@Nullable String hostname) {
+			this.hostname = hostname;
+		}
+
+		public Duration getShutdownTimeout() {
+			return this.shutdownTimeout;
+		}
+
+		public void setShutdownTimeout(Duration shutdownTimeout) {
+			this.shutdownTimeout = shutdownTimeout;
+		}
+
+	}
+
+}

@@ -1,0 +1,101 @@
+package dev.taskqueue.autoconfigure;
+
+import java.util.List;
+import java.util.concurrent.ThreadFactory;
+
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnThreading;
+import org.springframework.boot.thread.Threading;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.task.VirtualThreadTaskExecutor;
+
+import dev.taskqueue.backend.ResultBackend;
+import dev.taskqueue.broker.Broker;
+import dev.taskqueue.protocol.NodeNames;
+import dev.taskqueue.routing.TaskRouter;
+import dev.taskqueue.worker.CeleryTaskAnnotationBeanPostProcessor;
+import dev.taskqueue.worker.TaskRegistry;
+import dev.taskqueue.worker.WorkerContainer;
+import dev.taskqueue.worker.WorkerSettings;
+import dev.taskqueue.worker.WorkerState;
+
+/**
+ * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration}
+ * for the worker that runs this application's {@code @CeleryTask} methods. Off with
+ * {@code taskqueue.worker.enabled=false}.
+ */
+@AutoConfiguration(after = TaskQueueAutoConfiguration.class)
+@ConditionalOnBooleanProperty(name = "taskqueue.worker.enabled", matchIfMissing = true)
+public final class TaskQueueWorkerAutoConfiguration {
+
+	/** Name of the thread factory of the worker's task threads. */
+	public static final String THREAD_FACTORY_BEAN_NAME = "taskQueueWorkerThreadFactory";
+
+	@Bean
+	@ConditionalOnMissingBean
+	static TaskRegistry taskRegistry() {
+		return new TaskRegistry();
+	}
+
+	@Bean
+	static CeleryTaskAnnotationBeanPostProcessor celeryTaskAnnotationBeanPostProcessor(
+			ObjectProvider<TaskRegistry> registry) {
+		return new CeleryTaskAnnotationBeanPostProcessor(registry::getObject);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	WorkerState taskQueueWorkerState() {
+		return new WorkerState();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	WorkerSettings taskQueueWorkerSettings(TaskQueueProperties properties) {
+		TaskQueueProperties.Worker worker = properties.getWorker();
+		List<String> queues = worker.getQueues().isEmpty() ? List.of(properties.getDefaultQueue())
+				: worker.getQueues();
+		int concurrency = (worker.getConcurrency() != null) ? worker.getConcurrency()
+				: Runtime.getRuntime().availableProcessors();
+		String hostname = (worker.getHostname() != null) ? worker.getHostname() : NodeNames.defaultWorker();
+		return new WorkerSettings(hostname, queues, concurrency, worker.getPrefetchMultiplier(),
+				worker.getShutdownTimeout(), properties.getBackend().isResultExtended(),
+				properties.getTask().isAcksLate());
+	}
+
+	@Bean(THREAD_FACTORY_BEAN_NAME)
+	@ConditionalOnMissingBean(name = THREAD_FACTORY_BEAN_NAME)
+	@ConditionalOnThreading(Threading.VIRTUAL)
+	ThreadFactory taskQueueWorkerThreadFactory() {
+		return new VirtualThreadTaskExecutor("taskqueue-worker-").getVirtualThreadFactory();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	WorkerContainer taskQueueWorkerContainer(Broker broker, ResultBackend backend, TaskRegistry registry,
+			WorkerState state, WorkerSettings settings,
+			@Qualifier(TaskQueueAutoConfiguration.MAPPER_BEAN_NAME) JsonMapper mapper,
+			@Qualifier(THREAD_FACTORY_BEAN_NAME) ObjectProvider<ThreadFactory> threadFactory,
+			TaskQueueProperties properties) {
+		WorkerContainer container = new WorkerContainer(broker, backend, registry, state, settings, mapper,
+				threadFactory.getIfAvailable());
+		container.setAutoStartup(properties.getWorker().isAutoStartup());
+		return container;
+	}
+
+	@Bean
+	SmartInitializingSingleton taskQueueRoutesFromTasks(TaskRegistry registry, ObjectProvider<TaskRouter> router) {
+		return () -> router.ifAvailable((taskRouter) -> registry.endpoints()
+			.stream()
+			.filter((endpoint) -> endpoint.queue() != null)
+			.forEach((endpoint) -> taskRouter.registerTaskQueue(endpoint.name(), endpoint.queue())));
+	}
+
+}

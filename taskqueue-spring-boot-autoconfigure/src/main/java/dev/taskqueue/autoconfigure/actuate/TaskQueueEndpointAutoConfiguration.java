@@ -1,0 +1,42 @@
+package dev.taskqueue.autoconfigure.actuate;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+
+import dev.taskqueue.actuate.TaskQueueEndpoint;
+import dev.taskqueue.autoconfigure.TaskQueueAutoConfiguration;
+import dev.taskqueue.autoconfigure.TaskQueueWorkerAutoConfiguration;
+import dev.taskqueue.backend.ResultBackend;
+import dev.taskqueue.broker.Broker;
+import dev.taskqueue.worker.TaskRegistry;
+import dev.taskqueue.worker.WorkerContainer;
+import dev.taskqueue.worker.WorkerState;
+
+/**
+ * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration}
+ * for the {@link TaskQueueEndpoint}, when it is available (access allowed and exposed). Works
+ * without a worker: an application that only sends tasks gets an endpoint showing its
+ * connections.
+ */
+@AutoConfiguration(after = { TaskQueueAutoConfiguration.class, TaskQueueWorkerAutoConfiguration.class })
+@ConditionalOnClass({ Endpoint.class, ConditionalOnAvailableEndpoint.class })
+@ConditionalOnAvailableEndpoint(TaskQueueEndpoint.class)
+public final class TaskQueueEndpointAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBean(Broker.class)
+	TaskQueueEndpoint taskQueueEndpoint(Broker broker, ObjectProvider<ResultBackend> backend,
+			ObjectProvider<WorkerContainer> worker, ObjectProvider<WorkerState> state,
+			ObjectProvider<TaskRegistry> registry) {
+		return new TaskQueueEndpoint(broker, backend.getIfUnique(), worker.getIfUnique(), state.getIfUnique(),
+				registry.getIfUnique());
+	}
+
+}

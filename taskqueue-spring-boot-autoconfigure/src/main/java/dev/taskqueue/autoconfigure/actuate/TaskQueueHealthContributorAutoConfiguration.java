@@ -1,0 +1,35 @@
+package dev.taskqueue.autoconfigure.actuate;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
+import org.springframework.boot.health.contributor.AbstractHealthIndicator;
+import org.springframework.context.annotation.Bean;
+
+import dev.taskqueue.actuate.TaskQueueHealthIndicator;
+import dev.taskqueue.autoconfigure.TaskQueueAutoConfiguration;
+import dev.taskqueue.broker.Broker;
+
+/**
+ * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration}
+ * for the {@link TaskQueueHealthIndicator}, the {@code taskqueue} health component. Off with
+ * {@code management.health.taskqueue.enabled=false}.
+ */
+@AutoConfiguration(after = TaskQueueAutoConfiguration.class)
+@ConditionalOnClass({ AbstractHealthIndicator.class, ConditionalOnEnabledHealthIndicator.class })
+@ConditionalOnBean(Broker.class)
+@ConditionalOnEnabledHealthIndicator("taskqueue")
+public final class TaskQueueHealthContributorAutoConfiguration {
+
+	/** Name of the health indicator bean; the health component is {@code taskqueue}. */
+	public static final String BEAN_NAME = "taskqueueHealthIndicator";
+
+	@Bean(BEAN_NAME)
+	@ConditionalOnMissingBean(name = BEAN_NAME)
+	TaskQueueHealthIndicator taskqueueHealthIndicator(Broker broker) {
+		return new TaskQueueHealthIndicator(broker);
+	}
+
+}

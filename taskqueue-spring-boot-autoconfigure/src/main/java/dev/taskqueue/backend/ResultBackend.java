@@ -1,0 +1,65 @@
+package dev.taskqueue.backend;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.taskqueue.protocol.ResultMeta;
+
+/**
+ * Where workers store task states and results and where clients read them. Implementations
+ * are thread-safe and follow Celery's rule that a stored SUCCESS is never overwritten.
+ */
+public interface ResultBackend {
+
+	/**
+	 * Store a state. Does nothing when the task already has a SUCCESS.
+	 * @param meta the state and result
+	 * @throws ResultBackendException when the backend cannot store it
+	 */
+	void store(ResultMeta meta);
+
+	/**
+	 * Store a state of a task whose message named a reply queue. Backends that send results
+	 * back as messages (Celery's {@code rpc://}) need it; the others store as usual.
+	 * @param meta the state and result
+	 * @param replyTo the {@code reply_to} property of the task message, or {@code null}
+	 * @throws ResultBackendException when the backend cannot store it
+	 */
+	default void store(ResultMeta meta, @Nullable String replyTo) {
+		store(meta);
+	}
+
+	/**
+	 * The reply queue that clients of this backend put in {@code reply_to} so that results reach
+	 * them, or {@code null} when results do not travel back as messages.
+	 * @return the reply queue name, or {@code null}
+	 */
+	default @Nullable String replyTo() {
+		return null;
+	}
+
+	/**
+	 * Read the latest state of a task.
+	 * @param taskId the task id
+	 * @return the meta, PENDING when the backend knows nothing of the task
+	 */
+	ResultMeta get(String taskId);
+
+	/**
+	 * Delete what the backend knows of a task.
+	 * @param taskId the task id
+	 */
+	void forget(String taskId);
+
+	/**
+	 * Be told of every state stored for a task from now on, without polling. The listener is
+	 * called on the backend's threads and must not block.
+	 * @param taskId the task id
+	 * @param listener receives each new state
+	 * @return a handle that ends the subscription
+	 */
+	ResultSubscription subscribe(String taskId, ResultListener listener);
+
+	/** The backend URL with any password masked. */
+	String url();
+
+}

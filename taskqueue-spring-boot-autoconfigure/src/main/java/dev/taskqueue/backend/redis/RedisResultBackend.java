@@ -1,0 +1,173 @@
+package dev.taskqueue.backend.redis;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Function;
+
+import io.lettuce.core.AbstractRedisClient;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.data.redis.connection.RedisConnection;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.util.Assert;
+
+import dev.taskqueue.backend.ResultBackend;
+import dev.taskqueue.backend.ResultBackendException;
+import dev.taskqueue.backend.ResultListener;
+import dev.taskqueue.backend.ResultSubscription;
+import dev.taskqueue.protocol.ResultMeta;
+import dev.taskqueue.protocol.ResultMetaCodec;
+
+/**
+ * Celery's Redis result backend ({@code redis://host:port/db}), compatible both ways with
+ * Celery 5.2+ workers and clients.
+ * <p>
+ * A task meta is stored as JSON under {@code celery-task-meta-<task id>} with a time to
+ * live of {@code result_expires}, and published on the channel of the same name. A stored
+ * SUCCESS is never overwritten. Storing is one atomic {@code EVALSHA} of
+ * {@link StoreResultScript}. A missing key reads as PENDING, {@link #forget} is {@code DEL}.
+ * <p>
+ * {@link #subscribe} waits without polling, on one pub/sub connection shared by all
+ * subscriptions and opened on the first one; it returns once Redis confirmed the
+ * {@code SUBSCRIBE}. After a reconnect the subscriptions resume and the subscribed keys are
+ * read again, so a result published while the connection was down is still delivered.
+ * <p>
+ * Commands go through the given connection factory (and its database); the pub/sub
+ * connection is opened from its Lettuce client, so waiting needs a
+ * {@link LettuceConnectionFactory} (standalone, Sentinel or cluster).
+ */
+public class RedisResultBackend implements ResultBackend, DisposableBean {
+
+	static final String KEY_PREFIX = "celery-task-meta-";
+
+	private final RedisConnectionFactory connectionFactory;
+
+	private final ResultMetaCodec codec;
+
+	private final StoreResultScript script;
+
+	private final String url;
+
+	private final ResultChannels channels;
+
+	/**
+	 * Create a backend.
+	 * @param connectionFactory the factory of connections to the backend's Redis database;
+	 * owned (and closed) by the caller
+	 * @param codec the codec of task metas
+	 * @param resultExpires how long results are kept ({@code result_expires}), zero for ever
+	 * @param maskedUrl the backend URL without its password, for messages
+	 */
+	public RedisResultBackend(RedisConnectionFactory connectionFactory, ResultMetaCodec codec, Duration resultExpires,
+			String maskedUrl) {
+		Assert.notNull(connectionFactory, "'connectionFactory' must not be null");
+		Assert.notNull(codec, "'codec' must not be null");
+		Assert.isTrue(resultExpires != null && !resultExpires.isNegative(), "'resultExpires' must not be negative");
+		Assert.hasText(maskedUrl, "'maskedUrl' must not be empty");
+		this.connectionFactory = connectionFactory;
+		this.codec = codec;
+		this.script = new StoreResultScript(resultExpires);
+		this.url = maskedUrl;
+		this.channels = new ResultChannels(() -> connectPubSub(connectionFactory), this::readAll, codec, maskedUrl);
+	}
+
+	@Override
+	public void store(ResultMeta meta) {
+		byte[] value = this.codec.encode(meta);
+		byte[] key = key(meta.taskId());
+		execute("store the " + meta.status() + " state of task " + meta.taskId(),
+				(connection) -> this.script.store(connection, key, value));
+	}
+
+	@Override
+	public ResultMeta get(String taskId) {
+		byte[] value = execute("read the result of task " + taskId,
+				(connection) -> connection.stringCommands().get(key(taskId)));
+		if (value == null) {
+			return ResultMeta.pending(taskId);
+		}
+		try {
+			return this.codec.decode(value);
+		}
+		catch (RuntimeException ex) {
+			throw new ResultBackendException("The value of " + KEY_PREFIX + taskId + " in " + this.url
+					+ " is not a JSON task meta (is result_serializer json?): " + ex.getMessage(), ex);
+		}
+	}
+
+	@Override
+	public void forget(String taskId) {
+		execute("forget task " + taskId, (connection) -> connection.keyCommands().del(key(taskId)));
+	}
+
+	@Override
+	public ResultSubscription subscribe(String taskId, ResultListener listener) {
+		return this.channels.subscribe(KEY_PREFIX + taskId, listener);
+	}
+
+	@Override
+	public String url() {
+		return this.url;
+	}
+
+	/**
+	 * Close the pub/sub connection and end all subscriptions. The connection factory is
+	 * left to its owner.
+	 */
+	@Override
+	public void destroy() {
+		this.channels.close();
+	}
+
+	private List<byte @Nullable []> readAll(List<String> keys) {
+		byte[][] raw = keys.stream().map(RedisResultBackend::bytes).toArray(byte[][]::new);
+		List<byte[]> values = execute("read " + keys.size() + " results", (connection) -> connection.stringCommands()
+			.mGet(raw));
+		Assert.state(values != null && values.size() == keys.size(), "MGET returned no values");
+		return values;
+	}
+
+	private <T> @Nullable T execute(String action, Function<RedisConnection, @Nullable T> operation) {
+		try (RedisConnection connection = this.connectionFactory.getConnection()) {
+			return operation.apply(connection);
+		}
+		catch (RuntimeException ex) {
+			throw new ResultBackendException("Cannot " + action + " in " + this.url + ": " + ex.getMessage(), ex);
+		}
+	}
+
+	private static StatefulRedisPubSubConnection<byte[], byte[]> connectPubSub(RedisConnectionFactory factory) {
+		if (factory instanceof LettuceConnectionFactory lettuce) {
+			AbstractRedisClient client = lettuce.getRequiredNativeClient();
+			if (client instanceof RedisClient redisClient) {
+				return redisClient.connectPubSub(ByteArrayCodec.INSTANCE);
+			}
+			if (client instanceof RedisClusterClient clusterClient) {
+				return clusterClient.connectPubSub(ByteArrayCodec.INSTANCE);
+			}
+		}
+		throw new IllegalStateException("Waiting for results needs a LettuceConnectionFactory, not "
+				+ factory.getClass().getName());
+	}
+
+	private static byte[] key(String taskId) {
+		return bytes(KEY_PREFIX + taskId);
+	}
+
+	private static byte[] bytes(String text) {
+		return text.getBytes(StandardCharsets.UTF_8);
+	}
+
+	@Override
+	public String toString() {
+		return "RedisResultBackend[" + this.url + "]";
+	}
+
+}

@@ -1,0 +1,109 @@
+package dev.taskqueue.backend.redis;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import dev.taskqueue.backend.ResultListener;
+import dev.taskqueue.protocol.ResultMeta;
+
+/**
+ * One subscribed channel {@code celery-task-meta-<id>} of {@link ResultChannels}: its
+ * listeners, the {@code SUBSCRIBE} that activates it and how often Redis confirmed it.
+ */
+final class TaskChannel {
+
+	private static final Log logger = LogFactory.getLog(TaskChannel.class);
+
+	private final String name;
+
+	private final List<Registration> registrations = new CopyOnWriteArrayList<>();
+
+	private final AtomicInteger confirmations = new AtomicInteger();
+
+	private volatile CompletableFuture<Void> activation = new CompletableFuture<>();
+
+	private volatile boolean readyDelivered;
+
+	TaskChannel(String name) {
+		this.name = name;
+	}
+
+	String name() {
+		return this.name;
+	}
+
+	/** The {@code SUBSCRIBE} command, complete once Redis confirmed it. */
+	CompletableFuture<Void> activation() {
+		return this.activation;
+	}
+
+	void activateWith(CompletableFuture<Void> subscribe) {
+		this.activation = subscribe;
+	}
+
+	/**
+	 * Count a subscribe confirmation of this channel.
+	 * @return whether it was one after the first, so a re-subscribe after a reconnect
+	 */
+	boolean confirmedAgain() {
+		return this.confirmations.incrementAndGet() > 1;
+	}
+
+	Registration add(ResultListener listener) {
+		Registration registration = new Registration(listener);
+		this.registrations.add(registration);
+		return registration;
+	}
+
+	/**
+	 * Remove a registration once.
+	 * @param registration the registration
+	 * @return whether it was removed now and no listener is left
+	 */
+	boolean removeLast(Registration registration) {
+		return registration.active.compareAndSet(true, false) && this.registrations.remove(registration)
+				&& this.registrations.isEmpty();
+	}
+
+	boolean hasListeners() {
+		return !this.registrations.isEmpty();
+	}
+
+	/** Whether a ready state was delivered already, so catching up has nothing to add. */
+	boolean readyDelivered() {
+		return this.readyDelivered;
+	}
+
+	/** Call every listener, one after the other; a failing listener does not stop the others. */
+	void deliver(ResultMeta meta) {
+		this.readyDelivered |= meta.status().isReady();
+		for (Registration registration : this.registrations) {
+			try {
+				registration.listener.onResult(meta);
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Result listener of " + this.name + " failed", ex);
+			}
+		}
+	}
+
+	/** A listener, registered once per subscription even when the same listener is used twice. */
+	static final class Registration {
+
+		private final ResultListener listener;
+
+		private final AtomicBoolean active = new AtomicBoolean(true);
+
+		private Registration(ResultListener listener) {
+			this.listener = listener;
+		}
+
+	}
+
+}

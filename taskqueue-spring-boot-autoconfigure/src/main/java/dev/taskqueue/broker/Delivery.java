@@ -1,0 +1,49 @@
+package dev.taskqueue.broker;
+
+import dev.taskqueue.protocol.MessageDecodingException;
+import dev.taskqueue.protocol.TaskMessage;
+
+/**
+ * One message handed to a consumer. Exactly one of {@link #ack()}, {@link #requeue()} or
+ * {@link #deadLetter(String)} must be called, once, from any thread.
+ */
+public interface Delivery {
+
+	/**
+	 * The decoded task message.
+	 * @return the message
+	 * @throws MessageDecodingException when the bytes are not a valid task message
+	 */
+	TaskMessage message();
+
+	/** The queue the message was taken from. */
+	String queue();
+
+	/** Whether the broker delivered this message before. */
+	boolean redelivered();
+
+	/**
+	 * Whether the delivery can still be settled. A delivery stops being valid when the broker
+	 * has given the message back to its queue on its own, for example because the channel it
+	 * came on was closed by a lost connection; the message will be delivered again, so a worker
+	 * must not run it.
+	 * @return whether the delivery is still valid
+	 */
+	default boolean valid() {
+		return true;
+	}
+
+	/** Remove the message: it was handled. */
+	void ack();
+
+	/** Give the message back to the broker, to be delivered again. */
+	void requeue();
+
+	/**
+	 * Move the message to the broker's dead-letter place, with the reason, and remove it from
+	 * the queue.
+	 * @param reason why the message cannot be handled
+	 */
+	void deadLetter(String reason);
+
+}

@@ -1,0 +1,235 @@
+package dev.taskqueue.broker.amqp;
+
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import com.rabbitmq.client.Channel;
+
+import org.springframework.amqp.AmqpException;
+import org.springframework.amqp.core.QueueInformation;
+import org.springframework.amqp.rabbit.connection.Connection;
+import org.springframework.amqp.rabbit.connection.ConnectionFactory;
+import org.springframework.amqp.rabbit.connection.RabbitUtils;
+import org.springframework.amqp.rabbit.core.RabbitAdmin;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.util.Assert;
+
+import dev.taskqueue.broker.Broker;
+import dev.taskqueue.broker.BrokerException;
+import dev.taskqueue.broker.ConsumerSettings;
+import dev.taskqueue.broker.Consumption;
+import dev.taskqueue.broker.DeliveryHandler;
+import dev.taskqueue.broker.OutboundMessage;
+import dev.taskqueue.protocol.EncodedMessage;
+import dev.taskqueue.protocol.MessageCodec;
+import dev.taskqueue.routing.Destination;
+import dev.taskqueue.routing.QueueSpec;
+
+/**
+ * A {@link Broker} on RabbitMQ that speaks kombu's AMQP transport as Celery 5.2 uses it, so
+ * Java and Python clients and workers share the same queues.
+ * <p>
+ * Publishing sends Celery's properties and headers, typed as py-amqp types them
+ * ({@link AmqpTables}), to the destination's exchange and routing key, after declaring the
+ * destination's queue exactly as kombu does, once per connection ({@link AmqpDeclarations}).
+ * With publisher confirms on (the default) {@link #publish} returns once RabbitMQ confirmed
+ * the message, and throws when it was refused, returned as unroutable or not confirmed in
+ * time ({@link AmqpPublisher}). Consuming declares each queue the same way and runs a Spring
+ * AMQP listener container with a channel-wide prefetch and manual acknowledgements
+ * ({@link AmqpConsumption}); dead letters go to the durable queue
+ * {@code <queue>.dead-letter} ({@link AmqpDeadLetters}).
+ * <p>
+ * The connection factory stays its owner's and needs no confirm settings: the broker
+ * handles confirms and returns itself on a few channels of its connection, and declares the
+ * consumed queues again whenever it opens a new connection.
+ */
+public class AmqpBroker implements Broker, DisposableBean {
+
+	/** The header holding why a message was dead-lettered. */
+	public static final String DEAD_LETTER_REASON_HEADER = "x-taskqueue-dead-letter-reason";
+
+	private static final int PUBLISHER_CHANNELS = 4;
+
+	private final ConnectionFactory connectionFactory;
+
+	private final AmqpTransportOptions options;
+
+	private final RabbitAdmin admin;
+
+	private final AmqpDeclarations declarations;
+
+	private final AmqpPublisher publisher;
+
+	private final AmqpDeadLetters deadLetters;
+
+	private final ConsumerChannels channels = new ConsumerChannels();
+
+	private final Set<AmqpConsumption> consumptions = ConcurrentHashMap.newKeySet();
+
+	private final AmqpDelivery.Context deliveryContext;
+
+	private volatile boolean destroyed;
+
+	/**
+	 * Create a broker.
+	 * @param connectionFactory the connection factory, owned (and closed) by the caller
+	 * @param codec decodes the messages handed to consumers
+	 * @param options the masked URL, the configured queues and the publisher confirms
+	 */
+	public AmqpBroker(ConnectionFactory connectionFactory, MessageCodec codec, AmqpTransportOptions options) {
+		Assert.notNull(connectionFactory, "'connectionFactory' must not be null");
+		Assert.notNull(codec, "'codec' must not be null");
+		Assert.notNull(options, "'options' must not be null");
+		this.connectionFactory = connectionFactory;
+		this.options = options;
+		this.admin = new RabbitAdmin(connectionFactory);
+		this.declarations = new AmqpDeclarations(connectionFactory, this.admin.getRabbitTemplate(), options.url(),
+				this::consumedQueues);
+		this.publisher = new AmqpPublisher(connectionFactory, options.url(), options.publisherConfirms(),
+				options.confirmTimeout(), PUBLISHER_CHANNELS);
+		this.deadLetters = new AmqpDeadLetters(this.declarations, this.publisher, this.admin, options.url());
+		this.deliveryContext = new AmqpDelivery.Context(codec, this.deadLetters, this.channels);
+		connectionFactory.addConnectionListener(this.declarations);
+	}
+
+	@Override
+	public void publish(OutboundMessage message) {
+		assertActive();
+		Destination destination = message.destination();
+		QueueSpec queue = destination.queue();
+		if (queue != null) {
+			this.declarations.ensureDeclared(queue);
+		}
+		String exchange = destination.exchange();
+		if (!exchange.isEmpty() && (queue == null || !exchange.equals(queue.exchange()))) {
+			this.declarations.ensureExchangeExists(exchange, destination.routingKey());
+		}
+		EncodedMessage encoded = message.message();
+		this.publisher.publish(exchange, destination.routingKey(), AmqpTables.properties(encoded), encoded.body());
+	}
+
+	@Override
+	public Consumption consume(ConsumerSettings settings, DeliveryHandler handler) {
+		assertActive();
+		for (String queue : settings.queues()) {
+			this.declarations.declareConsumed(this.options.queue(queue));
+		}
+		AmqpConsumption consumption = new AmqpConsumption(this.connectionFactory, settings, handler, this.channels,
+				this.deliveryContext, this.consumptions::remove);
+		this.consumptions.add(consumption);
+		try {
+			consumption.start();
+		}
+		catch (RuntimeException ex) {
+			consumption.close();
+			throw new BrokerException("Cannot consume " + settings.queues() + " from RabbitMQ at " + url() + ": "
+					+ AmqpErrors.describe(ex), ex);
+		}
+		return consumption;
+	}
+
+	private Set<QueueSpec> consumedQueues() {
+		Set<QueueSpec> queues = new LinkedHashSet<>();
+		this.consumptions.forEach((consumption) -> consumption.queues()
+			.forEach((queue) -> queues.add(this.options.queue(queue))));
+		return queues;
+	}
+
+	/**
+	 * Open a connection and a channel, as a health check.
+	 * @throws BrokerException (with the masked URL) when RabbitMQ cannot be reached
+	 */
+	@Override
+	public void ping() {
+		Connection connection = null;
+		Channel channel = null;
+		try {
+			connection = this.connectionFactory.createConnection();
+			channel = connection.createChannel(false);
+			if (!channel.isOpen()) {
+				throw new BrokerException("RabbitMQ at " + url() + " closed the channel it was asked for");
+			}
+		}
+		catch (AmqpException ex) {
+			throw new BrokerException("RabbitMQ at " + url() + " does not answer: " + AmqpErrors.describe(ex), ex);
+		}
+		finally {
+			RabbitUtils.closeChannel(channel);
+			if (connection != null) {
+				RabbitUtils.closeConnection(connection);
+			}
+		}
+	}
+
+	@Override
+	public String url() {
+		return this.options.url();
+	}
+
+	/**
+	 * The number of messages ready in a queue (a passive declaration).
+	 * @param queue the queue name
+	 * @return the number of messages not yet delivered, 0 when the queue does not exist
+	 * @throws BrokerException when RabbitMQ cannot be reached
+	 */
+	public long size(String queue) {
+		try {
+			QueueInformation information = this.admin.getQueueInfo(queue);
+			return (information != null) ? information.getMessageCount() : 0;
+		}
+		catch (AmqpException ex) {
+			throw new BrokerException("Cannot measure queue '" + queue + "' on RabbitMQ at " + url() + ": "
+					+ AmqpErrors.describe(ex), ex);
+		}
+	}
+
+	/**
+	 * Take up to {@code max} messages out of the dead-letter queue of a queue
+	 * ({@code <queue>.dead-letter}), oldest first; they are removed from it.
+	 * @param queue the queue whose dead letters to read
+	 * @param max the most messages to take
+	 * @return the dead letters, none when the queue never had any
+	 * @throws BrokerException when RabbitMQ cannot be reached
+	 */
+	public List<DeadLetter> deadLetters(String queue, int max) {
+		return this.deadLetters.take(queue, max);
+	}
+
+	/**
+	 * Stop the listener containers and close the publishing channels. Deliveries still
+	 * outstanding go back to their queues, as their channels close now. The connection
+	 * factory is not closed.
+	 */
+	@Override
+	public void destroy() {
+		this.destroyed = true;
+		for (AmqpConsumption consumption : List.copyOf(this.consumptions)) {
+			consumption.close();
+		}
+		this.channels.closeAll();
+		this.publisher.close();
+		this.connectionFactory.removeConnectionListener(this.declarations);
+	}
+
+	private void assertActive() {
+		if (this.destroyed) {
+			throw new BrokerException("The RabbitMQ broker at " + url() + " has been destroyed");
+		}
+	}
+
+	/**
+	 * A message that could not be handled, as read from {@code <queue>.dead-letter}.
+	 *
+	 * @param queue the queue it was taken from
+	 * @param reason why it could not be handled
+	 * @param body the body as it was received
+	 * @param headers its headers, with the reason
+	 */
+	public record DeadLetter(String queue, String reason, byte[] body, Map<String, Object> headers) {
+	}
+
+
+}

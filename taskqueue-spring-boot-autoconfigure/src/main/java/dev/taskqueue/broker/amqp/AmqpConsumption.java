@@ -1,0 +1,143 @@
+package dev.taskqueue.broker.amqp;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.ShutdownSignalException;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.amqp.core.AcknowledgeMode;
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.rabbit.connection.ConnectionFactory;
+import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
+import org.springframework.amqp.rabbit.listener.api.ChannelAwareMessageListener;
+import org.springframework.core.task.SimpleAsyncTaskExecutor;
+
+import dev.taskqueue.broker.ConsumerSettings;
+import dev.taskqueue.broker.Consumption;
+import dev.taskqueue.broker.DeliveryHandler;
+
+/**
+ * Consumes the queues of one {@link ConsumerSettings} with a Spring AMQP
+ * {@link SimpleMessageListenerContainer}, like a Celery worker does: one channel, one
+ * {@code basic.consume} per queue, {@code basic.qos(prefetch, global=true)} so that the
+ * prefetch limit holds across all the queues, and manual acknowledgements, which the worker
+ * sends from its own threads through the {@link AmqpDelivery}s (the Java client serializes
+ * the commands of a channel, so that is safe; Spring AMQP's asynchronous listeners ack the
+ * same way). The container recovers by itself (every second) when the connection is lost.
+ * The {@code DirectMessageListenerContainer} drains about as fast, but opens a channel per
+ * queue, so its prefetch would hold per queue rather than across the queues as Celery's.
+ * <p>
+ * {@link #close()} stops the container, which cancels the consumers; messages it had
+ * prefetched but not handed out yet go straight back to the queue, and the channel stays
+ * open until the deliveries already handed out are settled (see {@link ConsumerChannels}).
+ */
+final class AmqpConsumption implements Consumption, ChannelAwareMessageListener {
+
+	private static final Log logger = LogFactory.getLog(AmqpConsumption.class);
+
+	/** How often a consumer that lost its connection tries again. */
+	private static final long RECOVERY_INTERVAL_MILLIS = 1000;
+
+	/** How long the consumer thread waits for a message before checking whether it should stop. */
+	private static final long RECEIVE_TIMEOUT_MILLIS = 100;
+
+	private final ConsumerSettings settings;
+
+	private final DeliveryHandler handler;
+
+	private final ConsumerChannels channels;
+
+	private final AmqpDelivery.Context context;
+
+	private final Consumer<AmqpConsumption> onClose;
+
+	private final SimpleMessageListenerContainer container;
+
+	private final AtomicBoolean closing = new AtomicBoolean();
+
+	AmqpConsumption(ConnectionFactory connectionFactory, ConsumerSettings settings, DeliveryHandler handler,
+			ConsumerChannels channels, AmqpDelivery.Context context, Consumer<AmqpConsumption> onClose) {
+		this.settings = settings;
+		this.handler = handler;
+		this.channels = channels;
+		this.context = context;
+		this.onClose = onClose;
+		this.container = new SimpleMessageListenerContainer(channels.wrap(connectionFactory));
+		this.container.setConcurrentConsumers(1);
+		this.container.setReceiveTimeout(RECEIVE_TIMEOUT_MILLIS);
+		this.container.setFailedDeclarationRetryInterval(RECOVERY_INTERVAL_MILLIS);
+		this.container.setTaskExecutor(new SimpleAsyncTaskExecutor("taskqueue-amqp-"));
+		this.container.setQueueNames(settings.queues().toArray(String[]::new));
+		this.container.setAcknowledgeMode(AcknowledgeMode.MANUAL);
+		this.container.setPrefetchCount(settings.prefetch());
+		this.container.setGlobalQos(true);
+		this.container.setRecoveryInterval(RECOVERY_INTERVAL_MILLIS);
+		this.container.setMissingQueuesFatal(false);
+		this.container.setMessagePropertiesConverter(new RawPropertiesConverter());
+		this.container.setMessageListener(this);
+		this.container.setBeanName("taskqueue-amqp-" + String.join(",", settings.queues()));
+	}
+
+	void start() {
+		this.container.afterPropertiesSet();
+		this.container.start();
+	}
+
+	List<String> queues() {
+		return this.settings.queues();
+	}
+
+	@Override
+	public void onMessage(Message message, Channel channel) {
+		RawPropertiesConverter.RawProperties properties = (RawPropertiesConverter.RawProperties) message
+			.getMessageProperties();
+		Channel target = DeferredCloseConnectionFactory.target(channel);
+		long deliveryTag = properties.getDeliveryTag();
+		if (this.closing.get()) {
+			requeueUnhandled(target, deliveryTag);
+			return;
+		}
+		String queue = properties.getConsumerQueue();
+		AmqpDelivery delivery = new AmqpDelivery(target, deliveryTag, (queue != null) ? queue : "",
+				properties.isRedelivered(), properties.amqp(), message.getBody(), this.context);
+		this.channels.delivered(target);
+		try {
+			this.handler.onDelivery(delivery);
+		}
+		catch (RuntimeException ex) {
+			logger.error("Delivery handler failed on " + delivery + "; the consumer goes on", ex);
+		}
+	}
+
+	private void requeueUnhandled(Channel channel, long deliveryTag) {
+		try {
+			channel.basicReject(deliveryTag, true);
+		}
+		catch (IOException | ShutdownSignalException ex) {
+			logger.debug("Cannot requeue a message prefetched before the consumption closed", ex);
+		}
+	}
+
+	/**
+	 * Cancel the consumers and stop the container. Deliveries already handed out stay valid
+	 * until they are settled, as long as the connection lives.
+	 */
+	@Override
+	public void close() {
+		if (this.closing.compareAndSet(false, true)) {
+			try {
+				this.container.stop();
+				this.container.destroy();
+			}
+			finally {
+				this.onClose.accept(this);
+			}
+		}
+	}
+
+}

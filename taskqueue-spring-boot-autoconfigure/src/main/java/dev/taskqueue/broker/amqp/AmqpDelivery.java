@@ -1,0 +1,181 @@
+package dev.taskqueue.broker.amqp;
+
+import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import com.rabbitmq.client.AMQP.BasicProperties;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.ShutdownSignalException;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import dev.taskqueue.broker.Delivery;
+import dev.taskqueue.broker.LazyMessage;
+import dev.taskqueue.protocol.EncodedMessage;
+import dev.taskqueue.protocol.MessageCodec;
+import dev.taskqueue.protocol.MessageProperties;
+import dev.taskqueue.protocol.TaskMessage;
+
+/**
+ * A message delivered by RabbitMQ on a consumer channel, settled on that same channel (the
+ * client's channels are safe to use from any thread). The body is decoded on first use; a
+ * malformed message makes {@link #message()} throw rather than stop the consumer.
+ * <p>
+ * Once the channel is closed (connection lost, or the broker destroyed) RabbitMQ has
+ * already put the message back in its queue, marked redelivered, so settling it then only
+ * logs.
+ */
+final class AmqpDelivery implements Delivery {
+
+	private static final Log logger = LogFactory.getLog(AmqpDelivery.class);
+
+	private final Channel channel;
+
+	private final long deliveryTag;
+
+	private final String queue;
+
+	private final boolean redelivered;
+
+	private final BasicProperties properties;
+
+	private final byte[] body;
+
+	private final Context context;
+
+	private final AtomicBoolean settled = new AtomicBoolean();
+
+	private final LazyMessage message;
+
+	AmqpDelivery(Channel channel, long deliveryTag, String queue, boolean redelivered, BasicProperties properties,
+			byte[] body, Context context) {
+		this.channel = channel;
+		this.deliveryTag = deliveryTag;
+		this.queue = queue;
+		this.redelivered = redelivered;
+		this.properties = properties;
+		this.body = body;
+		this.context = context;
+		this.message = new LazyMessage(() -> this.context.codec().decode(encoded()));
+	}
+
+	/**
+	 * Valid while the consumer channel it came on is open: when it closes, RabbitMQ requeues the
+	 * message and delivers it again on a new channel.
+	 */
+	@Override
+	public boolean valid() {
+		return this.channel.isOpen();
+	}
+
+	@Override
+	public TaskMessage message() {
+		return this.message.get();
+	}
+
+	private EncodedMessage encoded() {
+		Map<String, Object> headers = AmqpTables.fromAmqp(this.properties.getHeaders());
+		String correlationId = this.properties.getCorrelationId();
+		if (correlationId == null) {
+			correlationId = (headers.get("id") instanceof String id) ? id : "";
+		}
+		Integer deliveryMode = this.properties.getDeliveryMode();
+		Integer priority = this.properties.getPriority();
+		MessageProperties messageProperties = new MessageProperties(correlationId, this.properties.getReplyTo(),
+				(deliveryMode != null) ? deliveryMode : MessageProperties.PERSISTENT,
+				(priority != null) ? priority : 0, this.properties.getExpiration());
+		String contentType = this.properties.getContentType();
+		String contentEncoding = this.properties.getContentEncoding();
+		return new EncodedMessage(headers, messageProperties, (contentType != null) ? contentType : "",
+				(contentEncoding != null) ? contentEncoding : "", this.body);
+	}
+
+	@Override
+	public String queue() {
+		return this.queue;
+	}
+
+	@Override
+	public boolean redelivered() {
+		return this.redelivered;
+	}
+
+	@Override
+	public void ack() {
+		settle("acknowledge", (channel) -> channel.basicAck(this.deliveryTag, false));
+	}
+
+	@Override
+	public void requeue() {
+		settle("requeue", (channel) -> channel.basicReject(this.deliveryTag, true));
+	}
+
+	/**
+	 * Publish the message (body, properties and headers, without its expiration) to the
+	 * durable queue {@code <queue>.dead-letter} with the reason in the header
+	 * {@value AmqpBroker#DEAD_LETTER_REASON_HEADER}, then acknowledge it. When that publish
+	 * fails the message is requeued instead, so that it is not lost.
+	 */
+	@Override
+	public void deadLetter(String reason) {
+		settle("dead-letter", (channel) -> {
+			try {
+				this.context.deadLetters().publish(this.queue, this.properties, this.body, reason);
+			}
+			catch (RuntimeException ex) {
+				logger.error("Cannot dead-letter a message of queue '" + this.queue + "' (" + reason
+						+ "); it goes back to the queue", ex);
+				channel.basicReject(this.deliveryTag, true);
+				return;
+			}
+			channel.basicAck(this.deliveryTag, false);
+		});
+	}
+
+	private void settle(String action, Settlement settlement) {
+		if (!this.settled.compareAndSet(false, true)) {
+			logger.debug("Ignoring a second settlement (" + action + ") of " + this);
+			return;
+		}
+		try {
+			if (!this.channel.isOpen()) {
+				logger.info("Cannot " + action + " " + this + ": its channel is closed (connection lost?); "
+						+ "RabbitMQ delivers the message again");
+				return;
+			}
+			settlement.apply(this.channel);
+		}
+		catch (IOException | ShutdownSignalException ex) {
+			logger.info("Cannot " + action + " " + this + ": " + AmqpErrors.describe(ex)
+					+ "; RabbitMQ delivers the message again");
+		}
+		finally {
+			this.context.channels().settled(this.channel);
+		}
+	}
+
+	@Override
+	public String toString() {
+		return "AmqpDelivery[queue=" + this.queue + ", tag=" + this.deliveryTag + ", id="
+				+ this.properties.getCorrelationId() + "]";
+	}
+
+	@FunctionalInterface
+	private interface Settlement {
+
+		void apply(Channel channel) throws IOException;
+
+	}
+
+	/**
+	 * What deliveries need from their broker.
+	 *
+	 * @param codec decodes the messages
+	 * @param deadLetters where dead letters go
+	 * @param channels counts the outstanding deliveries of each channel
+	 */
+	record Context(MessageCodec codec, AmqpDeadLetters deadLetters, ConsumerChannels channels) {
+	}
+
+}

@@ -1,0 +1,163 @@
+package dev.taskqueue.broker.memory;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.PriorityBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.taskqueue.broker.Broker;
+import dev.taskqueue.broker.ConsumerSettings;
+import dev.taskqueue.broker.Consumption;
+import dev.taskqueue.broker.DeliveryHandler;
+import dev.taskqueue.broker.OutboundMessage;
+import dev.taskqueue.protocol.EncodedMessage;
+import dev.taskqueue.protocol.MessageCodec;
+
+/**
+ * A {@link Broker} in this JVM. Queues are created on first use; within a queue a higher
+ * priority is served first (as on RabbitMQ), then first in, first out. Messages are lost when
+ * the JVM stops.
+ */
+public class InMemoryBroker implements Broker {
+
+	private final Map<String, PriorityBlockingQueue<QueuedMessage>> queues = new ConcurrentHashMap<>();
+
+	private final List<DeadLetter> deadLetters = new CopyOnWriteArrayList<>();
+
+	private final AtomicLong sequence = new AtomicLong();
+
+	private final ReentrantLock lock = new ReentrantLock();
+
+	private final Condition messageAvailable = this.lock.newCondition();
+
+	private final MessageCodec codec;
+
+	/**
+	 * Create a broker.
+	 * @param codec decodes the messages handed to consumers
+	 */
+	public InMemoryBroker(MessageCodec codec) {
+		this.codec = codec;
+	}
+
+	@Override
+	public void publish(OutboundMessage message) {
+		enqueue(message.destination().routingKey(), message.message(), false);
+	}
+
+	@Override
+	public Consumption consume(ConsumerSettings settings, DeliveryHandler handler) {
+		InMemoryConsumption consumption = new InMemoryConsumption(this, settings, handler);
+		consumption.start();
+		return consumption;
+	}
+
+	@Override
+	public void ping() {
+	}
+
+	@Override
+	public String url() {
+		return "memory://";
+	}
+
+	/**
+	 * The number of messages waiting in a queue.
+	 * @param queue the queue name
+	 * @return the number of messages not yet delivered
+	 */
+	public int size(String queue) {
+		PriorityBlockingQueue<QueuedMessage> messages = this.queues.get(queue);
+		return (messages != null) ? messages.size() : 0;
+	}
+
+	/** The messages moved aside because they could not be handled, oldest first. */
+	public List<DeadLetter> deadLetters() {
+		return List.copyOf(this.deadLetters);
+	}
+
+	void enqueue(String queue, EncodedMessage message, boolean redelivered) {
+		QueuedMessage queued = new QueuedMessage(message, message.properties().priority(),
+				this.sequence.incrementAndGet(), redelivered);
+		this.queues.computeIfAbsent(queue, (name) -> new PriorityBlockingQueue<>()).add(queued);
+		signal();
+	}
+
+	void deadLetter(String queue, EncodedMessage message, String reason) {
+		this.deadLetters.add(new DeadLetter(queue, message, reason, Instant.now()));
+	}
+
+	@Nullable QueuedMessage poll(List<String> queueNames) {
+		for (String name : queueNames) {
+			PriorityBlockingQueue<QueuedMessage> messages = this.queues.get(name);
+			QueuedMessage message = (messages != null) ? messages.poll() : null;
+			if (message != null) {
+				return message.withQueue(name);
+			}
+		}
+		return null;
+	}
+
+	void awaitMessage(long timeoutMillis) throws InterruptedException {
+		this.lock.lock();
+		try {
+			this.messageAvailable.await(timeoutMillis, TimeUnit.MILLISECONDS);
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	void signal() {
+		this.lock.lock();
+		try {
+			this.messageAvailable.signalAll();
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	MessageCodec codec() {
+		return this.codec;
+	}
+
+	/**
+	 * A message that could not be handled.
+	 *
+	 * @param queue the queue it was taken from
+	 * @param message the message as it was received
+	 * @param reason why it could not be handled
+	 * @param time when it was moved aside
+	 */
+	public record DeadLetter(String queue, EncodedMessage message, String reason, Instant time) {
+	}
+
+	record QueuedMessage(EncodedMessage message, int priority, long sequence, boolean redelivered,
+			@Nullable String queue) implements Comparable<QueuedMessage> {
+
+		QueuedMessage(EncodedMessage message, int priority, long sequence, boolean redelivered) {
+			this(message, priority, sequence, redelivered, null);
+		}
+
+		QueuedMessage withQueue(String queue) {
+			return new QueuedMessage(this.message, this.priority, this.sequence, this.redelivered, queue);
+		}
+
+		@Override
+		public int compareTo(QueuedMessage other) {
+			int byPriority = Integer.compare(other.priority, this.priority);
+			return (byPriority != 0) ? byPriority : Long.compare(this.sequence, other.sequence);
+		}
+
+	}
+
+}

@@ -1,0 +1,135 @@
+package dev.taskqueue.broker.redis;
+
+import io.lettuce.core.ScriptOutputType;
+
+/**
+ * The Lua scripts of the transport. Each replaces one of kombu's {@code MULTI}/{@code EXEC}
+ * (or {@code WATCH}) transactions with the same effect, atomically, in one round trip and
+ * without a dedicated connection.
+ */
+final class KombuScripts {
+
+	/**
+	 * Pop up to {@code ARGV[2]} messages from the lists in order and record each in
+	 * {@code unacked}/{@code unacked_index} as kombu's {@code QoS.append} does
+	 * ({@code ZADD unacked_index <now> <tag>}, {@code HSET unacked <tag>
+	 * "[<envelope>, <exchange>, <routing key>]"}), keeping the envelope text byte for byte.
+	 * {@code ARGV[3]}/{@code ARGV[4]}: list number and text of a message already popped with
+	 * {@code BRPOP} (recorded first), or {@code 0} and {@code ""}.
+	 * <p>
+	 * Envelopes in the layout kombu and this library write ({@code properties} last,
+	 * {@code delivery_tag} its last key, plain exchange and routing key) are read with a
+	 * few bounded string searches; anything else is decoded with {@code cjson}. A message
+	 * that is not a JSON object with a {@code properties.delivery_tag} is returned but not
+	 * recorded (kombu could not record it either). Returns list number, envelope and tag
+	 * ({@code ""} when not recorded) for each message.
+	 * <p>
+	 * KEYS: unacked, unacked_index, lists...; ARGV: now, most, first list, first envelope,
+	 * queue name per list.
+	 */
+	static final LuaScript POP = new LuaScript("""
+			local out, n = {}, 0
+			local function layout(raw)
+			  local size = #raw
+			  local _, e = string.find(raw, '"delivery_tag": "', size - 60, true)
+			  if not e then return nil end
+			  local tag = string.match(raw, '^([%w%-]+)"}}$', e + 1)
+			  if not tag then return nil end
+			  _, e = string.find(raw, '"delivery_info": {"exchange": "', size - 1000, true)
+			  if not e then return nil end
+			  local ex, rk = string.match(raw, '^([^"\\]*)", "routing_key": "([^"\\]*)"', e + 1)
+			  if not ex then return nil end
+			  return tag, '"' .. ex .. '"', '"' .. rk .. '"'
+			end
+			local function decoded(raw, queue)
+			  local ok, env = pcall(cjson.decode, raw)
+			  if not ok or type(env) ~= 'table' or type(env['properties']) ~= 'table' then return nil end
+			  local props = env['properties']
+			  local tag, info, ex, rk = props['delivery_tag'], props['delivery_info'], '', queue
+			  if type(tag) ~= 'string' or tag == '' then return nil end
+			  if type(info) == 'table' then
+			    if type(info['exchange']) == 'string' then ex = info['exchange'] end
+			    if type(info['routing_key']) == 'string' then rk = info['routing_key'] end
+			  end
+			  return tag, cjson.encode(ex), cjson.encode(rk)
+			end
+			local function record(i, raw)
+			  local tag, ex, rk = layout(raw)
+			  if not tag then tag, ex, rk = decoded(raw, ARGV[4 + i]) end
+			  if tag then
+			    redis.call('ZADD', KEYS[2], ARGV[1], tag)
+			    redis.call('HSET', KEYS[1], tag, '[' .. raw .. ', ' .. ex .. ', ' .. rk .. ']')
+			  end
+			  out[#out + 1] = i
+			  out[#out + 1] = raw
+			  out[#out + 1] = tag or ''
+			  n = n + 1
+			end
+			local first, most = tonumber(ARGV[3]), tonumber(ARGV[2])
+			if first > 0 then record(first, ARGV[4]) end
+			for i = 1, #KEYS - 2 do
+			  while n < most do
+			    local raw = redis.call('RPOP', KEYS[i + 2])
+			    if not raw then break end
+			    record(i, raw)
+			  end
+			  if n >= most then break end
+			end
+			return out
+			""", ScriptOutputType.MULTI);
+
+	/**
+	 * Kombu's ack for many tags at once: {@code ZREM unacked_index} and {@code HDEL unacked}.
+	 * KEYS: unacked, unacked_index; ARGV: tags.
+	 */
+	static final LuaScript ACK = new LuaScript("""
+			redis.call('ZREM', KEYS[2], unpack(ARGV))
+			redis.call('HDEL', KEYS[1], unpack(ARGV))
+			return #ARGV
+			""", ScriptOutputType.INTEGER);
+
+	/**
+	 * Kombu's {@code restore_by_tag} transaction: {@code HGET}, {@code ZREM}+{@code HDEL},
+	 * then {@code RPUSH} of the envelope (marked redelivered by the caller) when the entry
+	 * was there. {@code ARGV[3]} is the value the caller read ({@code -1} and nothing done
+	 * when it changed since), or {@code *} to restore whatever is there. Returns 1 when
+	 * pushed, 0 when the entry was gone.
+	 * <p>
+	 * KEYS: unacked, unacked_index, target list; ARGV: tag, envelope ({@code ""} to push
+	 * nothing), expected value.
+	 */
+	static final LuaScript RESTORE = new LuaScript("""
+			local v = redis.call('HGET', KEYS[1], ARGV[1])
+			if ARGV[3] ~= '*' and v and v ~= ARGV[3] then return -1 end
+			redis.call('ZREM', KEYS[2], ARGV[1])
+			if not v then return 0 end
+			redis.call('HDEL', KEYS[1], ARGV[1])
+			if ARGV[2] ~= '' then redis.call('RPUSH', KEYS[3], ARGV[2]) end
+			return 1
+			""", ScriptOutputType.INTEGER);
+
+	/**
+	 * Remove a tag from the ack-emulation keys and push a dead-letter record.
+	 * KEYS: unacked, unacked_index, dead-letter list; ARGV: tag ({@code ""} for none),
+	 * record.
+	 */
+	static final LuaScript DEAD_LETTER = new LuaScript("""
+			if ARGV[1] ~= '' then
+			  redis.call('ZREM', KEYS[2], ARGV[1])
+			  redis.call('HDEL', KEYS[1], ARGV[1])
+			end
+			return redis.call('LPUSH', KEYS[3], ARGV[2])
+			""", ScriptOutputType.INTEGER);
+
+	/** redis-py's lock release: delete the lock only if it still holds our token. */
+	static final LuaScript UNLOCK = new LuaScript("""
+			local token = redis.call('get', KEYS[1])
+			if not token or token ~= ARGV[1] then return 0 end
+			redis.call('del', KEYS[1])
+			return 1
+			""", ScriptOutputType.INTEGER);
+
+	private KombuScripts() {
+	}
+
+}

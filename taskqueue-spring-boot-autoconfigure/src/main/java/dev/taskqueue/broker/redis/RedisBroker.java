@@ -1,0 +1,189 @@
+package dev.taskqueue.broker.redis;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.util.Assert;
+
+import dev.taskqueue.broker.Broker;
+import dev.taskqueue.broker.BrokerException;
+import dev.taskqueue.broker.ConsumerSettings;
+import dev.taskqueue.broker.Consumption;
+import dev.taskqueue.broker.DeliveryHandler;
+import dev.taskqueue.broker.OutboundMessage;
+import dev.taskqueue.protocol.MessageCodec;
+
+/**
+ * A {@link Broker} on Redis that speaks kombu's Redis transport (as of kombu 5.2.4), so Java
+ * and Python Celery clients and workers share the same queues.
+ * <p>
+ * A message is a JSON envelope {@code LPUSH}ed to the list of its queue and priority step
+ * ({@code celery}, {@code celery\x06\x163}, ...; priority 0 is served first). Consumers pop
+ * from the right end in kombu's key order and record each message as unacknowledged in the
+ * {@code unacked} hash and {@code unacked_index} sorted set; acknowledging removes it from
+ * both, requeueing pushes it back to the front of its queue marked redelivered, and
+ * dead-lettering moves it to the list {@code <queue>.dead-letter}. Messages left
+ * unacknowledged longer than the visibility timeout (their consumer crashed) are restored to
+ * their queue by whichever consumer, Java or Python, scans first.
+ * <p>
+ * Publishing and acknowledgements use the connection factory's shared Lettuce connection;
+ * each consumption waits in {@code BRPOP} on a connection of its own. Only the default
+ * exchange ({@code ""}, straight to the queue named by the routing key) is supported for
+ * now. On {@link #destroy()} consumptions stop and deliveries still outstanding go back to
+ * their queue, as kombu does on shutdown; the connection factory is left to its owner.
+ */
+public class RedisBroker implements Broker, DisposableBean {
+
+	private static final Log logger = LogFactory.getLog(RedisBroker.class);
+
+	private final RedisTransportOptions options;
+
+	private final RedisConnector connector;
+
+	private final RedisChannel channel;
+
+	private final UnackedRestorer restorer;
+
+	private final Set<RedisConsumption> consumptions = ConcurrentHashMap.newKeySet();
+
+	private volatile boolean destroyed;
+
+	/**
+	 * Create a broker.
+	 * @param connectionFactory a Lettuce connection factory for the broker's database,
+	 * owned (started and closed) by the caller
+	 * @param codec decodes the messages handed to consumers
+	 * @param options the masked URL, the visibility timeout and the global key prefix
+	 */
+	public RedisBroker(RedisConnectionFactory connectionFactory, MessageCodec codec, RedisTransportOptions options) {
+		Assert.notNull(connectionFactory, "'connectionFactory' must not be null");
+		Assert.notNull(codec, "'codec' must not be null");
+		Assert.notNull(options, "'options' must not be null");
+		this.options = options;
+		this.connector = new RedisConnector(connectionFactory, options.url());
+		this.channel = new RedisChannel(this.connector, new RedisKeys(options.globalKeyPrefix()), new Envelopes(),
+				codec);
+		this.restorer = new UnackedRestorer(this.channel, options.visibilityTimeout());
+	}
+
+	@Override
+	public void publish(OutboundMessage message) {
+		this.channel.publish(message);
+	}
+
+	@Override
+	public Consumption consume(ConsumerSettings settings, DeliveryHandler handler) {
+		Assert.state(!this.destroyed, "The Redis broker has been destroyed");
+		RedisConsumption[] holder = new RedisConsumption[1];
+		RedisConsumption consumption = new RedisConsumption(this.channel, settings, handler, () -> {
+			if (this.consumptions.remove(holder[0])) {
+				this.restorer.consumerStopped();
+			}
+		});
+		holder[0] = consumption;
+		this.consumptions.add(consumption);
+		this.restorer.consumerStarted();
+		consumption.start();
+		return consumption;
+	}
+
+	@Override
+	public void ping() {
+		this.channel.ping();
+	}
+
+	@Override
+	public String url() {
+		return this.options.url();
+	}
+
+	/**
+	 * The number of messages waiting in a queue: the sum of {@code LLEN} over its priority
+	 * lists.
+	 * @param queue the queue name
+	 * @return the number of messages not yet delivered
+	 * @throws BrokerException when Redis does not answer
+	 */
+	public long size(String queue) {
+		RedisClusterAsyncCommands<byte[], byte[]> commands = this.connector.commands();
+		List<RedisFuture<Long>> lengths = new ArrayList<>();
+		for (byte[] list : this.channel.keys().lists(queue)) {
+			lengths.add(commands.llen(list));
+		}
+		long size = 0;
+		for (RedisFuture<Long> length : lengths) {
+			size += this.connector.await(length, "measure queue '" + queue + "'");
+		}
+		return size;
+	}
+
+	/**
+	 * The messages of a queue moved aside because they could not be handled (the list
+	 * {@code <queue>.dead-letter}), oldest first.
+	 * @param queue the queue name
+	 * @return the dead letters
+	 * @throws BrokerException when Redis does not answer
+	 */
+	public List<DeadLetter> deadLetters(String queue) {
+		List<byte[]> records = this.connector.await(
+				this.connector.commands().lrange(this.channel.keys().deadLetters(queue), 0, -1),
+				"read the dead letters of queue '" + queue + "'");
+		List<DeadLetter> letters = new ArrayList<>(records.size());
+		for (int i = records.size() - 1; i >= 0; i--) {
+			letters.add(this.channel.envelopes().readDeadLetter(RedisKeys.string(records.get(i))));
+		}
+		return letters;
+	}
+
+	/**
+	 * Restore now the messages whose visibility timeout passed (normally done on a timer).
+	 * @return how many went back to a queue, or -1 when another consumer was restoring
+	 */
+	int restoreVisible() {
+		return this.restorer.restoreVisible();
+	}
+
+	/**
+	 * Stop the consumptions and the restore timer, and give the deliveries still
+	 * outstanding back to their queues. The connection factory is not closed.
+	 */
+	@Override
+	public void destroy() {
+		this.destroyed = true;
+		List<RedisDelivery> outstanding = new ArrayList<>();
+		for (RedisConsumption consumption : List.copyOf(this.consumptions)) {
+			consumption.close();
+			outstanding.addAll(consumption.outstanding());
+		}
+		this.restorer.stop();
+		if (!outstanding.isEmpty()) {
+			logger.info("Restoring " + outstanding.size() + " unacknowledged message(s) to " + url());
+			for (RedisDelivery delivery : outstanding) {
+				delivery.requeue();
+			}
+		}
+		this.connector.close();
+	}
+
+	/**
+	 * A message that could not be handled, as recorded in {@code <queue>.dead-letter}.
+	 *
+	 * @param queue the queue it was taken from
+	 * @param reason why it could not be handled
+	 * @param time when it was moved aside
+	 * @param envelope the kombu envelope exactly as it was popped
+	 */
+	public record DeadLetter(String queue, String reason, Instant time, String envelope) {
+	}
+
+}

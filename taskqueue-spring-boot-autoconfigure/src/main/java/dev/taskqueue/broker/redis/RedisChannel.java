@@ -1,0 +1,219 @@
+package dev.taskqueue.broker.redis;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import dev.taskqueue.broker.BrokerException;
+import dev.taskqueue.broker.OutboundMessage;
+import dev.taskqueue.broker.redis.PopOrder.Popped;
+import dev.taskqueue.protocol.MessageCodec;
+import dev.taskqueue.routing.Destination;
+
+/**
+ * The Redis commands of kombu's virtual channel: publish, bind, pop and record, ack,
+ * requeue and dead-letter. All run on the shared connection; multi-key changes run as Lua
+ * scripts ({@link KombuScripts}) so that they are atomic like kombu's transactions.
+ */
+final class RedisChannel {
+
+	private static final Log logger = LogFactory.getLog(RedisChannel.class);
+
+	private static final Duration PING_TIMEOUT = Duration.ofSeconds(2);
+
+	private final RedisConnector connector;
+
+	private final RedisKeys keys;
+
+	private final Envelopes envelopes;
+
+	private final MessageCodec codec;
+
+	private final Set<String> boundQueues = ConcurrentHashMap.newKeySet();
+
+	private final AckBatcher acks;
+
+	RedisChannel(RedisConnector connector, RedisKeys keys, Envelopes envelopes, MessageCodec codec) {
+		this.connector = connector;
+		this.keys = keys;
+		this.envelopes = envelopes;
+		this.codec = codec;
+		this.acks = new AckBatcher(connector, unackedKeys());
+	}
+
+	RedisConnector connector() {
+		return this.connector;
+	}
+
+	RedisKeys keys() {
+		return this.keys;
+	}
+
+	Envelopes envelopes() {
+		return this.envelopes;
+	}
+
+	MessageCodec codec() {
+		return this.codec;
+	}
+
+	/** {@code LPUSH} the envelope to the queue's list for its priority, binding the queue first. */
+	void publish(OutboundMessage message) {
+		Destination destination = message.destination();
+		if (!destination.isDirectToQueue()) {
+			throw new UnsupportedOperationException("The Redis transport publishes to the default exchange only: "
+					+ "cannot publish to exchange '" + destination.exchange() + "' (routing key '"
+					+ destination.routingKey() + "'); route the task to a queue instead");
+		}
+		String queue = destination.routingKey();
+		byte[] envelope = this.envelopes.write(message.message(), destination, UUID.randomUUID().toString());
+		RedisClusterAsyncCommands<byte[], byte[]> commands = this.connector.commands();
+		RedisFuture<Long> binding = bindAsync(commands, queue);
+		if (binding != null) {
+			binding.whenComplete((added, ex) -> {
+				if (ex != null) {
+					this.boundQueues.remove(queue);
+				}
+			});
+		}
+		// pipelined after the SADD on the same connection: one round trip
+		this.connector.await(commands.lpush(this.keys.list(queue, message.message().properties().priority()), envelope),
+				"publish to queue '" + queue + "'");
+	}
+
+	/**
+	 * Add the queue's binding ({@code SADD _kombu.binding.<queue> "<queue>\x06\x16\x06\x16<queue>"})
+	 * once per broker, as kombu's {@code queue_bind} does for Celery's queues.
+	 */
+	@Nullable RedisFuture<Long> bindAsync(RedisClusterAsyncCommands<byte[], byte[]> commands, String queue) {
+		if (!this.boundQueues.add(queue)) {
+			return null;
+		}
+		return commands.sadd(this.keys.binding(queue), RedisKeys.bindingMember(queue, "", queue));
+	}
+
+	/** Bind the queues a consumer reads and wait for Redis. */
+	void bind(List<String> queues) {
+		RedisClusterAsyncCommands<byte[], byte[]> commands = this.connector.commands();
+		for (String queue : queues) {
+			this.boundQueues.remove(queue);
+			RedisFuture<Long> added = bindAsync(commands, queue);
+			if (added != null) {
+				try {
+					this.connector.await(added, "bind queue '" + queue + "'");
+				}
+				catch (BrokerException ex) {
+					this.boundQueues.remove(queue);
+					throw ex;
+				}
+			}
+		}
+	}
+
+	/**
+	 * Pop up to {@code most} messages in the order's list order and record them as
+	 * unacknowledged, atomically ({@link KombuScripts#POP}).
+	 * @param first a message already popped with {@code BRPOP} to record first, as list
+	 * number and envelope, or {@code null}
+	 */
+	List<Popped> pop(PopOrder order, int most, @Nullable IndexedItem first) {
+		byte[][] queueArgs = order.queueArgs();
+		byte[][] args = new byte[4 + queueArgs.length][];
+		args[0] = RedisKeys.bytes(seconds(Instant.now()));
+		args[1] = RedisKeys.bytes(Integer.toString(most));
+		args[2] = RedisKeys.bytes((first != null) ? Integer.toString(first.index() + 1) : "0");
+		args[3] = (first != null) ? first.envelope() : new byte[0];
+		System.arraycopy(queueArgs, 0, args, 4, queueArgs.length);
+		CompletableFuture<List<Object>> reply = KombuScripts.POP.run(this.connector.commands(), order.scriptKeys(),
+				args);
+		List<Object> flat = this.connector.await(reply, "pop messages");
+		if (flat == null || flat.isEmpty()) {
+			return Collections.emptyList();
+		}
+		List<Popped> popped = new ArrayList<>(flat.size() / 3);
+		for (int i = 0; i + 2 < flat.size(); i += 3) {
+			int index = ((Number) flat.get(i)).intValue() - 1;
+			byte[] tag = (byte[]) flat.get(i + 2);
+			popped.add(new Popped(order.queueOfList(index), (byte[]) flat.get(i + 1),
+					(tag.length > 0) ? RedisKeys.string(tag) : null));
+		}
+		return popped;
+	}
+
+	/** Acknowledge: remove the tag from {@code unacked_index} and {@code unacked}. */
+	void ack(String tag) {
+		this.acks.ack(tag);
+	}
+
+	/**
+	 * Give a message back to the front of its queue (kombu's restore): remove it from the
+	 * ack-emulation keys and {@code RPUSH} it, marked redelivered, to the list of its
+	 * priority; nothing is pushed when the entry is gone (restored by someone else).
+	 */
+	void requeue(String queue, String envelope, @Nullable String tag) {
+		Envelopes.Restored restored = this.envelopes.redelivered(envelope);
+		byte[] list = this.keys.list(queue, restored.priority());
+		try {
+			RedisClusterAsyncCommands<byte[], byte[]> commands = this.connector.commands();
+			if (tag == null) {
+				this.connector.await(commands.rpush(list, RedisKeys.bytes(restored.envelope())), "requeue a message");
+				return;
+			}
+			this.connector.await(KombuScripts.RESTORE.run(commands, unackedKeys(list), RedisKeys.bytes(tag),
+					RedisKeys.bytes(restored.envelope()), RedisKeys.bytes("*")), "requeue message " + tag);
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Could not requeue message " + tag + " of queue '" + queue + "' on " + this.connector.url()
+					+ " (it is delivered again after the visibility timeout): " + ex.getMessage());
+		}
+	}
+
+	/** Remove a message from the ack-emulation keys and push a dead-letter record for it. */
+	void deadLetter(String queue, String envelope, @Nullable String tag, String reason) {
+		String record = this.envelopes.deadLetter(queue, reason, Instant.now(), envelope);
+		try {
+			this.connector.await(KombuScripts.DEAD_LETTER.run(this.connector.commands(),
+					unackedKeys(this.keys.deadLetters(queue)), RedisKeys.bytes((tag != null) ? tag : ""),
+					RedisKeys.bytes(record)), "dead-letter a message");
+		}
+		catch (RuntimeException ex) {
+			logger.error("Could not dead-letter message " + tag + " of queue '" + queue + "' on "
+					+ this.connector.url() + " (reason: " + reason + "): " + ex.getMessage());
+		}
+	}
+
+	void ping() {
+		this.connector.await(this.connector.commands().ping(), "answer PING", PING_TIMEOUT);
+	}
+
+	byte[][] unackedKeys(byte[]... more) {
+		byte[][] keys = new byte[2 + more.length][];
+		keys[0] = this.keys.unacked();
+		keys[1] = this.keys.unackedIndex();
+		System.arraycopy(more, 0, keys, 2, more.length);
+		return keys;
+	}
+
+	/** A time as kombu writes it: Unix seconds with a fraction. */
+	static String seconds(Instant time) {
+		long micros = time.getNano() / 1000;
+		return time.getEpochSecond() + "." + String.format("%06d", micros);
+	}
+
+	/** A message popped with {@code BRPOP}: the (0-based) number of its list and its bytes. */
+	record IndexedItem(int index, byte[] envelope) {
+	}
+
+}

@@ -1,0 +1,138 @@
+package dev.taskqueue.broker.redis;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.data.redis.connection.RedisConnection;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+import dev.taskqueue.broker.BrokerException;
+
+/**
+ * The connections of one broker: the factory's shared, multiplexed Lettuce connection for
+ * everything that does not block (publish, scripts, acks), and dedicated connections for
+ * {@code BRPOP}. Spring Data Redis runs blocking commands of a {@link RedisConnection} on a
+ * dedicated native connection that the {@code RedisConnection} keeps until it is closed.
+ */
+final class RedisConnector {
+
+	private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
+
+	private final RedisConnectionFactory factory;
+
+	private final String url;
+
+	private final Duration timeout;
+
+	private final Object monitor = new Object();
+
+	private volatile @Nullable RedisConnection shared;
+
+	private volatile @Nullable RedisClusterAsyncCommands<byte[], byte[]> commands;
+
+	RedisConnector(RedisConnectionFactory factory, String url) {
+		this.factory = factory;
+		this.url = url;
+		this.timeout = (factory instanceof LettuceConnectionFactory lettuce && lettuce.getTimeout() > 0)
+				? Duration.ofMillis(lettuce.getTimeout()) : DEFAULT_TIMEOUT;
+	}
+
+	String url() {
+		return this.url;
+	}
+
+	/** The asynchronous commands of the shared connection; never use MULTI or blocking commands. */
+	@SuppressWarnings("unchecked")
+	RedisClusterAsyncCommands<byte[], byte[]> commands() {
+		RedisClusterAsyncCommands<byte[], byte[]> current = this.commands;
+		if (current != null) {
+			return current;
+		}
+		synchronized (this.monitor) {
+			if (this.commands == null) {
+				RedisConnection connection = connect("connect");
+				Object nativeConnection = connection.getNativeConnection();
+				if (!(nativeConnection instanceof RedisClusterAsyncCommands<?, ?>)) {
+					connection.close();
+					throw new IllegalStateException("The Redis broker needs a Lettuce connection factory, got "
+							+ this.factory.getClass().getName());
+				}
+				this.shared = connection;
+				this.commands = (RedisClusterAsyncCommands<byte[], byte[]>) nativeConnection;
+			}
+			return this.commands;
+		}
+	}
+
+	/** A new connection whose blocking commands run on a connection of its own. */
+	RedisConnection blockingConnection() {
+		return connect("open a connection to");
+	}
+
+	private RedisConnection connect(String action) {
+		try {
+			return this.factory.getConnection();
+		}
+		catch (RuntimeException ex) {
+			throw new BrokerException("Cannot " + action + " Redis broker " + this.url + ": " + ex.getMessage(), ex);
+		}
+	}
+
+	/** Wait for a command with the connection's command timeout. */
+	<T> T await(CompletionStage<T> future, String action) {
+		return await(future, action, this.timeout);
+	}
+
+	/**
+	 * Wait for a command.
+	 * @throws BrokerException when it failed or timed out, naming the (masked) URL
+	 */
+	<T> T await(CompletionStage<T> future, String action, Duration timeout) {
+		CompletableFuture<T> completable = future.toCompletableFuture();
+		try {
+			return completable.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (ExecutionException ex) {
+			Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
+			throw new BrokerException(
+					"Redis broker " + this.url + " failed to " + action + ": " + cause.getMessage(), cause);
+		}
+		catch (TimeoutException ex) {
+			// not sent yet (Redis away): never send it, nobody would read the reply
+			completable.cancel(true);
+			throw new BrokerException(
+					"Redis broker " + this.url + " did not answer within " + timeout + " to " + action, ex);
+		}
+		catch (InterruptedException ex) {
+			completable.cancel(true);
+			Thread.currentThread().interrupt();
+			throw new BrokerException("Interrupted while waiting for Redis broker " + this.url + " to " + action, ex);
+		}
+	}
+
+	/** Release the shared connection handle (the factory owns and closes the native one). */
+	void close() {
+		synchronized (this.monitor) {
+			RedisConnection connection = this.shared;
+			this.shared = null;
+			this.commands = null;
+			if (connection != null) {
+				try {
+					connection.close();
+				}
+				catch (RuntimeException ex) {
+					// the factory may be closed already
+				}
+			}
+		}
+	}
+
+}

@@ -1,0 +1,243 @@
+package dev.taskqueue.broker.redis;
+
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.data.redis.connection.RedisConnection;
+
+import dev.taskqueue.broker.ConsumerSettings;
+import dev.taskqueue.broker.Consumption;
+import dev.taskqueue.broker.DeliveryHandler;
+import dev.taskqueue.broker.redis.PopOrder.Popped;
+import dev.taskqueue.broker.redis.RedisChannel.IndexedItem;
+
+/**
+ * One consumer: a thread that takes messages while prefetch slots are free and hands them to
+ * the handler. While messages are waiting it pops and records them in batches with one
+ * script call ({@link KombuScripts#POP}); when the lists are empty it waits in
+ * {@code BRPOP} (1 s, on a dedicated connection) and records the message it gets together
+ * with any that arrived meanwhile. When Redis is unreachable it logs once, backs off from
+ * 100 ms up to 5 s ({@link Outage}), and carries on when Redis is back.
+ */
+final class RedisConsumption implements Consumption {
+
+	private static final Log logger = LogFactory.getLog(RedisConsumption.class);
+
+	/** The most messages popped by one script call. */
+	static final int MAX_BATCH = 256;
+
+	private static final int BRPOP_TIMEOUT_SECONDS = 1;
+
+	private static final long SLOT_WAIT_MILLIS = 100;
+
+	private final RedisChannel channel;
+
+	private final ConsumerSettings settings;
+
+	private final DeliveryHandler handler;
+
+	private final Runnable stopped;
+
+	private final PopOrder order;
+
+	private final Semaphore slots;
+
+	private final Set<RedisDelivery> outstanding = ConcurrentHashMap.newKeySet();
+
+	private final AtomicBoolean running = new AtomicBoolean(true);
+
+	private final CountDownLatch closed = new CountDownLatch(1);
+
+	private final Thread thread;
+
+	private @Nullable RedisConnection blocking;
+
+	private @Nullable IndexedItem pending;
+
+	private boolean bound;
+
+	private boolean backlog = true;
+
+	private final Outage outage;
+
+	RedisConsumption(RedisChannel channel, ConsumerSettings settings, DeliveryHandler handler, Runnable stopped) {
+		this.channel = channel;
+		this.settings = settings;
+		this.handler = handler;
+		this.stopped = stopped;
+		this.order = new PopOrder(channel.keys(), settings.queues());
+		this.slots = new Semaphore(settings.prefetch());
+		this.thread = new Thread(this::run, "taskqueue-redis-consumer-" + String.join(",", settings.queues()));
+		this.thread.setDaemon(true);
+		this.outage = new Outage(logger, channel.connector().url() + " (consuming " + settings.queues() + ")");
+	}
+
+	void start() {
+		this.thread.start();
+	}
+
+	/** The deliveries handed out and not yet settled. */
+	List<RedisDelivery> outstanding() {
+		return List.copyOf(this.outstanding);
+	}
+
+	private void run() {
+		try {
+			while (this.running.get()) {
+				int free = acquireSlots();
+				if (free == 0) {
+					continue;
+				}
+				List<Popped> batch;
+				try {
+					batch = fetch(free);
+				}
+				catch (RuntimeException ex) {
+					this.slots.release(free);
+					closeBlocking();
+					if (!this.outage.failed(ex, this.closed)) {
+						this.running.set(false);
+					}
+					continue;
+				}
+				this.outage.succeeded();
+				this.slots.release(free - batch.size());
+				dispatch(batch);
+			}
+		}
+		finally {
+			giveBackPending();
+			closeBlocking();
+			this.stopped.run();
+		}
+	}
+
+	private int acquireSlots() {
+		try {
+			if (!this.slots.tryAcquire(SLOT_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+				return 0;
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			this.running.set(false);
+			return 0;
+		}
+		int free = 1 + this.slots.drainPermits();
+		if (free > MAX_BATCH) {
+			this.slots.release(free - MAX_BATCH);
+			free = MAX_BATCH;
+		}
+		return free;
+	}
+
+	private List<Popped> fetch(int free) {
+		if (!this.bound) {
+			this.channel.bind(this.settings.queues());
+			this.bound = true;
+		}
+		if (this.pending == null && this.backlog) {
+			List<Popped> batch = this.channel.pop(this.order, free, null);
+			this.backlog = batch.size() == free;
+			if (!batch.isEmpty()) {
+				return batch;
+			}
+		}
+		if (this.pending == null) {
+			List<byte[]> item = blockingConnection().listCommands().bRPop(BRPOP_TIMEOUT_SECONDS, this.order.listKeys());
+			if (item == null || item.size() < 2) {
+				return List.of();
+			}
+			this.pending = new IndexedItem(Math.max(0, this.order.indexOf(item.get(0))), item.get(1));
+		}
+		List<Popped> batch = this.channel.pop(this.order, free, this.pending);
+		this.pending = null;
+		this.backlog = batch.size() == free;
+		return batch;
+	}
+
+	private void dispatch(List<Popped> batch) {
+		for (Popped popped : batch) {
+			RedisDelivery delivery = new RedisDelivery(this.channel, popped, this::settled);
+			this.outstanding.add(delivery);
+			try {
+				this.handler.onDelivery(delivery);
+			}
+			catch (RuntimeException ex) {
+				logger.error("Delivery handler failed on " + delivery + "; the consumer goes on", ex);
+			}
+		}
+		this.order.rotate(batch);
+	}
+
+	private void settled(RedisDelivery delivery) {
+		if (this.outstanding.remove(delivery)) {
+			this.slots.release();
+		}
+	}
+
+	private RedisConnection blockingConnection() {
+		RedisConnection connection = this.blocking;
+		if (connection == null) {
+			connection = this.channel.connector().blockingConnection();
+			this.blocking = connection;
+		}
+		return connection;
+	}
+
+	private void closeBlocking() {
+		RedisConnection connection = this.blocking;
+		this.blocking = null;
+		if (connection != null) {
+			try {
+				connection.close();
+			}
+			catch (RuntimeException ex) {
+				logger.debug("Could not close the blocking Redis connection", ex);
+			}
+		}
+	}
+
+	/** A message taken with BRPOP but not recorded (Redis went away): put it back in front. */
+	private void giveBackPending() {
+		IndexedItem item = this.pending;
+		this.pending = null;
+		if (item == null) {
+			return;
+		}
+		try {
+			this.channel.connector()
+				.await(this.channel.connector().commands().rpush(this.order.listKeys()[item.index()], item.envelope()),
+						"give back a message");
+		}
+		catch (RuntimeException ex) {
+			logger.error("Lost a message taken from Redis broker " + this.channel.connector().url()
+					+ " that could not be recorded nor given back: " + RedisKeys.string(item.envelope()), ex);
+		}
+	}
+
+	@Override
+	public void close() {
+		if (this.running.compareAndSet(true, false)) {
+			this.closed.countDown();
+			if (Thread.currentThread() != this.thread) {
+				try {
+					this.thread.join(TimeUnit.SECONDS.toMillis(BRPOP_TIMEOUT_SECONDS + 2));
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+			}
+		}
+	}
+
+}

@@ -1,0 +1,112 @@
+package dev.taskqueue.broker.redis;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The Redis key names of kombu's Redis transport with its defaults: separator
+ * {@code "\x06\x16"}, priority steps 0, 3, 6 and 9, the {@code unacked*} keys, and the
+ * global key prefix in front of every key (never in front of set members or hash fields).
+ */
+final class RedisKeys {
+
+	/** Kombu's {@code sep}: joins a queue name and its priority step, and binding fields. */
+	static final String SEP = "\u0006\u0016";
+
+	/** Kombu's default {@code priority_steps}. */
+	static final int[] STEPS = { 0, 3, 6, 9 };
+
+	private final String prefix;
+
+	private final byte[] unacked;
+
+	private final byte[] unackedIndex;
+
+	private final byte[] unackedMutex;
+
+	RedisKeys(String prefix) {
+		this.prefix = prefix;
+		this.unacked = key("unacked");
+		this.unackedIndex = key("unacked_index");
+		this.unackedMutex = key("unacked_mutex");
+	}
+
+	/** The {@code unacked} hash: delivery tag to {@code [envelope, exchange, routing key]}. */
+	byte[] unacked() {
+		return this.unacked;
+	}
+
+	/** The {@code unacked_index} sorted set: delivery tag scored by delivery time. */
+	byte[] unackedIndex() {
+		return this.unackedIndex;
+	}
+
+	/** The {@code unacked_mutex} lock that serializes restores of visible messages. */
+	byte[] unackedMutex() {
+		return this.unackedMutex;
+	}
+
+	/**
+	 * The priority step of a message priority, as kombu maps it: clamped to 0..9, then the
+	 * largest step not above it.
+	 */
+	static int step(int priority) {
+		int clamped = Math.max(0, Math.min(9, priority));
+		int step = 0;
+		for (int candidate : STEPS) {
+			if (candidate <= clamped) {
+				step = candidate;
+			}
+		}
+		return step;
+	}
+
+	/** The name (without prefix) of the list of a queue for a priority step. */
+	static String listName(String queue, int step) {
+		return (step != 0) ? queue + SEP + step : queue;
+	}
+
+	/** The list key of a queue that holds messages of the given priority. */
+	byte[] list(String queue, int priority) {
+		return key(listName(queue, step(priority)));
+	}
+
+	/** The list keys of a queue, one per priority step. */
+	List<byte[]> lists(String queue) {
+		List<byte[]> keys = new ArrayList<>(STEPS.length);
+		for (int step : STEPS) {
+			keys.add(key(listName(queue, step)));
+		}
+		return keys;
+	}
+
+	/** The binding set of an exchange ({@code _kombu.binding.<exchange>}). */
+	byte[] binding(String exchange) {
+		return key("_kombu.binding." + exchange);
+	}
+
+	/** A binding set member: routing key, pattern and queue joined by the separator. */
+	static byte[] bindingMember(String routingKey, String pattern, String queue) {
+		return bytes(routingKey + SEP + pattern + SEP + queue);
+	}
+
+	/** The list that holds the dead letters of a queue. */
+	byte[] deadLetters(String queue) {
+		return key(queue + ".dead-letter");
+	}
+
+	/** A key with the global prefix. */
+	byte[] key(String name) {
+		return bytes(this.prefix + name);
+	}
+
+	static byte[] bytes(String value) {
+		return value.getBytes(StandardCharsets.UTF_8);
+	}
+
+	static String string(byte[] value) {
+		return new String(value, StandardCharsets.UTF_8);
+	}
+
+}

@@ -1,0 +1,40 @@
+package dev.taskqueue.broker.redis;
+
+import java.time.Duration;
+
+import org.springframework.util.Assert;
+
+/**
+ * Settings of the Redis transport that every participant (Java and Python) must share.
+ *
+ * @param url the broker URL with any password already masked, as reported by
+ * {@link RedisBroker#url()} and in error messages
+ * @param visibilityTimeout how long a delivered message may stay unacknowledged before any
+ * consumer may give it back to its queue (kombu's {@code visibility_timeout}, default one
+ * hour)
+ * @param globalKeyPrefix prepended to every Redis key the transport uses (kombu's
+ * {@code global_keyprefix}); {@code ""} for none
+ */
+public record RedisTransportOptions(String url, Duration visibilityTimeout, String globalKeyPrefix) {
+
+	/** Kombu's default visibility timeout. */
+	public static final Duration DEFAULT_VISIBILITY_TIMEOUT = Duration.ofHours(1);
+
+	public RedisTransportOptions {
+		Assert.notNull(url, "'url' must not be null");
+		Assert.notNull(visibilityTimeout, "'visibilityTimeout' must not be null");
+		Assert.isTrue(!visibilityTimeout.isNegative() && !visibilityTimeout.isZero(),
+				"'visibilityTimeout' must be positive");
+		Assert.notNull(globalKeyPrefix, "'globalKeyPrefix' must not be null");
+	}
+
+	/**
+	 * Kombu's defaults: a visibility timeout of one hour and no key prefix.
+	 * @param maskedUrl the broker URL with any password masked
+	 * @return the options
+	 */
+	public static RedisTransportOptions defaults(String maskedUrl) {
+		return new RedisTransportOptions(maskedUrl, DEFAULT_VISIBILITY_TIMEOUT, "");
+	}
+
+}

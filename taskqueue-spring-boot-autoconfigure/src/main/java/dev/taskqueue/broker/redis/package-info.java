@@ -1,0 +1,11 @@
+/**
+ * Kombu's Redis transport ({@code redis://}), byte-compatible with kombu 5.2.4 so that Java
+ * and Python Celery producers and workers share queues: the JSON envelope in lists (one per
+ * priority step), the {@code _kombu.binding.*} sets, and ack emulation with the
+ * {@code unacked} hash, the {@code unacked_index} sorted set and the {@code unacked_mutex}
+ * lock, including the restore of messages whose consumer went away.
+ */
+@NullMarked
+package dev.taskqueue.broker.redis;
+
+import org.jspecify.annotations.NullMarked;

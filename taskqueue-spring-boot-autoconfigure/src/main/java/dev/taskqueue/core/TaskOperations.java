@@ -1,0 +1,46 @@
+package dev.taskqueue.core;
+
+/**
+ * Sends tasks by name, as Celery's {@code send_task} does, and finds their results. Tasks may
+ * run on this application's worker, on another Java worker or on a Python Celery worker.
+ *
+ * <pre class="code">
+ * AsyncResult&lt;Integer&gt; sum = tasks.task("tasks.add").args(2, 3).countdown(Duration.ofSeconds(10)).send(Integer.class);
+ * int five = sum.get(Duration.ofSeconds(30));
+ * </pre>
+ */
+public interface TaskOperations {
+
+	/**
+	 * Send a task with positional arguments to its default destination.
+	 * @param name the task name
+	 * @param args the positional arguments, JSON-serializable
+	 * @return the result handle
+	 * @throws TaskSendException when the task cannot be sent; nothing was sent
+	 */
+	AsyncResult<Object> send(String name, Object... args);
+
+	/**
+	 * Start describing a task to send, with options.
+	 * @param name the task name
+	 * @return a request to complete and {@link TaskRequest#send() send}
+	 */
+	TaskRequest task(String name);
+
+	/**
+	 * The result handle of a task sent earlier, by any client.
+	 * @param id the task id
+	 * @return the result handle
+	 */
+	AsyncResult<Object> result(String id);
+
+	/**
+	 * The result handle of a task sent earlier, with the type to convert its result to.
+	 * @param id the task id
+	 * @param resultType the result type
+	 * @param <T> the result type
+	 * @return the result handle
+	 */
+	<T> AsyncResult<T> result(String id, Class<T> resultType);
+
+}

@@ -1,0 +1,210 @@
+package dev.taskqueue.core;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.util.Assert;
+
+/**
+ * A task about to be sent, with Celery's {@code apply_async} options. Obtained from
+ * {@link TaskOperations#task(String)}; not thread-safe.
+ */
+public final class TaskRequest {
+
+	private final String name;
+
+	private final RequestSender sender;
+
+	private final List<Object> args = new ArrayList<>();
+
+	private final Map<String, Object> kwargs = new LinkedHashMap<>();
+
+	private final Map<String, Object> headers = new LinkedHashMap<>();
+
+	private @Nullable String id;
+
+	private @Nullable Duration countdown;
+
+	private @Nullable Instant eta;
+
+	private @Nullable Duration expiresIn;
+
+	private @Nullable Instant expiresAt;
+
+	private @Nullable String queue;
+
+	private int priority;
+
+	private boolean ignoreResult;
+
+	TaskRequest(String name, RequestSender sender) {
+		this.name = name;
+		this.sender = sender;
+	}
+
+	/** Positional arguments, JSON-serializable; replaces earlier ones. */
+	public TaskRequest args(@Nullable Object... args) {
+		this.args.clear();
+		this.args.addAll(Arrays.asList(args));
+		return this;
+	}
+
+	/** Positional arguments, JSON-serializable; replaces earlier ones. */
+	public TaskRequest args(List<?> args) {
+		this.args.clear();
+		this.args.addAll(args);
+		return this;
+	}
+
+	/** Keyword arguments, JSON-serializable; added to earlier ones. */
+	public TaskRequest kwargs(Map<String, ?> kwargs) {
+		this.kwargs.putAll(kwargs);
+		return this;
+	}
+
+	/** One keyword argument. */
+	public TaskRequest kwarg(String name, @Nullable Object value) {
+		Assert.hasText(name, "'name' must not be empty");
+		this.kwargs.put(name, value);
+		return this;
+	}
+
+	/** The task id to use instead of a new UUID. */
+	public TaskRequest id(String id) {
+		Assert.hasText(id, "'id' must not be empty");
+		this.id = id;
+		return this;
+	}
+
+	/** Run no sooner than this long from now; replaces an {@link #eta(Instant) eta}. */
+	public TaskRequest countdown(Duration countdown) {
+		Assert.isTrue(!countdown.isNegative(), () -> "countdown must not be negative, got " + countdown);
+		this.countdown = countdown;
+		this.eta = null;
+		return this;
+	}
+
+	/** Run no sooner than this instant; replaces a {@link #countdown(Duration) countdown}. */
+	public TaskRequest eta(Instant eta) {
+		this.eta = eta;
+		this.countdown = null;
+		return this;
+	}
+
+	/** Do not run once this long has passed from now; the task then ends REVOKED. */
+	public TaskRequest expires(Duration expires) {
+		Assert.isTrue(!expires.isNegative(), () -> "expires must not be negative, got " + expires);
+		this.expiresIn = expires;
+		this.expiresAt = null;
+		return this;
+	}
+
+	/** Do not run after this instant; the task then ends REVOKED. */
+	public TaskRequest expires(Instant expires) {
+		this.expiresAt = expires;
+		this.expiresIn = null;
+		return this;
+	}
+
+	/** The queue to send to, instead of the routed one. */
+	public TaskRequest queue(String queue) {
+		Assert.hasText(queue, "'queue' must not be empty");
+		this.queue = queue;
+		return this;
+	}
+
+	/** Message priority, 0 to 255 (Redis uses 0 to 9, lower first; RabbitMQ higher first). */
+	public TaskRequest priority(int priority) {
+		Assert.isTrue(priority >= 0 && priority <= 255, () -> "priority must be between 0 and 255, got " + priority);
+		this.priority = priority;
+		return this;
+	}
+
+	/** A custom message header. */
+	public TaskRequest header(String name, @Nullable Object value) {
+		Assert.hasText(name, "'name' must not be empty");
+		this.headers.put(name, value);
+		return this;
+	}
+
+	/** Ask the worker not to store the result. */
+	public TaskRequest ignoreResult(boolean ignoreResult) {
+		this.ignoreResult = ignoreResult;
+		return this;
+	}
+
+	/**
+	 * Send the task.
+	 * @return the result handle
+	 * @throws TaskSendException when the task cannot be sent; nothing was sent
+	 */
+	public AsyncResult<Object> send() {
+		return send(Object.class);
+	}
+
+	/**
+	 * Send the task, converting its result to the given type.
+	 * @param resultType the result type
+	 * @param <T> the result type
+	 * @return the result handle
+	 * @throws TaskSendException when the task cannot be sent; nothing was sent
+	 */
+	public <T> AsyncResult<T> send(Class<T> resultType) {
+		return this.sender.send(this, resultType);
+	}
+
+	String name() {
+		return this.name;
+	}
+
+	List<Object> args() {
+		return this.args;
+	}
+
+	Map<String, Object> kwargs() {
+		return this.kwargs;
+	}
+
+	Map<String, Object> headers() {
+		return this.headers;
+	}
+
+	@Nullable String id() {
+		return this.id;
+	}
+
+	@Nullable Instant resolveEta(Instant now) {
+		return (this.countdown != null) ? now.plus(this.countdown) : this.eta;
+	}
+
+	@Nullable Instant resolveExpires(Instant now) {
+		return (this.expiresIn != null) ? now.plus(this.expiresIn) : this.expiresAt;
+	}
+
+	@Nullable String queue() {
+		return this.queue;
+	}
+
+	int priority() {
+		return this.priority;
+	}
+
+	boolean ignoreResult() {
+		return this.ignoreResult;
+	}
+
+	/** Sends a completed request; implemented by the template. */
+	interface RequestSender {
+
+		<T> AsyncResult<T> send(TaskRequest request, Class<T> resultType);
+
+	}
+
+}

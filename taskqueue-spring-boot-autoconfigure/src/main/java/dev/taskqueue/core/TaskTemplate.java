@@ -1,0 +1,165 @@
+package dev.taskqueue.core;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.UUID;
+
+import org.springframework.util.Assert;
+import org.springframework.util.unit.DataSize;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.taskqueue.backend.ResultBackend;
+import dev.taskqueue.broker.Broker;
+import dev.taskqueue.broker.BrokerException;
+import dev.taskqueue.broker.OutboundMessage;
+import dev.taskqueue.protocol.EncodedMessage;
+import dev.taskqueue.protocol.MessageCodec;
+import dev.taskqueue.protocol.MessageEncodingException;
+import dev.taskqueue.protocol.NodeNames;
+import dev.taskqueue.protocol.TaskMessage;
+import dev.taskqueue.protocol.TaskMessageBuilder;
+import dev.taskqueue.routing.Destination;
+import dev.taskqueue.routing.NoSuchRouteException;
+import dev.taskqueue.routing.Router;
+
+/**
+ * The default {@link TaskOperations}: routes, builds and encodes a Celery v2 message, checks
+ * its size and publishes it. A task sent from inside a running task gets that task as parent.
+ * Thread-safe.
+ */
+public class TaskTemplate implements TaskOperations, TaskRequest.RequestSender {
+
+	private final Broker broker;
+
+	private final ResultBackend backend;
+
+	private final Router router;
+
+	private final MessageCodec codec;
+
+	private final JsonMapper mapper;
+
+	private final long maxPayloadSize;
+
+	private final String origin;
+
+	private final String replyTo;
+
+	private final Clock clock;
+
+	/**
+	 * Create a template.
+	 * @param broker the broker tasks are published to
+	 * @param backend the backend results are read from
+	 * @param router picks each task's destination
+	 * @param codec encodes messages
+	 * @param mapper converts results to the requested types
+	 * @param maxPayloadSize the largest encoded body accepted
+	 */
+	public TaskTemplate(Broker broker, ResultBackend backend, Router router, MessageCodec codec, JsonMapper mapper,
+			DataSize maxPayloadSize) {
+		this(broker, backend, router, codec, mapper, maxPayloadSize, Clock.systemUTC());
+	}
+
+	TaskTemplate(Broker broker, ResultBackend backend, Router router, MessageCodec codec, JsonMapper mapper,
+			DataSize maxPayloadSize, Clock clock) {
+		Assert.notNull(broker, "'broker' must not be null");
+		Assert.notNull(backend, "'backend' must not be null");
+		this.broker = broker;
+		this.backend = backend;
+		this.router = router;
+		this.codec = codec;
+		this.mapper = mapper;
+		this.maxPayloadSize = maxPayloadSize.toBytes();
+		this.origin = NodeNames.client();
+		String backendReplyTo = backend.replyTo();
+		this.replyTo = (backendReplyTo != null) ? backendReplyTo : UUID.randomUUID().toString();
+		this.clock = clock;
+	}
+
+	@Override
+	public AsyncResult<Object> send(String name, Object... args) {
+		return task(name).args(Arrays.asList(args)).send();
+	}
+
+	@Override
+	public TaskRequest task(String name) {
+		if (name == null || name.isBlank()) {
+			throw new TaskSendException("A task name is required");
+		}
+		return new TaskRequest(name, this);
+	}
+
+	@Override
+	public AsyncResult<Object> result(String id) {
+		return result(id, Object.class);
+	}
+
+	@Override
+	public <T> AsyncResult<T> result(String id, Class<T> resultType) {
+		Assert.hasText(id, "'id' must not be empty");
+		return new BackendAsyncResult<>(id, resultType, this.backend, this.mapper);
+	}
+
+	@Override
+	public <T> AsyncResult<T> send(TaskRequest request, Class<T> resultType) {
+		Destination destination = route(request);
+		TaskMessage message = buildMessage(request);
+		EncodedMessage encoded = encode(message);
+		if (encoded.size() > this.maxPayloadSize) {
+			throw new TaskSendException("Task '" + request.name() + "' has a payload of " + encoded.size()
+					+ " bytes, over the limit of " + this.maxPayloadSize
+					+ " bytes (taskqueue.task.max-payload-size); pass an id instead of the data");
+		}
+		try {
+			this.broker.publish(new OutboundMessage(encoded, destination));
+		}
+		catch (BrokerException | UnsupportedOperationException ex) {
+			throw new TaskSendException("Task '" + request.name() + "' was not sent: " + ex.getMessage(), ex);
+		}
+		return new BackendAsyncResult<>(message.id(), resultType, this.backend, this.mapper);
+	}
+
+	private Destination route(TaskRequest request) {
+		try {
+			return this.router.route(request.name(), request.queue());
+		}
+		catch (NoSuchRouteException ex) {
+			throw new TaskSendException(ex.getMessage(), ex);
+		}
+	}
+
+	private TaskMessage buildMessage(TaskRequest request) {
+		Instant now = this.clock.instant();
+		TaskMessageBuilder builder = TaskMessageBuilder.task(request.name())
+			.args(request.args())
+			.kwargs(request.kwargs())
+			.eta(request.resolveEta(now))
+			.expires(request.resolveExpires(now))
+			.priority(request.priority())
+			.ignoreResult(request.ignoreResult())
+			.replyTo(this.replyTo)
+			.origin(this.origin);
+		if (request.id() != null) {
+			builder.id(request.id());
+		}
+		request.headers().forEach(builder::header);
+		TaskContext parent = TaskContext.current();
+		if (parent != null) {
+			builder.parent(parent.rootId(), parent.id());
+		}
+		return builder.build(this.clock);
+	}
+
+	private EncodedMessage encode(TaskMessage message) {
+		try {
+			return this.codec.encode(message);
+		}
+		catch (MessageEncodingException ex) {
+			throw new TaskSendException("Task '" + message.task() + "' has arguments that cannot be serialized to "
+					+ "JSON: " + ex.getMessage(), ex);
+		}
+	}
+
+}

@@ -1,0 +1,200 @@
+package dev.taskqueue.protocol;
+
+import java.nio.charset.Charset;
+import java.nio.charset.IllegalCharsetNameException;
+import java.nio.charset.UnsupportedCharsetException;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The Celery task message codec: writes protocol v2 messages with Kombu's {@code json}
+ * serializer and reads v2, v1 and hybrid messages in JSON or msgpack.
+ * <p>
+ * Encoding writes the body {@code [args, kwargs, {"callbacks", "errbacks", "chain",
+ * "chord"}]} with content type {@code application/json} and encoding {@code utf-8}, and
+ * the headers in Celery's order (see {@link TaskHeaders}), followed by the custom headers
+ * and, when the body is compressed, {@code compression}.
+ * <p>
+ * Decoding first decompresses the body when a {@code compression} header is present, then
+ * deserializes it by content type: {@code application/json} (also assumed when the content
+ * type is missing), or {@code application/x-msgpack}. Any other type, such as pickle
+ * ({@code application/x-python-serialize}) or YAML, is refused, as a Celery worker with the
+ * default {@code accept_content} refuses it. Kombu 5.3+ typed JSON values
+ * ({@code {"__type__": …, "__value__": …}}) become their text form. Times without an
+ * offset are read as UTC, also in v1 messages sent with {@code "utc": false} (see
+ * {@link ProtocolV1}).
+ */
+public final class JsonMessageCodec implements MessageCodec {
+
+	/** The content type this codec writes. */
+	public static final String CONTENT_TYPE = "application/json";
+
+	/** The content encoding this codec writes. */
+	public static final String CONTENT_ENCODING = "utf-8";
+
+	private static final String MSGPACK = "application/x-msgpack";
+
+	private final JsonMapper mapper = CeleryJson.newMapper();
+
+	private final @Nullable BodyCompression compression;
+
+	/** A codec that does not compress. */
+	public JsonMessageCodec() {
+		this.compression = null;
+	}
+
+	/**
+	 * A codec that compresses the bodies it writes.
+	 * @param compression a Kombu compression alias: {@code zlib} or {@code gzip} (a zlib
+	 * stream, header {@code application/x-gzip}), {@code bzip2} or {@code bzip} (header
+	 * {@code application/x-bz2}, needs commons-compress), or {@code null} for none
+	 * @throws IllegalArgumentException when the compression is not supported
+	 * @throws IllegalStateException when bzip2 is asked for without commons-compress
+	 */
+	public JsonMessageCodec(@Nullable String compression) {
+		this.compression = (compression != null && !compression.isBlank()) ? compression(compression) : null;
+	}
+
+	private static BodyCompression compression(String name) {
+		BodyCompression compression = BodyCompression.forName(name);
+		if (compression == null) {
+			throw new IllegalArgumentException("Unsupported task compression '" + name
+					+ "': use zlib (or gzip), bzip2 (or bzip), or none");
+		}
+		if (!compression.isAvailable()) {
+			throw new IllegalStateException(compression.unavailableReason());
+		}
+		return compression;
+	}
+
+	@Override
+	public EncodedMessage encode(TaskMessage message) {
+		Map<String, Object> headers = TaskHeadersMapper.toMap(message.headers(), message.args(), message.kwargs());
+		byte[] body = writeBody(message);
+		if (this.compression != null) {
+			body = this.compression.compress(body);
+			headers.put(TaskHeadersMapper.COMPRESSION, this.compression.mimeType());
+		}
+		return new EncodedMessage(headers, message.properties(), CONTENT_TYPE, CONTENT_ENCODING, body);
+	}
+
+	private byte[] writeBody(TaskMessage message) {
+		Embed embed = message.embed();
+		Map<String, Object> embedMap = new LinkedHashMap<>();
+		embedMap.put("callbacks", embed.callbacks());
+		embedMap.put("errbacks", embed.errbacks());
+		embedMap.put("chain", embed.chain());
+		embedMap.put("chord", embed.chord());
+		try {
+			return this.mapper.writeValueAsBytes(Arrays.asList(message.args(), message.kwargs(), embedMap));
+		}
+		catch (JacksonException ex) {
+			throw new MessageEncodingException("Cannot serialize task " + TaskMessageReader.describe(message.headers())
+					+ " to JSON: " + culprit(message, embedMap) + ": " + ex.getOriginalMessage(), ex);
+		}
+	}
+
+	private String culprit(TaskMessage message, Map<String, Object> embed) {
+		List<Object> args = message.args();
+		for (int i = 0; i < args.size(); i++) {
+			if (!serializable(args.get(i))) {
+				return "positional argument " + i + " (" + typeName(args.get(i)) + ") cannot be serialized";
+			}
+		}
+		for (Map.Entry<String, Object> entry : message.kwargs().entrySet()) {
+			if (!serializable(entry.getValue())) {
+				return "keyword argument '" + entry.getKey() + "' (" + typeName(entry.getValue())
+						+ ") cannot be serialized";
+			}
+		}
+		return serializable(embed) ? "the arguments cannot be serialized"
+				: "the embedded callbacks, errbacks, chain or chord cannot be serialized";
+	}
+
+	private boolean serializable(@Nullable Object value) {
+		try {
+			this.mapper.writeValueAsBytes(value);
+			return true;
+		}
+		catch (JacksonException ex) {
+			return false;
+		}
+	}
+
+	private static String typeName(@Nullable Object value) {
+		return (value != null) ? value.getClass().getName() : "null";
+	}
+
+	@Override
+	public TaskMessage decode(EncodedMessage message) {
+		Map<String, Object> headers = message.headers();
+		byte[] body = message.body();
+		Object compressionHeader = headers.get(TaskHeadersMapper.COMPRESSION);
+		if (compressionHeader != null) {
+			String name = compressionHeader.toString();
+			BodyCompression compression = BodyCompression.forName(name);
+			if (compression == null) {
+				throw new MessageDecodingException("Unsupported body compression '" + name
+						+ "' (supported: application/x-gzip, application/x-bz2)");
+			}
+			body = compression.decompress(body);
+		}
+		return TaskMessageReader.read(headers, message.properties(), deserialize(message, body));
+	}
+
+	private @Nullable Object deserialize(EncodedMessage message, byte[] body) {
+		String contentType = mediaType(message.contentType());
+		if (contentType.isEmpty() || CONTENT_TYPE.equals(contentType)) {
+			return KombuJson.unwrap(readJson(body, message.contentEncoding()));
+		}
+		if (MSGPACK.equals(contentType) || "application/msgpack".equals(contentType)) {
+			return MsgpackBody.read(body);
+		}
+		throw new MessageDecodingException("Content type '" + message.contentType()
+				+ "' is not accepted: only application/json and application/x-msgpack task messages can be read"
+				+ " (a Python worker with the default accept_content=['json'] refuses it as well)");
+	}
+
+	private @Nullable Object readJson(byte[] body, @Nullable String contentEncoding) {
+		if (body.length == 0) {
+			throw new MessageDecodingException("Invalid JSON body: the body is empty");
+		}
+		try {
+			String encoding = (contentEncoding != null) ? contentEncoding.trim().toLowerCase(Locale.ROOT) : "";
+			if (encoding.isEmpty() || encoding.equals("utf-8") || encoding.equals("utf8")
+					|| encoding.equals("binary")) {
+				return this.mapper.readValue(body, Object.class);
+			}
+			return this.mapper.readValue(new String(body, charset(encoding)), Object.class);
+		}
+		catch (JacksonException ex) {
+			throw new MessageDecodingException("Invalid JSON body: " + ex.getOriginalMessage(), ex);
+		}
+	}
+
+	private static Charset charset(String encoding) {
+		try {
+			return Charset.forName(encoding);
+		}
+		catch (IllegalCharsetNameException | UnsupportedCharsetException ex) {
+			throw new MessageDecodingException("Unknown content encoding '" + encoding + "'", ex);
+		}
+	}
+
+	private static String mediaType(@Nullable String contentType) {
+		if (contentType == null) {
+			return "";
+		}
+		int parameters = contentType.indexOf(';');
+		String type = (parameters >= 0) ? contentType.substring(0, parameters) : contentType;
+		return type.trim().toLowerCase(Locale.ROOT);
+	}
+
+}

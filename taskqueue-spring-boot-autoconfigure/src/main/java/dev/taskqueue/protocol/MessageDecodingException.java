@@ -1,0 +1,17 @@
+package dev.taskqueue.protocol;
+
+/**
+ * Thrown when bytes received from a broker are not a valid Celery task message. The message
+ * says why, in words fit for a dead-letter reason.
+ */
+public class MessageDecodingException extends RuntimeException {
+
+	public MessageDecodingException(String message) {
+		super(message);
+	}
+
+	public MessageDecodingException(String message, Throwable cause) {
+		super(message, cause);
+	}
+
+}

@@ -1,0 +1,111 @@
+package dev.taskqueue.protocol;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Celery's task meta: the state and result of a task as a result backend stores it.
+ *
+ * @param taskId the task id
+ * @param status the state
+ * @param result the return value for SUCCESS, the exception for FAILURE, RETRY and REVOKED
+ * (see {@link #exception()}), the meta for custom states; a plain JSON value
+ * @param traceback the formatted stack trace for FAILURE and RETRY, or {@code null}
+ * @param children result tuples of the subtasks this task sent
+ * @param dateDone when the task reached a final state, or {@code null}
+ * @param groupId the group of the task, or {@code null}
+ * @param groupIndex the position in the group, or {@code null}
+ * @param parentId the task that sent this one, or {@code null}
+ * @param extended the {@code result_extended} fields, or {@code null} when not stored
+ */
+public record ResultMeta(String taskId, TaskState status, @Nullable Object result, @Nullable String traceback,
+		List<Object> children, @Nullable Instant dateDone, @Nullable String groupId, @Nullable Integer groupIndex,
+		@Nullable String parentId, @Nullable Extended extended) {
+
+	/**
+	 * The meta of a task no backend knows of.
+	 * @param taskId the task id
+	 * @return a PENDING meta
+	 */
+	public static ResultMeta pending(String taskId) {
+		return of(taskId, TaskState.PENDING, null);
+	}
+
+	/**
+	 * A meta with no traceback, children, group, parent or extended fields, and a
+	 * {@code dateDone} of now when the state is final.
+	 * @param taskId the task id
+	 * @param status the state
+	 * @param result the result value
+	 * @return the meta
+	 */
+	public static ResultMeta of(String taskId, TaskState status, @Nullable Object result) {
+		return new ResultMeta(taskId, status, result, null, List.of(), status.isReady() ? Instant.now() : null, null,
+				null, null, null);
+	}
+
+	/**
+	 * A meta for an exception state.
+	 * @param taskId the task id
+	 * @param status FAILURE, RETRY or REVOKED
+	 * @param exception the exception
+	 * @param traceback the stack trace, or {@code null}
+	 * @return the meta
+	 */
+	public static ResultMeta ofException(String taskId, TaskState status, ExceptionInfo exception,
+			@Nullable String traceback) {
+		// Celery's order: exc_type, exc_message, exc_module
+		Map<String, Object> result = new LinkedHashMap<>();
+		result.put("exc_type", exception.type());
+		result.put("exc_message", exception.message());
+		result.put("exc_module", exception.module());
+		return new ResultMeta(taskId, status, result, traceback, List.of(),
+				status.isReady() ? Instant.now() : null, null, null, null, null);
+	}
+
+	/** The exception of an exception state, or {@code null} when the result is not one. */
+	public @Nullable ExceptionInfo exception() {
+		if (this.result instanceof Map<?, ?> map && map.get("exc_type") instanceof String type) {
+			Object message = map.get("exc_message");
+			List<Object> args = (message instanceof List<?> list) ? List.copyOf(nullSafe(list))
+					: (message != null) ? List.of(message) : List.of();
+			Object module = map.get("exc_module");
+			return new ExceptionInfo(type, args, (module != null) ? module.toString() : "builtins");
+		}
+		return null;
+	}
+
+	public ResultMeta withExtended(@Nullable Extended extended) {
+		return new ResultMeta(this.taskId, this.status, this.result, this.traceback, this.children, this.dateDone,
+				this.groupId, this.groupIndex, this.parentId, extended);
+	}
+
+	public ResultMeta withLineage(@Nullable String groupId, @Nullable Integer groupIndex,
+			@Nullable String parentId) {
+		return new ResultMeta(this.taskId, this.status, this.result, this.traceback, this.children, this.dateDone,
+				groupId, groupIndex, parentId, this.extended);
+	}
+
+	private static List<Object> nullSafe(List<?> list) {
+		return list.stream().map((item) -> (item != null) ? (Object) item : "None").toList();
+	}
+
+	/**
+	 * The fields Celery adds with {@code result_extended=True}.
+	 *
+	 * @param name the task name
+	 * @param args the positional arguments
+	 * @param kwargs the keyword arguments
+	 * @param worker the node name of the worker
+	 * @param retries the number of retries done
+	 * @param queue the routing key the message arrived with
+	 */
+	public record Extended(@Nullable String name, @Nullable List<Object> args, @Nullable Map<String, Object> kwargs,
+			@Nullable String worker, @Nullable Integer retries, @Nullable String queue) {
+	}
+
+}

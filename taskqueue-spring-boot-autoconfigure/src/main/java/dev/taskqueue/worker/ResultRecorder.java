@@ -1,0 +1,92 @@
+package dev.taskqueue.worker;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.lang.management.ManagementFactory;
+import java.util.Map;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import dev.taskqueue.backend.ResultBackend;
+import dev.taskqueue.protocol.ExceptionInfo;
+import dev.taskqueue.protocol.MessageEncodingException;
+import dev.taskqueue.protocol.ResultMeta;
+import dev.taskqueue.protocol.TaskMessage;
+import dev.taskqueue.protocol.TaskState;
+
+/**
+ * Stores the states of the tasks a worker runs, with the lineage and extended fields Celery
+ * writes. A result that cannot be serialized is stored as a FAILURE instead, as Celery does.
+ */
+final class ResultRecorder {
+
+	private static final Log logger = LogFactory.getLog(ResultRecorder.class);
+
+	private static final long PID = ManagementFactory.getRuntimeMXBean().getPid();
+
+	private final ResultBackend backend;
+
+	private final WorkerSettings settings;
+
+	ResultRecorder(ResultBackend backend, WorkerSettings settings) {
+		this.backend = backend;
+		this.settings = settings;
+	}
+
+	void started(TaskMessage message, String queue) {
+		store(message, queue, ResultMeta.of(message.id(), TaskState.STARTED,
+				Map.of("pid", PID, "hostname", this.settings.hostname())));
+	}
+
+	void state(TaskMessage message, String queue, TaskState state, @Nullable Object meta) {
+		store(message, queue, ResultMeta.of(message.id(), state, meta));
+	}
+
+	void success(TaskMessage message, String queue, @Nullable Object result) {
+		try {
+			store(message, queue, ResultMeta.of(message.id(), TaskState.SUCCESS, result));
+		}
+		catch (MessageEncodingException ex) {
+			failure(message, queue, ExceptionInfo.python("kombu.exceptions", "EncodeError",
+					"Result of " + message.task() + " cannot be serialized: " + ex.getMessage()), null);
+		}
+	}
+
+	void failure(TaskMessage message, String queue, ExceptionInfo exception, @Nullable Throwable cause) {
+		store(message, queue, ResultMeta.ofException(message.id(), TaskState.FAILURE, exception,
+				(cause != null) ? stackTrace(cause) : null));
+	}
+
+	void revoked(TaskMessage message, String queue, String reason) {
+		store(message, queue, ResultMeta.ofException(message.id(), TaskState.REVOKED,
+				ExceptionInfo.python("celery.exceptions", "TaskRevokedError", reason), null));
+	}
+
+	private void store(TaskMessage message, String queue, ResultMeta meta) {
+		var headers = message.headers();
+		ResultMeta complete = meta.withLineage(headers.group(), headers.groupIndex(), headers.parentId());
+		if (this.settings.resultExtended()) {
+			complete = complete.withExtended(new ResultMeta.Extended(headers.task(), message.args(), message.kwargs(),
+					this.settings.hostname(), headers.retries(), queue));
+		}
+		this.backend.store(complete, message.properties().replyTo());
+	}
+
+	void storeQuietly(Runnable store, String taskId) {
+		try {
+			store.run();
+		}
+		catch (RuntimeException ex) {
+			logger.error("Could not store the state of task " + taskId, ex);
+		}
+	}
+
+	static String stackTrace(Throwable ex) {
+		StringWriter writer = new StringWriter();
+		ex.printStackTrace(new PrintWriter(writer));
+		return writer.toString();
+	}
+
+}

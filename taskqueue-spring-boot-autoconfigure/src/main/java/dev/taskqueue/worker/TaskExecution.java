@@ -1,0 +1,160 @@
+package dev.taskqueue.worker;
+
+import java.lang.reflect.InvocationTargetException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.function.BooleanSupplier;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import dev.taskqueue.broker.Delivery;
+import dev.taskqueue.core.TaskContextHolder;
+import dev.taskqueue.protocol.ExceptionInfo;
+import dev.taskqueue.protocol.TaskMessage;
+import dev.taskqueue.protocol.TaskState;
+
+/**
+ * Runs one task the way a Celery worker does: skip it when expired (REVOKED), bind its
+ * arguments (FAILURE with a TypeError when they do not fit), acknowledge early unless
+ * {@code acksLate}, store STARTED when tracked, invoke, store SUCCESS or FAILURE.
+ */
+final class TaskExecution implements Runnable {
+
+	private static final Log logger = LogFactory.getLog(TaskExecution.class);
+
+	private final Delivery delivery;
+
+	private final TaskMessage message;
+
+	private final TaskEndpoint endpoint;
+
+	private final boolean acksLate;
+
+	private final BooleanSupplier stopping;
+
+	private final TaskArgumentBinder binder;
+
+	private final ResultRecorder recorder;
+
+	private final WorkerState state;
+
+	private final Clock clock;
+
+	TaskExecution(Delivery delivery, TaskMessage message, TaskEndpoint endpoint, boolean acksLate,
+			BooleanSupplier stopping, TaskArgumentBinder binder, ResultRecorder recorder, WorkerState state,
+			Clock clock) {
+		this.delivery = delivery;
+		this.message = message;
+		this.endpoint = endpoint;
+		this.acksLate = acksLate;
+		this.stopping = stopping;
+		this.binder = binder;
+		this.recorder = recorder;
+		this.state = state;
+		this.clock = clock;
+	}
+
+	@Override
+	public void run() {
+		this.state.unreserved();
+		if (this.stopping.getAsBoolean()) {
+			this.delivery.requeue();
+			return;
+		}
+		if (!this.delivery.valid()) {
+			logger.info("Task " + this.message.id() + " not run: the broker gave its message back and redelivers it");
+			return;
+		}
+		String queue = this.delivery.queue();
+		Instant expires = this.message.headers().expires();
+		if (expires != null && !this.clock.instant().isBefore(expires)) {
+			this.recorder.storeQuietly(() -> this.recorder.revoked(this.message, queue, "expired"), this.message.id());
+			this.state.count(this.message.task(), TaskState.REVOKED.name());
+			this.delivery.ack();
+			return;
+		}
+		DefaultTaskContext context = new DefaultTaskContext(this.message, queue, this.recorder);
+		@Nullable Object[] arguments;
+		try {
+			arguments = this.binder.bind(this.endpoint, this.message.args(), this.message.kwargs(), context);
+		}
+		catch (TaskArgumentException ex) {
+			logger.warn("Task " + this.message.id() + " rejected: " + ex.getMessage());
+			this.state.rejected();
+			this.delivery.deadLetter("TypeError: " + ex.getMessage());
+			this.state.count(this.message.task(), TaskState.FAILURE.name());
+			this.recorder.storeQuietly(() -> this.recorder.failure(this.message, queue,
+					ExceptionInfo.python("builtins", "TypeError", ex.getMessage()), null), this.message.id());
+			return;
+		}
+		execute(context, queue, arguments);
+	}
+
+	private void execute(DefaultTaskContext context, String queue, @Nullable Object[] arguments) {
+		if (!this.acksLate) {
+			this.delivery.ack();
+		}
+		this.state.started(new WorkerState.ActiveTask(this.message.id(), this.message.task(), this.message.args(),
+				this.message.kwargs(), this.clock.instant(), Thread.currentThread().getName()));
+		boolean storeResult = !this.endpoint.ignoreResult() && !this.message.headers().ignoreResult();
+		if (this.endpoint.trackStarted() && storeResult) {
+			this.recorder.storeQuietly(() -> this.recorder.started(this.message, queue), this.message.id());
+		}
+		Outcome outcome = invoke(context, arguments);
+		this.state.finished(this.message.id(), this.message.task(), outcome.state().name());
+		if (storeResult) {
+			this.recorder.storeQuietly(() -> outcome.store(this.recorder, this.message, queue), this.message.id());
+		}
+		if (this.acksLate) {
+			this.delivery.ack();
+		}
+		if (outcome.fatal() != null) {
+			throw outcome.fatal();
+		}
+	}
+
+	private Outcome invoke(DefaultTaskContext context, @Nullable Object[] arguments) {
+		try {
+			return Outcome.success(TaskContextHolder.callWith(context,
+					() -> this.endpoint.method().invoke(this.endpoint.bean(), arguments)));
+		}
+		catch (Throwable ex) {
+			Throwable cause = (ex instanceof InvocationTargetException target && target.getCause() != null)
+					? target.getCause() : ex;
+			logger.info("Task " + this.message.task() + "[" + this.message.id() + "] failed: " + cause);
+			return Outcome.failure(cause);
+		}
+	}
+
+	/**
+	 * How a task ended: its return value, or what it threw.
+	 */
+	private record Outcome(TaskState state, @Nullable Object result, @Nullable Throwable failure) {
+
+		static Outcome success(@Nullable Object result) {
+			return new Outcome(TaskState.SUCCESS, result, null);
+		}
+
+		static Outcome failure(Throwable failure) {
+			return new Outcome(TaskState.FAILURE, null, failure);
+		}
+
+		void store(ResultRecorder recorder, TaskMessage message, String queue) {
+			if (this.failure != null) {
+				recorder.failure(message, queue, ExceptionInfo.of(this.failure), this.failure);
+			}
+			else {
+				recorder.success(message, queue, this.result);
+			}
+		}
+
+		/** A JVM error that must reach the pool thread after the task's state is recorded. */
+		@Nullable Error fatal() {
+			return (this.failure instanceof Error error && !(error instanceof AssertionError)) ? error : null;
+		}
+
+	}
+
+}

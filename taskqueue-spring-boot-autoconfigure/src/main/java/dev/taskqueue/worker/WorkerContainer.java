@@ -1,0 +1,167 @@
+package dev.taskqueue.worker;
+
+import java.time.Clock;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.context.SmartLifecycle;
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
+
+import dev.taskqueue.backend.ResultBackend;
+import dev.taskqueue.broker.Broker;
+import dev.taskqueue.broker.ConsumerSettings;
+import dev.taskqueue.broker.Consumption;
+
+/**
+ * A Celery worker as a {@link SmartLifecycle}: consumes the configured queues with a prefetch
+ * of concurrency times the multiplier, and runs tasks on a pool of {@code concurrency}
+ * threads (virtual ones when the given thread factory makes them). Stopping stops fetching,
+ * gives held and queued tasks back to the broker, and waits for running tasks up to the
+ * shutdown timeout.
+ */
+public class WorkerContainer implements SmartLifecycle {
+
+	private static final Log logger = LogFactory.getLog(WorkerContainer.class);
+
+	private final Broker broker;
+
+	private final TaskRegistry registry;
+
+	private final WorkerState state;
+
+	private final WorkerSettings settings;
+
+	private final ResultRecorder recorder;
+
+	private final TaskArgumentBinder binder;
+
+	private final ThreadFactory threadFactory;
+
+	private final Object monitor = new Object();
+
+	private @Nullable Running running;
+
+	private boolean autoStartup = true;
+
+	/**
+	 * Create a worker.
+	 * @param broker the broker to consume from
+	 * @param backend the backend to store results in
+	 * @param registry the tasks this worker runs
+	 * @param state where the worker records what it does
+	 * @param settings how the worker runs
+	 * @param mapper converts arguments to parameter types
+	 * @param threadFactory makes the task threads
+	 */
+	public WorkerContainer(Broker broker, ResultBackend backend, TaskRegistry registry, WorkerState state,
+			WorkerSettings settings, JsonMapper mapper, @Nullable ThreadFactory threadFactory) {
+		this.broker = broker;
+		this.registry = registry;
+		this.state = state;
+		this.settings = settings;
+		this.recorder = new ResultRecorder(backend, settings);
+		this.binder = new TaskArgumentBinder(mapper);
+		this.threadFactory = (threadFactory != null) ? threadFactory : new CustomizableThreadFactory("taskqueue-worker-");
+	}
+
+	@Override
+	public void start() {
+		synchronized (this.monitor) {
+			if (this.running != null) {
+				return;
+			}
+			ThreadPoolExecutor executor = new ThreadPoolExecutor(this.settings.concurrency(),
+					this.settings.concurrency(), 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
+					this.threadFactory);
+			ScheduledExecutorService timer = Executors
+				.newSingleThreadScheduledExecutor(new CustomizableThreadFactory("taskqueue-eta-"));
+			Clock clock = Clock.systemUTC();
+			TaskExecutionFactory executions = (delivery, message, endpoint, stopping) -> new TaskExecution(delivery,
+					message, endpoint, endpoint.acksLate() || this.settings.acksLate(), stopping, this.binder,
+					this.recorder, this.state, clock);
+			WorkerDispatcher dispatcher = new WorkerDispatcher(this.registry, executions, this.recorder, this.state,
+					executor, timer, clock);
+			Consumption consumption = this.broker
+				.consume(new ConsumerSettings(this.settings.queues(), this.settings.prefetch()), dispatcher);
+			this.running = new Running(consumption, dispatcher, executor, timer);
+			logger.info("Worker " + this.settings.hostname() + " consuming " + this.settings.queues() + " from "
+					+ this.broker.url() + " with concurrency " + this.settings.concurrency() + ", tasks "
+					+ this.registry.names());
+		}
+	}
+
+	@Override
+	public void stop() {
+		Running stopped;
+		synchronized (this.monitor) {
+			stopped = this.running;
+			this.running = null;
+		}
+		if (stopped != null) {
+			stopped.stop(this.settings);
+		}
+	}
+
+	/**
+	 * Set whether the worker starts with the application context.
+	 * @param autoStartup whether to start automatically
+	 */
+	public void setAutoStartup(boolean autoStartup) {
+		this.autoStartup = autoStartup;
+	}
+
+	@Override
+	public boolean isAutoStartup() {
+		return this.autoStartup;
+	}
+
+	@Override
+	public boolean isRunning() {
+		synchronized (this.monitor) {
+			return this.running != null;
+		}
+	}
+
+	/** The node name of this worker. */
+	public String hostname() {
+		return this.settings.hostname();
+	}
+
+	/** How this worker runs. */
+	public WorkerSettings settings() {
+		return this.settings;
+	}
+
+	private record Running(Consumption consumption, WorkerDispatcher dispatcher, ThreadPoolExecutor executor,
+			ScheduledExecutorService timer) {
+
+		void stop(WorkerSettings settings) {
+			this.consumption.close();
+			this.dispatcher.stop();
+			this.timer.shutdownNow();
+			this.executor.shutdown();
+			try {
+				if (!this.executor.awaitTermination(settings.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+					logger.warn("Tasks still running after " + settings.shutdownTimeout()
+							+ " (taskqueue.worker.shutdown-timeout); interrupting them");
+					this.executor.shutdownNow();
+				}
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				this.executor.shutdownNow();
+			}
+		}
+
+	}
+
+}

@@ -1,0 +1,194 @@
+package dev.taskqueue.actuate;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.util.unit.DataSize;
+
+import dev.taskqueue.actuate.TaskQueueDescriptor.ActiveTaskDescriptor;
+import dev.taskqueue.backend.memory.InMemoryResultBackend;
+import dev.taskqueue.broker.memory.InMemoryBroker;
+import dev.taskqueue.core.AsyncResult;
+import dev.taskqueue.core.CeleryTask;
+import dev.taskqueue.core.TaskTemplate;
+import dev.taskqueue.protocol.CeleryJson;
+import dev.taskqueue.protocol.JsonMessageCodec;
+import dev.taskqueue.protocol.JsonResultMetaCodec;
+import dev.taskqueue.routing.TaskRouter;
+import dev.taskqueue.worker.CeleryTaskAnnotationBeanPostProcessor;
+import dev.taskqueue.worker.TaskRegistry;
+import dev.taskqueue.worker.WorkerContainer;
+import dev.taskqueue.worker.WorkerSettings;
+import dev.taskqueue.worker.WorkerState;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Tests for {@link TaskQueueEndpoint}, against a real worker on the in-memory broker and
+ * backend.
+ */
+class TaskQueueEndpointTests {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+	private final InMemoryBroker broker = new InMemoryBroker(new JsonMessageCodec());
+
+	private final InMemoryResultBackend backend = new InMemoryResultBackend(new JsonResultMetaCodec(),
+			Duration.ofMinutes(5));
+
+	private final TaskTemplate template = new TaskTemplate(this.broker, this.backend,
+			TaskRouter.withDefaultQueue("celery"), new JsonMessageCodec(), CeleryJson.newMapper(),
+			DataSize.ofMegabytes(1));
+
+	private final TaskRegistry registry = new TaskRegistry();
+
+	private final WorkerState state = new WorkerState();
+
+	private final Tasks tasks = new Tasks();
+
+	private final WorkerContainer worker;
+
+	private final TaskQueueEndpoint endpoint;
+
+	TaskQueueEndpointTests() {
+		new CeleryTaskAnnotationBeanPostProcessor(this.registry).postProcessAfterInitialization(this.tasks, "tasks");
+		WorkerSettings settings = new WorkerSettings("celery@endpoint-test", List.of("celery", "other"), 3, 2,
+				Duration.ofSeconds(5), false, false);
+		this.worker = new WorkerContainer(this.broker, this.backend, this.registry, this.state, settings,
+				CeleryJson.newMapper(), null);
+		this.endpoint = new TaskQueueEndpoint(this.broker, this.backend, this.worker, this.state, this.registry);
+	}
+
+	@AfterEach
+	void stopWorker() {
+		this.tasks.release.countDown();
+		this.worker.stop();
+	}
+
+	@Test
+	void describesStoppedWorker() {
+		TaskQueueDescriptor descriptor = this.endpoint.taskQueue();
+		assertThat(descriptor.node()).isEqualTo("celery@endpoint-test");
+		assertThat(descriptor.running()).isFalse();
+		assertThat(descriptor.broker()).isEqualTo("memory://");
+		assertThat(descriptor.backend()).isEqualTo("memory://");
+		assertThat(descriptor.queues()).containsExactly("celery", "other");
+		assertThat(descriptor.concurrency()).isEqualTo(3);
+		assertThat(descriptor.prefetchCount()).isEqualTo(6);
+		assertThat(descriptor.registeredTasks()).containsExactly("test.add", "test.block", "test.fail");
+		assertThat(descriptor.active()).isEmpty();
+		assertThat(descriptor.reserved()).isZero();
+		assertThat(descriptor.processed()).isEmpty();
+		assertThat(descriptor.processedTotal()).isZero();
+		assertThat(descriptor.rejected()).isZero();
+	}
+
+	@Test
+	void countsProcessedTasksByNameAndState() {
+		this.worker.start();
+		assertThat(this.endpoint.taskQueue().running()).isTrue();
+		AsyncResult<Object> sum = this.template.send("test.add", 2, 3);
+		this.template.send("test.add", 4, 5);
+		this.template.send("test.fail", "boom");
+		this.template.send("test.unknown");
+		await().atMost(TIMEOUT).until(() -> this.endpoint.taskQueue().processedTotal() == 4);
+		TaskQueueDescriptor descriptor = this.endpoint.taskQueue();
+		assertThat(sum.get(TIMEOUT, Long.class)).isEqualTo(5L);
+		assertThat(descriptor.processed()).isEqualTo(Map.of("test.add", Map.of("SUCCESS", 2L), "test.fail",
+				Map.of("FAILURE", 1L), "test.unknown", Map.of("FAILURE", 1L)));
+		assertThat(descriptor.rejected()).isEqualTo(1);
+		assertThat(descriptor.active()).isEmpty();
+	}
+
+	@Test
+	void listsRunningTasks() throws InterruptedException {
+		this.worker.start();
+		Instant before = Instant.now();
+		AsyncResult<Object> blocked = this.template.task("test.block").args("first").kwarg("tag", "t1").send();
+		assertThat(this.tasks.started.await(10, TimeUnit.SECONDS)).isTrue();
+		List<ActiveTaskDescriptor> active = this.endpoint.taskQueue().active();
+		assertThat(active).hasSize(1);
+		ActiveTaskDescriptor task = active.get(0);
+		assertThat(task.id()).isEqualTo(blocked.id());
+		assertThat(task.name()).isEqualTo("test.block");
+		assertThat(task.args()).containsExactly("first");
+		assertThat(task.kwargs()).containsExactly(Map.entry("tag", "t1"));
+		assertThat(Instant.parse(task.startTime())).isBetween(before.minusSeconds(1), Instant.now());
+		assertThat(task.thread()).startsWith("taskqueue-worker-");
+		this.tasks.release.countDown();
+		assertThat(blocked.get(TIMEOUT)).isEqualTo("first:t1");
+		await().atMost(TIMEOUT).until(() -> this.endpoint.taskQueue().active().isEmpty());
+		assertThat(this.endpoint.taskQueue().processed()).containsEntry("test.block", Map.of("SUCCESS", 1L));
+	}
+
+	@Test
+	void describesSendOnlyApplication() {
+		TaskQueueDescriptor descriptor = new TaskQueueEndpoint(this.broker, this.backend, null, null, null)
+			.taskQueue();
+		assertThat(descriptor.node()).isNull();
+		assertThat(descriptor.running()).isFalse();
+		assertThat(descriptor.broker()).isEqualTo("memory://");
+		assertThat(descriptor.backend()).isEqualTo("memory://");
+		assertThat(descriptor.queues()).isEmpty();
+		assertThat(descriptor.concurrency()).isNull();
+		assertThat(descriptor.prefetchCount()).isNull();
+		assertThat(descriptor.registeredTasks()).isEmpty();
+		assertThat(descriptor.active()).isEmpty();
+		assertThat(descriptor.processed()).isEmpty();
+		assertThat(descriptor.processedTotal()).isZero();
+	}
+
+	@Test
+	void serializesWithJackson() {
+		this.worker.start();
+		this.template.send("test.add", 1, 1).get(TIMEOUT);
+		await().atMost(TIMEOUT).until(() -> this.endpoint.taskQueue().processedTotal() == 1);
+		JsonNode json = JsonMapper.builder().build().valueToTree(this.endpoint.taskQueue());
+		assertThat(json.propertyNames()).containsExactlyInAnyOrder("node", "running", "broker", "backend", "queues",
+				"concurrency", "prefetchCount", "registeredTasks", "active", "reserved", "processed",
+				"processedTotal", "rejected");
+		assertThat(json.get("node").asString()).isEqualTo("celery@endpoint-test");
+		assertThat(json.get("prefetchCount").asInt()).isEqualTo(6);
+		assertThat(json.get("registeredTasks").get(0).asString()).isEqualTo("test.add");
+		assertThat(json.at("/processed/test.add/SUCCESS").asLong()).isEqualTo(1);
+	}
+
+	/**
+	 * Tasks run by the worker under test.
+	 */
+	static class Tasks {
+
+		final CountDownLatch started = new CountDownLatch(1);
+
+		final CountDownLatch release = new CountDownLatch(1);
+
+		@CeleryTask(name = "test.add")
+		long add(long x, long y) {
+			return x + y;
+		}
+
+		@CeleryTask(name = "test.fail")
+		void fail(String message) {
+			throw new IllegalStateException(message);
+		}
+
+		@CeleryTask(name = "test.block")
+		String block(String value, String tag) throws InterruptedException {
+			this.started.countDown();
+			this.release.await(10, TimeUnit.SECONDS);
+			return value + ":" + tag;
+		}
+
+	}
+
+}

@@ -1,0 +1,111 @@
+package dev.taskqueue.backend.memory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.junit.jupiter.api.Test;
+
+import dev.taskqueue.backend.ResultSubscription;
+import dev.taskqueue.protocol.JsonResultMetaCodec;
+import dev.taskqueue.protocol.MessageEncodingException;
+import dev.taskqueue.protocol.ResultMeta;
+import dev.taskqueue.protocol.TaskState;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * Tests for {@link InMemoryResultBackend}.
+ */
+class InMemoryResultBackendTests {
+
+	private final MutableClock clock = new MutableClock();
+
+	private final InMemoryResultBackend backend = new InMemoryResultBackend(new JsonResultMetaCodec(),
+			Duration.ofMinutes(10), this.clock);
+
+	@Test
+	void unknownTaskIsPending() {
+		assertThat(this.backend.get("nope").status()).isEqualTo(TaskState.PENDING);
+	}
+
+	@Test
+	void successIsNeverOverwritten() {
+		this.backend.store(ResultMeta.of("t1", TaskState.SUCCESS, 5));
+		this.backend.store(ResultMeta.of("t1", TaskState.FAILURE, null));
+		this.backend.store(ResultMeta.of("t1", TaskState.STARTED, null));
+		assertThat(this.backend.get("t1").status()).isEqualTo(TaskState.SUCCESS);
+		assertThat(this.backend.get("t1").result()).isEqualTo(5);
+	}
+
+	@Test
+	void laterStatesReplaceEarlierOnes() {
+		this.backend.store(ResultMeta.of("t2", TaskState.STARTED, Map.of("pid", 1)));
+		this.backend.store(ResultMeta.of("t2", TaskState.of("PROGRESS"), Map.of("current", 2)));
+		assertThat(this.backend.get("t2").status().name()).isEqualTo("PROGRESS");
+	}
+
+	@Test
+	void subscribersSeeEveryStoredStateUntilClosed() {
+		List<String> seen = new CopyOnWriteArrayList<>();
+		ResultSubscription subscription = this.backend.subscribe("t3", (meta) -> seen.add(meta.status().name()));
+		this.backend.store(ResultMeta.of("t3", TaskState.STARTED, null));
+		this.backend.store(ResultMeta.of("t3", TaskState.SUCCESS, 1));
+		this.backend.store(ResultMeta.of("t3", TaskState.FAILURE, null));
+		subscription.close();
+		this.backend.store(ResultMeta.of("other", TaskState.SUCCESS, 1));
+		assertThat(seen).containsExactly("STARTED", "SUCCESS");
+	}
+
+	@Test
+	void resultsExpire() {
+		this.backend.store(ResultMeta.of("t4", TaskState.SUCCESS, 1));
+		this.clock.advance(Duration.ofMinutes(11));
+		assertThat(this.backend.get("t4").status()).isEqualTo(TaskState.PENDING);
+	}
+
+	@Test
+	void forgetDeletes() {
+		this.backend.store(ResultMeta.of("t5", TaskState.SUCCESS, 1));
+		this.backend.forget("t5");
+		assertThat(this.backend.get("t5").status()).isEqualTo(TaskState.PENDING);
+	}
+
+	@Test
+	void resultWithoutJsonFormIsRefused() {
+		assertThatExceptionOfType(MessageEncodingException.class)
+			.isThrownBy(() -> this.backend.store(ResultMeta.of("t6", TaskState.SUCCESS, new Object())));
+		assertThat(this.backend.get("t6").status()).isEqualTo(TaskState.PENDING);
+	}
+
+	static final class MutableClock extends Clock {
+
+		private Instant now = Instant.parse("2026-11-21T10:00:00Z");
+
+		void advance(Duration duration) {
+			this.now = this.now.plus(duration);
+		}
+
+		@Override
+		public ZoneId getZone() {
+			return ZoneId.of("UTC");
+		}
+
+		@Override
+		public Clock withZone(ZoneId zone) {
+			return this;
+		}
+
+		@Override
+		public Instant instant() {
+			return this.now;
+		}
+
+	}
+
+}

@@ -1,0 +1,167 @@
+package dev.taskqueue.backend.rpc;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import dev.taskqueue.backend.ResultSubscription;
+import dev.taskqueue.protocol.ResultMeta;
+import dev.taskqueue.protocol.TaskState;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Tests for {@link ReplyStates}: the latest state per task, bounded in time and in number,
+ * and the listeners, called in order on a thread of their own.
+ */
+class ReplyStatesTests {
+
+	private static final TaskState PROGRESS = TaskState.of("PROGRESS");
+
+	private final TestClock clock = new TestClock();
+
+	private final ReplyStates states = new ReplyStates(Duration.ofHours(1), 3, this.clock, "test-results");
+
+	@AfterEach
+	void close() {
+		this.states.close();
+	}
+
+	@Test
+	void keepsTheLatestStatePerTask() {
+		assertThat(this.states.latest("a")).isNull();
+		this.states.received("a", ResultMeta.of("a", TaskState.STARTED, null));
+		this.states.received("a", ResultMeta.of("a", PROGRESS, Map.of("done", 1)));
+		assertThat(this.states.latest("a").status()).isEqualTo(PROGRESS);
+		assertThat(this.states.latest("a").result()).isEqualTo(Map.of("done", 1));
+		this.states.forget("a");
+		assertThat(this.states.latest("a")).isNull();
+	}
+
+	@Test
+	void successIsNotReplacedByALaterState() {
+		this.states.received("a", ResultMeta.of("a", TaskState.SUCCESS, 5));
+		this.states.received("a", ResultMeta.of("a", TaskState.STARTED, null));
+		assertThat(this.states.latest("a").status()).isEqualTo(TaskState.SUCCESS);
+		this.clock.advance(Duration.ofHours(2));
+		this.states.received("a", ResultMeta.of("a", TaskState.STARTED, null));
+		assertThat(this.states.latest("a").status()).isEqualTo(TaskState.STARTED);
+	}
+
+	@Test
+	void failureIsReplacedByALaterState() {
+		this.states.received("a", ResultMeta.of("a", TaskState.FAILURE, null));
+		this.states.received("a", ResultMeta.of("a", TaskState.SUCCESS, 1));
+		assertThat(this.states.latest("a").status()).isEqualTo(TaskState.SUCCESS);
+	}
+
+	@Test
+	void statesExpireAfterResultExpires() {
+		this.states.received("old", ResultMeta.of("old", TaskState.SUCCESS, 1));
+		this.clock.advance(Duration.ofMinutes(59));
+		this.states.received("new", ResultMeta.of("new", TaskState.SUCCESS, 2));
+		assertThat(this.states.latest("old")).isNotNull();
+		this.clock.advance(Duration.ofMinutes(2));
+		assertThat(this.states.latest("old")).isNull();
+		assertThat(this.states.latest("new")).isNotNull();
+		this.clock.advance(Duration.ofHours(1));
+		this.states.received("newest", ResultMeta.of("newest", PROGRESS, null));
+		assertThat(this.states.size()).isOne();
+	}
+
+	@Test
+	void tasksUpdatedLeastRecentlyAreDroppedBeyondTheLimit() {
+		this.states.received("a", ResultMeta.of("a", PROGRESS, 1));
+		this.states.received("b", ResultMeta.of("b", PROGRESS, 1));
+		this.states.received("c", ResultMeta.of("c", PROGRESS, 1));
+		this.states.received("a", ResultMeta.of("a", PROGRESS, 2));
+		this.states.received("d", ResultMeta.of("d", PROGRESS, 1));
+		assertThat(this.states.size()).isEqualTo(3);
+		assertThat(this.states.latest("b")).isNull();
+		assertThat(this.states.latest("a").result()).isEqualTo(2);
+		assertThat(this.states.latest("c")).isNotNull();
+		assertThat(this.states.latest("d")).isNotNull();
+	}
+
+	@Test
+	void neverExpiresWithZeroDuration() {
+		ReplyStates forever = new ReplyStates(Duration.ZERO, 10, this.clock, "test-results");
+		forever.received("a", ResultMeta.of("a", TaskState.SUCCESS, 1));
+		this.clock.advance(Duration.ofDays(3650));
+		assertThat(forever.latest("a")).isNotNull();
+		forever.close();
+	}
+
+	@Test
+	void listenersGetTheStatesReceivedFromNowOnInOrderOnTheirOwnThread() {
+		this.states.received("a", ResultMeta.of("a", TaskState.STARTED, null));
+		List<String> seen = new CopyOnWriteArrayList<>();
+		List<String> threads = new CopyOnWriteArrayList<>();
+		ResultSubscription subscription = this.states.subscribe("a", (meta) -> {
+			seen.add(meta.status() + ":" + meta.result());
+			threads.add(Thread.currentThread().getName());
+		});
+		this.states.subscribe("b", (meta) -> seen.add("b"));
+		for (int i = 0; i < 50; i++) {
+			this.states.received("a", ResultMeta.of("a", PROGRESS, i));
+		}
+		this.states.received("a", ResultMeta.of("a", TaskState.SUCCESS, "done"));
+		await().until(() -> seen.size() == 51);
+		assertThat(seen.get(0)).isEqualTo("PROGRESS:0");
+		assertThat(seen.get(49)).isEqualTo("PROGRESS:49");
+		assertThat(seen.get(50)).isEqualTo("SUCCESS:done");
+		assertThat(threads).containsOnly("test-results");
+		subscription.close();
+		this.states.forget("a");
+		this.states.received("a", ResultMeta.of("a", TaskState.SUCCESS, "again"));
+		this.states.received("b", ResultMeta.of("b", TaskState.SUCCESS, 1));
+		await().until(() -> seen.contains("b"));
+		assertThat(seen).hasSize(52);
+	}
+
+	@Test
+	void aFailingListenerDoesNotStopTheOthers() {
+		List<ResultMeta> seen = new CopyOnWriteArrayList<>();
+		this.states.subscribe("a", (meta) -> {
+			throw new IllegalStateException("listener bug");
+		});
+		this.states.subscribe("a", seen::add);
+		this.states.received("a", ResultMeta.of("a", TaskState.SUCCESS, 1));
+		await().until(() -> seen.size() == 1);
+	}
+
+	static final class TestClock extends Clock {
+
+		private volatile Instant now = Instant.parse("2026-01-01T00:00:00Z");
+
+		void advance(Duration duration) {
+			this.now = this.now.plus(duration);
+		}
+
+		@Override
+		public ZoneId getZone() {
+			return ZoneOffset.UTC;
+		}
+
+		@Override
+		public Clock withZone(ZoneId zone) {
+			return this;
+		}
+
+		@Override
+		public Instant instant() {
+			return this.now;
+		}
+
+	}
+
+}

@@ -1,0 +1,111 @@
+package dev.taskqueue.broker.redis;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import dev.taskqueue.broker.redis.Envelopes.EnvelopeException;
+import dev.taskqueue.protocol.EncodedMessage;
+import dev.taskqueue.protocol.MessageProperties;
+import dev.taskqueue.routing.Destination;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * Kombu's envelope without Redis: layout, decoding, errors, and the redelivered rewrite.
+ */
+class EnvelopesTests {
+
+	private final Envelopes envelopes = new Envelopes();
+
+	@Test
+	void writesKombusLayoutAndReadsItBack() {
+		EncodedMessage message = new EncodedMessage(Map.of("task", "t.add"),
+				new MessageProperties("id-1", null, 2, 12, "60000"), "application/json", "utf-8",
+				"[[1], {}, {}]".getBytes(StandardCharsets.UTF_8));
+		String text = new String(this.envelopes.write(message, Destination.queue("q"), "tag-1"), StandardCharsets.UTF_8);
+		assertThat(text).isEqualTo("{\"body\": \"W1sxXSwge30sIHt9XQ==\", \"content-encoding\": \"utf-8\", "
+				+ "\"content-type\": \"application/json\", \"headers\": {\"task\": \"t.add\"}, \"properties\": "
+				+ "{\"correlation_id\": \"id-1\", \"delivery_mode\": 2, \"expiration\": \"60000\", \"delivery_info\": "
+				+ "{\"exchange\": \"\", \"routing_key\": \"q\"}, \"priority\": 12, \"body_encoding\": \"base64\", "
+				+ "\"delivery_tag\": \"tag-1\"}}");
+		EncodedMessage read = this.envelopes.read(text.getBytes(StandardCharsets.UTF_8));
+		assertThat(read.headers()).isEqualTo(Map.of("task", "t.add"));
+		assertThat(read.properties()).isEqualTo(message.properties());
+		assertThat(read.body()).isEqualTo(message.body());
+		assertThat(read.contentType()).isEqualTo("application/json");
+	}
+
+	@Test
+	void readsPlainBodiesAndDefaults() {
+		EncodedMessage read = this.envelopes
+			.read(bytes("{\"body\": \"[[], {}, {}]\", \"headers\": {\"id\": \"x\"}, \"properties\": {}}"));
+		assertThat(new String(read.body(), StandardCharsets.UTF_8)).isEqualTo("[[], {}, {}]");
+		assertThat(read.properties()).isEqualTo(new MessageProperties("x", null, 2, 0, null));
+		assertThat(read.contentEncoding()).isEqualTo("utf-8");
+	}
+
+	@Test
+	void saysWhyAnEnvelopeIsInvalid() {
+		assertThatExceptionOfType(EnvelopeException.class).isThrownBy(() -> this.envelopes.read(bytes("nope")))
+			.withMessageContaining("not JSON");
+		assertThatExceptionOfType(EnvelopeException.class).isThrownBy(() -> this.envelopes.read(bytes("[1]")))
+			.withMessageContaining("not a JSON object");
+		assertThatExceptionOfType(EnvelopeException.class)
+			.isThrownBy(() -> this.envelopes.read(bytes("{\"properties\": {}}")))
+			.withMessageContaining("'body'");
+		assertThatExceptionOfType(EnvelopeException.class)
+			.isThrownBy(() -> this.envelopes.read(bytes("{\"body\": \"%%%\", \"properties\": {\"body_encoding\": \"base64\"}}")))
+			.withMessageContaining("base64");
+		assertThatExceptionOfType(EnvelopeException.class)
+			.isThrownBy(() -> this.envelopes.read(bytes("{\"body\": \"x\", \"properties\": {\"body_encoding\": \"rot13\"}}")))
+			.withMessageContaining("rot13");
+	}
+
+	@Test
+	void marksRedeliveredLikeKombuKeepingNumbersAsWritten() {
+		String raw = "{\"body\": \"e30=\", \"headers\": {\"expires\": 1795281202.4250534, \"x\": NaN}, "
+				+ "\"properties\": {\"delivery_info\": {\"exchange\": \"\", \"routing_key\": \"q\"}, \"priority\": 6}}";
+		Envelopes.Restored restored = this.envelopes.redelivered(raw);
+		assertThat(restored.priority()).isEqualTo(6);
+		assertThat(restored.envelope()).isEqualTo("{\"body\": \"e30=\", \"headers\": {\"expires\": 1795281202.4250534, "
+				+ "\"x\": NaN, \"redelivered\": true}, \"properties\": {\"delivery_info\": {\"exchange\": \"\", "
+				+ "\"routing_key\": \"q\", \"redelivered\": true}, \"priority\": 6}}");
+		assertThat(this.envelopes.isRedelivered(bytes(restored.envelope()))).isTrue();
+		assertThat(this.envelopes.isRedelivered(bytes(raw))).isFalse();
+		assertThat(this.envelopes.redelivered("garbage").envelope()).isEqualTo("garbage");
+	}
+
+	@Test
+	void readsUnackedEntries() {
+		Envelopes.Unacked entry = this.envelopes.unacked("[{\"headers\": {}, \"properties\": {\"priority\": 3}}, \"ex\", \"rk\"]");
+		assertThat(entry).isNotNull();
+		assertThat(entry.exchange()).isEqualTo("ex");
+		assertThat(entry.routingKey()).isEqualTo("rk");
+		assertThat(entry.message().priority()).isEqualTo(3);
+		assertThat(entry.message().envelope()).contains("\"redelivered\": true");
+		for (String bad : List.of("nope", "{}", "[1, \"a\", \"b\"]", "[{}, \"a\"]")) {
+			assertThat(this.envelopes.unacked(bad)).as(bad).isNull();
+		}
+	}
+
+	@Test
+	void mapsPrioritiesToKombuSteps() {
+		assertThat(List.of(-1, 0, 2, 3, 5, 6, 8, 9, 255).stream().map(RedisKeys::step).toList())
+			.containsExactly(0, 0, 0, 3, 3, 6, 6, 9, 9);
+		RedisKeys keys = new RedisKeys("p:");
+		assertThat(new String(keys.list("celery", 7), StandardCharsets.UTF_8)).isEqualTo("p:celery\u0006\u00166");
+		assertThat(new String(keys.list("celery", 0), StandardCharsets.UTF_8)).isEqualTo("p:celery");
+		assertThat(new String(keys.unacked(), StandardCharsets.UTF_8)).isEqualTo("p:unacked");
+		assertThat(new String(RedisKeys.bindingMember("rk", "", "q"), StandardCharsets.UTF_8))
+			.isEqualTo("rk\u0006\u0016\u0006\u0016q");
+	}
+
+	private static byte[] bytes(String text) {
+		return text.getBytes(StandardCharsets.UTF_8);
+	}
+
+}

@@ -1,0 +1,51 @@
+package dev.taskqueue.worker;
+
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+
+import dev.taskqueue.core.AsyncResult;
+import dev.taskqueue.protocol.TaskState;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Tests for stopping a {@link WorkerContainer}.
+ */
+class WorkerShutdownTests {
+
+	@Test
+	void stopLetsRunningTaskFinishAndGivesBackWhatDidNotStart() {
+		try (WorkerFixture fixture = new WorkerFixture(1).start()) {
+			AsyncResult<Object> running = fixture.template.send("t.sleep", 500);
+			await().atMost(Duration.ofSeconds(5)).until(() -> fixture.state.activeTasks().size() == 1);
+			fixture.template.send("t.add", 1, 1);
+			fixture.template.task("t.add").args(2, 2).countdown(Duration.ofMinutes(5)).send();
+			await().atMost(Duration.ofSeconds(5)).until(() -> fixture.broker.size("celery") == 0);
+
+			fixture.worker.stop();
+
+			assertThat(running.state()).isEqualTo(TaskState.SUCCESS);
+			assertThat(fixture.tasks.executions).hasValue(1);
+			assertThat(fixture.broker.size("celery")).isEqualTo(2);
+			assertThat(fixture.worker.isRunning()).isFalse();
+		}
+	}
+
+	@Test
+	void restartedWorkerRunsWhatWasGivenBack() {
+		try (WorkerFixture fixture = new WorkerFixture(1).start()) {
+			fixture.template.send("t.sleep", 300);
+			await().atMost(Duration.ofSeconds(5)).until(() -> fixture.state.activeTasks().size() == 1);
+			AsyncResult<Object> queued = fixture.template.send("t.add", 4, 5);
+			fixture.worker.stop();
+			assertThat(queued.state()).isEqualTo(TaskState.PENDING);
+
+			fixture.worker.start();
+
+			assertThat(queued.get(Duration.ofSeconds(10))).isEqualTo(9);
+		}
+	}
+
+}
