@@ -6,12 +6,8 @@ import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.amqp.AmqpException;
-import org.springframework.amqp.core.Message;
-import org.springframework.amqp.core.MessageDeliveryMode;
-import org.springframework.amqp.core.MessageProperties;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
-import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.util.Assert;
 import org.springframework.util.StringUtils;
@@ -31,7 +27,8 @@ import dev.taskqueue.protocol.ResultMeta;
  * exchange with the task's {@code reply_to} as routing key, {@code correlation_id} = task id,
  * {@code delivery_mode} 1, {@code application/json}, {@code utf-8} and empty headers; the body
  * is {@code {"task_id", "status", "result", "traceback", "children"}}. No publisher confirms,
- * as in Celery. Without a {@code reply_to} nothing is sent.
+ * as in Celery. All states go out on one channel, so that they arrive in the order they were
+ * stored (see {@link ReplyPublisher}). Without a {@code reply_to} nothing is sent.
  * <p>
  * <b>Client side</b>: {@link #replyTo()} names this client's reply queue (a random UUID, as
  * Celery's {@code oid}). The queue is declared on the first call as Celery 5.2 to 5.6 declare
@@ -51,7 +48,7 @@ public class RpcResultBackend implements ResultBackend, DisposableBean {
 
 	private final JsonResultMetaCodec codec;
 
-	private final RabbitTemplate rabbitTemplate;
+	private final ReplyPublisher publisher;
 
 	private final ReplyStates states;
 
@@ -80,9 +77,9 @@ public class RpcResultBackend implements ResultBackend, DisposableBean {
 		Assert.isTrue(resultExpires != null && !resultExpires.isNegative(), "'resultExpires' must not be negative");
 		Assert.hasText(maskedUrl, "'maskedUrl' must not be empty");
 		this.codec = codec;
-		this.rabbitTemplate = new RabbitTemplate(connectionFactory);
+		this.publisher = new ReplyPublisher(connectionFactory);
 		this.states = new ReplyStates(resultExpires, maxStates, clock, "taskqueue-rpc-results");
-		this.replyQueue = new ReplyQueue(connectionFactory, new RabbitAdmin(this.rabbitTemplate), resultExpires, codec,
+		this.replyQueue = new ReplyQueue(connectionFactory, new RabbitAdmin(connectionFactory), resultExpires, codec,
 				this.states, maskedUrl);
 		this.url = maskedUrl;
 	}
@@ -97,14 +94,9 @@ public class RpcResultBackend implements ResultBackend, DisposableBean {
 		if (!StringUtils.hasLength(replyTo)) {
 			return;
 		}
-		MessageProperties properties = new MessageProperties();
-		properties.setContentType(MessageProperties.CONTENT_TYPE_JSON);
-		properties.setContentEncoding("utf-8");
-		properties.setDeliveryMode(MessageDeliveryMode.NON_PERSISTENT);
-		properties.setCorrelationId(meta.taskId());
-		Message message = new Message(this.codec.encodeRpc(meta), properties);
+		byte[] body = this.codec.encodeRpc(meta);
 		try {
-			this.rabbitTemplate.send("", replyTo, message);
+			this.publisher.publish(replyTo, meta.taskId(), body);
 		}
 		catch (AmqpException ex) {
 			throw new ResultBackendException("Cannot send the " + meta.status() + " state of task " + meta.taskId()
@@ -162,6 +154,7 @@ public class RpcResultBackend implements ResultBackend, DisposableBean {
 	 */
 	@Override
 	public void destroy() {
+		this.publisher.close();
 		this.replyQueue.close();
 		this.states.close();
 	}

@@ -161,6 +161,19 @@ class RpcResultBackendStoreTests {
 					(queued) -> queued == count);
 	}
 
+	@Test
+	void statesArriveInTheOrderTheyWereStored() throws InterruptedException {
+		storesFromManyThreads();
+		int count = 100;
+		for (int i = 0; i < count; i++) {
+			worker.store(ResultMeta.of("ordered", TaskState.of("PROGRESS"), i), this.queue);
+		}
+		awaitMessages(count);
+		for (int i = 0; i < count; i++) {
+			assertThat(codec.decode(basicGet().getBody()).result()).isEqualTo(i);
+		}
+	}
+
 	private GetResponse basicGet() {
 		return new RabbitTemplate(connectionFactory).execute((channel) -> channel.basicGet(this.queue, true));
 	}
