@@ -58,7 +58,7 @@ class RestoreIT {
 			assertThat(executions).hasSize(3).allSatisfy((id, count) -> assertThat(count).isEqualTo("1"));
 			String byJava = Interop.withRedis(Interop.RECORDS, (redis) -> redis.hget(key + ":by", "java"));
 			assertThat(byJava).isEqualTo("3");
-			assertThat(Interop.unackedTags(queue)).isEmpty();
+			await().atMost(TIMEOUT).untilAsserted(() -> assertThat(Interop.unackedTags(queue)).isEmpty());
 		}
 	}
 
@@ -97,7 +97,7 @@ class RestoreIT {
 				assertThat(out.get("state").asString()).as("state of %s", ids.get(i + 1)).isEqualTo("SUCCESS");
 				assertThat(out.get("result").asInt()).isEqualTo(i + 100);
 			}
-			assertThat(Interop.unackedTags(queue)).isEmpty();
+			await().atMost(TIMEOUT).untilAsserted(() -> assertThat(Interop.unackedTags(queue)).isEmpty());
 		}
 		finally {
 			PythonCelery.stop(python);

@@ -6,10 +6,14 @@ import java.util.Map;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 
 import dev.taskqueue.broker.Broker;
@@ -20,38 +24,78 @@ import dev.taskqueue.routing.QueueSpec;
 import dev.taskqueue.routing.TaskRouter;
 
 /**
- * The RabbitMQ broker, for {@code amqp://} and {@code amqps://} broker URLs. Its connection
- * factory is not a default candidate, so an application's own {@code spring.rabbitmq.*}
- * connection stays as Spring Boot configures it.
+ * The RabbitMQ broker, for {@code amqp://} and {@code amqps://} broker URLs, or, when no broker
+ * URL is set, on the application's own RabbitMQ {@link ConnectionFactory} (the one Spring Boot
+ * configures from {@code spring.rabbitmq.*}). The connection factory built from a URL is not a
+ * default candidate, so an application's own connection stays as Spring Boot configures it.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnClass({ RabbitTemplate.class, CachingConnectionFactory.class })
-@ConditionalOnUrlScheme(property = "taskqueue.broker.url", schemes = { "amqp", "amqps" })
+@Conditional(AmqpBrokerConfiguration.AmqpBrokerCondition.class)
 class AmqpBrokerConfiguration {
 
 	static final String CONNECTION_FACTORY_BEAN_NAME = "taskQueueBrokerRabbitConnectionFactory";
 
+	static final String RABBIT_CONNECTION_FACTORY = "org.springframework.amqp.rabbit.connection.ConnectionFactory";
+
 	@Bean(name = CONNECTION_FACTORY_BEAN_NAME, defaultCandidate = false)
+	@ConditionalOnUrlScheme(property = "taskqueue.broker.url", schemes = { "amqp", "amqps" })
 	CachingConnectionFactory taskQueueBrokerRabbitConnectionFactory(TaskQueueProperties properties) {
 		return AmqpConnectionFactories.create(brokerUrl(properties), "taskqueue");
 	}
 
 	@Bean
+	AmqpConnection taskQueueAmqpConnection(
+			@Qualifier(CONNECTION_FACTORY_BEAN_NAME) ObjectProvider<ConnectionFactory> fromUrl,
+			ObjectProvider<ConnectionFactory> application, TaskQueueProperties properties) {
+		ConnectionFactory own = fromUrl.getIfAvailable();
+		if (own != null) {
+			return new AmqpConnection(own, brokerUrl(properties).masked());
+		}
+		ConnectionFactory applications = application.getIfUnique();
+		if (applications == null) {
+			throw new IllegalStateException("taskqueue.broker.url is not set and the application has several "
+					+ "RabbitMQ ConnectionFactory beans, none of them primary: set taskqueue.broker.url, or mark "
+					+ "the one to use @Primary");
+		}
+		return AmqpConnection.of(applications);
+	}
+
+	@Bean
 	@ConditionalOnMissingBean(Broker.class)
-	AmqpBroker taskQueueBroker(@Qualifier(CONNECTION_FACTORY_BEAN_NAME) ConnectionFactory connectionFactory,
-			MessageCodec codec, TaskQueueProperties properties) {
+	AmqpBroker taskQueueBroker(AmqpConnection connection, MessageCodec codec, TaskQueueProperties properties) {
 		TaskRouter router = TaskQueueRouting.router(properties);
 		Map<String, QueueSpec> queues = new LinkedHashMap<>(TaskQueueRouting.queues(properties));
 		queues.putIfAbsent(properties.getDefaultQueue(), router.queue(properties.getDefaultQueue()));
 		properties.getWorker().getQueues().forEach((name) -> queues.putIfAbsent(name, router.queue(name)));
-		AmqpTransportOptions options = new AmqpTransportOptions(brokerUrl(properties).masked(), queues,
-				properties.getBroker().getAmqp().isPublisherConfirms(), properties.getBroker().getAmqp().getConfirmTimeout());
-		return new AmqpBroker(connectionFactory, codec, options);
+		TaskQueueProperties.Broker.Amqp amqp = properties.getBroker().getAmqp();
+		AmqpTransportOptions options = new AmqpTransportOptions(connection.url(), queues, amqp.isPublisherConfirms(),
+				amqp.getConfirmTimeout());
+		return new AmqpBroker(connection.connectionFactory(), codec, options);
 	}
 
 	private static TaskQueueUrl brokerUrl(TaskQueueProperties properties) {
 		return TaskQueueUrl.parse(properties.getBroker().getUrl(), "taskqueue.broker.url",
 				TaskQueueUrl.BROKER_SCHEMES);
+	}
+
+	static final class AmqpBrokerCondition extends AnyNestedCondition {
+
+		AmqpBrokerCondition() {
+			super(ConfigurationPhase.REGISTER_BEAN);
+		}
+
+		@ConditionalOnUrlScheme(property = "taskqueue.broker.url", schemes = { "amqp", "amqps" })
+		static final class AmqpUrl {
+
+		}
+
+		@ConditionalOnUrlScheme(property = "taskqueue.broker.url", schemes = {}, matchIfMissing = true)
+		@ConditionalOnBean(type = RABBIT_CONNECTION_FACTORY)
+		static final class ApplicationRabbitConnection {
+
+		}
+
 	}
 
 }

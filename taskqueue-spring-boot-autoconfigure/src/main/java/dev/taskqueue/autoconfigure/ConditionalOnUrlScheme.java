@@ -9,8 +9,8 @@ import java.lang.annotation.Target;
 import org.springframework.context.annotation.Conditional;
 
 /**
- * Matches when the URL in the given property has one of the given schemes; an unset property
- * counts as {@code memory://}.
+ * Matches when the URL in the given property has one of the given schemes, or, with
+ * {@link #matchIfMissing()}, when the property is not set.
  */
 @Target({ ElementType.TYPE, ElementType.METHOD })
 @Retention(RetentionPolicy.RUNTIME)
@@ -23,5 +23,8 @@ import org.springframework.context.annotation.Conditional;
 
 	/** The schemes that match. */
 	String[] schemes();
+
+	/** Whether an unset (or blank) property matches. */
+	boolean matchIfMissing() default false;
 
 }

@@ -12,7 +12,7 @@ import dev.taskqueue.protocol.ResultMetaCodec;
  * The in-memory result backend, for {@code memory://} or no backend URL.
  */
 @Configuration(proxyBeanMethods = false)
-@ConditionalOnUrlScheme(property = "taskqueue.backend.url", schemes = "memory")
+@ConditionalOnUrlScheme(property = "taskqueue.backend.url", schemes = "memory", matchIfMissing = true)
 class MemoryBackendConfiguration {
 
 	@Bean

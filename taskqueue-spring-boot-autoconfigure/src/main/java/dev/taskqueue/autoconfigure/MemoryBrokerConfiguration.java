@@ -1,7 +1,9 @@
 package dev.taskqueue.autoconfigure;
 
+import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 
 import dev.taskqueue.broker.Broker;
@@ -9,16 +11,36 @@ import dev.taskqueue.broker.memory.InMemoryBroker;
 import dev.taskqueue.protocol.MessageCodec;
 
 /**
- * The in-memory broker, for {@code memory://} or no broker URL.
+ * The in-memory broker, for {@code memory://}, or when no broker URL is set and the application
+ * has no RabbitMQ connection factory of its own (see {@link AmqpBrokerConfiguration}).
  */
 @Configuration(proxyBeanMethods = false)
-@ConditionalOnUrlScheme(property = "taskqueue.broker.url", schemes = "memory")
+@Conditional(MemoryBrokerConfiguration.MemoryBrokerCondition.class)
 class MemoryBrokerConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(Broker.class)
 	InMemoryBroker taskQueueBroker(MessageCodec codec) {
 		return new InMemoryBroker(codec);
+	}
+
+	static final class MemoryBrokerCondition extends AnyNestedCondition {
+
+		MemoryBrokerCondition() {
+			super(ConfigurationPhase.REGISTER_BEAN);
+		}
+
+		@ConditionalOnUrlScheme(property = "taskqueue.broker.url", schemes = "memory")
+		static final class MemoryUrl {
+
+		}
+
+		@ConditionalOnUrlScheme(property = "taskqueue.broker.url", schemes = {}, matchIfMissing = true)
+		@ConditionalOnMissingBean(type = AmqpBrokerConfiguration.RABBIT_CONNECTION_FACTORY)
+		static final class NoUrlNorRabbitConnection {
+
+		}
+
 	}
 
 }

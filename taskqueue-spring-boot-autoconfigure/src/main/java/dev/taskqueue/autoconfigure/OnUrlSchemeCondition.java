@@ -20,6 +20,11 @@ class OnUrlSchemeCondition extends SpringBootCondition {
 		String property = (String) attributes.get("property");
 		String[] schemes = (String[]) attributes.get("schemes");
 		String url = context.getEnvironment().getProperty(property);
+		if (url == null || url.isBlank()) {
+			boolean matchIfMissing = (boolean) attributes.get("matchIfMissing");
+			String message = property + " is not set";
+			return matchIfMissing ? ConditionOutcome.match(message) : ConditionOutcome.noMatch(message);
+		}
 		String scheme = scheme(url);
 		boolean match = Arrays.asList(schemes).contains(scheme);
 		String message = property + " scheme '" + scheme + "'" + (match ? " matches " : " does not match ")
@@ -27,10 +32,7 @@ class OnUrlSchemeCondition extends SpringBootCondition {
 		return match ? ConditionOutcome.match(message) : ConditionOutcome.noMatch(message);
 	}
 
-	static String scheme(String url) {
-		if (url == null || url.isBlank()) {
-			return "memory";
-		}
+	private static String scheme(String url) {
 		int separator = url.indexOf("://");
 		return (separator > 0) ? url.substring(0, separator).toLowerCase(Locale.ROOT) : "";
 	}

@@ -1,9 +1,7 @@
 package dev.taskqueue.autoconfigure;
 
-import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
@@ -15,7 +13,7 @@ import dev.taskqueue.protocol.JsonResultMetaCodec;
 
 /**
  * Celery's {@code rpc://} result backend: results travel back to the sender's reply queue on
- * the broker's RabbitMQ connection.
+ * the broker's RabbitMQ connection (built from the broker URL, or the application's own).
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnClass(RabbitTemplate.class)
@@ -24,16 +22,15 @@ class RpcBackendConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(ResultBackend.class)
-	RpcResultBackend taskQueueResultBackend(
-			@Qualifier(AmqpBrokerConfiguration.CONNECTION_FACTORY_BEAN_NAME) ObjectProvider<ConnectionFactory> connectionFactory,
+	RpcResultBackend taskQueueResultBackend(ObjectProvider<AmqpConnection> brokerConnection,
 			TaskQueueProperties properties) {
-		ConnectionFactory factory = connectionFactory.getIfAvailable();
-		if (factory == null) {
+		AmqpConnection connection = brokerConnection.getIfAvailable();
+		if (connection == null) {
 			throw new IllegalStateException("taskqueue.backend.url=rpc:// sends results over RabbitMQ: set "
 					+ "taskqueue.broker.url to an amqp:// URL");
 		}
-		return new RpcResultBackend(factory, new JsonResultMetaCodec(), properties.getBackend().getResultExpires(),
-				"rpc://");
+		return new RpcResultBackend(connection.connectionFactory(), new JsonResultMetaCodec(),
+				properties.getBackend().getResultExpires(), "rpc://");
 	}
 
 }

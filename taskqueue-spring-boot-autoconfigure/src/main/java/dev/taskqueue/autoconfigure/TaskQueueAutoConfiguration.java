@@ -27,7 +27,7 @@ import dev.taskqueue.routing.TaskRouter;
  * {@code taskqueue.broker.url} and {@code taskqueue.backend.url}, the router and the
  * {@link TaskTemplate}.
  */
-@AutoConfiguration
+@AutoConfiguration(afterName = "org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration")
 @EnableConfigurationProperties(TaskQueueProperties.class)
 @Import({ MemoryBrokerConfiguration.class, RedisBrokerConfiguration.class, AmqpBrokerConfiguration.class,
 		MemoryBackendConfiguration.class, RedisBackendConfiguration.class, RpcBackendConfiguration.class,

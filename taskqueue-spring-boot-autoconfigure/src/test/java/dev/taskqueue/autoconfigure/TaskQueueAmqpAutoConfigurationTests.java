@@ -1,18 +1,27 @@
 package dev.taskqueue.autoconfigure;
 
+import java.util.UUID;
+
 import org.junit.jupiter.api.Test;
 
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
+import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.beans.factory.support.AbstractBeanDefinition;
+import org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import dev.taskqueue.backend.ResultBackend;
 import dev.taskqueue.backend.rpc.RpcResultBackend;
 import dev.taskqueue.broker.Broker;
+import dev.taskqueue.broker.OutboundMessage;
 import dev.taskqueue.broker.amqp.AmqpBroker;
+import dev.taskqueue.broker.memory.InMemoryBroker;
 import dev.taskqueue.core.TaskOperations;
+import dev.taskqueue.protocol.JsonMessageCodec;
+import dev.taskqueue.protocol.TaskMessageBuilder;
+import dev.taskqueue.routing.Destination;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -25,6 +34,10 @@ class TaskQueueAmqpAutoConfigurationTests {
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(TaskQueueAutoConfiguration.class))
 		.withPropertyValues("taskqueue.broker.url=amqp://guest:guest@127.0.0.1:5672//", "taskqueue.backend.url=rpc://");
+
+	private final ApplicationContextRunner applicationRabbit = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(RabbitAutoConfiguration.class, TaskQueueAutoConfiguration.class))
+		.withPropertyValues("spring.rabbitmq.host=127.0.0.1", "spring.rabbitmq.port=5672");
 
 	@Test
 	void amqpUrlAndRpcSelectRabbitBrokerAndRpcBackend() {
@@ -51,6 +64,63 @@ class TaskQueueAmqpAutoConfigurationTests {
 				assertThat(context).hasFailed();
 				assertThat(context.getStartupFailure()).rootCause()
 					.hasMessageContaining("taskqueue.backend.url=rpc:// sends results over RabbitMQ");
+			});
+	}
+
+	@Test
+	void withoutUrlTheApplicationsRabbitConnectionIsUsed() {
+		this.applicationRabbit.withPropertyValues("taskqueue.backend.url=rpc://").run((context) -> {
+			assertThat(context).hasSingleBean(AmqpBroker.class).hasSingleBean(RpcResultBackend.class);
+			assertThat(context).doesNotHaveBean(AmqpBrokerConfiguration.CONNECTION_FACTORY_BEAN_NAME);
+			assertThat(context.getBean(AmqpConnection.class).connectionFactory())
+				.isSameAs(context.getBean(ConnectionFactory.class));
+			AmqpBroker broker = context.getBean(AmqpBroker.class);
+			assertThat(broker.url()).isEqualTo("amqp://guest:**@127.0.0.1:5672//");
+			String queue = "taskqueue.test.app-connection." + UUID.randomUUID();
+			try {
+				broker.publish(new OutboundMessage(new JsonMessageCodec().encode(TaskMessageBuilder.task("t").build()),
+						Destination.queue(queue)));
+				assertThat(broker.size(queue)).isEqualTo(1);
+			}
+			finally {
+				new RabbitAdmin(context.getBean(ConnectionFactory.class)).deleteQueue(queue);
+			}
+		});
+	}
+
+	@Test
+	void aUrlWinsOverTheApplicationsRabbitConnection() {
+		this.applicationRabbit.withPropertyValues("taskqueue.broker.url=amqp://guest:guest@localhost:5672//")
+			.run((context) -> {
+				assertThat(context).hasSingleBean(AmqpBroker.class);
+				assertThat(context.getBean(AmqpConnection.class).connectionFactory())
+					.isSameAs(context.getBean(AmqpBrokerConfiguration.CONNECTION_FACTORY_BEAN_NAME))
+					.isNotSameAs(context.getBean(ConnectionFactory.class));
+				assertThat(context.getBean(Broker.class).url()).isEqualTo("amqp://guest:**@localhost:5672//");
+			});
+	}
+
+	@Test
+	void memoryUrlWinsOverTheApplicationsRabbitConnection() {
+		this.applicationRabbit.withPropertyValues("taskqueue.broker.url=memory://")
+			.run((context) -> assertThat(context).hasSingleBean(InMemoryBroker.class).doesNotHaveBean(AmqpBroker.class));
+	}
+
+	@Test
+	void withoutUrlNorRabbitConnectionTheBrokerIsInMemory() {
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(TaskQueueAutoConfiguration.class))
+			.run((context) -> assertThat(context).hasSingleBean(InMemoryBroker.class).doesNotHaveBean(AmqpConnection.class));
+	}
+
+	@Test
+	void severalApplicationRabbitConnectionsNeedAUrlOrAPrimary() {
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(TaskQueueAutoConfiguration.class))
+			.withBean("one", ConnectionFactory.class, () -> new CachingConnectionFactory("127.0.0.1"))
+			.withBean("two", ConnectionFactory.class, () -> new CachingConnectionFactory("127.0.0.1"))
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).rootCause()
+					.hasMessageContaining("several RabbitMQ ConnectionFactory beans");
 			});
 	}
 
