@@ -5,7 +5,10 @@
 # the drain rate of those N tasks by a worker started
 # after they were queued, and add(1, 2).get() round-trip latency over 1,000 calls.
 # Python figures come from the lab's baseline scripts (../shared/lab/bench, or $TASKQUEUE_LAB/bench).
-# On amqp it also runs RabbitMQ PerfTest (1 producer, 1 consumer, manual acks) as the broker's ceiling.
+# On amqp it also measures the Java drain with a prefetch window of 128 instead of Celery's default
+# (concurrency x 4), and runs RabbitMQ PerfTest twice as the broker's ceiling: the lab's run (1 producer,
+# 1 consumer, manual acks, non-persistent 12-byte messages, unlimited prefetch) and a drain of N persistent
+# messages from a durable queue with prefetch 128 and manual acks, which is what a Celery worker drains.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BROKER=${1:-redis}
@@ -25,6 +28,10 @@ trap 'rm -f "$out"' EXIT
 echo "== Java: $(java -version 2>&1 | head -1)" >&2
 java -jar taskqueue-benchmarks/target/taskqueue-benchmarks.jar "$BROKER_URL" "$BACKEND_URL" "$N" 8 1000 \
   | grep '^RESULT' | tee -a "$out"
+if [ "$BROKER" = amqp ]; then
+  java -Dtaskqueue.worker.prefetch-multiplier=64 -jar taskqueue-benchmarks/target/taskqueue-benchmarks.jar \
+    "$BROKER_URL" "$BACKEND_URL" "$N" 8 0 | grep '^RESULT drain' | sed 's/^RESULT drain /RESULT drain128 /' | tee -a "$out"
+fi
 
 echo "== Python Celery $($PY -c 'import celery; print(celery.__version__)')" >&2
 (cd "$LAB/bench" \
@@ -38,12 +45,15 @@ if [ "$BROKER" = amqp ]; then
     mkdir -p "$perf" && cp "$LAB/bench/perftest/pom.xml" "$perf/"
     (cd "$perf" && ../../mvnw -q -B dependency:copy-dependencies -DoutputDirectory=lib -DincludeScope=runtime)
   fi
-  log=$(mktemp)
-  java -cp "$perf/lib/*" com.rabbitmq.perf.PerfTest -h amqp://guest:guest@127.0.0.1:5672 -x 1 -y 1 -s 12 -z 20 \
-    > "$log" 2>&1 || true
-  echo "RESULT perftest impl=perftest mode=manualack rate=$(grep -oE 'receiving rate avg: [0-9]+' "$log" | awk '{print $4}') msg/s" \
+  perftest() { java -cp "$perf/lib/*" com.rabbitmq.perf.PerfTest -h amqp://guest:guest@127.0.0.1:5672 "$@"; }
+  rate() { grep -oE "$1 rate avg: [0-9]+" | awk '{print $4}'; }
+  echo "RESULT perftest impl=perftest mode=manualack rate=$(perftest -x 1 -y 1 -s 12 -z 20 2>&1 | rate receiving) msg/s" \
     | tee -a "$out"
-  rm -f "$log"
+  q=perftest-persistent-$$
+  perftest -x 1 -y 0 -C "$N" -f persistent -u "$q" -ad false -s 512 > /dev/null 2>&1 || true
+  echo "RESULT perftest_drain impl=perftest mode=persistent-backlog rate=$(perftest -x 0 -y 1 -D "$N" -q 128 -u "$q" \
+    -ad false -p 2>&1 | rate receiving) msg/s" | tee -a "$out"
+  rabbitmqctl delete_queue "$q" > /dev/null 2>&1 || true
 fi
 
 field() { grep "^RESULT $1 impl=$2 " "$out" | sed -n "s/.* $3=\([0-9.]*\).*/\1/p" | head -1; }
@@ -55,5 +65,7 @@ echo "| drain of $N no-op tasks, tasks/s | $(field drain java rate) | $(field dr
 echo "| add(1, 2).get() p50, ms | $(field latency java p50_ms) | $(field latency python p50_ms) |"
 echo "| add(1, 2).get() p99, ms | $(field latency java p99_ms) | $(field latency python p99_ms) |"
 if [ "$BROKER" = amqp ]; then
-  echo "| PerfTest manual-ack ceiling, msg/s | $(field perftest perftest rate) | |"
+  echo "| drain of $N no-op tasks, prefetch 128, tasks/s | $(field drain128 java rate) | |"
+  echo "| PerfTest drain of $N persistent messages, prefetch 128, manual acks, msg/s | $(field perftest_drain perftest rate) | |"
+  echo "| PerfTest 1 producer + 1 consumer, non-persistent, manual acks, msg/s | $(field perftest perftest rate) | |"
 fi

@@ -25,7 +25,9 @@ import dev.taskqueue.worker.WorkerContainer;
  * {@code RESULT} line per measurement.
  * <p>
  * The JVM is warmed up first with the same work (WARMUP tasks published and drained, and
- * round trips), since a service runs warm; Python has no JIT to warm.
+ * round trips), since a service runs warm; Python has no JIT to warm. With CALLS 0 the latency
+ * is not measured. {@code taskqueue.*} system properties tune the worker, such as
+ * {@code -Dtaskqueue.worker.prefetch-multiplier=64}.
  * <p>
  * Usage: {@code java -jar taskqueue-benchmarks.jar BROKER_URL BACKEND_URL [N] [PUBLISHERS] [CALLS] [WARMUP]}
  */
@@ -62,9 +64,13 @@ public class Benchmark {
 			worker.start();
 			counter.awaitDone();
 			double drainSecs = seconds(drainStart);
-			print("drain %s c=%d n=%d drain_secs=%.3f rate=%.0f tasks/s", label, worker.settings().concurrency(), n,
-					drainSecs, n / drainSecs);
-			latency(tasks, label, calls);
+			print("drain %s c=%d prefetch=%d n=%d drain_secs=%.3f rate=%.0f tasks/s", label,
+					worker.settings().concurrency(),
+					worker.settings().concurrency() * worker.settings().prefetchMultiplier(), n, drainSecs,
+					n / drainSecs);
+			if (calls > 0) {
+				latency(tasks, label, calls);
+			}
 		}
 	}
 
