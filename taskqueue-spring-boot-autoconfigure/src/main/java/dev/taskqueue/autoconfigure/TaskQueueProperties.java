@@ -130,6 +130,12 @@ public class TaskQueueProperties {
 		 */
 		private @Nullable Integer maxPriority;
 
+		/**
+		 * Other arguments of the queue declaration, as kombu's queue_arguments, such as
+		 * 'x-queue-type: quorum'. Whole numbers are sent as integers, as Python sends them.
+		 */
+		private Map<String, String> arguments = new LinkedHashMap<>();
+
 		public @Nullable String getExchange() {
 			return this.exchange;
 		}
@@ -168,6 +174,14 @@ public class TaskQueueProperties {
 
 		public void setMaxPriority(@Nullable Integer maxPriority) {
 			this.maxPriority = maxPriority;
+		}
+
+		public Map<String, String> getArguments() {
+			return this.arguments;
+		}
+
+		public void setArguments(Map<String, String> arguments) {
+			this.arguments = arguments;
 		}
 
 	}

@@ -24,11 +24,38 @@ final class TaskQueueRouting {
 
 	static Map<String, QueueSpec> queues(TaskQueueProperties properties) {
 		Map<String, QueueSpec> queues = new LinkedHashMap<>();
-		properties.getQueues().forEach((name, queue) -> queues.put(name, new QueueSpec(name,
-				(queue.getExchange() != null) ? queue.getExchange() : name, queue.getExchangeType(),
-				(queue.getRoutingKey() != null) ? queue.getRoutingKey() : name, queue.isDurable(),
-				(queue.getMaxPriority() != null) ? queue.getMaxPriority() : properties.getQueueMaxPriority())));
+		properties.getQueues().forEach((name, queue) -> {
+			Map<String, Object> arguments = arguments(queue.getArguments());
+			boolean quorum = "quorum".equals(arguments.get("x-queue-type"));
+			Integer maxPriority = (queue.getMaxPriority() != null) ? queue.getMaxPriority()
+					: (quorum ? null : properties.getQueueMaxPriority());
+			queues.put(name, new QueueSpec(name, (queue.getExchange() != null) ? queue.getExchange() : name,
+					queue.getExchangeType(), (queue.getRoutingKey() != null) ? queue.getRoutingKey() : name,
+					queue.isDurable(), maxPriority, arguments));
+		});
 		return queues;
+	}
+
+	/**
+	 * Queue arguments typed as py-amqp sends Python values: whole numbers as 32-bit integers
+	 * when they fit and 64-bit ones otherwise, {@code true}/{@code false} as booleans, the rest
+	 * as strings. RabbitMQ checks the type of arguments such as {@code x-message-ttl}.
+	 */
+	static Map<String, Object> arguments(Map<String, String> properties) {
+		Map<String, Object> arguments = new LinkedHashMap<>();
+		properties.forEach((name, value) -> arguments.put(name, typed(value)));
+		return arguments;
+	}
+
+	private static Object typed(String value) {
+		if (value.matches("-?\\d{1,18}")) {
+			long number = Long.parseLong(value);
+			return (number == (int) number) ? (Object) (int) number : (Object) number;
+		}
+		if (value.equals("true") || value.equals("false")) {
+			return Boolean.valueOf(value);
+		}
+		return value;
 	}
 
 	static List<RouteRule> routes(TaskQueueProperties properties) {

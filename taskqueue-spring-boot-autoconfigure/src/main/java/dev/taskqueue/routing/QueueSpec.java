@@ -1,13 +1,18 @@
 package dev.taskqueue.routing;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.util.Assert;
 
 /**
- * A queue as Celery declares it (kombu's {@code Queue}): its exchange, binding key, durability
- * and maximum priority. Declarations must match the Python side's exactly, or RabbitMQ refuses
- * the second declarer with {@code PRECONDITION_FAILED}.
+ * A queue as Celery declares it (kombu's {@code Queue}): its exchange, binding key, durability,
+ * maximum priority and other arguments ({@code queue_arguments}, such as
+ * {@code x-queue-type: quorum}). Declarations must match the Python side's exactly, or RabbitMQ
+ * refuses the second declarer with {@code PRECONDITION_FAILED}.
  *
  * @param name the queue name
  * @param exchange the exchange it is bound to
@@ -15,9 +20,12 @@ import org.springframework.util.Assert;
  * @param routingKey the binding key
  * @param durable whether the queue and its exchange survive a broker restart
  * @param maxPriority the {@code x-max-priority} argument, or {@code null} for none
+ * @param arguments the other arguments of the queue declaration
  */
 public record QueueSpec(String name, String exchange, ExchangeType exchangeType, String routingKey, boolean durable,
-		@Nullable Integer maxPriority) {
+		@Nullable Integer maxPriority, Map<String, Object> arguments) {
+
+	private static final String QUEUE_TYPE = "x-queue-type";
 
 	public QueueSpec {
 		Assert.hasText(name, "'name' must not be empty");
@@ -26,6 +34,30 @@ public record QueueSpec(String name, String exchange, ExchangeType exchangeType,
 		Assert.notNull(routingKey, "'routingKey' must not be null");
 		Assert.isTrue(maxPriority == null || (maxPriority >= 1 && maxPriority <= 255),
 				"'maxPriority' must be between 1 and 255");
+		Assert.notNull(arguments, "'arguments' must not be null");
+		Assert.isTrue(!arguments.containsKey("x-max-priority"),
+				() -> "Queue '" + name + "': set its maximum priority as max-priority, not as an argument");
+		arguments = Collections.unmodifiableMap(new LinkedHashMap<>(arguments));
+		if ("quorum".equals(arguments.get(QUEUE_TYPE))) {
+			Assert.isTrue(durable, () -> "Queue '" + name + "': a quorum queue is always durable");
+			Assert.isNull(maxPriority, () -> "Queue '" + name + "': a quorum queue has no x-max-priority");
+		}
+	}
+
+	/**
+	 * A queue declared without other arguments.
+	 */
+	public QueueSpec(String name, String exchange, ExchangeType exchangeType, String routingKey, boolean durable,
+			@Nullable Integer maxPriority) {
+		this(name, exchange, exchangeType, routingKey, durable, maxPriority, Map.of());
+	}
+
+	/**
+	 * Whether this is a quorum queue ({@code x-queue-type: quorum}), which RabbitMQ consumes
+	 * with a per-consumer prefetch only.
+	 */
+	public boolean quorum() {
+		return "quorum".equals(this.arguments.get(QUEUE_TYPE));
 	}
 
 	/**

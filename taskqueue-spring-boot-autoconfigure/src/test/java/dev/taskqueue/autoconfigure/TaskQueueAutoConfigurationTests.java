@@ -21,12 +21,14 @@ import dev.taskqueue.core.CeleryTask;
 import dev.taskqueue.core.TaskOperations;
 import dev.taskqueue.protocol.JsonMessageCodec;
 import dev.taskqueue.routing.Destination;
+import dev.taskqueue.routing.QueueSpec;
 import dev.taskqueue.routing.Router;
 import dev.taskqueue.worker.TaskRegistry;
 import dev.taskqueue.worker.WorkerContainer;
 import dev.taskqueue.worker.WorkerSettings;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 
 /**
  * Tests for {@link TaskQueueAutoConfiguration} and {@link TaskQueueWorkerAutoConfiguration}.
@@ -112,6 +114,36 @@ class TaskQueueAutoConfigurationTests {
 			assertThat(router.route("demo.report", null)).isEqualTo(Destination.queue("reports"));
 			assertThat(router.route("demo.add", null)).isEqualTo(Destination.queue("celery"));
 		});
+	}
+
+	@Test
+	void queueArgumentsAreTypedAsPythonSendsThem() {
+		this.contextRunner
+			.withPropertyValues("taskqueue.queue-max-priority=5", "taskqueue.queues.votes.arguments.x-queue-type=quorum",
+					"taskqueue.queues.ttl.arguments.x-message-ttl=60000",
+					"taskqueue.queues.ttl.arguments.x-big=5000000000",
+					"taskqueue.queues.ttl.arguments.x-single-active-consumer=true")
+			.run((context) -> {
+				Router router = context.getBean(Router.class);
+				QueueSpec votes = router.route("any", "votes").queue();
+				assertThat(votes.quorum()).isTrue();
+				assertThat(votes.maxPriority()).isNull();
+				QueueSpec ttl = router.route("any", "ttl").queue();
+				assertThat(ttl.quorum()).isFalse();
+				assertThat(ttl.maxPriority()).isEqualTo(5);
+				assertThat(ttl.arguments()).containsExactly(entry("x-message-ttl", 60000),
+						entry("x-big", 5_000_000_000L), entry("x-single-active-consumer", true));
+			});
+	}
+
+	@Test
+	void quorumQueueWithPriorityFailsClearly() {
+		this.contextRunner
+			.withPropertyValues("taskqueue.queues.votes.arguments.x-queue-type=quorum",
+					"taskqueue.queues.votes.max-priority=10")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("Queue 'votes': a quorum queue has no x-max-priority"));
 	}
 
 	@Test

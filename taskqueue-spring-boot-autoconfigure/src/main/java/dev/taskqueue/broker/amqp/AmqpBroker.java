@@ -117,8 +117,9 @@ public class AmqpBroker implements Broker, DisposableBean {
 		for (String queue : settings.queues()) {
 			this.declarations.declareConsumed(this.options.queue(queue));
 		}
-		AmqpConsumption consumption = new AmqpConsumption(this.connectionFactory, settings, handler, this.channels,
-				this.deliveryContext, this.consumptions::remove);
+		boolean quorum = settings.queues().stream().anyMatch((queue) -> this.options.queue(queue).quorum());
+		AmqpConsumption consumption = new AmqpConsumption(this.connectionFactory, settings, !quorum, handler,
+				this.channels, this.deliveryContext, this.consumptions::remove);
 		this.consumptions.add(consumption);
 		try {
 			consumption.start();

@@ -25,7 +25,8 @@ import dev.taskqueue.broker.DeliveryHandler;
  * Consumes the queues of one {@link ConsumerSettings} with a Spring AMQP
  * {@link SimpleMessageListenerContainer}, like a Celery worker does: one channel, one
  * {@code basic.consume} per queue, {@code basic.qos(prefetch, global=true)} so that the
- * prefetch limit holds across all the queues, and manual acknowledgements, which the worker
+ * prefetch limit holds across all the queues (per queue when one of them is a quorum queue,
+ * for which RabbitMQ refuses a global prefetch), and manual acknowledgements, which the worker
  * sends from its own threads through the {@link AmqpDelivery}s (the Java client serializes
  * the commands of a channel, so that is safe; Spring AMQP's asynchronous listeners ack the
  * same way). The container recovers by itself (every second) when the connection is lost.
@@ -60,8 +61,13 @@ final class AmqpConsumption implements Consumption, ChannelAwareMessageListener 
 
 	private final AtomicBoolean closing = new AtomicBoolean();
 
-	AmqpConsumption(ConnectionFactory connectionFactory, ConsumerSettings settings, DeliveryHandler handler,
-			ConsumerChannels channels, AmqpDelivery.Context context, Consumer<AmqpConsumption> onClose) {
+	/**
+	 * @param globalQos whether the prefetch holds across the queues (as Celery's); RabbitMQ
+	 * refuses that for quorum queues, whose prefetch then holds per queue
+	 */
+	AmqpConsumption(ConnectionFactory connectionFactory, ConsumerSettings settings, boolean globalQos,
+			DeliveryHandler handler, ConsumerChannels channels, AmqpDelivery.Context context,
+			Consumer<AmqpConsumption> onClose) {
 		this.settings = settings;
 		this.handler = handler;
 		this.channels = channels;
@@ -75,7 +81,7 @@ final class AmqpConsumption implements Consumption, ChannelAwareMessageListener 
 		this.container.setQueueNames(settings.queues().toArray(String[]::new));
 		this.container.setAcknowledgeMode(AcknowledgeMode.MANUAL);
 		this.container.setPrefetchCount(settings.prefetch());
-		this.container.setGlobalQos(true);
+		this.container.setGlobalQos(globalQos);
 		this.container.setRecoveryInterval(RECOVERY_INTERVAL_MILLIS);
 		this.container.setMissingQueuesFatal(false);
 		this.container.setMessagePropertiesConverter(new RawPropertiesConverter());

@@ -2,6 +2,7 @@ package dev.taskqueue.broker.amqp;
 
 import java.io.IOException;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,7 +32,7 @@ import dev.taskqueue.routing.QueueSpec;
  * durable, not auto-delete, no arguments; skipped for the default exchange and
  * {@code amq.*}), then the queue (durable as configured, not exclusive, not auto-delete,
  * arguments {@code {}} or {@code {"x-max-priority": n}} as a 32-bit integer, which RabbitMQ
- * compares type and all), then the binding with the routing key. Remembers what it declared
+ * compares type and all, plus the queue's other arguments), then the binding with the routing key. Remembers what it declared
  * until the connection is replaced, as kombu does per connection; on a new connection (after
  * RabbitMQ restarted, say) it declares the consumed queues again before the listener
  * containers look for them.
@@ -215,7 +216,12 @@ final class AmqpDeclarations implements ConnectionListener {
 
 	static Map<String, Object> arguments(QueueSpec queue) {
 		Integer maxPriority = queue.maxPriority();
-		return (maxPriority != null) ? Map.of("x-max-priority", maxPriority) : Map.of();
+		if (maxPriority == null) {
+			return queue.arguments();
+		}
+		Map<String, Object> arguments = new LinkedHashMap<>(queue.arguments());
+		arguments.put("x-max-priority", maxPriority);
+		return arguments;
 	}
 
 	private void execute(String action, ChannelAction work) {

@@ -75,6 +75,27 @@ class AmqpBrokerConsumeTests {
 	}
 
 	@Test
+	void quorumQueueIsDeclaredAsPythonDoesAndConsumedWithAPerConsumerPrefetch() throws IOException {
+		String queue = this.rabbit.name("quorum");
+		QueueSpec spec = new QueueSpec(queue, queue, ExchangeType.DIRECT, queue, true, null,
+				Map.of("x-queue-type", "quorum"));
+		AmqpBroker broker = this.rabbit.broker(new AmqpTransportOptions(AmqpTestSupport.URL, Map.of(queue, spec), true,
+				AmqpTransportOptions.DEFAULT_CONFIRM_TIMEOUT));
+		for (int i = 0; i < 5; i++) {
+			broker.publish(AmqpTestSupport.message(spec, "q" + i, 0));
+		}
+		this.rabbit.channel().queueDeclare(queue, true, false, false, Map.of("x-queue-type", "quorum"));
+		RecordingHandler handler = new RecordingHandler();
+		try (Consumption consumption = broker.consume(new ConsumerSettings(List.of(queue), 3), handler)) {
+			handler.await(3).forEach(Delivery::ack);
+			await().atMost(Duration.ofSeconds(10)).until(() -> handler.deliveries.size() == 5);
+			handler.deliveries.forEach(Delivery::ack);
+			assertThat(handler.ids()).containsExactly("q0", "q1", "q2", "q3", "q4");
+		}
+		await().atMost(Duration.ofSeconds(10)).until(() -> broker.size(queue) == 0);
+	}
+
+	@Test
 	void ackRemovesTheMessage() {
 		AmqpBroker broker = this.rabbit.broker();
 		String queue = this.rabbit.name("ack");
