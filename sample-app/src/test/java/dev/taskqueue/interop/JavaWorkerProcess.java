@@ -7,6 +7,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.awaitility.Awaitility.await;
 
@@ -15,10 +17,15 @@ import static org.awaitility.Awaitility.await;
  */
 final class JavaWorkerProcess implements AutoCloseable {
 
+	private static final Pattern HTTP_PORT = Pattern.compile("Tomcat started on port (\\d+)");
+
 	private final Process process;
 
-	private JavaWorkerProcess(Process process) {
+	private final Path log;
+
+	private JavaWorkerProcess(Process process, Path log) {
 		this.process = process;
+		this.log = log;
 	}
 
 	/**
@@ -45,7 +52,16 @@ final class JavaWorkerProcess implements AutoCloseable {
 			}
 			return Files.readString(log).contains("Started SampleApplication");
 		});
-		return new JavaWorkerProcess(process);
+		return new JavaWorkerProcess(process, log);
+	}
+
+	/** The HTTP port the app listens on, as it logged it. */
+	int httpPort() throws IOException {
+		Matcher port = HTTP_PORT.matcher(Files.readString(this.log));
+		if (!port.find()) {
+			throw new IllegalStateException("No HTTP port in " + this.log);
+		}
+		return Integer.parseInt(port.group(1));
 	}
 
 	/** Kill the JVM with SIGKILL: no shutdown hook, no acknowledgement, no cleanup. */
