@@ -25,7 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A quick local measurement, printed rather than asserted (beyond gross regressions):
+ * A quick local measurement, printed rather than asserted (the figures that count come from
+ * {@code bench/run.sh}); what is asserted is that every message arrives, decodes and is settled:
  * publish 20k messages with publisher confirms from several threads, then drain them as a
  * worker running no-op tasks would (decode on the consumer thread, ack from task threads).
  */
@@ -86,8 +87,6 @@ class AmqpBrokerThroughputTests {
 					"simple", publishRate, PUBLISHERS,
 					4, consumeRate, PREFETCH);
 			assertThat(failures).hasValue(0);
-			assertThat(consumeRate).isGreaterThan(1000);
-			assertThat(publishRate).isGreaterThan(1000);
 		}
 		finally {
 			tasks.shutdownNow();

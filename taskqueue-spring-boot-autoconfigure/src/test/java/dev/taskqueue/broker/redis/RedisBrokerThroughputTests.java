@@ -20,8 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A quick local measurement: publish 20k messages, then drain them as a worker running
  * no-op tasks would (decode on the consumer thread, ack from task threads), and print the
- * rates. The bound asserted is far below what the transport does, so the test only fails
- * on a gross regression (such as a blocking round trip per message).
+ * rates (the figures that count come from {@code bench/run.sh}). What is asserted is that
+ * every message arrives, decodes and is settled.
  */
 class RedisBrokerThroughputTests {
 
@@ -70,7 +70,6 @@ class RedisBrokerThroughputTests {
 					+ "pop+decode+ack %.0f msg/s (prefetch 64), all acks applied at %.0f msg/s%n", publishRate,
 					consumeRate, settledRate);
 			assertThat(failures).hasValue(0);
-			assertThat(consumeRate).isGreaterThan(2000);
 		}
 		finally {
 			tasks.shutdownNow();
