@@ -44,10 +44,9 @@ class SampleJarIT {
 				.retrieve()
 				.body(String.class));
 			String id = sent.get("id").asString();
-			await().atMost(TIMEOUT)
+			JsonNode status = await().atMost(TIMEOUT)
 				.until(() -> JSON.readTree(http.get().uri("/api/tasks/" + id).retrieve().body(String.class)),
-						(status) -> status.get("state").asString().equals("SUCCESS"));
-			JsonNode status = JSON.readTree(http.get().uri("/api/tasks/" + id).retrieve().body(String.class));
+						(state) -> state.get("state").asString().equals("SUCCESS"));
 			assertThat(status.get("result").asInt()).isEqualTo(42);
 		}
 		finally {

@@ -27,7 +27,8 @@ class RpcBackendConfiguration {
 		AmqpConnection connection = brokerConnection.getIfAvailable();
 		if (connection == null) {
 			throw new IllegalStateException("taskqueue.backend.url=rpc:// sends results over RabbitMQ: set "
-					+ "taskqueue.broker.url to an amqp:// URL");
+					+ "taskqueue.broker.url to an amqp:// URL, or leave it unset next to Spring Boot's RabbitMQ "
+					+ "connection (spring-boot-starter-amqp)");
 		}
 		return new RpcResultBackend(connection.connectionFactory(), new JsonResultMetaCodec(),
 				properties.getBackend().getResultExpires(), "rpc://");

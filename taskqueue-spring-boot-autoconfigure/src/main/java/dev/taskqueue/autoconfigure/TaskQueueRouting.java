@@ -24,15 +24,11 @@ final class TaskQueueRouting {
 
 	static Map<String, QueueSpec> queues(TaskQueueProperties properties) {
 		Map<String, QueueSpec> queues = new LinkedHashMap<>();
-		properties.getQueues().forEach((name, queue) -> {
-			Map<String, Object> arguments = arguments(queue.getArguments());
-			boolean quorum = "quorum".equals(arguments.get("x-queue-type"));
-			Integer maxPriority = (queue.getMaxPriority() != null) ? queue.getMaxPriority()
-					: (quorum ? null : properties.getQueueMaxPriority());
-			queues.put(name, new QueueSpec(name, (queue.getExchange() != null) ? queue.getExchange() : name,
-					queue.getExchangeType(), (queue.getRoutingKey() != null) ? queue.getRoutingKey() : name,
-					queue.isDurable(), maxPriority, arguments));
-		});
+		properties.getQueues().forEach((name, queue) -> queues.put(name, new QueueSpec(name,
+				(queue.getExchange() != null) ? queue.getExchange() : name, queue.getExchangeType(),
+				(queue.getRoutingKey() != null) ? queue.getRoutingKey() : name, queue.isDurable(),
+				queue.getMaxPriority(), arguments(queue.getArguments()))
+			.withDefaultMaxPriority(properties.getQueueMaxPriority())));
 		return queues;
 	}
 

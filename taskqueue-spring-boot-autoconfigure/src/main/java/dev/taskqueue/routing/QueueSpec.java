@@ -38,7 +38,7 @@ public record QueueSpec(String name, String exchange, ExchangeType exchangeType,
 		Assert.isTrue(!arguments.containsKey("x-max-priority"),
 				() -> "Queue '" + name + "': set its maximum priority as max-priority, not as an argument");
 		arguments = Collections.unmodifiableMap(new LinkedHashMap<>(arguments));
-		if ("quorum".equals(arguments.get(QUEUE_TYPE))) {
+		if (isQuorum(arguments)) {
 			Assert.isTrue(durable, () -> "Queue '" + name + "': a quorum queue is always durable");
 			Assert.isNull(maxPriority, () -> "Queue '" + name + "': a quorum queue has no x-max-priority");
 		}
@@ -57,7 +57,25 @@ public record QueueSpec(String name, String exchange, ExchangeType exchangeType,
 	 * with a per-consumer prefetch only.
 	 */
 	public boolean quorum() {
-		return "quorum".equals(this.arguments.get(QUEUE_TYPE));
+		return isQuorum(this.arguments);
+	}
+
+	/**
+	 * This queue with Celery's {@code task_queue_max_priority} applied: the given maximum
+	 * priority when it sets none and is not a quorum queue, which has no priorities.
+	 * @param defaultMaxPriority the default, or {@code null} for none
+	 * @return the queue
+	 */
+	public QueueSpec withDefaultMaxPriority(@Nullable Integer defaultMaxPriority) {
+		if (this.maxPriority != null || defaultMaxPriority == null || quorum()) {
+			return this;
+		}
+		return new QueueSpec(this.name, this.exchange, this.exchangeType, this.routingKey, this.durable,
+				defaultMaxPriority, this.arguments);
+	}
+
+	private static boolean isQuorum(Map<String, Object> arguments) {
+		return "quorum".equals(arguments.get(QUEUE_TYPE));
 	}
 
 	/**

@@ -124,9 +124,7 @@ public class TaskRouter implements Router {
 		if (!this.createMissingQueues && !name.equals(this.defaultQueue)) {
 			return null;
 		}
-		QueueSpec defaults = QueueSpec.defaults(name);
-		return new QueueSpec(name, defaults.exchange(), defaults.exchangeType(), defaults.routingKey(), true,
-				this.defaultMaxPriority);
+		return QueueSpec.defaults(name).withDefaultMaxPriority(this.defaultMaxPriority);
 	}
 
 }

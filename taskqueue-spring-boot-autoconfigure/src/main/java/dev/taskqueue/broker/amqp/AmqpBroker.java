@@ -114,10 +114,9 @@ public class AmqpBroker implements Broker, DisposableBean {
 	@Override
 	public Consumption consume(ConsumerSettings settings, DeliveryHandler handler) {
 		assertActive();
-		for (String queue : settings.queues()) {
-			this.declarations.declareConsumed(this.options.queue(queue));
-		}
-		boolean quorum = settings.queues().stream().anyMatch((queue) -> this.options.queue(queue).quorum());
+		List<QueueSpec> queues = settings.queues().stream().map(this.options::queue).toList();
+		queues.forEach(this.declarations::declareConsumed);
+		boolean quorum = queues.stream().anyMatch(QueueSpec::quorum);
 		AmqpConsumption consumption = new AmqpConsumption(this.connectionFactory, settings, !quorum, handler,
 				this.channels, this.deliveryContext, this.consumptions::remove);
 		this.consumptions.add(consumption);

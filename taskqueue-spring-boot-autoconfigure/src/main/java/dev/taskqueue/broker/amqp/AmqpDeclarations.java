@@ -31,8 +31,8 @@ import dev.taskqueue.routing.QueueSpec;
  * the Java and the Python declarations of the same queue: first the exchange (type,
  * durable, not auto-delete, no arguments; skipped for the default exchange and
  * {@code amq.*}), then the queue (durable as configured, not exclusive, not auto-delete,
- * arguments {@code {}} or {@code {"x-max-priority": n}} as a 32-bit integer, which RabbitMQ
- * compares type and all, plus the queue's other arguments), then the binding with the routing key. Remembers what it declared
+ * the queue's arguments, with {@code x-max-priority} as a 32-bit integer, which RabbitMQ
+ * compares type and all), then the binding with the routing key. Remembers what it declared
  * until the connection is replaced, as kombu does per connection; on a new connection (after
  * RabbitMQ restarted, say) it declares the consumed queues again before the listener
  * containers look for them.

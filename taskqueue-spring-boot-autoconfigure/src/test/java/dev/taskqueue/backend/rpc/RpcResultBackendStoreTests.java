@@ -13,6 +13,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import com.rabbitmq.client.AMQP.BasicProperties;
 import com.rabbitmq.client.GetResponse;
@@ -161,16 +162,45 @@ class RpcResultBackendStoreTests {
 					(queued) -> queued == count);
 	}
 
+	/**
+	 * RabbitMQ keeps the order of messages per channel only, so the states of a task stored from
+	 * several threads keep their order when all replies share one channel.
+	 */
 	@Test
-	void statesArriveInTheOrderTheyWereStored() throws InterruptedException {
-		storesFromManyThreads();
-		int count = 100;
-		for (int i = 0; i < count; i++) {
-			worker.store(ResultMeta.of("ordered", TaskState.of("PROGRESS"), i), this.queue);
+	void statesOfEachTaskArriveInOrderAndShareOneChannel() throws InterruptedException {
+		CachingConnectionFactory ownFactory = TestRabbit.connectionFactory("taskqueue-rpc-order-" + UUID.randomUUID());
+		AtomicInteger channelsCreated = new AtomicInteger();
+		ownFactory.addChannelListener((channel, transactional) -> channelsCreated.incrementAndGet());
+		RpcResultBackend ordered = new RpcResultBackend(ownFactory, codec, TestRabbit.ONE_DAY, TestRabbit.MASKED_URL);
+		int tasks = 8;
+		int states = 50;
+		ExecutorService executor = Executors.newFixedThreadPool(tasks);
+		CountDownLatch done = new CountDownLatch(tasks);
+		try {
+			for (int t = 0; t < tasks; t++) {
+				String taskId = "task-" + t;
+				executor.execute(() -> {
+					for (int i = 0; i < states; i++) {
+						ordered.store(ResultMeta.of(taskId, TaskState.of("PROGRESS"), i), this.queue);
+					}
+					done.countDown();
+				});
+			}
+			assertThat(done.await(30, TimeUnit.SECONDS)).isTrue();
+			assertThat(channelsCreated).hasValue(1);
 		}
-		awaitMessages(count);
-		for (int i = 0; i < count; i++) {
-			assertThat(codec.decode(basicGet().getBody()).result()).isEqualTo(i);
+		finally {
+			executor.shutdown();
+			ordered.destroy();
+			ownFactory.destroy();
+		}
+		awaitMessages(tasks * states);
+		Map<String, Integer> last = new LinkedHashMap<>();
+		for (int i = 0; i < tasks * states; i++) {
+			ResultMeta meta = codec.decode(basicGet().getBody());
+			int previous = last.getOrDefault(meta.taskId(), -1);
+			assertThat(meta.result()).as("state after %d of %s", previous, meta.taskId()).isEqualTo(previous + 1);
+			last.put(meta.taskId(), previous + 1);
 		}
 	}
 
