@@ -1,5 +1,6 @@
 package dev.taskqueue.actuate;
 
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -11,13 +12,18 @@ import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.util.Assert;
 
+import dev.taskqueue.backend.ResultBackend;
 import dev.taskqueue.broker.Broker;
+import dev.taskqueue.worker.WorkerContainer;
 
 /**
  * {@link org.springframework.boot.health.contributor.HealthIndicator HealthIndicator} for the
- * task queue's broker: UP when the broker answers a ping, DOWN otherwise. Both report the
- * broker URL with its password masked; DOWN adds the error. Passwords are also masked in the
- * error message, should a transport put a URL there.
+ * task queue: UP when the broker answers a ping, the result backend (if any) answers too, and
+ * the worker (if any) works: its consumer has not stopped, its pool is not wedged and it is
+ * not out of memory ({@link WorkerContainer#problems()}). DOWN otherwise, with details naming
+ * what failed: {@code broker}, {@code backend} and {@code worker} errors. The broker and
+ * backend URLs are reported with their passwords masked, which are also masked in error
+ * messages, should a transport put a URL there.
  */
 public class TaskQueueHealthIndicator extends AbstractHealthIndicator {
 
@@ -28,29 +34,58 @@ public class TaskQueueHealthIndicator extends AbstractHealthIndicator {
 
 	private final Broker broker;
 
+	private final @Nullable ResultBackend backend;
+
+	private final @Nullable WorkerContainer worker;
+
 	/**
-	 * Create an indicator.
+	 * Create an indicator for the broker only.
 	 * @param broker the broker to ping
 	 */
 	public TaskQueueHealthIndicator(Broker broker) {
-		super("Task queue broker health check failed");
+		this(broker, null, null);
+	}
+
+	/**
+	 * Create an indicator.
+	 * @param broker the broker to ping
+	 * @param backend the result backend to ping, or {@code null}
+	 * @param worker the worker to check, or {@code null} when the application runs none
+	 */
+	public TaskQueueHealthIndicator(Broker broker, @Nullable ResultBackend backend, @Nullable WorkerContainer worker) {
+		super("Task queue health check failed");
 		Assert.notNull(broker, "'broker' must not be null");
 		this.broker = broker;
+		this.backend = backend;
+		this.worker = worker;
 	}
 
 	@Override
 	protected void doHealthCheck(Health.Builder builder) {
-		String url = mask(this.broker.url());
+		builder.up().withDetail("broker", mask(this.broker.url()));
+		check(builder, "broker", this.broker::ping);
+		if (this.backend != null) {
+			builder.withDetail("backend", mask(this.backend.url()));
+			check(builder, "backend", this.backend::ping);
+		}
+		if (this.worker != null && this.worker.isRunning()) {
+			List<String> problems = this.worker.problems();
+			if (!problems.isEmpty()) {
+				logger.warn("Task queue worker " + this.worker.hostname() + " is down: " + problems);
+				builder.down().withDetail("workerError", problems);
+			}
+		}
+	}
+
+	private void check(Health.Builder builder, String part, Runnable ping) {
 		try {
-			this.broker.ping();
+			ping.run();
 		}
 		catch (RuntimeException ex) {
 			String error = ex.getClass().getName() + ": " + mask(ex.getMessage());
-			logger.warn("Task queue broker " + url + " is down: " + error);
-			builder.down().withDetail("broker", url).withDetail("error", error);
-			return;
+			logger.warn("Task queue " + part + " is down: " + error);
+			builder.down().withDetail((part.equals("broker") ? "error" : part + "Error"), error);
 		}
-		builder.up().withDetail("broker", url);
 	}
 
 	/**

@@ -15,6 +15,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.util.unit.DataSize;
 
 import dev.taskqueue.broker.Broker;
 import dev.taskqueue.broker.amqp.AmqpBroker;
@@ -34,6 +35,9 @@ import dev.taskqueue.routing.TaskRouter;
 @Conditional(AmqpBrokerConfiguration.AmqpBrokerCondition.class)
 class AmqpBrokerConfiguration {
 
+	/** RabbitMQ's default max_message_size (3.8 to 3.13). */
+	private static final long RABBITMQ_MAX_MESSAGE_SIZE = 128L * 1024 * 1024;
+
 	static final String CONNECTION_FACTORY_BEAN_NAME = "taskQueueBrokerRabbitConnectionFactory";
 
 	static final String RABBIT_CONNECTION_FACTORY = "org.springframework.amqp.rabbit.connection.ConnectionFactory";
@@ -41,7 +45,20 @@ class AmqpBrokerConfiguration {
 	@Bean(name = CONNECTION_FACTORY_BEAN_NAME, defaultCandidate = false)
 	@ConditionalOnUrlScheme(property = "taskqueue.broker.url", schemes = { "amqp", "amqps" })
 	CachingConnectionFactory taskQueueBrokerRabbitConnectionFactory(TaskQueueProperties properties) {
-		return AmqpConnectionFactories.create(brokerUrl(properties), "taskqueue");
+		CachingConnectionFactory factory = AmqpConnectionFactories.create(brokerUrl(properties), "taskqueue");
+		factory.getRabbitConnectionFactory()
+			.setMaxInboundMessageBodySize(inboundClientLimit(properties.getWorker().getLimits().getMaxBodySize()));
+		return factory;
+	}
+
+	/**
+	 * The RabbitMQ client closes the whole connection on a message over its inbound limit, and
+	 * RabbitMQ then delivers it again, to every worker in turn. So the client's limit stays above
+	 * ours (at least RabbitMQ's own largest message, 128 MiB by default) and our own check
+	 * dead-letters oversized messages.
+	 */
+	static int inboundClientLimit(DataSize maxBodySize) {
+		return (int) Math.min(Integer.MAX_VALUE, Math.max(RABBITMQ_MAX_MESSAGE_SIZE, maxBodySize.toBytes() + 1));
 	}
 
 	@Bean

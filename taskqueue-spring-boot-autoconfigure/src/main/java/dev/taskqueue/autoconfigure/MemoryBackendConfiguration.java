@@ -4,12 +4,18 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import dev.taskqueue.backend.DisabledResultBackend;
 import dev.taskqueue.backend.ResultBackend;
 import dev.taskqueue.backend.memory.InMemoryResultBackend;
+import dev.taskqueue.broker.Broker;
+import dev.taskqueue.broker.memory.InMemoryBroker;
 import dev.taskqueue.protocol.ResultMetaCodec;
 
 /**
- * The in-memory result backend, for {@code memory://} or no backend URL.
+ * The in-memory result backend, for {@code memory://}, or for no backend URL next to the
+ * in-memory broker. No backend URL next to a real broker means no backend (Celery's
+ * {@code DisabledBackend}): results stored in this JVM's memory would never reach a client of
+ * another process, and a client here would wait for results no remote worker stores.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnUrlScheme(property = "taskqueue.backend.url", schemes = "memory", matchIfMissing = true)
@@ -17,7 +23,10 @@ class MemoryBackendConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(ResultBackend.class)
-	InMemoryResultBackend taskQueueResultBackend(ResultMetaCodec codec, TaskQueueProperties properties) {
+	ResultBackend taskQueueResultBackend(ResultMetaCodec codec, TaskQueueProperties properties, Broker broker) {
+		if (properties.getBackend().getUrl() == null && !(broker instanceof InMemoryBroker)) {
+			return new DisabledResultBackend();
+		}
 		return new InMemoryResultBackend(codec, properties.getBackend().getResultExpires());
 	}
 

@@ -49,7 +49,8 @@ public final class TaskQueueAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	MessageCodec taskQueueMessageCodec(TaskQueueProperties properties) {
-		return new JsonMessageCodec(properties.getTask().getCompression());
+		return new JsonMessageCodec(properties.getTask().getCompression(),
+				properties.getWorker().getLimits().toInboundLimits());
 	}
 
 	@Bean

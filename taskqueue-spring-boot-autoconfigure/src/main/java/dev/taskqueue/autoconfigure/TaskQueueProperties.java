@@ -11,7 +11,9 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
+import dev.taskqueue.protocol.InboundLimits;
 import dev.taskqueue.routing.ExchangeType;
+import dev.taskqueue.worker.WorkerSettings;
 
 /**
  * Configuration properties for the task queue, under {@code taskqueue}.
@@ -447,9 +449,24 @@ public class TaskQueueProperties {
 		private @Nullable String hostname;
 
 		/**
-		 * How long running tasks may take to finish when the worker stops.
+		 * How long running tasks may take to finish when the worker stops. Tasks still running
+		 * then are interrupted; those that acknowledge late go back to the broker.
 		 */
 		private Duration shutdownTimeout = Duration.ofSeconds(30);
+
+		/**
+		 * Most tasks held for their ETA or countdown outside the prefetch window. Past it,
+		 * held tasks take prefetch slots and fetching pauses until some come due.
+		 */
+		private int maxHeldEta = WorkerSettings.DEFAULT_MAX_HELD_ETA;
+
+		/**
+		 * How long tasks may wait for a pool thread while none starts or finishes before the
+		 * health indicator reports the worker as wedged (DOWN).
+		 */
+		private Duration stallTimeout = WorkerSettings.DEFAULT_STALL_TIMEOUT;
+
+		private final Limits limits = new Limits();
 
 		public boolean isEnabled() {
 			return this.enabled;
@@ -505,6 +522,79 @@ public class TaskQueueProperties {
 
 		public void setShutdownTimeout(Duration shutdownTimeout) {
 			this.shutdownTimeout = shutdownTimeout;
+		}
+
+		public int getMaxHeldEta() {
+			return this.maxHeldEta;
+		}
+
+		public void setMaxHeldEta(int maxHeldEta) {
+			this.maxHeldEta = maxHeldEta;
+		}
+
+		public Duration getStallTimeout() {
+			return this.stallTimeout;
+		}
+
+		public void setStallTimeout(Duration stallTimeout) {
+			this.stallTimeout = stallTimeout;
+		}
+
+		public Limits getLimits() {
+			return this.limits;
+		}
+
+		/**
+		 * What a received message may cost to decode; a message over a limit is
+		 * dead-lettered with the reason.
+		 */
+		public static class Limits {
+
+			/**
+			 * Largest message body received, compressed or not. The RabbitMQ client's inbound
+			 * limit of the connections the starter creates is raised to match when smaller.
+			 */
+			private DataSize maxBodySize = DataSize.ofBytes(InboundLimits.DEFAULT_MAX_SIZE);
+
+			/**
+			 * Largest message body after decompression.
+			 */
+			private DataSize maxDecompressedSize = DataSize.ofBytes(InboundLimits.DEFAULT_MAX_SIZE);
+
+			/**
+			 * Deepest nesting of arrays and maps in a message body, JSON or msgpack.
+			 */
+			private int maxDepth = InboundLimits.DEFAULT_MAX_DEPTH;
+
+			public DataSize getMaxBodySize() {
+				return this.maxBodySize;
+			}
+
+			public void setMaxBodySize(DataSize maxBodySize) {
+				this.maxBodySize = maxBodySize;
+			}
+
+			public DataSize getMaxDecompressedSize() {
+				return this.maxDecompressedSize;
+			}
+
+			public void setMaxDecompressedSize(DataSize maxDecompressedSize) {
+				this.maxDecompressedSize = maxDecompressedSize;
+			}
+
+			public int getMaxDepth() {
+				return this.maxDepth;
+			}
+
+			public void setMaxDepth(int maxDepth) {
+				this.maxDepth = maxDepth;
+			}
+
+			InboundLimits toInboundLimits() {
+				return new InboundLimits(this.maxBodySize.toBytes(), this.maxDecompressedSize.toBytes(),
+						this.maxDepth);
+			}
+
 		}
 
 	}

@@ -67,7 +67,7 @@ public final class TaskQueueWorkerAutoConfiguration {
 		String hostname = (worker.getHostname() != null) ? worker.getHostname() : NodeNames.defaultWorker();
 		return new WorkerSettings(hostname, queues, concurrency, worker.getPrefetchMultiplier(),
 				worker.getShutdownTimeout(), properties.getBackend().isResultExtended(),
-				properties.getTask().isAcksLate());
+				properties.getTask().isAcksLate(), worker.getMaxHeldEta(), worker.getStallTimeout());
 	}
 
 	@Bean(THREAD_FACTORY_BEAN_NAME)

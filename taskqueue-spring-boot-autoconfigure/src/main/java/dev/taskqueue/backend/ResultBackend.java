@@ -62,4 +62,11 @@ public interface ResultBackend {
 	/** The backend URL with any password masked. */
 	String url();
 
+	/**
+	 * Check that the backend answers, for health checks.
+	 * @throws ResultBackendException when it does not
+	 */
+	default void ping() {
+	}
+
 }

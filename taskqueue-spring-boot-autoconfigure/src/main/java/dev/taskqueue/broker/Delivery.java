@@ -5,7 +5,8 @@ import dev.taskqueue.protocol.TaskMessage;
 
 /**
  * One message handed to a consumer. Exactly one of {@link #ack()}, {@link #requeue()} or
- * {@link #deadLetter(String)} must be called, once, from any thread.
+ * {@link #deadLetter(String)} must be called, from any thread; implementations ignore every
+ * settlement after the first.
  */
 public interface Delivery {
 
@@ -31,6 +32,24 @@ public interface Delivery {
 	 */
 	default boolean valid() {
 		return true;
+	}
+
+	/**
+	 * Stop counting this delivery against the prefetch limit: the worker holds it unsettled
+	 * until a later time (its ETA), and other messages should keep coming meanwhile, as
+	 * Celery's worker raises its QoS window by one for each ETA task it holds.
+	 * {@link #resume()}, or settling the delivery, counts it again.
+	 * @return whether the transport did so; {@code false} leaves the delivery in the window
+	 */
+	default boolean defer() {
+		return false;
+	}
+
+	/**
+	 * Count a {@link #defer() deferred} delivery against the prefetch limit again, as its time
+	 * has come; nothing happens when it was not deferred.
+	 */
+	default void resume() {
 	}
 
 	/** Remove the message: it was handled. */

@@ -10,8 +10,10 @@ import dev.taskqueue.protocol.TaskMessage;
 /**
  * The task message of a {@link Delivery}, decoded on first use and remembered, failure
  * included: every call after a failed decoding throws the same
- * {@link MessageDecodingException}, and any other exception of the decoder becomes one. For
- * transport implementations.
+ * {@link MessageDecodingException}, and any other exception of the decoder becomes one, as do
+ * a {@link StackOverflowError} or {@link LinkageError} (hostile input must not pass as a
+ * fatal error); other {@link Error}s, such as {@link OutOfMemoryError}, are thrown as they are.
+ * For transport implementations.
  */
 public final class LazyMessage {
 
@@ -52,7 +54,7 @@ public final class LazyMessage {
 			this.failure = ex;
 			throw ex;
 		}
-		catch (RuntimeException ex) {
+		catch (RuntimeException | StackOverflowError | LinkageError ex) {
 			MessageDecodingException failure = new MessageDecodingException("Invalid task message: " + ex, ex);
 			this.failure = failure;
 			throw failure;

@@ -12,6 +12,8 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.util.Assert;
 
+import dev.taskqueue.protocol.TaskHeaders;
+
 /**
  * A task about to be sent, with Celery's {@code apply_async} options. Obtained from
  * {@link TaskOperations#task(String)}; not thread-safe.
@@ -83,16 +85,30 @@ public final class TaskRequest {
 		return this;
 	}
 
-	/** Run no sooner than this long from now; replaces an {@link #eta(Instant) eta}. */
+	/**
+	 * Run no sooner than this long from now; replaces an {@link #eta(Instant) eta}.
+	 * @throws IllegalArgumentException when negative or more than
+	 * {@link TaskHeaders#MAX_ETA_AHEAD} (100 years)
+	 */
 	public TaskRequest countdown(Duration countdown) {
 		Assert.isTrue(!countdown.isNegative(), () -> "countdown must not be negative, got " + countdown);
+		Assert.isTrue(countdown.compareTo(TaskHeaders.MAX_ETA_AHEAD) <= 0,
+				() -> "countdown must not be more than " + TaskHeaders.MAX_ETA_AHEAD.toDays() + " days, got "
+						+ countdown);
 		this.countdown = countdown;
 		this.eta = null;
 		return this;
 	}
 
-	/** Run no sooner than this instant; replaces a {@link #countdown(Duration) countdown}. */
+	/**
+	 * Run no sooner than this instant; replaces a {@link #countdown(Duration) countdown}.
+	 * @throws IllegalArgumentException when more than {@link TaskHeaders#MAX_ETA_AHEAD} (100
+	 * years) ahead
+	 */
 	public TaskRequest eta(Instant eta) {
+		Assert.notNull(eta, "'eta' must not be null");
+		Assert.isTrue(!eta.isAfter(Instant.now().plus(TaskHeaders.MAX_ETA_AHEAD)),
+				() -> "eta must not be more than " + TaskHeaders.MAX_ETA_AHEAD.toDays() + " days ahead, got " + eta);
 		this.eta = eta;
 		this.countdown = null;
 		return this;

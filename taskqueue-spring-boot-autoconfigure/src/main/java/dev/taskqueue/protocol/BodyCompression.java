@@ -98,24 +98,37 @@ enum BodyCompression {
 	}
 
 	/**
-	 * Decompress a body.
+	 * Decompress a body within the default limits.
 	 * @param data the compressed bytes
 	 * @return the bytes
 	 * @throws MessageDecodingException when the bytes are not of this compression
 	 */
 	byte[] decompress(byte[] data) {
+		return decompress(data, InboundLimits.DEFAULTS);
+	}
+
+	/**
+	 * Decompress a received body, stopping as soon as the output passes the limit (a small
+	 * body can inflate to gigabytes).
+	 * @param data the compressed bytes
+	 * @param limits the largest output allowed
+	 * @return the bytes
+	 * @throws MessageDecodingException when the bytes are not of this compression, or inflate
+	 * past {@link InboundLimits#maxDecompressedSize()}
+	 */
+	byte[] decompress(byte[] data, InboundLimits limits) {
 		if (!isAvailable()) {
 			throw new MessageDecodingException("Cannot decompress the body: " + unavailableReason());
 		}
 		try {
 			if (this == BZIP2) {
-				return Bzip2.decompress(data);
+				return Bzip2.decompress(data, limits);
 			}
 			if (data.length > 1 && (data[0] & 0xff) == 0x1f && (data[1] & 0xff) == 0x8b) {
 				// A real gzip stream (RFC 1952): not what kombu sends, but unambiguous
-				return readAll(new GZIPInputStream(new ByteArrayInputStream(data)));
+				return readAll(new GZIPInputStream(new ByteArrayInputStream(data)), limits);
 			}
-			return inflate(data);
+			return inflate(data, limits);
 		}
 		catch (IOException | DataFormatException ex) {
 			throw new MessageDecodingException(
@@ -123,18 +136,18 @@ enum BodyCompression {
 		}
 	}
 
-	private static byte[] inflate(byte[] data) throws DataFormatException {
+	private static byte[] inflate(byte[] data, InboundLimits limits) throws DataFormatException {
 		Inflater inflater = new Inflater();
 		try {
 			inflater.setInput(data);
-			ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, data.length * 4));
+			BoundedOutput out = new BoundedOutput(initialSize(data.length * 4L, limits), limits);
 			byte[] buffer = new byte[8192];
 			while (!inflater.finished()) {
 				int count = inflater.inflate(buffer);
 				if (count == 0 && (inflater.needsInput() || inflater.needsDictionary())) {
 					throw new DataFormatException("truncated zlib stream");
 				}
-				out.write(buffer, 0, count);
+				out.write(buffer, count);
 			}
 			return out.toByteArray();
 		}
@@ -143,10 +156,38 @@ enum BodyCompression {
 		}
 	}
 
-	private static byte[] readAll(InputStream in) throws IOException {
+	private static byte[] readAll(InputStream in, InboundLimits limits) throws IOException {
 		try (in) {
-			return in.readAllBytes();
+			BoundedOutput out = new BoundedOutput(8192, limits);
+			byte[] buffer = new byte[8192];
+			for (int count = in.read(buffer); count >= 0; count = in.read(buffer)) {
+				out.write(buffer, count);
+			}
+			return out.toByteArray();
 		}
+	}
+
+	private static int initialSize(long guess, InboundLimits limits) {
+		return (int) Math.max(64, Math.min(guess, Math.min(limits.maxDecompressedSize(), 1 << 20)));
+	}
+
+	/** Collects output and refuses to grow past the decompressed size limit. */
+	private static final class BoundedOutput extends ByteArrayOutputStream {
+
+		private final InboundLimits limits;
+
+		BoundedOutput(int initialSize, InboundLimits limits) {
+			super(initialSize);
+			this.limits = limits;
+		}
+
+		void write(byte[] buffer, int length) {
+			if (this.count + (long) length > this.limits.maxDecompressedSize()) {
+				throw new MessageDecodingException(this.limits.decompressedTooLarge());
+			}
+			write(buffer, 0, length);
+		}
+
 	}
 
 	/** Kept apart so that commons-compress is loaded only when bzip2 is used. */
@@ -160,8 +201,8 @@ enum BodyCompression {
 			return out.toByteArray();
 		}
 
-		static byte[] decompress(byte[] data) throws IOException {
-			return readAll(new BZip2CompressorInputStream(new ByteArrayInputStream(data), true));
+		static byte[] decompress(byte[] data, InboundLimits limits) throws IOException {
+			return readAll(new BZip2CompressorInputStream(new ByteArrayInputStream(data), true), limits);
 		}
 
 	}

@@ -3,6 +3,8 @@ package dev.taskqueue.protocol;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.PrettyPrinter;
+import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.json.JsonFactory;
 import tools.jackson.core.json.JsonReadFeature;
 import tools.jackson.core.json.JsonWriteFeature;
 import tools.jackson.databind.DeserializationFeature;
@@ -44,7 +46,17 @@ public final class CeleryJson {
 	 * @return a new mapper
 	 */
 	public static JsonMapper newMapper() {
-		return JsonMapper.builder()
+		return newMapper(StreamReadConstraints.defaults());
+	}
+
+	/**
+	 * Create a mapper for the wire format that reads within the given constraints, for input
+	 * from brokers.
+	 * @param constraints the limits of nesting depth, string and number lengths
+	 * @return a new mapper
+	 */
+	public static JsonMapper newMapper(StreamReadConstraints constraints) {
+		return JsonMapper.builder(JsonFactory.builder().streamReadConstraints(constraints).build())
 			.enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
 			.disable(JsonWriteFeature.WRITE_NAN_AS_STRINGS)
 			.enable(JsonWriteFeature.ESCAPE_NON_ASCII)

@@ -11,6 +11,8 @@ import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -41,13 +43,15 @@ public final class JsonMessageCodec implements MessageCodec {
 
 	private static final String MSGPACK = "application/x-msgpack";
 
-	private final JsonMapper mapper = CeleryJson.newMapper();
+	private final JsonMapper mapper;
 
 	private final @Nullable BodyCompression compression;
 
-	/** A codec that does not compress. */
+	private final InboundLimits limits;
+
+	/** A codec that does not compress and reads within the default limits. */
 	public JsonMessageCodec() {
-		this.compression = null;
+		this(null);
 	}
 
 	/**
@@ -59,7 +63,23 @@ public final class JsonMessageCodec implements MessageCodec {
 	 * @throws IllegalStateException when bzip2 is asked for without commons-compress
 	 */
 	public JsonMessageCodec(@Nullable String compression) {
+		this(compression, InboundLimits.DEFAULTS);
+	}
+
+	/**
+	 * A codec that compresses the bodies it writes and reads received ones within limits.
+	 * @param compression a Kombu compression alias, see {@link #JsonMessageCodec(String)}
+	 * @param limits what a received message may cost to decode
+	 * @throws IllegalArgumentException when the compression is not supported
+	 * @throws IllegalStateException when bzip2 is asked for without commons-compress
+	 */
+	public JsonMessageCodec(@Nullable String compression, InboundLimits limits) {
 		this.compression = (compression != null && !compression.isBlank()) ? compression(compression) : null;
+		this.limits = limits;
+		this.mapper = CeleryJson.newMapper(StreamReadConstraints.builder()
+			.maxNestingDepth(limits.maxDepth())
+			.maxStringLength((int) Math.min(Integer.MAX_VALUE, limits.maxDecompressedSize()))
+			.build());
 	}
 
 	private static BodyCompression compression(String name) {
@@ -136,6 +156,7 @@ public final class JsonMessageCodec implements MessageCodec {
 	public TaskMessage decode(EncodedMessage message) {
 		Map<String, Object> headers = message.headers();
 		byte[] body = message.body();
+		this.limits.checkBodySize(body.length);
 		Object compressionHeader = headers.get(TaskHeadersMapper.COMPRESSION);
 		if (compressionHeader != null) {
 			String name = compressionHeader.toString();
@@ -144,7 +165,7 @@ public final class JsonMessageCodec implements MessageCodec {
 				throw new MessageDecodingException("Unsupported body compression '" + name
 						+ "' (supported: application/x-gzip, application/x-bz2)");
 			}
-			body = compression.decompress(body);
+			body = compression.decompress(body, this.limits);
 		}
 		return TaskMessageReader.read(headers, message.properties(), deserialize(message, body));
 	}
@@ -155,7 +176,7 @@ public final class JsonMessageCodec implements MessageCodec {
 			return KombuJson.unwrap(readJson(body, message.contentEncoding()));
 		}
 		if (MSGPACK.equals(contentType) || "application/msgpack".equals(contentType)) {
-			return MsgpackBody.read(body);
+			return MsgpackBody.read(body, this.limits);
 		}
 		throw new MessageDecodingException("Content type '" + message.contentType()
 				+ "' is not accepted: only application/json and application/x-msgpack task messages can be read"
@@ -173,6 +194,10 @@ public final class JsonMessageCodec implements MessageCodec {
 				return this.mapper.readValue(body, Object.class);
 			}
 			return this.mapper.readValue(new String(body, charset(encoding)), Object.class);
+		}
+		catch (StreamConstraintsException ex) {
+			throw new MessageDecodingException((ex.getOriginalMessage().contains("nesting depth"))
+					? this.limits.tooDeep() : "JSON body exceeds a limit: " + ex.getOriginalMessage(), ex);
 		}
 		catch (JacksonException ex) {
 			throw new MessageDecodingException("Invalid JSON body: " + ex.getOriginalMessage(), ex);

@@ -1,6 +1,8 @@
 package dev.taskqueue.protocol;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.math.BigInteger;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +15,7 @@ import org.jspecify.annotations.Nullable;
 import org.msgpack.core.MessageFormat;
 import org.msgpack.core.MessagePack;
 import org.msgpack.core.MessagePackException;
+import org.msgpack.core.MessageSizeException;
 import org.msgpack.core.MessageUnpacker;
 
 /**
@@ -21,6 +24,10 @@ import org.msgpack.core.MessageUnpacker;
  * {@link Boolean}, {@link Integer}/{@link Long}/{@link BigInteger}, {@link Double},
  * {@link String}, {@link List}, {@link LinkedHashMap}. Binary values become {@code byte[]};
  * map keys that are not strings are turned into strings; extension types are refused.
+ * <p>
+ * The input is untrusted: a declared array, map, string or binary length is checked against
+ * the bytes that remain before anything is allocated for it (every element takes at least one
+ * byte), and nesting deeper than the limit is refused.
  */
 final class MsgpackBody {
 
@@ -32,74 +39,128 @@ final class MsgpackBody {
 	}
 
 	/**
-	 * Read one msgpack value that fills the whole body.
+	 * Read one msgpack value that fills the whole body, nested no deeper than the default limit.
 	 * @param body the bytes
 	 * @return the value
 	 * @throws MessageDecodingException when the bytes are not one valid msgpack value
 	 */
 	static @Nullable Object read(byte[] body) {
+		return read(body, InboundLimits.DEFAULTS);
+	}
+
+	/**
+	 * Read one msgpack value that fills the whole body.
+	 * @param body the bytes
+	 * @param limits the deepest nesting allowed
+	 * @return the value
+	 * @throws MessageDecodingException when the bytes are not one valid msgpack value, or
+	 * declare more than they hold, or nest too deep
+	 */
+	static @Nullable Object read(byte[] body, InboundLimits limits) {
 		try (MessageUnpacker unpacker = CONFIG.newUnpacker(body)) {
 			if (!unpacker.hasNext()) {
 				throw new MessageDecodingException("Invalid msgpack body: the body is empty");
 			}
-			Object value = value(unpacker);
+			Object value = new Reader(unpacker, body.length, limits).value(0);
 			if (unpacker.hasNext()) {
 				throw new MessageDecodingException("Invalid msgpack body: unexpected data after the first value");
 			}
 			return value;
+		}
+		catch (MessageSizeException ex) {
+			throw new MessageDecodingException("Invalid msgpack body: a value declares " + ex.getSize()
+					+ " bytes but far fewer bytes follow", ex);
 		}
 		catch (IOException | MessagePackException ex) {
 			throw new MessageDecodingException("Invalid msgpack body: " + ex.getMessage(), ex);
 		}
 	}
 
-	private static @Nullable Object value(MessageUnpacker unpacker) throws IOException {
-		MessageFormat format = unpacker.getNextFormat();
-		return switch (format.getValueType()) {
-			case NIL -> {
-				unpacker.unpackNil();
-				yield null;
+	/** One pass over a body, knowing how many bytes remain. */
+	private record Reader(MessageUnpacker unpacker, int length, InboundLimits limits) {
+
+		@Nullable Object value(int depth) throws IOException {
+			MessageFormat format = this.unpacker.getNextFormat();
+			return switch (format.getValueType()) {
+				case NIL -> {
+					this.unpacker.unpackNil();
+					yield null;
+				}
+				case BOOLEAN -> this.unpacker.unpackBoolean();
+				case INTEGER -> integer(format);
+				case FLOAT -> this.unpacker.unpackDouble();
+				case STRING -> string();
+				case BINARY -> this.unpacker.readPayload(declared(this.unpacker.unpackBinaryHeader(), 1, "binary"));
+				case ARRAY -> array(depth + 1);
+				case MAP -> map(depth + 1);
+				case EXTENSION -> throw new MessageDecodingException(
+						"Invalid msgpack body: extension type " + this.unpacker.unpackExtensionTypeHeader().getType()
+								+ " is not supported");
+			};
+		}
+
+		private Number integer(MessageFormat format) throws IOException {
+			if (format == MessageFormat.UINT64) {
+				BigInteger value = this.unpacker.unpackBigInteger();
+				return (value.bitLength() < 64) ? (Number) value.longValue() : value;
 			}
-			case BOOLEAN -> unpacker.unpackBoolean();
-			case INTEGER -> integer(unpacker, format);
-			case FLOAT -> unpacker.unpackDouble();
-			case STRING -> unpacker.unpackString();
-			case BINARY -> unpacker.readPayload(unpacker.unpackBinaryHeader());
-			case ARRAY -> array(unpacker);
-			case MAP -> map(unpacker);
-			case EXTENSION -> throw new MessageDecodingException(
-					"Invalid msgpack body: extension type " + unpacker.unpackExtensionTypeHeader().getType()
-							+ " is not supported");
-		};
-	}
-
-	private static Number integer(MessageUnpacker unpacker, MessageFormat format) throws IOException {
-		if (format == MessageFormat.UINT64) {
-			BigInteger value = unpacker.unpackBigInteger();
-			return (value.bitLength() < 64) ? (Number) value.longValue() : value;
+			long value = this.unpacker.unpackLong();
+			return (value == (int) value) ? (Number) (int) value : (Number) value;
 		}
-		long value = unpacker.unpackLong();
-		return (value == (int) value) ? (Number) (int) value : (Number) value;
-	}
 
-	private static List<Object> array(MessageUnpacker unpacker) throws IOException {
-		int size = unpacker.unpackArrayHeader();
-		List<Object> list = new ArrayList<>(size);
-		for (int i = 0; i < size; i++) {
-			list.add(value(unpacker));
+		private String string() throws IOException {
+			int size = declared(this.unpacker.unpackRawStringHeader(), 1, "string");
+			byte[] bytes = this.unpacker.readPayload(size);
+			try {
+				return StandardCharsets.UTF_8.newDecoder()
+					.onMalformedInput(CodingErrorAction.REPORT)
+					.onUnmappableCharacter(CodingErrorAction.REPORT)
+					.decode(ByteBuffer.wrap(bytes))
+					.toString();
+			}
+			catch (CharacterCodingException ex) {
+				throw new MessageDecodingException("Invalid msgpack body: a string is not valid UTF-8", ex);
+			}
 		}
-		return list;
-	}
 
-	private static Map<String, Object> map(MessageUnpacker unpacker) throws IOException {
-		int size = unpacker.unpackMapHeader();
-		Map<String, Object> map = new LinkedHashMap<>();
-		for (int i = 0; i < size; i++) {
-			Object key = value(unpacker);
-			map.put((key instanceof byte[] bytes) ? new String(bytes, StandardCharsets.UTF_8)
-					: String.valueOf(key), value(unpacker));
+		private List<Object> array(int depth) throws IOException {
+			checkDepth(depth);
+			int size = declared(this.unpacker.unpackArrayHeader(), 1, "array");
+			List<Object> list = new ArrayList<>(size);
+			for (int i = 0; i < size; i++) {
+				list.add(value(depth));
+			}
+			return list;
 		}
-		return map;
+
+		private Map<String, Object> map(int depth) throws IOException {
+			checkDepth(depth);
+			int size = declared(this.unpacker.unpackMapHeader(), 2, "map");
+			Map<String, Object> map = new LinkedHashMap<>();
+			for (int i = 0; i < size; i++) {
+				Object key = value(depth);
+				map.put((key instanceof byte[] bytes) ? new String(bytes, StandardCharsets.UTF_8)
+						: String.valueOf(key), value(depth));
+			}
+			return map;
+		}
+
+		private void checkDepth(int depth) {
+			if (depth > this.limits.maxDepth()) {
+				throw new MessageDecodingException(this.limits.tooDeep());
+			}
+		}
+
+		/** A declared length, refused when the bytes left cannot hold it. */
+		private int declared(int size, int bytesEach, String what) {
+			long remaining = this.length - this.unpacker.getTotalReadBytes();
+			if (size < 0 || (long) size * bytesEach > remaining) {
+				throw new MessageDecodingException("Invalid msgpack body: " + what + " declares "
+						+ Integer.toUnsignedString(size) + " elements but only " + remaining + " bytes follow");
+			}
+			return size;
+		}
+
 	}
 
 }

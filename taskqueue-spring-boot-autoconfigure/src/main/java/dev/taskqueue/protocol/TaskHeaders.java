@@ -1,5 +1,6 @@
 package dev.taskqueue.protocol;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +37,12 @@ public record TaskHeaders(String lang, String task, String id, @Nullable String 
 		TimeLimit timeLimit, String rootId, @Nullable String parentId, @Nullable String argsrepr,
 		@Nullable String kwargsrepr, @Nullable String origin, boolean ignoreResult, int replacedTaskNesting,
 		@Nullable List<String> stampedHeaders, Map<String, Object> stamps, Map<String, Object> extra) {
+
+	/**
+	 * The furthest ahead an ETA may lie: 100 years. Farther ones are refused when sending and
+	 * dead-lettered when received, since no timer can wait that long.
+	 */
+	public static final Duration MAX_ETA_AHEAD = Duration.ofDays(36_500);
 
 	/** Names a task should be shown by: the shadow name when set, else the task name. */
 	public String displayName() {

@@ -1,6 +1,8 @@
 package dev.taskqueue.worker;
 
+import java.io.InterruptedIOException;
 import java.lang.reflect.InvocationTargetException;
+import java.nio.channels.ClosedByInterruptException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.function.BooleanSupplier;
@@ -59,6 +61,7 @@ final class TaskExecution implements Runnable {
 	@Override
 	public void run() {
 		this.state.unreserved();
+		this.state.dequeued();
 		if (this.stopping.getAsBoolean()) {
 			this.delivery.requeue();
 			return;
@@ -103,6 +106,13 @@ final class TaskExecution implements Runnable {
 			this.recorder.storeQuietly(() -> this.recorder.started(this.message, queue), this.message.id());
 		}
 		Outcome outcome = invoke(context, arguments);
+		if (this.acksLate && outcome.failure() != null && interruptedByShutdown(outcome.failure())) {
+			logger.warn("Task " + this.message.task() + "[" + this.message.id() + "] was interrupted because it ran "
+					+ "past taskqueue.worker.shutdown-timeout; its message goes back to the broker, to run again");
+			this.state.givenBack(this.message.id());
+			this.delivery.requeue();
+			return;
+		}
 		this.state.finished(this.message.id(), this.message.task(), outcome.state().name());
 		if (storeResult) {
 			this.recorder.storeQuietly(() -> outcome.store(this.recorder, this.message, queue), this.message.id());
@@ -110,9 +120,28 @@ final class TaskExecution implements Runnable {
 		if (this.acksLate) {
 			this.delivery.ack();
 		}
-		if (outcome.fatal() != null) {
-			throw outcome.fatal();
+		Error fatal = outcome.fatal();
+		if (fatal != null) {
+			this.state.failed(fatal);
+			throw fatal;
 		}
+	}
+
+	/** Whether the worker stopping interrupted the task (it acknowledges late: give it back). */
+	private boolean interruptedByShutdown(Throwable failure) {
+		if (!this.stopping.getAsBoolean()) {
+			return false;
+		}
+		if (Thread.currentThread().isInterrupted()) {
+			return true;
+		}
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			if (cause instanceof InterruptedException || cause instanceof InterruptedIOException
+					|| cause instanceof ClosedByInterruptException) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	private Outcome invoke(DefaultTaskContext context, @Nullable Object[] arguments) {

@@ -1,6 +1,9 @@
 package dev.taskqueue.worker;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
@@ -31,6 +34,9 @@ import dev.taskqueue.broker.Consumption;
 public class WorkerContainer implements SmartLifecycle {
 
 	private static final Log logger = LogFactory.getLog(WorkerContainer.class);
+
+	/** How long interrupted tasks get to give their messages back. */
+	private static final Duration INTERRUPT_GRACE = Duration.ofSeconds(5);
 
 	private final Broker broker;
 
@@ -89,7 +95,7 @@ public class WorkerContainer implements SmartLifecycle {
 					message, endpoint, endpoint.acksLate() || this.settings.acksLate(), stopping, this.binder,
 					this.recorder, this.state, clock);
 			WorkerDispatcher dispatcher = new WorkerDispatcher(this.registry, executions, this.recorder, this.state,
-					executor, timer, clock);
+					executor, timer, clock, this.settings.maxHeldEta());
 			Consumption consumption = this.broker
 				.consume(new ConsumerSettings(this.settings.queues(), this.settings.prefetch()), dispatcher);
 			this.running = new Running(consumption, dispatcher, executor, timer);
@@ -131,6 +137,37 @@ public class WorkerContainer implements SmartLifecycle {
 		}
 	}
 
+	/**
+	 * What keeps this worker from working, for health checks: its consumer stopped after a
+	 * failure it does not recover from; tasks have waited for a pool thread longer than the
+	 * stall timeout while none started or finished; or it ran out of memory and the heap is
+	 * still nearly full.
+	 * @return the problems, none when the worker works
+	 */
+	public List<String> problems() {
+		List<String> problems = new ArrayList<>();
+		Running current;
+		synchronized (this.monitor) {
+			current = this.running;
+		}
+		String failure = (current != null) ? current.consumption().failure() : null;
+		if (failure != null) {
+			problems.add(failure);
+		}
+		Duration stalled = this.state.stalledFor();
+		if (stalled.compareTo(this.settings.stallTimeout()) > 0) {
+			problems.add(this.state.waitingCount() + " task(s) waited " + stalled.toSeconds()
+					+ " s for a pool thread while no task started or finished (taskqueue.worker.stall-timeout is "
+					+ this.settings.stallTimeout() + ")");
+		}
+		WorkerState.Failure last = this.state.lastFailure();
+		if (last != null && last.fatal() && HeapUsage.nearlyFull()) {
+			problems.add("Out of memory: " + last.description() + " at " + last.time() + ", and the heap is "
+					+ HeapUsage.percentUsed() + "% used");
+		}
+		return problems;
+	}
+
 	/** The node name of this worker. */
 	public String hostname() {
 		return this.settings.hostname();
@@ -153,12 +190,23 @@ public class WorkerContainer implements SmartLifecycle {
 				if (!this.executor.awaitTermination(settings.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
 					logger.warn("Tasks still running after " + settings.shutdownTimeout()
 							+ " (taskqueue.worker.shutdown-timeout); interrupting them");
-					this.executor.shutdownNow();
+					interrupt();
+					if (!this.executor.awaitTermination(INTERRUPT_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+						logger.error("Tasks still running " + INTERRUPT_GRACE.toSeconds() + " s after they were "
+								+ "interrupted; their messages are redelivered when the broker sees this worker gone");
+					}
 				}
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
-				this.executor.shutdownNow();
+				interrupt();
+			}
+		}
+
+		/** Interrupt the running tasks; those queued and not started go back to the broker. */
+		private void interrupt() {
+			for (Runnable notStarted : this.executor.shutdownNow()) {
+				notStarted.run();
 			}
 		}
 

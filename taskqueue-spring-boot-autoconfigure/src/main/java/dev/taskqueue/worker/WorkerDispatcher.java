@@ -10,20 +10,31 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import dev.taskqueue.broker.Delivery;
 import dev.taskqueue.broker.DeliveryHandler;
 import dev.taskqueue.protocol.ExceptionInfo;
+import dev.taskqueue.protocol.MessageDecodingException;
+import dev.taskqueue.protocol.TaskHeaders;
 import dev.taskqueue.protocol.TaskMessage;
-import dev.taskqueue.protocol.TaskState;
 
 /**
- * Receives deliveries and decides what becomes of each: invalid messages and unknown tasks
- * go to the dead-letter place with the reason, tasks with a future ETA are held unacknowledged
- * until due, all others are queued for execution.
+ * Receives deliveries and decides what becomes of each: invalid messages, unknown tasks and
+ * ETAs beyond {@link TaskHeaders#MAX_ETA_AHEAD} go to the dead-letter place with the reason;
+ * tasks with a future ETA are held unacknowledged until due; all others are queued for
+ * execution.
+ * <p>
+ * A held task is {@link Delivery#defer() deferred} (taken out of the prefetch window, as
+ * Celery raises its QoS window for each ETA task) while fewer than {@code maxHeldEta} are;
+ * past that, held tasks keep their prefetch slots and fetching pauses once they fill the
+ * window, until some come due. Anything thrown reaches the transport's
+ * {@link dev.taskqueue.broker.GuardedDeliveryHandler}, which reports it here and
+ * dead-letters the delivery.
  */
 final class WorkerDispatcher implements DeliveryHandler {
 
@@ -43,12 +54,16 @@ final class WorkerDispatcher implements DeliveryHandler {
 
 	private final Clock clock;
 
-	private final Map<Delivery, ScheduledFuture<?>> held = new ConcurrentHashMap<>();
+	private final int maxHeldEta;
+
+	private final Map<Delivery, Held> held = new ConcurrentHashMap<>();
+
+	private final AtomicInteger deferred = new AtomicInteger();
 
 	private volatile boolean stopping;
 
 	WorkerDispatcher(TaskRegistry registry, TaskExecutionFactory executions, ResultRecorder recorder,
-			WorkerState state, Executor executor, ScheduledExecutorService timer, Clock clock) {
+			WorkerState state, Executor executor, ScheduledExecutorService timer, Clock clock, int maxHeldEta) {
 		this.registry = registry;
 		this.executions = executions;
 		this.recorder = recorder;
@@ -56,6 +71,7 @@ final class WorkerDispatcher implements DeliveryHandler {
 		this.executor = executor;
 		this.timer = timer;
 		this.clock = clock;
+		this.maxHeldEta = maxHeldEta;
 	}
 
 	@Override
@@ -64,23 +80,25 @@ final class WorkerDispatcher implements DeliveryHandler {
 		try {
 			message = delivery.message();
 		}
-		catch (RuntimeException ex) {
+		catch (MessageDecodingException ex) {
 			reject(delivery, "Invalid task message: " + ex.getMessage());
 			return;
 		}
 		TaskEndpoint endpoint = this.registry.find(message.task());
 		if (endpoint == null) {
-			String queue = delivery.queue();
-			reject(delivery, "Task '" + message.task() + "' is not registered on this worker");
-			this.state.count(message.task(), TaskState.FAILURE.name());
-			this.recorder.storeQuietly(() -> this.recorder.failure(message, queue,
-					ExceptionInfo.python("celery.exceptions", "NotRegistered", message.task()), null), message.id());
+			refuse(delivery, message, "Task '" + message.task() + "' is not registered on this worker",
+					ExceptionInfo.python("celery.exceptions", "NotRegistered", message.task()));
+			return;
+		}
+		Duration delay = delayOf(message.headers().eta());
+		if (delay == null) {
+			String reason = "ETA " + message.headers().eta() + " is more than " + TaskHeaders.MAX_ETA_AHEAD.toDays()
+					+ " days ahead";
+			refuse(delivery, message, reason, ExceptionInfo.python("builtins", "ValueError", reason));
 			return;
 		}
 		this.state.reserved();
-		Instant eta = message.headers().eta();
-		Duration delay = (eta != null) ? Duration.between(this.clock.instant(), eta) : Duration.ZERO;
-		if (delay.isNegative() || delay.isZero()) {
+		if (delay.isZero()) {
 			submit(delivery, message, endpoint);
 		}
 		else {
@@ -88,26 +106,69 @@ final class WorkerDispatcher implements DeliveryHandler {
 		}
 	}
 
+	/** How long to wait, zero for now, or {@code null} when the ETA is too far ahead. */
+	private @Nullable Duration delayOf(@Nullable Instant eta) {
+		if (eta == null) {
+			return Duration.ZERO;
+		}
+		Duration delay = Duration.between(this.clock.instant(), eta);
+		if (delay.compareTo(TaskHeaders.MAX_ETA_AHEAD) > 0) {
+			return null;
+		}
+		return delay.isNegative() ? Duration.ZERO : delay;
+	}
+
 	private void hold(Delivery delivery, TaskMessage message, TaskEndpoint endpoint, Duration delay) {
-		ScheduledFuture<?> due = this.timer.schedule(() -> {
-			if (this.held.remove(delivery) != null) {
-				submit(delivery, message, endpoint);
-			}
-		}, delay.toNanos(), TimeUnit.NANOSECONDS);
-		this.held.put(delivery, due);
-		if (due.isDone()) {
-			this.held.remove(delivery);
+		boolean outsideWindow = this.deferred.get() < this.maxHeldEta && delivery.defer();
+		if (outsideWindow) {
+			this.deferred.incrementAndGet();
+		}
+		Held entry = new Held(outsideWindow);
+		this.held.put(delivery, entry);
+		try {
+			entry.due = this.timer.schedule(() -> {
+				if (this.held.remove(delivery, entry)) {
+					release(delivery, entry);
+					submit(delivery, message, endpoint);
+				}
+			}, delay.toNanos(), TimeUnit.NANOSECONDS);
+		}
+		catch (RejectedExecutionException ex) {
+			giveBack(delivery, entry);
+		}
+	}
+
+	private void release(Delivery delivery, Held entry) {
+		if (entry.outsideWindow) {
+			this.deferred.decrementAndGet();
+			delivery.resume();
+		}
+	}
+
+	private void giveBack(Delivery delivery, Held entry) {
+		if (this.held.remove(delivery, entry)) {
+			release(delivery, entry);
+			this.state.unreserved();
+			delivery.requeue();
 		}
 	}
 
 	private void submit(Delivery delivery, TaskMessage message, TaskEndpoint endpoint) {
+		this.state.queued();
 		try {
 			this.executor.execute(this.executions.create(delivery, message, endpoint, () -> this.stopping));
 		}
 		catch (RejectedExecutionException ex) {
+			this.state.dequeued();
 			this.state.unreserved();
 			delivery.requeue();
 		}
+	}
+
+	private void refuse(Delivery delivery, TaskMessage message, String reason, ExceptionInfo exception) {
+		String queue = delivery.queue();
+		reject(delivery, reason);
+		this.recorder.storeQuietly(() -> this.recorder.failure(message, queue, exception, null), message.id());
 	}
 
 	private void reject(Delivery delivery, String reason) {
@@ -116,18 +177,48 @@ final class WorkerDispatcher implements DeliveryHandler {
 		delivery.deadLetter(reason);
 	}
 
+	@Override
+	public void onFailure(Delivery delivery, Throwable failure) {
+		this.state.rejected();
+		this.state.failed(failure);
+	}
+
+	/** The number of tasks held for their ETA. */
+	int heldCount() {
+		return this.held.size();
+	}
+
+	/** The number of held tasks outside the prefetch window. */
+	int deferredCount() {
+		return this.deferred.get();
+	}
+
 	/**
 	 * Stop starting tasks: deliveries held for their ETA and those queued but not started go back
 	 * to the broker.
 	 */
 	void stop() {
 		this.stopping = true;
-		this.held.forEach((delivery, due) -> {
-			if (due.cancel(false) && this.held.remove(delivery) != null) {
-				this.state.unreserved();
-				delivery.requeue();
+		this.held.forEach((delivery, entry) -> {
+			ScheduledFuture<?> due = entry.due;
+			if (due != null) {
+				due.cancel(false);
 			}
+			giveBack(delivery, entry);
 		});
+	}
+
+	/** A delivery held for its ETA. */
+	private static final class Held {
+
+		final boolean outsideWindow;
+
+		volatile @Nullable ScheduledFuture<?> due;
+
+		Held(boolean outsideWindow) {
+			this.outsideWindow = outsideWindow;
+		}
+
 	}
 
 }

@@ -15,16 +15,36 @@ import org.springframework.util.Assert;
  * @param shutdownTimeout how long running tasks may take to finish when the worker stops
  * @param resultExtended whether results carry Celery's extended fields
  * @param acksLate whether all tasks acknowledge after they ran, whatever their annotation says
+ * @param maxHeldEta the most tasks held for their ETA outside the prefetch window
+ * @param stallTimeout how long tasks may wait for a pool thread while none starts or finishes
+ * before the worker counts as wedged
  */
 public record WorkerSettings(String hostname, List<String> queues, int concurrency, int prefetchMultiplier,
-		Duration shutdownTimeout, boolean resultExtended, boolean acksLate) {
+		Duration shutdownTimeout, boolean resultExtended, boolean acksLate, int maxHeldEta, Duration stallTimeout) {
+
+	/** The default of {@link #maxHeldEta()}. */
+	public static final int DEFAULT_MAX_HELD_ETA = 10_000;
+
+	/** The default of {@link #stallTimeout()}. */
+	public static final Duration DEFAULT_STALL_TIMEOUT = Duration.ofMinutes(10);
 
 	public WorkerSettings {
 		Assert.hasText(hostname, "'hostname' must not be empty");
 		Assert.notEmpty(queues, "'queues' must not be empty");
 		Assert.isTrue(concurrency > 0, "'concurrency' must be positive");
 		Assert.isTrue(prefetchMultiplier > 0, "'prefetchMultiplier' must be positive");
+		Assert.isTrue(maxHeldEta >= 0, "'maxHeldEta' must not be negative");
+		Assert.isTrue(!stallTimeout.isNegative() && !stallTimeout.isZero(), "'stallTimeout' must be positive");
 		queues = List.copyOf(queues);
+	}
+
+	/**
+	 * Settings with the default {@link #maxHeldEta()} and {@link #stallTimeout()}.
+	 */
+	public WorkerSettings(String hostname, List<String> queues, int concurrency, int prefetchMultiplier,
+			Duration shutdownTimeout, boolean resultExtended, boolean acksLate) {
+		this(hostname, queues, concurrency, prefetchMultiplier, shutdownTimeout, resultExtended, acksLate,
+				DEFAULT_MAX_HELD_ETA, DEFAULT_STALL_TIMEOUT);
 	}
 
 	/** The most messages held unacknowledged: concurrency times the prefetch multiplier. */

@@ -1,5 +1,6 @@
 package dev.taskqueue.worker;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
@@ -8,6 +9,8 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * What this worker is doing and has done: active tasks, reserved (prefetched or held until
@@ -24,12 +27,33 @@ public class WorkerState {
 
 	private final LongAdder rejected = new LongAdder();
 
+	private final AtomicInteger waiting = new AtomicInteger();
+
+	private volatile long waitingSince = System.nanoTime();
+
+	private volatile long lastProgress = System.nanoTime();
+
+	private volatile @Nullable Failure lastFailure;
+
 	void reserved() {
 		this.reserved.incrementAndGet();
 	}
 
 	void unreserved() {
 		this.reserved.decrementAndGet();
+	}
+
+	/** A task was queued for the pool. */
+	void queued() {
+		if (this.waiting.getAndIncrement() == 0) {
+			this.waitingSince = System.nanoTime();
+		}
+	}
+
+	/** A queued task was taken by a pool thread (or given back). */
+	void dequeued() {
+		this.waiting.decrementAndGet();
+		this.lastProgress = System.nanoTime();
 	}
 
 	void started(ActiveTask task) {
@@ -39,6 +63,18 @@ public class WorkerState {
 	void finished(String id, String name, String state) {
 		this.active.remove(id);
 		count(name, state);
+		this.lastProgress = System.nanoTime();
+	}
+
+	/** A running task stopped without a result, and its message went back to the broker. */
+	void givenBack(String id) {
+		this.active.remove(id);
+		this.lastProgress = System.nanoTime();
+	}
+
+	/** Handling a delivery failed unexpectedly, possibly with an {@link Error}. */
+	void failed(Throwable failure) {
+		this.lastFailure = new Failure(failure.toString(), failure instanceof VirtualMachineError, Instant.now());
 	}
 
 	void count(String name, String state) {
@@ -78,6 +114,28 @@ public class WorkerState {
 			.mapToLong(LongAdder::sum).sum();
 	}
 
+	/**
+	 * How long tasks have waited for a pool thread while none started or finished.
+	 * @return that time, or {@link Duration#ZERO} when no task waits
+	 */
+	public Duration stalledFor() {
+		if (this.waiting.get() <= 0) {
+			return Duration.ZERO;
+		}
+		long since = Math.max(this.waitingSince, this.lastProgress);
+		return Duration.ofNanos(Math.max(0, System.nanoTime() - since));
+	}
+
+	/** The number of tasks waiting for a pool thread. */
+	public int waitingCount() {
+		return Math.max(0, this.waiting.get());
+	}
+
+	/** The last unexpected failure of the worker itself (not of a task), or {@code null}. */
+	public @Nullable Failure lastFailure() {
+		return this.lastFailure;
+	}
+
 	/** The number of messages moved to the dead-letter place because they could not be run. */
 	public long rejectedCount() {
 		return this.rejected.sum();
@@ -95,6 +153,17 @@ public class WorkerState {
 	 */
 	public record ActiveTask(String id, String name, List<Object> args, Map<String, Object> kwargs,
 			Instant startTime, String thread) {
+	}
+
+	/**
+	 * An unexpected failure of the worker.
+	 *
+	 * @param description the error's class and message
+	 * @param fatal whether it was a {@link VirtualMachineError}, such as an
+	 * {@link OutOfMemoryError}
+	 * @param time when it happened
+	 */
+	public record Failure(String description, boolean fatal, Instant time) {
 	}
 
 }

@@ -101,12 +101,13 @@ class TaskQueueEndpointTests {
 		this.template.send("test.add", 4, 5);
 		this.template.send("test.fail", "boom");
 		this.template.send("test.unknown");
-		await().atMost(TIMEOUT).until(() -> this.endpoint.taskQueue().processedTotal() == 4);
+		await().atMost(TIMEOUT).until(() -> this.endpoint.taskQueue().processedTotal() == 3
+				&& this.endpoint.taskQueue().rejected() == 1);
 		TaskQueueDescriptor descriptor = this.endpoint.taskQueue();
 		assertThat(sum.get(TIMEOUT, Long.class)).isEqualTo(5L);
+		// unregistered names are only counted as rejected, so invented names cannot grow the counts
 		assertThat(descriptor.processed()).isEqualTo(Map.of("test.add", Map.of("SUCCESS", 2L), "test.fail",
-				Map.of("FAILURE", 1L), "test.unknown", Map.of("FAILURE", 1L)));
-		assertThat(descriptor.rejected()).isEqualTo(1);
+				Map.of("FAILURE", 1L)));
 		assertThat(descriptor.active()).isEmpty();
 	}
 

@@ -2,6 +2,8 @@ package dev.taskqueue.broker;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.awaitility.Awaitility;
@@ -13,9 +15,19 @@ public final class RecordingHandler implements DeliveryHandler {
 
 	public final List<Delivery> deliveries = new CopyOnWriteArrayList<>();
 
+	/** What the next deliveries throw, one each, after they are recorded. */
+	public final Queue<Throwable> toThrow = new ConcurrentLinkedQueue<>();
+
 	@Override
 	public void onDelivery(Delivery delivery) {
 		this.deliveries.add(delivery);
+		Throwable failure = this.toThrow.poll();
+		if (failure instanceof Error error) {
+			throw error;
+		}
+		if (failure instanceof RuntimeException exception) {
+			throw exception;
+		}
 	}
 
 	/** Wait until at least the given number of deliveries arrived, and return them all. */

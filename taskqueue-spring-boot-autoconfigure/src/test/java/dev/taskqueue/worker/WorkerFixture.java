@@ -35,10 +35,12 @@ final class WorkerFixture implements AutoCloseable {
 	final WorkerContainer worker;
 
 	WorkerFixture(int concurrency) {
+		this(new WorkerSettings("celery@test", List.of("celery"), concurrency, 2, Duration.ofSeconds(5), false, false));
+	}
+
+	WorkerFixture(WorkerSettings settings) {
 		new CeleryTaskAnnotationBeanPostProcessor(this.registry).postProcessAfterInitialization(this.tasks, "tasks");
 		this.tasks.operations = this.template;
-		WorkerSettings settings = new WorkerSettings("celery@test", List.of("celery"), concurrency, 2,
-				Duration.ofSeconds(5), false, false);
 		this.worker = new WorkerContainer(this.broker, this.backend, this.registry, this.state, settings,
 				CeleryJson.newMapper(), null);
 	}

@@ -1,6 +1,7 @@
 package dev.taskqueue.worker;
 
 import java.time.Duration;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
@@ -45,6 +46,26 @@ class WorkerShutdownTests {
 			fixture.worker.start();
 
 			assertThat(queued.get(Duration.ofSeconds(10))).isEqualTo(9);
+		}
+	}
+
+	@Test
+	void acksLateTasksInterruptedByTheShutdownTimeoutGoBackToTheBroker() {
+		WorkerSettings settings = new WorkerSettings("celery@test", List.of("celery"), 1, 2, Duration.ofMillis(300),
+				false, true);
+		try (WorkerFixture fixture = new WorkerFixture(settings).start()) {
+			AsyncResult<Object> interrupted = fixture.template.send("t.sleep", 60_000);
+			await().atMost(Duration.ofSeconds(5)).until(() -> fixture.state.activeTasks().size() == 1);
+			AsyncResult<Object> queued = fixture.template.send("t.add", 1, 1);
+			await().atMost(Duration.ofSeconds(5)).until(() -> fixture.broker.size("celery") == 0);
+
+			fixture.worker.stop();
+
+			assertThat(fixture.broker.size("celery")).isEqualTo(2);
+			assertThat(interrupted.state()).isEqualTo(TaskState.PENDING);
+			assertThat(queued.state()).isEqualTo(TaskState.PENDING);
+			assertThat(fixture.state.processedTotal()).isZero();
+			assertThat(fixture.state.activeTasks()).isEmpty();
 		}
 	}
 

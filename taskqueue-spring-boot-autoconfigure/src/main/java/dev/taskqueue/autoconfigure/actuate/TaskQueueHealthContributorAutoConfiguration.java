@@ -1,5 +1,6 @@
 package dev.taskqueue.autoconfigure.actuate;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -10,7 +11,9 @@ import org.springframework.context.annotation.Bean;
 
 import dev.taskqueue.actuate.TaskQueueHealthIndicator;
 import dev.taskqueue.autoconfigure.TaskQueueAutoConfiguration;
+import dev.taskqueue.backend.ResultBackend;
 import dev.taskqueue.broker.Broker;
+import dev.taskqueue.worker.WorkerContainer;
 
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration}
@@ -28,8 +31,9 @@ public final class TaskQueueHealthContributorAutoConfiguration {
 
 	@Bean(BEAN_NAME)
 	@ConditionalOnMissingBean(name = BEAN_NAME)
-	TaskQueueHealthIndicator taskqueueHealthIndicator(Broker broker) {
-		return new TaskQueueHealthIndicator(broker);
+	TaskQueueHealthIndicator taskqueueHealthIndicator(Broker broker, ObjectProvider<ResultBackend> backend,
+			ObjectProvider<WorkerContainer> worker) {
+		return new TaskQueueHealthIndicator(broker, backend.getIfUnique(), worker.getIfUnique());
 	}
 
 }

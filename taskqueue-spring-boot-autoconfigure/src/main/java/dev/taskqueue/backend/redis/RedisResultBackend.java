@@ -117,6 +117,11 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 		return this.url;
 	}
 
+	@Override
+	public void ping() {
+		execute("answer PING", RedisConnection::ping);
+	}
+
 	/**
 	 * Close the pub/sub connection and end all subscriptions. The connection factory is
 	 * left to its owner.

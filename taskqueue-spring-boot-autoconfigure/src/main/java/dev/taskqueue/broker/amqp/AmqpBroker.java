@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 
 import com.rabbitmq.client.Channel;
 
@@ -15,6 +17,7 @@ import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.connection.RabbitUtils;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.util.Assert;
 
 import dev.taskqueue.broker.Broker;
@@ -71,6 +74,8 @@ public class AmqpBroker implements Broker, DisposableBean {
 
 	private final AmqpDelivery.Context deliveryContext;
 
+	private final ScheduledExecutorService timer;
+
 	private volatile boolean destroyed;
 
 	/**
@@ -93,6 +98,9 @@ public class AmqpBroker implements Broker, DisposableBean {
 		this.deadLetters = new AmqpDeadLetters(this.declarations, this.publisher, this.admin, options.url());
 		this.deliveryContext = new AmqpDelivery.Context(codec, this.deadLetters, this.channels);
 		connectionFactory.addConnectionListener(this.declarations);
+		CustomizableThreadFactory threads = new CustomizableThreadFactory("taskqueue-amqp-timer-");
+		threads.setDaemon(true);
+		this.timer = Executors.newSingleThreadScheduledExecutor(threads);
 	}
 
 	@Override
@@ -118,7 +126,7 @@ public class AmqpBroker implements Broker, DisposableBean {
 		queues.forEach(this.declarations::declareConsumed);
 		boolean quorum = queues.stream().anyMatch(QueueSpec::quorum);
 		AmqpConsumption consumption = new AmqpConsumption(this.connectionFactory, settings, !quorum, handler,
-				this.channels, this.deliveryContext, this.consumptions::remove);
+				this.channels, this.deliveryContext, this.timer, this.consumptions::remove);
 		this.consumptions.add(consumption);
 		try {
 			consumption.start();
@@ -210,6 +218,7 @@ public class AmqpBroker implements Broker, DisposableBean {
 			consumption.close();
 		}
 		this.channels.closeAll();
+		this.timer.shutdownNow();
 		this.publisher.close();
 		this.connectionFactory.removeConnectionListener(this.declarations);
 	}

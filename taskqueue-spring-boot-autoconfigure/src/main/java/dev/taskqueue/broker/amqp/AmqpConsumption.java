@@ -2,6 +2,7 @@ package dev.taskqueue.broker.amqp;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
@@ -9,6 +10,7 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.ShutdownSignalException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.amqp.core.AcknowledgeMode;
 import org.springframework.amqp.core.Message;
@@ -20,6 +22,7 @@ import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import dev.taskqueue.broker.ConsumerSettings;
 import dev.taskqueue.broker.Consumption;
 import dev.taskqueue.broker.DeliveryHandler;
+import dev.taskqueue.broker.GuardedDeliveryHandler;
 
 /**
  * Consumes the queues of one {@link ConsumerSettings} with a Spring AMQP
@@ -37,7 +40,7 @@ import dev.taskqueue.broker.DeliveryHandler;
  * prefetched but not handed out yet go straight back to the queue, and the channel stays
  * open until the deliveries already handed out are settled (see {@link ConsumerChannels}).
  */
-final class AmqpConsumption implements Consumption, ChannelAwareMessageListener {
+final class AmqpConsumption implements Consumption, ChannelAwareMessageListener, AmqpDelivery.Source {
 
 	private static final Log logger = LogFactory.getLog(AmqpConsumption.class);
 
@@ -61,15 +64,24 @@ final class AmqpConsumption implements Consumption, ChannelAwareMessageListener 
 
 	private final AtomicBoolean closing = new AtomicBoolean();
 
+	private final ChannelQos qos;
+
+	private final DeadLetterRetries deadLetterRetries;
+
+	private volatile @Nullable String failure;
+
 	/**
 	 * @param globalQos whether the prefetch holds across the queues (as Celery's); RabbitMQ
 	 * refuses that for quorum queues, whose prefetch then holds per queue
+	 * @param timer runs delayed requeues after failed dead-lettering
 	 */
 	AmqpConsumption(ConnectionFactory connectionFactory, ConsumerSettings settings, boolean globalQos,
 			DeliveryHandler handler, ConsumerChannels channels, AmqpDelivery.Context context,
-			Consumer<AmqpConsumption> onClose) {
+			ScheduledExecutorService timer, Consumer<AmqpConsumption> onClose) {
 		this.settings = settings;
-		this.handler = handler;
+		this.handler = GuardedDeliveryHandler.of(handler);
+		this.qos = new ChannelQos(settings.prefetch(), globalQos);
+		this.deadLetterRetries = new DeadLetterRetries(timer, this::stopConsuming);
 		this.channels = channels;
 		this.context = context;
 		this.onClose = onClose;
@@ -86,6 +98,9 @@ final class AmqpConsumption implements Consumption, ChannelAwareMessageListener 
 		this.container.setMissingQueuesFatal(false);
 		this.container.setMessagePropertiesConverter(new RawPropertiesConverter());
 		this.container.setMessageListener(this);
+		// Spring AMQP's default for an Error is System.exit; the guard lets none through, but be sure
+		this.container.setJavaLangErrorHandler((error) -> logger.error("Consumer of " + settings.queues()
+				+ " caught " + error + "; it goes on", error));
 		this.container.setBeanName("taskqueue-amqp-" + String.join(",", settings.queues()));
 	}
 
@@ -110,13 +125,39 @@ final class AmqpConsumption implements Consumption, ChannelAwareMessageListener 
 		}
 		String queue = properties.getConsumerQueue();
 		AmqpDelivery delivery = new AmqpDelivery(target, deliveryTag, (queue != null) ? queue : "",
-				properties.isRedelivered(), properties.amqp(), message.getBody(), this.context);
+				properties.isRedelivered(), properties.amqp(), message.getBody(), this.context, this);
 		this.channels.delivered(target);
+		this.handler.onDelivery(delivery);
+	}
+
+	@Override
+	public ChannelQos qos() {
+		return this.qos;
+	}
+
+	@Override
+	public DeadLetterRetries deadLetterRetries() {
+		return this.deadLetterRetries;
+	}
+
+	@Override
+	public @Nullable String failure() {
+		return this.failure;
+	}
+
+	/** Stop consuming one queue, for good: the consumption has failed. */
+	private void stopConsuming(String queue, String reason) {
+		this.failure = reason;
 		try {
-			this.handler.onDelivery(delivery);
+			if (this.container.getQueueNames().length > 1) {
+				this.container.removeQueueNames(queue);
+			}
+			else {
+				this.container.stop();
+			}
 		}
 		catch (RuntimeException ex) {
-			logger.error("Delivery handler failed on " + delivery + "; the consumer goes on", ex);
+			logger.error("Cannot stop consuming queue '" + queue + "'", ex);
 		}
 	}
 

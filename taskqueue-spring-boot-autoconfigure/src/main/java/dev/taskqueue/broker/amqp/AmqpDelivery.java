@@ -46,10 +46,14 @@ final class AmqpDelivery implements Delivery {
 
 	private final AtomicBoolean settled = new AtomicBoolean();
 
+	private final AtomicBoolean deferred = new AtomicBoolean();
+
 	private final LazyMessage message;
 
+	private final Source source;
+
 	AmqpDelivery(Channel channel, long deliveryTag, String queue, boolean redelivered, BasicProperties properties,
-			byte[] body, Context context) {
+			byte[] body, Context context, Source source) {
 		this.channel = channel;
 		this.deliveryTag = deliveryTag;
 		this.queue = queue;
@@ -57,6 +61,7 @@ final class AmqpDelivery implements Delivery {
 		this.properties = properties;
 		this.body = body;
 		this.context = context;
+		this.source = source;
 		this.message = new LazyMessage(() -> this.context.codec().decode(encoded()));
 	}
 
@@ -102,6 +107,25 @@ final class AmqpDelivery implements Delivery {
 	}
 
 	@Override
+	public boolean defer() {
+		if (this.settled.get() || !this.deferred.compareAndSet(false, true)) {
+			return false;
+		}
+		if (!this.source.qos().increment(this.channel)) {
+			this.deferred.set(false);
+			return false;
+		}
+		return true;
+	}
+
+	@Override
+	public void resume() {
+		if (this.deferred.compareAndSet(true, false)) {
+			this.source.qos().decrement(this.channel);
+		}
+	}
+
+	@Override
 	public void ack() {
 		settle("acknowledge", (channel) -> channel.basicAck(this.deliveryTag, false));
 	}
@@ -115,22 +139,30 @@ final class AmqpDelivery implements Delivery {
 	 * Publish the message (body, properties and headers, without its expiration) to the
 	 * durable queue {@code <queue>.dead-letter} with the reason in the header
 	 * {@value AmqpBroker#DEAD_LETTER_REASON_HEADER}, then acknowledge it. When that publish
-	 * fails the message is requeued instead, so that it is not lost.
+	 * fails the message stays unacknowledged and the consumption's {@link DeadLetterRetries}
+	 * decide: requeue it after a back-off, or keep it and stop consuming the queue.
 	 */
 	@Override
 	public void deadLetter(String reason) {
-		settle("dead-letter", (channel) -> {
-			try {
-				this.context.deadLetters().publish(this.queue, this.properties, this.body, reason);
-			}
-			catch (RuntimeException ex) {
-				logger.error("Cannot dead-letter a message of queue '" + this.queue + "' (" + reason
-						+ "); it goes back to the queue", ex);
-				channel.basicReject(this.deliveryTag, true);
-				return;
-			}
-			channel.basicAck(this.deliveryTag, false);
-		});
+		if (!this.settled.compareAndSet(false, true)) {
+			logger.debug("Ignoring a second settlement (dead-letter) of " + this);
+			return;
+		}
+		resume();
+		try {
+			this.context.deadLetters().publish(this.queue, this.properties, this.body, reason);
+		}
+		catch (RuntimeException ex) {
+			this.source.deadLetterRetries().failed(this, reason, ex);
+			return;
+		}
+		this.source.deadLetterRetries().succeeded(this.queue);
+		apply("acknowledge", (channel) -> channel.basicAck(this.deliveryTag, false));
+	}
+
+	/** Give the message back to its queue after a failed dead-lettering. */
+	void requeueAfterFailedDeadLetter() {
+		apply("requeue", (channel) -> channel.basicReject(this.deliveryTag, true));
 	}
 
 	private void settle(String action, Settlement settlement) {
@@ -138,6 +170,11 @@ final class AmqpDelivery implements Delivery {
 			logger.debug("Ignoring a second settlement (" + action + ") of " + this);
 			return;
 		}
+		resume();
+		apply(action, settlement);
+	}
+
+	private void apply(String action, Settlement settlement) {
 		try {
 			if (!this.channel.isOpen()) {
 				logger.info("Cannot " + action + " " + this + ": its channel is closed (connection lost?); "
@@ -165,6 +202,19 @@ final class AmqpDelivery implements Delivery {
 	private interface Settlement {
 
 		void apply(Channel channel) throws IOException;
+
+	}
+
+	/**
+	 * What deliveries need from the consumption they came from.
+	 */
+	interface Source {
+
+		/** The prefetch window of the consumer's channels. */
+		ChannelQos qos();
+
+		/** What happens when dead-lettering fails. */
+		DeadLetterRetries deadLetterRetries();
 
 	}
 

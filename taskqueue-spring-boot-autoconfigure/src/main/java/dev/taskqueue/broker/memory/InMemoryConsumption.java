@@ -1,15 +1,14 @@
 package dev.taskqueue.broker.memory;
 
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import dev.taskqueue.broker.ConsumerSettings;
 import dev.taskqueue.broker.Consumption;
 import dev.taskqueue.broker.DeliveryHandler;
+import dev.taskqueue.broker.GuardedDeliveryHandler;
+import dev.taskqueue.broker.PrefetchWindow;
 import dev.taskqueue.broker.memory.InMemoryBroker.QueuedMessage;
 
 /**
@@ -17,8 +16,6 @@ import dev.taskqueue.broker.memory.InMemoryBroker.QueuedMessage;
  * while fewer than the prefetch limit are outstanding.
  */
 final class InMemoryConsumption implements Consumption {
-
-	private static final Log logger = LogFactory.getLog(InMemoryConsumption.class);
 
 	private static final long IDLE_WAIT_MILLIS = 200;
 
@@ -28,7 +25,7 @@ final class InMemoryConsumption implements Consumption {
 
 	private final DeliveryHandler handler;
 
-	private final Semaphore outstanding;
+	private final PrefetchWindow window;
 
 	private final AtomicBoolean running = new AtomicBoolean(true);
 
@@ -37,8 +34,8 @@ final class InMemoryConsumption implements Consumption {
 	InMemoryConsumption(InMemoryBroker broker, ConsumerSettings settings, DeliveryHandler handler) {
 		this.broker = broker;
 		this.settings = settings;
-		this.handler = handler;
-		this.outstanding = new Semaphore(settings.prefetch());
+		this.handler = GuardedDeliveryHandler.of(handler);
+		this.window = new PrefetchWindow(settings.prefetch());
 		this.thread = new Thread(this::run, "taskqueue-memory-consumer");
 		this.thread.setDaemon(true);
 	}
@@ -50,20 +47,17 @@ final class InMemoryConsumption implements Consumption {
 	private void run() {
 		while (this.running.get()) {
 			try {
-				this.outstanding.acquire();
+				this.window.acquire();
 				QueuedMessage message = nextMessage();
 				if (message == null) {
-					this.outstanding.release();
+					this.window.release(1);
 					continue;
 				}
-				this.handler.onDelivery(new InMemoryDelivery(this.broker, message, this.outstanding::release));
+				this.handler.onDelivery(new InMemoryDelivery(this.broker, message, this.window.slot()));
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
 				return;
-			}
-			catch (RuntimeException ex) {
-				logger.error("Delivery handler failed; the consumer goes on", ex);
 			}
 		}
 	}

@@ -3,6 +3,7 @@ package dev.taskqueue.broker.memory;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.taskqueue.broker.Delivery;
+import dev.taskqueue.broker.DeliverySlot;
 import dev.taskqueue.broker.LazyMessage;
 import dev.taskqueue.broker.memory.InMemoryBroker.QueuedMessage;
 import dev.taskqueue.protocol.TaskMessage;
@@ -16,16 +17,16 @@ final class InMemoryDelivery implements Delivery {
 
 	private final QueuedMessage queued;
 
-	private final Runnable release;
+	private final DeliverySlot slot;
 
 	private final AtomicBoolean settled = new AtomicBoolean();
 
 	private final LazyMessage message;
 
-	InMemoryDelivery(InMemoryBroker broker, QueuedMessage queued, Runnable release) {
+	InMemoryDelivery(InMemoryBroker broker, QueuedMessage queued, DeliverySlot slot) {
 		this.broker = broker;
 		this.queued = queued;
-		this.release = release;
+		this.slot = slot;
 		this.message = new LazyMessage(() -> broker.codec().decode(queued.message()));
 	}
 
@@ -43,6 +44,16 @@ final class InMemoryDelivery implements Delivery {
 	@Override
 	public boolean redelivered() {
 		return this.queued.redelivered();
+	}
+
+	@Override
+	public boolean defer() {
+		return this.slot.defer();
+	}
+
+	@Override
+	public void resume() {
+		this.slot.resume();
 	}
 
 	@Override
@@ -66,7 +77,7 @@ final class InMemoryDelivery implements Delivery {
 
 	private boolean settle() {
 		if (this.settled.compareAndSet(false, true)) {
-			this.release.run();
+			this.slot.free();
 			return true;
 		}
 		return false;

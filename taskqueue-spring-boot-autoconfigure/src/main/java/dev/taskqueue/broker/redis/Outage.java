@@ -38,14 +38,14 @@ final class Outage {
 	 * back-off or until {@code stop} opens.
 	 * @return {@code false} when the waiting thread was interrupted
 	 */
-	boolean failed(RuntimeException ex, CountDownLatch stop) {
+	boolean failed(Throwable ex, CountDownLatch stop) {
 		if (!this.ongoing) {
 			this.ongoing = true;
 			this.logger.warn("Redis broker " + this.description + " is unavailable; retrying until it is back: "
-					+ ex.getMessage());
+					+ ex);
 		}
 		else if (this.logger.isDebugEnabled()) {
-			this.logger.debug("Redis broker " + this.description + " still unavailable: " + ex.getMessage());
+			this.logger.debug("Redis broker " + this.description + " still unavailable: " + ex);
 		}
 		try {
 			stop.await(this.backoff, TimeUnit.MILLISECONDS);

@@ -4,7 +4,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -17,6 +16,8 @@ import org.springframework.data.redis.connection.RedisConnection;
 import dev.taskqueue.broker.ConsumerSettings;
 import dev.taskqueue.broker.Consumption;
 import dev.taskqueue.broker.DeliveryHandler;
+import dev.taskqueue.broker.GuardedDeliveryHandler;
+import dev.taskqueue.broker.PrefetchWindow;
 import dev.taskqueue.broker.redis.PopOrder.Popped;
 import dev.taskqueue.broker.redis.RedisChannel.IndexedItem;
 
@@ -49,7 +50,7 @@ final class RedisConsumption implements Consumption {
 
 	private final PopOrder order;
 
-	private final Semaphore slots;
+	private final PrefetchWindow window;
 
 	private final Set<RedisDelivery> outstanding = ConcurrentHashMap.newKeySet();
 
@@ -69,13 +70,15 @@ final class RedisConsumption implements Consumption {
 
 	private final Outage outage;
 
+	private volatile @Nullable String failure;
+
 	RedisConsumption(RedisChannel channel, ConsumerSettings settings, DeliveryHandler handler, Runnable stopped) {
 		this.channel = channel;
 		this.settings = settings;
-		this.handler = handler;
+		this.handler = GuardedDeliveryHandler.of(handler);
 		this.stopped = stopped;
 		this.order = new PopOrder(channel.keys(), settings.queues());
-		this.slots = new Semaphore(settings.prefetch());
+		this.window = new PrefetchWindow(settings.prefetch());
 		this.thread = new Thread(this::run, "taskqueue-redis-consumer-" + String.join(",", settings.queues()));
 		this.thread.setDaemon(true);
 		this.outage = new Outage(logger, channel.connector().url() + " (consuming " + settings.queues() + ")");
@@ -101,8 +104,8 @@ final class RedisConsumption implements Consumption {
 				try {
 					batch = fetch(free);
 				}
-				catch (RuntimeException ex) {
-					this.slots.release(free);
+				catch (RuntimeException | Error ex) {
+					this.window.release(free);
 					closeBlocking();
 					if (!this.outage.failed(ex, this.closed)) {
 						this.running.set(false);
@@ -110,9 +113,13 @@ final class RedisConsumption implements Consumption {
 					continue;
 				}
 				this.outage.succeeded();
-				this.slots.release(free - batch.size());
+				this.window.release(free - batch.size());
 				dispatch(batch);
 			}
+		}
+		catch (Throwable ex) {
+			this.failure = "The consumer of " + this.settings.queues() + " stopped: " + ex;
+			logger.error(this.failure, ex);
 		}
 		finally {
 			giveBackPending();
@@ -123,7 +130,7 @@ final class RedisConsumption implements Consumption {
 
 	private int acquireSlots() {
 		try {
-			if (!this.slots.tryAcquire(SLOT_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+			if (!this.window.tryAcquire(SLOT_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
 				return 0;
 			}
 		}
@@ -132,12 +139,7 @@ final class RedisConsumption implements Consumption {
 			this.running.set(false);
 			return 0;
 		}
-		int free = 1 + this.slots.drainPermits();
-		if (free > MAX_BATCH) {
-			this.slots.release(free - MAX_BATCH);
-			free = MAX_BATCH;
-		}
-		return free;
+		return 1 + this.window.takeFree(MAX_BATCH - 1);
 	}
 
 	private List<Popped> fetch(int free) {
@@ -167,21 +169,16 @@ final class RedisConsumption implements Consumption {
 
 	private void dispatch(List<Popped> batch) {
 		for (Popped popped : batch) {
-			RedisDelivery delivery = new RedisDelivery(this.channel, popped, this::settled);
+			RedisDelivery delivery = new RedisDelivery(this.channel, popped, this.window.slot(), this::settled);
 			this.outstanding.add(delivery);
-			try {
-				this.handler.onDelivery(delivery);
-			}
-			catch (RuntimeException ex) {
-				logger.error("Delivery handler failed on " + delivery + "; the consumer goes on", ex);
-			}
+			this.handler.onDelivery(delivery);
 		}
 		this.order.rotate(batch);
 	}
 
 	private void settled(RedisDelivery delivery) {
 		if (this.outstanding.remove(delivery)) {
-			this.slots.release();
+			delivery.slot().free();
 		}
 	}
 
@@ -223,6 +220,11 @@ final class RedisConsumption implements Consumption {
 			logger.error("Lost a message taken from Redis broker " + this.channel.connector().url()
 					+ " that could not be recorded nor given back: " + RedisKeys.string(item.envelope()), ex);
 		}
+	}
+
+	@Override
+	public @Nullable String failure() {
+		return this.failure;
 	}
 
 	@Override

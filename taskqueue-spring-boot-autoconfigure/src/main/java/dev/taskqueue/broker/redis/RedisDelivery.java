@@ -4,6 +4,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 import dev.taskqueue.broker.Delivery;
+import dev.taskqueue.broker.DeliverySlot;
 import dev.taskqueue.broker.LazyMessage;
 import dev.taskqueue.broker.redis.Envelopes.EnvelopeException;
 import dev.taskqueue.protocol.MessageDecodingException;
@@ -20,15 +21,18 @@ final class RedisDelivery implements Delivery {
 
 	private final PopOrder.Popped popped;
 
+	private final DeliverySlot slot;
+
 	private final Consumer<RedisDelivery> settled;
 
 	private final AtomicBoolean done = new AtomicBoolean();
 
 	private final LazyMessage message = new LazyMessage(this::decode);
 
-	RedisDelivery(RedisChannel channel, PopOrder.Popped popped, Consumer<RedisDelivery> settled) {
+	RedisDelivery(RedisChannel channel, PopOrder.Popped popped, DeliverySlot slot, Consumer<RedisDelivery> settled) {
 		this.channel = channel;
 		this.popped = popped;
+		this.slot = slot;
 		this.settled = settled;
 	}
 
@@ -54,6 +58,20 @@ final class RedisDelivery implements Delivery {
 	@Override
 	public boolean redelivered() {
 		return this.channel.envelopes().isRedelivered(this.popped.envelope());
+	}
+
+	DeliverySlot slot() {
+		return this.slot;
+	}
+
+	@Override
+	public boolean defer() {
+		return this.slot.defer();
+	}
+
+	@Override
+	public void resume() {
+		this.slot.resume();
 	}
 
 	@Override

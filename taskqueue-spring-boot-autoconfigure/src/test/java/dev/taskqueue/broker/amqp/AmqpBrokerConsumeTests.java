@@ -293,4 +293,73 @@ class AmqpBrokerConsumeTests {
 		assertThat(broker.size(queue)).isZero();
 	}
 
+	@Test
+	void handlerErrorsDeadLetterTheMessageAndTheConsumerGoesOn() {
+		AmqpBroker broker = this.rabbit.broker();
+		String queue = this.rabbit.name("errors");
+		broker.publish(AmqpTestSupport.message(queue, "oom", 0));
+		broker.publish(AmqpTestSupport.message(queue, "overflow", 0));
+		broker.publish(AmqpTestSupport.message(queue, "fine", 0));
+		RecordingHandler handler = new RecordingHandler();
+		handler.toThrow.add(new OutOfMemoryError("Java heap space"));
+		handler.toThrow.add(new StackOverflowError());
+		try (Consumption consumption = broker.consume(new ConsumerSettings(List.of(queue), 1), handler)) {
+			List<Delivery> deliveries = handler.await(3);
+			assertThat(deliveries.get(2).message().id()).isEqualTo("fine");
+			deliveries.get(2).ack();
+			assertThat(consumption.failure()).isNull();
+		}
+		assertThat(broker.deadLetters(queue, 10)).extracting(AmqpBroker.DeadLetter::reason)
+			.containsExactly("Worker failed handling the message: java.lang.OutOfMemoryError: Java heap space",
+					"Worker failed handling the message: java.lang.StackOverflowError");
+		assertThat(broker.size(queue)).isZero();
+	}
+
+	@Test
+	void deferredDeliveriesRaiseTheChannelPrefetchUntilResumed() {
+		AmqpBroker broker = this.rabbit.broker();
+		String queue = this.rabbit.name("defer");
+		for (int i = 0; i < 6; i++) {
+			broker.publish(AmqpTestSupport.message(queue, "m" + i, 0));
+		}
+		RecordingHandler handler = new RecordingHandler();
+		try (Consumption consumption = broker.consume(new ConsumerSettings(List.of(queue), 2), handler)) {
+			List<Delivery> first = handler.await(2);
+			handler.assertStaysAt(2, Duration.ofMillis(300));
+			assertThat(first.get(0).defer()).isTrue();
+			handler.await(3);
+			handler.assertStaysAt(3, Duration.ofMillis(300));
+			first.get(0).resume();
+			handler.deliveries.get(1).ack();
+			handler.deliveries.get(2).ack();
+			handler.await(4);
+			handler.assertStaysAt(4, Duration.ofMillis(300));
+			first.get(0).ack();
+			handler.await(5);
+		}
+	}
+
+	@Test
+	void failingDeadLettersBackOffThenStopTheQueueAndKeepTheMessage() throws IOException {
+		AmqpBroker broker = this.rabbit.broker();
+		String queue = this.rabbit.name("dlq-broken");
+		// a dead-letter queue declared otherwise than the broker declares it: every dead-lettering fails
+		this.rabbit.channel().queueDeclare(queue + ".dead-letter", false, false, false, Map.of("x-max-length", 0));
+		broker.publish(AmqpTestSupport.message(queue, "poison", 0));
+		RecordingHandler handler = new RecordingHandler();
+		for (int i = 0; i < DeadLetterRetries.MAX_ATTEMPTS; i++) {
+			handler.toThrow.add(new IllegalStateException("boom " + i));
+		}
+		try (Consumption consumption = broker.consume(new ConsumerSettings(List.of(queue), 1), handler)) {
+			await().atMost(Duration.ofSeconds(20)).until(() -> consumption.failure() != null);
+			assertThat(consumption.failure()).contains("Cannot dead-letter messages of queue '" + queue + "'")
+				.contains("stopped consuming the queue");
+			handler.assertStaysAt(DeadLetterRetries.MAX_ATTEMPTS, Duration.ofSeconds(1));
+			assertThat(broker.size(queue)).isZero();
+		}
+		broker.destroy();
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> this.rabbit.channel().queueDeclarePassive(queue).getMessageCount() == 1);
+	}
+
 }

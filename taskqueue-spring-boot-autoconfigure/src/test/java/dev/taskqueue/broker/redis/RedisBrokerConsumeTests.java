@@ -228,4 +228,48 @@ class RedisBrokerConsumeTests {
 		assertThat(broker.size("celery")).isEqualTo(1);
 	}
 
+	@Test
+	void handlerErrorsDeadLetterTheMessageAndTheConsumerGoesOn() {
+		RedisBroker broker = this.redis.brokerWith(RedisTestSupport.message("celery", "oom", 0),
+				RedisTestSupport.message("celery", "overflow", 0), RedisTestSupport.message("celery", "fine", 0));
+		RecordingHandler handler = new RecordingHandler();
+		handler.toThrow.add(new OutOfMemoryError("Java heap space"));
+		handler.toThrow.add(new StackOverflowError());
+		try (Consumption consumption = broker.consume(new ConsumerSettings(List.of("celery"), 1), handler)) {
+			List<Delivery> deliveries = handler.await(3);
+			assertThat(deliveries.get(2).message().id()).isEqualTo("fine");
+			deliveries.get(2).ack();
+			assertThat(consumption.failure()).isNull();
+		}
+		assertThat(broker.deadLetters("celery")).extracting(RedisBroker.DeadLetter::reason)
+			.containsExactly("Worker failed handling the message: java.lang.OutOfMemoryError: Java heap space",
+					"Worker failed handling the message: java.lang.StackOverflowError");
+		assertThat(this.redis.redis.hlen(this.redis.key("unacked"))).isZero();
+	}
+
+	@Test
+	void deferredDeliveriesLeaveThePrefetchWindowUntilResumed() {
+		RedisBroker broker = this.redis.broker();
+		for (int i = 0; i < 6; i++) {
+			broker.publish(RedisTestSupport.message("celery", "m" + i, 0));
+		}
+		RecordingHandler handler = new RecordingHandler();
+		try (Consumption consumption = broker.consume(new ConsumerSettings(List.of("celery"), 2), handler)) {
+			List<Delivery> first = handler.await(2);
+			handler.assertStaysAt(2, Duration.ofMillis(300));
+			assertThat(first.get(0).defer()).isTrue();
+			assertThat(first.get(0).defer()).isFalse();
+			handler.await(3);
+			handler.assertStaysAt(3, Duration.ofMillis(300));
+			first.get(0).resume();
+			handler.deliveries.get(1).ack();
+			handler.deliveries.get(2).ack();
+			// the resumed delivery holds a slot again: one more comes, not two
+			handler.await(4);
+			handler.assertStaysAt(4, Duration.ofMillis(300));
+			first.get(0).ack();
+			handler.await(5);
+		}
+	}
+
 }
