@@ -1,5 +1,7 @@
 package dev.taskqueue.autoconfigure;
 
+import java.time.Duration;
+
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -10,10 +12,13 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
+import dev.taskqueue.backend.DisabledResultBackend;
 import dev.taskqueue.backend.ResultBackend;
+import dev.taskqueue.backend.ResultBackendException;
 import dev.taskqueue.backend.redis.RedisResultBackend;
 import dev.taskqueue.broker.Broker;
 import dev.taskqueue.broker.redis.RedisBroker;
+import dev.taskqueue.core.AsyncResult;
 import dev.taskqueue.core.TaskOperations;
 import dev.taskqueue.core.TaskSendException;
 
@@ -39,6 +44,20 @@ class TaskQueueRedisAutoConfigurationTests {
 			context.getBean(Broker.class).ping();
 			assertThat(context).hasSingleBean(TaskOperations.class);
 		});
+	}
+
+	@Test
+	void realBrokerWithoutBackendUrlHasNoBackendAndSaysSo() {
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(TaskQueueAutoConfiguration.class))
+			.withPropertyValues("taskqueue.broker.url=redis://127.0.0.1:6379/13",
+					"taskqueue.broker.redis.global-keyprefix=disabled-backend-test:")
+			.run((context) -> {
+				assertThat(context).hasSingleBean(DisabledResultBackend.class);
+				AsyncResult<Object> result = context.getBean(TaskOperations.class).result("some-task");
+				assertThatExceptionOfType(ResultBackendException.class)
+					.isThrownBy(() -> result.get(Duration.ofMinutes(5)))
+					.withMessageContaining("No result backend is configured: set taskqueue.backend.url");
+			});
 	}
 
 	@Test
