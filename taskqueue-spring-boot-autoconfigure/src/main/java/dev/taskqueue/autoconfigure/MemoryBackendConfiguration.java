@@ -18,6 +18,8 @@ class MemoryBackendConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(ResultBackend.class)
 	InMemoryResultBackend taskQueueResultBackend(ResultMetaCodec codec, TaskQueueProperties properties) {
+		ConnectionTls.requireNone(properties.getBackend().getSsl(), "taskqueue.backend",
+				"the result backend is in memory");
 		return new InMemoryResultBackend(codec, properties.getBackend().getResultExpires());
 	}
 
