@@ -2,6 +2,8 @@ package dev.taskqueue.autoconfigure;
 
 import java.nio.file.Path;
 
+import javax.net.ssl.SSLHandshakeException;
+
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -62,6 +64,20 @@ class AmqpTlsTests {
 	}
 
 	@Test
+	void bundleWithAKeyShowsAClientCertificate() throws Exception {
+		try (TlsProbeServer server = TlsProbeServer.start(certificates.server(), certificates.ca())) {
+			contextRunner(server).withPropertyValues("taskqueue.broker.ssl.bundle=test-client").run((context) -> {
+				assertNotTlsFailure(connect(context));
+				assertThat(server.nextArrival().header()).isEqualTo(TlsProbeServer.AMQP_0_9_1_HEADER);
+			});
+			contextRunner(server).withPropertyValues("taskqueue.broker.ssl.bundle=test-ca").run((context) -> {
+				assertThat(connect(context)).isNotNull();
+				assertThat(server.nextArrival().handshakeFailure()).isInstanceOf(SSLHandshakeException.class);
+			});
+		}
+	}
+
+	@Test
 	void certificateForAnotherHostNameIsRefused() throws Exception {
 		try (TlsProbeServer server = TlsProbeServer.start(certificates.wrongHost())) {
 			contextRunner(server).withPropertyValues("taskqueue.broker.ssl.bundle=test-ca").run((context) -> {
@@ -96,7 +112,11 @@ class AmqpTlsTests {
 			.withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class, TaskQueueAutoConfiguration.class))
 			.withPropertyValues("taskqueue.broker.url=amqps://guest:guest@127.0.0.1:" + server.port() + "/",
 					"taskqueue.worker.enabled=false",
-					"spring.ssl.bundle.pem.test-ca.truststore.certificate=file:" + certificates.ca());
+					"spring.ssl.bundle.pem.test-ca.truststore.certificate=file:" + certificates.ca(),
+					"spring.ssl.bundle.pem.test-client.truststore.certificate=file:" + certificates.ca(),
+					"spring.ssl.bundle.pem.test-client.keystore.certificate=file:"
+							+ certificates.client().certificate(),
+					"spring.ssl.bundle.pem.test-client.keystore.private-key=file:" + certificates.client().key());
 	}
 
 }

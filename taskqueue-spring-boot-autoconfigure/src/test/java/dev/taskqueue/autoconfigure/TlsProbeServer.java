@@ -3,6 +3,7 @@ package dev.taskqueue.autoconfigure;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -20,8 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A TLS server socket on a free port of 127.0.0.1 that speaks no AMQP: for each connection it
- * completes the TLS handshake, reads the 8 bytes of the client's protocol header and hangs up,
- * recording what arrived or why the handshake failed.
+ * completes the TLS handshake (asking for a client certificate if told to), reads the 8 bytes of
+ * the client's protocol header and hangs up, recording what arrived or why the handshake failed.
  */
 final class TlsProbeServer implements AutoCloseable {
 
@@ -40,12 +41,26 @@ final class TlsProbeServer implements AutoCloseable {
 	}
 
 	static TlsProbeServer start(TestCertificates.KeyPair certificate) throws IOException {
+		return start(certificate, null);
+	}
+
+	/**
+	 * Start a server.
+	 * @param certificate its certificate and key
+	 * @param clientCa the authority that must have signed the client's certificate, or
+	 * {@code null} to ask for none
+	 */
+	static TlsProbeServer start(TestCertificates.KeyPair certificate, @Nullable Path clientCa) throws IOException {
 		PemSslStoreDetails keyStore = PemSslStoreDetails.forCertificate(Files.readString(certificate.certificate()))
 			.withPrivateKey(Files.readString(certificate.key()));
-		SslBundle bundle = SslBundle.of(new PemSslStoreBundle(keyStore, null));
-		return new TlsProbeServer((SSLServerSocket) bundle.createSslContext()
+		PemSslStoreDetails trustStore = (clientCa != null)
+				? PemSslStoreDetails.forCertificate(Files.readString(clientCa)) : null;
+		SslBundle bundle = SslBundle.of(new PemSslStoreBundle(keyStore, trustStore));
+		SSLServerSocket serverSocket = (SSLServerSocket) bundle.createSslContext()
 			.getServerSocketFactory()
-			.createServerSocket(0, 10, InetAddress.getLoopbackAddress()));
+			.createServerSocket(0, 10, InetAddress.getLoopbackAddress());
+		serverSocket.setNeedClientAuth(clientCa != null);
+		return new TlsProbeServer(serverSocket);
 	}
 
 	int port() {
