@@ -12,6 +12,7 @@ import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
@@ -44,8 +45,12 @@ class AmqpBrokerConfiguration {
 
 	@Bean(name = CONNECTION_FACTORY_BEAN_NAME, defaultCandidate = false)
 	@ConditionalOnUrlScheme(property = "taskqueue.broker.url", schemes = { "amqp", "amqps" })
-	CachingConnectionFactory taskQueueBrokerRabbitConnectionFactory(TaskQueueProperties properties) {
-		CachingConnectionFactory factory = AmqpConnectionFactories.create(brokerUrl(properties), "taskqueue");
+	CachingConnectionFactory taskQueueBrokerRabbitConnectionFactory(TaskQueueProperties properties,
+			ObjectProvider<SslBundles> sslBundles) {
+		TaskQueueUrl url = brokerUrl(properties);
+		ConnectionTls tls = ConnectionTls.of(url, "amqps", "taskqueue.broker", properties.getBroker().getSsl(),
+				sslBundles);
+		CachingConnectionFactory factory = AmqpConnectionFactories.create(url, "taskqueue", tls);
 		factory.getRabbitConnectionFactory()
 			.setMaxInboundMessageBodySize(inboundClientLimit(properties.getWorker().getLimits().getMaxBodySize()));
 		return factory;
@@ -69,6 +74,9 @@ class AmqpBrokerConfiguration {
 		if (own != null) {
 			return new AmqpConnection(own, brokerUrl(properties).masked());
 		}
+		ConnectionTls.requireNone(properties.getBroker().getSsl(), "taskqueue.broker",
+				"taskqueue.broker.url is not set: configure the TLS of the application's RabbitMQ connection with "
+						+ "spring.rabbitmq.ssl.*");
 		ConnectionFactory applications = application.getIfUnique();
 		if (applications == null) {
 			throw new IllegalStateException("taskqueue.broker.url is not set and the application has several "

@@ -24,6 +24,8 @@ class MemoryBackendConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(ResultBackend.class)
 	ResultBackend taskQueueResultBackend(ResultMetaCodec codec, TaskQueueProperties properties, Broker broker) {
+		ConnectionTls.requireNone(properties.getBackend().getSsl(), "taskqueue.backend",
+				"the result backend is in memory");
 		if (properties.getBackend().getUrl() == null && !(broker instanceof InMemoryBroker)) {
 			return new DisabledResultBackend();
 		}

@@ -20,7 +20,8 @@ class MemoryBrokerConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(Broker.class)
-	InMemoryBroker taskQueueBroker(MessageCodec codec) {
+	InMemoryBroker taskQueueBroker(MessageCodec codec, TaskQueueProperties properties) {
+		ConnectionTls.requireNone(properties.getBroker().getSsl(), "taskqueue.broker", "the broker is in memory");
 		return new InMemoryBroker(codec);
 	}
 

@@ -1,8 +1,10 @@
 package dev.taskqueue.autoconfigure;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
@@ -25,8 +27,12 @@ class RedisBackendConfiguration {
 	static final String CONNECTION_FACTORY_BEAN_NAME = "taskQueueBackendRedisConnectionFactory";
 
 	@Bean(name = CONNECTION_FACTORY_BEAN_NAME, defaultCandidate = false)
-	LettuceConnectionFactory taskQueueBackendRedisConnectionFactory(TaskQueueProperties properties) {
-		return RedisConnectionFactories.create(backendUrl(properties), "taskqueue-backend");
+	LettuceConnectionFactory taskQueueBackendRedisConnectionFactory(TaskQueueProperties properties,
+			ObjectProvider<SslBundles> sslBundles) {
+		TaskQueueUrl url = backendUrl(properties);
+		ConnectionTls tls = ConnectionTls.of(url, "rediss", "taskqueue.backend", properties.getBackend().getSsl(),
+				sslBundles);
+		return RedisConnectionFactories.create(url, "taskqueue-backend", tls);
 	}
 
 	@Bean

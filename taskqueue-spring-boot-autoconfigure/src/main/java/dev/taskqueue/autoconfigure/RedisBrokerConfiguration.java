@@ -1,8 +1,10 @@
 package dev.taskqueue.autoconfigure;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
@@ -26,8 +28,12 @@ class RedisBrokerConfiguration {
 	static final String CONNECTION_FACTORY_BEAN_NAME = "taskQueueBrokerRedisConnectionFactory";
 
 	@Bean(name = CONNECTION_FACTORY_BEAN_NAME, defaultCandidate = false)
-	LettuceConnectionFactory taskQueueBrokerRedisConnectionFactory(TaskQueueProperties properties) {
-		return RedisConnectionFactories.create(brokerUrl(properties), "taskqueue-broker");
+	LettuceConnectionFactory taskQueueBrokerRedisConnectionFactory(TaskQueueProperties properties,
+			ObjectProvider<SslBundles> sslBundles) {
+		TaskQueueUrl url = brokerUrl(properties);
+		ConnectionTls tls = ConnectionTls.of(url, "rediss", "taskqueue.broker", properties.getBroker().getSsl(),
+				sslBundles);
+		return RedisConnectionFactories.create(url, "taskqueue-broker", tls);
 	}
 
 	@Bean

@@ -2,13 +2,22 @@ package dev.taskqueue.autoconfigure;
 
 import java.time.Duration;
 
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.SslOptions;
+import io.lettuce.core.SslVerifyMode;
+import io.lettuce.core.TimeoutOptions;
+
+import org.springframework.boot.ssl.SslBundle;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration.LettuceClientConfigurationBuilder;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
  * Builds Lettuce connection factories from Celery-style Redis URLs:
- * {@code redis://[[user]:password@]host[:port][/db]} and {@code rediss://} for TLS.
+ * {@code redis://[[user]:password@]host[:port][/db]} and {@code rediss://} for TLS, which checks
+ * the server's certificate and host name unless {@link ConnectionTls#insecureTrustAll()} says
+ * otherwise.
  */
 final class RedisConnectionFactories {
 
@@ -17,7 +26,7 @@ final class RedisConnectionFactories {
 	private RedisConnectionFactories() {
 	}
 
-	static LettuceConnectionFactory create(TaskQueueUrl url, String clientName) {
+	static LettuceConnectionFactory create(TaskQueueUrl url, String clientName, ConnectionTls tls) {
 		TaskQueueUrl.Parts parts = url.parts();
 		RedisStandaloneConfiguration server = new RedisStandaloneConfiguration(parts.host(),
 				(parts.port() != null) ? parts.port() : DEFAULT_PORT);
@@ -28,13 +37,41 @@ final class RedisConnectionFactories {
 		if (parts.password() != null) {
 			server.setPassword(parts.password());
 		}
-		LettuceClientConfiguration.LettuceClientConfigurationBuilder client = LettuceClientConfiguration.builder()
+		LettuceClientConfigurationBuilder client = LettuceClientConfiguration.builder()
 			.clientName(clientName)
 			.commandTimeout(Duration.ofSeconds(30));
 		if ("rediss".equals(url.scheme())) {
-			client.useSsl();
+			useTls(client, tls);
 		}
 		return new LettuceConnectionFactory(server, client.build());
+	}
+
+	private static void useTls(LettuceClientConfigurationBuilder client, ConnectionTls tls) {
+		if (tls.insecureTrustAll()) {
+			client.useSsl().disablePeerVerification();
+			return;
+		}
+		client.useSsl().verifyPeer(SslVerifyMode.FULL);
+		SslBundle bundle = tls.bundle();
+		if (bundle != null) {
+			client.clientOptions(ClientOptions.builder()
+				.timeoutOptions(TimeoutOptions.enabled())
+				.sslOptions(sslOptions(bundle))
+				.build());
+		}
+	}
+
+	private static SslOptions sslOptions(SslBundle bundle) {
+		SslOptions.Builder options = SslOptions.builder()
+			.keyManager(bundle.getManagers().getKeyManagerFactory())
+			.trustManager(bundle.getManagers().getTrustManagerFactory());
+		if (bundle.getOptions().getCiphers() != null) {
+			options.cipherSuites(bundle.getOptions().getCiphers());
+		}
+		if (bundle.getOptions().getEnabledProtocols() != null) {
+			options.protocols(bundle.getOptions().getEnabledProtocols());
+		}
+		return options.build();
 	}
 
 	private static int database(String path, TaskQueueUrl url) {

@@ -24,6 +24,8 @@ class RpcBackendConfiguration {
 	@ConditionalOnMissingBean(ResultBackend.class)
 	RpcResultBackend taskQueueResultBackend(ObjectProvider<AmqpConnection> brokerConnection,
 			TaskQueueProperties properties) {
+		ConnectionTls.requireNone(properties.getBackend().getSsl(), "taskqueue.backend",
+				"rpc:// sends results over the broker's connection: set taskqueue.broker.ssl.* instead");
 		AmqpConnection connection = brokerConnection.getIfAvailable();
 		if (connection == null) {
 			throw new IllegalStateException("taskqueue.backend.url=rpc:// sends results over RabbitMQ: set "

@@ -239,6 +239,8 @@ public class TaskQueueProperties {
 		 */
 		private @Nullable String url;
 
+		private final Ssl ssl = new Ssl();
+
 		private final Redis redis = new Redis();
 
 		private final Amqp amqp = new Amqp();
@@ -249,6 +251,10 @@ public class TaskQueueProperties {
 
 		public void setUrl(@Nullable String url) {
 			this.url = url;
+		}
+
+		public Ssl getSsl() {
+			return this.ssl;
 		}
 
 		public Redis getRedis() {
@@ -344,12 +350,18 @@ public class TaskQueueProperties {
 		 */
 		private boolean resultExtended;
 
+		private final Ssl ssl = new Ssl();
+
 		public @Nullable String getUrl() {
 			return this.url;
 		}
 
 		public void setUrl(@Nullable String url) {
 			this.url = url;
+		}
+
+		public Ssl getSsl() {
+			return this.ssl;
 		}
 
 		public Duration getResultExpires() {
@@ -366,6 +378,45 @@ public class TaskQueueProperties {
 
 		public void setResultExtended(boolean resultExtended) {
 			this.resultExtended = resultExtended;
+		}
+
+	}
+
+	/**
+	 * TLS of the connection built from an amqps:// or rediss:// URL. Without settings, the
+	 * server's certificate is checked against the JVM's default trust store and its host name
+	 * against the URL's.
+	 */
+	public static class Ssl {
+
+		/**
+		 * Name of the SSL bundle (spring.ssl.bundle.*) whose trust material, and key material
+		 * for a client certificate, the TLS connection uses. The server's host name is still
+		 * checked. The JVM's default trust store when not set.
+		 */
+		private @Nullable String bundle;
+
+		/**
+		 * Whether the TLS connection trusts any certificate and skips the host name check.
+		 * Insecure: anyone on the network path can then read and change the traffic, passwords
+		 * included. For tests only; use an SSL bundle instead.
+		 */
+		private boolean insecureTrustAll;
+
+		public @Nullable String getBundle() {
+			return this.bundle;
+		}
+
+		public void setBundle(@Nullable String bundle) {
+			this.bundle = bundle;
+		}
+
+		public boolean isInsecureTrustAll() {
+			return this.insecureTrustAll;
+		}
+
+		public void setInsecureTrustAll(boolean insecureTrustAll) {
+			this.insecureTrustAll = insecureTrustAll;
 		}
 
 	}

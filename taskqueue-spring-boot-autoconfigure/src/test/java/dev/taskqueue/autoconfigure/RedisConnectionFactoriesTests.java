@@ -58,7 +58,8 @@ class RedisConnectionFactoriesTests {
 
 	private static LettuceConnectionFactory factory(String url) {
 		return RedisConnectionFactories.create(
-				TaskQueueUrl.parse(url, "taskqueue.broker.url", TaskQueueUrl.BROKER_SCHEMES), "test");
+				TaskQueueUrl.parse(url, "taskqueue.broker.url", TaskQueueUrl.BROKER_SCHEMES), "test",
+				ConnectionTls.DEFAULT);
 	}
 
 }

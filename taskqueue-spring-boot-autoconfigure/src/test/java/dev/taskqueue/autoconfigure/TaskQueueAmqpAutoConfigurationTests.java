@@ -140,7 +140,8 @@ class TaskQueueAmqpAutoConfigurationTests {
 
 	private static CachingConnectionFactory factory(String url) {
 		ConnectionFactory factory = AmqpConnectionFactories
-			.create(TaskQueueUrl.parse(url, "taskqueue.broker.url", TaskQueueUrl.BROKER_SCHEMES), "test");
+			.create(TaskQueueUrl.parse(url, "taskqueue.broker.url", TaskQueueUrl.BROKER_SCHEMES), "test",
+					ConnectionTls.DEFAULT);
 		return (CachingConnectionFactory) factory;
 	}
 
