@@ -60,12 +60,12 @@ class ActuatorTests {
 	}
 
 	@Test
-	void taskqueueEndpointShowsRunningTask() {
+	void taskqueueEndpointShowsRunningTaskWithItsArgumentsHidden() {
 		String id = send("tasks.sleep", "{\"args\": [1.5]}");
 		JsonNode active = await().atMost(TIMEOUT).until(() -> activeTask(id), (task) -> !task.isMissingNode());
 		assertThat(active.get("name").asString()).isEqualTo("tasks.sleep");
-		assertThat(active.get("args").toString()).isEqualTo("[1.5]");
-		assertThat(active.get("kwargs").isObject()).isTrue();
+		assertThat(active.get("args").asString()).isEqualTo("******");
+		assertThat(active.get("kwargs").asString()).isEqualTo("******");
 		assertThat(active.get("startTime").asString()).matches("\\d{4}-\\d\\d-\\d\\dT.*Z");
 		assertThat(active.get("thread").asString()).isNotBlank();
 		assertThat(awaitSuccess(id).get("result").asDouble()).isEqualTo(1.5);

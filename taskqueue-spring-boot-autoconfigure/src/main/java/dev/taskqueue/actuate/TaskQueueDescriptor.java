@@ -6,7 +6,9 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
+import org.springframework.boot.actuate.endpoint.SanitizableData;
 
+import dev.taskqueue.protocol.PythonRepr;
 import dev.taskqueue.worker.WorkerState.ActiveTask;
 
 /**
@@ -22,7 +24,8 @@ import dev.taskqueue.worker.WorkerState.ActiveTask;
  * @param prefetchCount the most messages the worker holds unacknowledged, or {@code null}
  * without a worker
  * @param registeredTasks the names of the tasks the worker runs, sorted
- * @param active the tasks running now, oldest first
+ * @param active the tasks running now, oldest first, their arguments hidden unless values
+ * may be shown
  * @param reserved the number of tasks taken from the broker and not started yet
  * @param processed finished tasks: task name to final state to count
  * @param processedTotal the number of finished tasks
@@ -35,20 +38,26 @@ public record TaskQueueDescriptor(@Nullable String node, boolean running, String
 		implements OperationResponseBody {
 
 	/**
-	 * Description of a running task.
+	 * Description of a running task. Its arguments are shown as Celery's {@code inspect active}
+	 * shows them, as {@code argsrepr} and {@code kwargsrepr}: Python reprs cut after about 1024
+	 * characters. They are {@code ******} unless values may be shown.
 	 *
 	 * @param id the task id
 	 * @param name the task name
-	 * @param args the positional arguments
-	 * @param kwargs the keyword arguments
+	 * @param args the positional arguments as a Python tuple repr such as {@code (2, 3)}, or
+	 * {@code ******}
+	 * @param kwargs the keyword arguments as a Python dict repr such as {@code {'x': 1}}, or
+	 * {@code ******}
 	 * @param startTime when the task started, ISO-8601 in UTC
 	 * @param thread the name of the thread running it
 	 */
-	public record ActiveTaskDescriptor(String id, String name, List<Object> args, Map<String, Object> kwargs,
-			String startTime, String thread) {
+	public record ActiveTaskDescriptor(String id, String name, String args, String kwargs, String startTime,
+			String thread) {
 
-		static ActiveTaskDescriptor of(ActiveTask task) {
-			return new ActiveTaskDescriptor(task.id(), task.name(), task.args(), task.kwargs(),
+		static ActiveTaskDescriptor of(ActiveTask task, boolean showValues) {
+			return new ActiveTaskDescriptor(task.id(), task.name(),
+					showValues ? PythonRepr.args(task.args()) : SanitizableData.SANITIZED_VALUE,
+					showValues ? PythonRepr.kwargs(task.kwargs()) : SanitizableData.SANITIZED_VALUE,
 					task.startTime().toString(), task.thread());
 		}
 

@@ -5,6 +5,7 @@ import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.boot.actuate.endpoint.Show;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.util.Assert;
@@ -26,6 +27,12 @@ import dev.taskqueue.worker.WorkerState;
  * <p>
  * An application that only sends tasks has no worker: the worker arguments are then
  * {@code null} and the endpoint reports the connections only.
+ * <p>
+ * The arguments of running tasks are shown as Celery shows them, as truncated Python reprs,
+ * and only when {@link Show showValues} allows it, as Spring Boot's {@code env} endpoint
+ * shows property values: never, always, or when authorized. Over JMX, when authorized
+ * means always; over the web, {@link TaskQueueEndpointWebExtension} asks the request's
+ * security context.
  */
 @Endpoint(id = "taskqueue")
 public class TaskQueueEndpoint {
@@ -40,6 +47,8 @@ public class TaskQueueEndpoint {
 
 	private final @Nullable TaskRegistry registry;
 
+	private final Show showValues;
+
 	/**
 	 * Create an endpoint.
 	 * @param broker the broker tasks are sent to
@@ -47,15 +56,18 @@ public class TaskQueueEndpoint {
 	 * @param worker the worker, or {@code null} when this application runs none
 	 * @param state what the worker is doing, or {@code null} when there is no worker
 	 * @param registry the tasks the worker runs, or {@code null} when there is no worker
+	 * @param showValues when to show the arguments of running tasks
 	 */
 	public TaskQueueEndpoint(Broker broker, @Nullable ResultBackend backend, @Nullable WorkerContainer worker,
-			@Nullable WorkerState state, @Nullable TaskRegistry registry) {
+			@Nullable WorkerState state, @Nullable TaskRegistry registry, Show showValues) {
 		Assert.notNull(broker, "'broker' must not be null");
+		Assert.notNull(showValues, "'showValues' must not be null");
 		this.broker = broker;
 		this.backend = backend;
 		this.worker = worker;
 		this.state = state;
 		this.registry = registry;
+		this.showValues = showValues;
 	}
 
 	/**
@@ -64,23 +76,27 @@ public class TaskQueueEndpoint {
 	 */
 	@ReadOperation
 	public TaskQueueDescriptor taskQueue() {
+		return taskQueue(this.showValues.isShown(true));
+	}
+
+	TaskQueueDescriptor taskQueue(boolean showValues) {
 		WorkerSettings settings = (this.worker != null) ? this.worker.settings() : null;
 		return new TaskQueueDescriptor((settings != null) ? settings.hostname() : null,
 				this.worker != null && this.worker.isRunning(), this.broker.url(),
 				(this.backend != null) ? this.backend.url() : null,
 				(settings != null) ? settings.queues() : List.of(),
 				(settings != null) ? settings.concurrency() : null, (settings != null) ? settings.prefetch() : null,
-				(this.registry != null) ? List.copyOf(this.registry.names()) : List.of(), active(),
+				(this.registry != null) ? List.copyOf(this.registry.names()) : List.of(), active(showValues),
 				(this.state != null) ? this.state.reservedCount() : 0, processed(),
 				(this.state != null) ? this.state.processedTotal() : 0,
 				(this.state != null) ? this.state.rejectedCount() : 0);
 	}
 
-	private List<ActiveTaskDescriptor> active() {
+	private List<ActiveTaskDescriptor> active(boolean showValues) {
 		if (this.state == null) {
 			return List.of();
 		}
-		return this.state.activeTasks().stream().map(ActiveTaskDescriptor::of).toList();
+		return this.state.activeTasks().stream().map((task) -> ActiveTaskDescriptor.of(task, showValues)).toList();
 	}
 
 	private Map<String, Map<String, Long>> processed() {

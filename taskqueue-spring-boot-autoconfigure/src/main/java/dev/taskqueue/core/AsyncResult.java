@@ -81,7 +81,14 @@ public interface AsyncResult<T> {
 
 	/**
 	 * A future completed with the result when the task succeeds, and exceptionally with
-	 * {@link TaskFailedException} or {@link TaskRevokedException} otherwise.
+	 * {@link TaskFailedException} or {@link TaskRevokedException} otherwise. It completes on
+	 * the common pool, never on a thread of the result backend.
+	 * <p>
+	 * The future listens to the backend until it completes, or until it is cancelled, timed
+	 * out or completed by the caller. A future that is dropped before it completes stops
+	 * listening once it is garbage collected; callbacks and stages chained on it keep it until
+	 * it completes. {@link CompletableFuture#allOf} and {@link CompletableFuture#anyOf} do not
+	 * keep the futures given to them: hold those futures, or give them a timeout first.
 	 * @return the future; add a timeout with {@link CompletableFuture#orTimeout}
 	 */
 	CompletableFuture<T> toCompletableFuture();

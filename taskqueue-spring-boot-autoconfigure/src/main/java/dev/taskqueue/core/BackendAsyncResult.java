@@ -3,7 +3,6 @@ package dev.taskqueue.core;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -111,18 +110,12 @@ final class BackendAsyncResult<T> implements AsyncResult<T> {
 
 	/**
 	 * Completes on a thread of the common pool, so that callbacks chained by the caller never run
-	 * on (and stall) the result backend's own threads.
+	 * on (and stall) the result backend's own threads. See {@link SubscribedFuture} for when
+	 * the subscription ends.
 	 */
 	@Override
 	public CompletableFuture<T> toCompletableFuture() {
-		return awaitReady().thenApplyAsync((meta) -> {
-			try {
-				return convert(meta, this.resultType);
-			}
-			catch (RuntimeException ex) {
-				throw new CompletionException(ex);
-			}
-		});
+		return SubscribedFuture.subscribe(this.backend, this.id, this::meta, (meta) -> convert(meta, this.resultType));
 	}
 
 	@Override

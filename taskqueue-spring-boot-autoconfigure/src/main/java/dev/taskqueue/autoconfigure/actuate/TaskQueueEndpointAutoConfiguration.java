@@ -2,14 +2,17 @@ package dev.taskqueue.autoconfigure.actuate;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.autoconfigure.endpoint.expose.EndpointExposure;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 
 import dev.taskqueue.actuate.TaskQueueEndpoint;
+import dev.taskqueue.actuate.TaskQueueEndpointWebExtension;
 import dev.taskqueue.autoconfigure.TaskQueueAutoConfiguration;
 import dev.taskqueue.autoconfigure.TaskQueueWorkerAutoConfiguration;
 import dev.taskqueue.backend.ResultBackend;
@@ -22,11 +25,13 @@ import dev.taskqueue.worker.WorkerState;
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration}
  * for the {@link TaskQueueEndpoint}, when it is available (access allowed and exposed). Works
  * without a worker: an application that only sends tasks gets an endpoint showing its
- * connections.
+ * connections. The arguments of running tasks are hidden unless
+ * {@code management.endpoint.taskqueue.show-values} allows them.
  */
 @AutoConfiguration(after = { TaskQueueAutoConfiguration.class, TaskQueueWorkerAutoConfiguration.class })
 @ConditionalOnClass({ Endpoint.class, ConditionalOnAvailableEndpoint.class })
 @ConditionalOnAvailableEndpoint(TaskQueueEndpoint.class)
+@EnableConfigurationProperties(TaskQueueEndpointProperties.class)
 public final class TaskQueueEndpointAutoConfiguration {
 
 	@Bean
@@ -34,9 +39,18 @@ public final class TaskQueueEndpointAutoConfiguration {
 	@ConditionalOnBean(Broker.class)
 	TaskQueueEndpoint taskQueueEndpoint(Broker broker, ObjectProvider<ResultBackend> backend,
 			ObjectProvider<WorkerContainer> worker, ObjectProvider<WorkerState> state,
-			ObjectProvider<TaskRegistry> registry) {
+			ObjectProvider<TaskRegistry> registry, TaskQueueEndpointProperties properties) {
 		return new TaskQueueEndpoint(broker, backend.getIfUnique(), worker.getIfUnique(), state.getIfUnique(),
-				registry.getIfUnique());
+				registry.getIfUnique(), properties.getShowValues());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBean(TaskQueueEndpoint.class)
+	@ConditionalOnAvailableEndpoint(exposure = EndpointExposure.WEB)
+	TaskQueueEndpointWebExtension taskQueueEndpointWebExtension(TaskQueueEndpoint endpoint,
+			TaskQueueEndpointProperties properties) {
+		return new TaskQueueEndpointWebExtension(endpoint, properties.getShowValues(), properties.getRoles());
 	}
 
 }

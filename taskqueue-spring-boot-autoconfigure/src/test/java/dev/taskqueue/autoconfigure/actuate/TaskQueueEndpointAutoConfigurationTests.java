@@ -1,7 +1,10 @@
 package dev.taskqueue.autoconfigure.actuate;
 
+import java.util.Set;
+
 import org.junit.jupiter.api.Test;
 
+import org.springframework.boot.actuate.endpoint.Show;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
@@ -9,6 +12,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import dev.taskqueue.actuate.TaskQueueDescriptor;
 import dev.taskqueue.actuate.TaskQueueEndpoint;
+import dev.taskqueue.actuate.TaskQueueEndpointWebExtension;
 import dev.taskqueue.autoconfigure.TaskQueueAutoConfiguration;
 import dev.taskqueue.autoconfigure.TaskQueueWorkerAutoConfiguration;
 import dev.taskqueue.broker.memory.InMemoryBroker;
@@ -42,6 +46,42 @@ class TaskQueueEndpointAutoConfigurationTests {
 			assertThat(descriptor.prefetchCount()).isEqualTo(8);
 			assertThat(descriptor.registeredTasks()).containsExactly("sample.ping");
 		});
+	}
+
+	@Test
+	void argumentsAreHiddenByDefault() {
+		this.contextRunner.withPropertyValues(EXPOSE).run((context) -> {
+			assertThat(context.getBean(TaskQueueEndpointProperties.class).getShowValues()).isEqualTo(Show.NEVER);
+			assertThat(context.getBean(TaskQueueEndpointProperties.class).getRoles()).isEmpty();
+			assertThat(context.getBean(TaskQueueEndpoint.class)).hasFieldOrPropertyWithValue("showValues", Show.NEVER);
+			assertThat(context.getBean(TaskQueueEndpointWebExtension.class))
+				.hasFieldOrPropertyWithValue("showValues", Show.NEVER);
+		});
+	}
+
+	@Test
+	void showValuesAndRolesAreBound() {
+		this.contextRunner
+			.withPropertyValues(EXPOSE, "management.endpoint.taskqueue.show-values=when-authorized",
+					"management.endpoint.taskqueue.roles=OPS,ADMIN")
+			.run((context) -> {
+				TaskQueueEndpointProperties properties = context.getBean(TaskQueueEndpointProperties.class);
+				assertThat(properties.getShowValues()).isEqualTo(Show.WHEN_AUTHORIZED);
+				assertThat(properties.getRoles()).containsExactly("OPS", "ADMIN");
+				assertThat(context.getBean(TaskQueueEndpoint.class))
+					.hasFieldOrPropertyWithValue("showValues", Show.WHEN_AUTHORIZED);
+				assertThat(context.getBean(TaskQueueEndpointWebExtension.class))
+					.hasFieldOrPropertyWithValue("showValues", Show.WHEN_AUTHORIZED)
+					.hasFieldOrPropertyWithValue("roles", Set.of("OPS", "ADMIN"));
+			});
+	}
+
+	@Test
+	void webExtensionIsNotAutoConfiguredWhenExposedOverJmxOnly() {
+		this.contextRunner
+			.withPropertyValues("spring.jmx.enabled=true", "management.endpoints.jmx.exposure.include=taskqueue")
+			.run((context) -> assertThat(context).hasSingleBean(TaskQueueEndpoint.class)
+				.doesNotHaveBean(TaskQueueEndpointWebExtension.class));
 	}
 
 	@Test
@@ -87,7 +127,8 @@ class TaskQueueEndpointAutoConfigurationTests {
 	void endpointBacksOffForUserBean() {
 		this.contextRunner.withPropertyValues(EXPOSE)
 			.withBean("customEndpoint", TaskQueueEndpoint.class,
-					() -> new TaskQueueEndpoint(new InMemoryBroker(new JsonMessageCodec()), null, null, null, null))
+					() -> new TaskQueueEndpoint(new InMemoryBroker(new JsonMessageCodec()), null, null, null, null,
+							Show.ALWAYS))
 			.run((context) -> {
 				assertThat(context).hasSingleBean(TaskQueueEndpoint.class).hasBean("customEndpoint");
 				assertThat(context.getBean(TaskQueueEndpoint.class).taskQueue().node()).isNull();
