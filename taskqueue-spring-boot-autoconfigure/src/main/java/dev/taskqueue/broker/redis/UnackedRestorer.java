@@ -25,17 +25,21 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
 /**
- * Kombu's {@code restore_visible}: messages delivered longer ago than the visibility
- * timeout and still unacknowledged (their consumer crashed, or is still busy with them) go
- * back to the front of their queue, marked redelivered. One scan runs under the
- * {@code unacked_mutex} lock ({@code SET NX PX 300000}, released by compare-and-delete),
- * so Java and Python consumers of the same Redis never restore the same message twice.
+ * Kombu's {@code restore_visible}: messages still unacknowledged whose {@code unacked_index}
+ * score is older than the visibility timeout go back to the front of their queue, marked
+ * redelivered. One scan runs under the {@code unacked_mutex} lock ({@code SET NX PX 300000},
+ * released by compare-and-delete), so Java and Python consumers of the same Redis never
+ * restore the same message twice.
+ * <p>
+ * A Java consumer renews the score of every message it holds ({@link UnackedRenewer}), so a
+ * long ETA or a task that runs longer than the visibility timeout is not delivered again;
+ * only the messages of a consumer that went away (or could not reach Redis for a whole
+ * visibility timeout) age, and so do those held by a Python worker, which does not renew
+ * them.
  * <p>
  * A scan runs when a consumption starts and then every quarter of the visibility timeout,
  * at least every 60 seconds and at most every 100 ms, while a consumption is running
- * (kombu scans about every 100 seconds). As in kombu, every entry older than the timeout is
- * restored, including those of deliveries this JVM still holds: a task that runs longer
- * than the visibility timeout is delivered again.
+ * (kombu scans about every 100 seconds).
  */
 final class UnackedRestorer {
 
