@@ -128,6 +128,31 @@ class RedisBrokerRenewalTests {
 		}
 	}
 
+	@Test
+	void restoreLeavesAnEntryRenewedSinceTheScanReadIt() {
+		String raw = RedisTestSupport.fixtureRaw("01_delay_add_2_3.json");
+		String tag = RedisTestSupport.deliveryTag(raw);
+		String value = "[" + raw + ", \"\", \"celery\"]";
+		this.redis.redis.hset(this.redis.key("unacked"), tag, value);
+		this.redis.redis.zadd(this.redis.key("unacked_index"), Instant.now().toEpochMilli() / 1000.0, tag);
+		RedisKeys keys = new RedisKeys(this.redis.prefix);
+		RedisConnector connector = new RedisConnector(this.redis.factory, this.redis.url());
+		byte[][] scriptKeys = { keys.unacked(), keys.unackedIndex(), keys.list("celery", 0) };
+		byte[] scanCeiling = RedisKeys.bytes(RedisChannel.seconds(Instant.now().minusSeconds(10)));
+		Long renewed = connector.await(KombuScripts.RESTORE.run(connector.commands(), scriptKeys,
+				RedisKeys.bytes(tag), RedisKeys.bytes(raw), RedisKeys.bytes(value), scanCeiling), "restore");
+		assertThat(renewed).isEqualTo(-1);
+		assertThat(this.redis.redis.hexists(this.redis.key("unacked"), tag)).isTrue();
+		assertThat(this.redis.redis.llen(this.redis.key("celery"))).isZero();
+		byte[] laterCeiling = RedisKeys.bytes(RedisChannel.seconds(Instant.now().plusSeconds(1)));
+		Long restored = connector.await(KombuScripts.RESTORE.run(connector.commands(), scriptKeys,
+				RedisKeys.bytes(tag), RedisKeys.bytes(raw), RedisKeys.bytes(value), laterCeiling), "restore");
+		assertThat(restored).isOne();
+		assertThat(nothingUnacked()).isTrue();
+		assertThat(this.redis.redis.llen(this.redis.key("celery"))).isOne();
+		connector.close();
+	}
+
 	private String heldTag() {
 		List<String> tags = this.redis.redis.hkeys(this.redis.key("unacked"));
 		assertThat(tags).hasSize(1);
