@@ -299,9 +299,13 @@ public class TaskQueueProperties {
 		public static class Redis {
 
 			/**
-			 * How long a delivered message may stay unacknowledged before any worker, Java or
-			 * Python, restores it to its queue (kombu's visibility_timeout). Use the same value
-			 * on every worker; keep it longer than the longest ETA and task.
+			 * How long a delivered message may stay unacknowledged without a sign of life from
+			 * its worker before any worker, Java or Python, restores it to its queue (kombu's
+			 * visibility_timeout). A Java worker renews the messages it holds every third of
+			 * this time (at least every minute), so only those of a worker that went away are
+			 * restored, however long their ETA or run; Python workers do not renew theirs, so
+			 * with them keep it longer than the longest ETA and task. Use the same value on
+			 * every worker.
 			 */
 			private Duration visibilityTimeout = Duration.ofHours(1);
 

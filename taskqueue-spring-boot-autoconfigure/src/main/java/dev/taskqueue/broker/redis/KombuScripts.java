@@ -92,15 +92,21 @@ final class KombuScripts {
 	 * Kombu's {@code restore_by_tag} transaction: {@code HGET}, {@code ZREM}+{@code HDEL},
 	 * then {@code RPUSH} of the envelope (marked redelivered by the caller) when the entry
 	 * was there. {@code ARGV[3]} is the value the caller read ({@code -1} and nothing done
-	 * when it changed since), or {@code *} to restore whatever is there. Returns 1 when
-	 * pushed, 0 when the entry was gone.
+	 * when it changed since), or {@code *} to restore whatever is there. The optional
+	 * {@code ARGV[4]} is the score the entry may have at most ({@code -1} and nothing done
+	 * when its consumer renewed it since it was read). Returns 1 when pushed, 0 when the
+	 * entry was gone.
 	 * <p>
 	 * KEYS: unacked, unacked_index, target list; ARGV: tag, envelope ({@code ""} to push
-	 * nothing), expected value.
+	 * nothing), expected value, highest score.
 	 */
 	static final LuaScript RESTORE = new LuaScript("""
 			local v = redis.call('HGET', KEYS[1], ARGV[1])
 			if ARGV[3] ~= '*' and v and v ~= ARGV[3] then return -1 end
+			if ARGV[4] then
+			  local score = redis.call('ZSCORE', KEYS[2], ARGV[1])
+			  if score and tonumber(score) > tonumber(ARGV[4]) then return -1 end
+			end
 			redis.call('ZREM', KEYS[2], ARGV[1])
 			if not v then return 0 end
 			redis.call('HDEL', KEYS[1], ARGV[1])

@@ -32,9 +32,11 @@ import dev.taskqueue.protocol.MessageCodec;
  * from the right end in kombu's key order and record each message as unacknowledged in the
  * {@code unacked} hash and {@code unacked_index} sorted set; acknowledging removes it from
  * both, requeueing pushes it back to the front of its queue marked redelivered, and
- * dead-lettering moves it to the list {@code <queue>.dead-letter}. Messages left
- * unacknowledged longer than the visibility timeout (their consumer crashed) are restored to
- * their queue by whichever consumer, Java or Python, scans first.
+ * dead-lettering moves it to the list {@code <queue>.dead-letter}. While this broker holds a
+ * message (waiting for its ETA, queued or running) it keeps renewing its delivery time in
+ * {@code unacked_index}; messages left unacknowledged and unrenewed longer than the
+ * visibility timeout (their consumer went away) are restored to their queue by whichever
+ * consumer, Java or Python, scans first.
  * <p>
  * Publishing and acknowledgements use the connection factory's shared Lettuce connection;
  * each consumption waits in {@code BRPOP} on a connection of its own. Only the default
@@ -53,6 +55,8 @@ public class RedisBroker implements Broker, DisposableBean {
 	private final RedisChannel channel;
 
 	private final UnackedRestorer restorer;
+
+	private final UnackedRenewer renewer;
 
 	private final Set<RedisConsumption> consumptions = ConcurrentHashMap.newKeySet();
 
@@ -74,6 +78,7 @@ public class RedisBroker implements Broker, DisposableBean {
 		this.channel = new RedisChannel(this.connector, new RedisKeys(options.globalKeyPrefix()), new Envelopes(),
 				codec);
 		this.restorer = new UnackedRestorer(this.channel, options.visibilityTimeout());
+		this.renewer = new UnackedRenewer(this.channel, options.visibilityTimeout());
 	}
 
 	@Override
@@ -89,9 +94,11 @@ public class RedisBroker implements Broker, DisposableBean {
 			if (this.consumptions.remove(holder[0])) {
 				this.restorer.consumerStopped();
 			}
+			this.renewer.consumerStopped(holder[0]);
 		});
 		holder[0] = consumption;
 		this.consumptions.add(consumption);
+		this.renewer.consumerStarted(consumption);
 		this.restorer.consumerStarted();
 		consumption.start();
 		return consumption;
@@ -154,7 +161,7 @@ public class RedisBroker implements Broker, DisposableBean {
 	}
 
 	/**
-	 * Stop the consumptions and the restore timer, and give the deliveries still
+	 * Stop the consumptions, the restore timer and the renewal, and give the deliveries still
 	 * outstanding back to their queues. The connection factory is not closed.
 	 */
 	@Override
@@ -166,6 +173,7 @@ public class RedisBroker implements Broker, DisposableBean {
 			outstanding.addAll(consumption.outstanding());
 		}
 		this.restorer.stop();
+		this.renewer.stop();
 		if (!outstanding.isEmpty()) {
 			logger.info("Restoring " + outstanding.size() + " unacknowledged message(s) to " + url());
 			for (RedisDelivery delivery : outstanding) {

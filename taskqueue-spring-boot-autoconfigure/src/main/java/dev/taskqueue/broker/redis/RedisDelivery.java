@@ -3,6 +3,8 @@ package dev.taskqueue.broker.redis;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.taskqueue.broker.Delivery;
 import dev.taskqueue.broker.DeliverySlot;
 import dev.taskqueue.broker.LazyMessage;
@@ -53,6 +55,11 @@ final class RedisDelivery implements Delivery {
 	@Override
 	public String queue() {
 		return this.popped.queue();
+	}
+
+	/** The message's {@code delivery_tag}, or {@code null} when it was not recorded as unacknowledged. */
+	@Nullable String tag() {
+		return this.popped.tag();
 	}
 
 	@Override

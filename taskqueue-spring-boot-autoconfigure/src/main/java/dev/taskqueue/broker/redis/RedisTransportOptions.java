@@ -9,9 +9,9 @@ import org.springframework.util.Assert;
  *
  * @param url the broker URL with any password already masked, as reported by
  * {@link RedisBroker#url()} and in error messages
- * @param visibilityTimeout how long a delivered message may stay unacknowledged before any
- * consumer may give it back to its queue (kombu's {@code visibility_timeout}, default one
- * hour)
+ * @param visibilityTimeout how long a delivered message may stay unacknowledged and
+ * unrenewed before any consumer may give it back to its queue (kombu's
+ * {@code visibility_timeout}, default one hour)
  * @param globalKeyPrefix prepended to every Redis key the transport uses (kombu's
  * {@code global_keyprefix}); {@code ""} for none
  */

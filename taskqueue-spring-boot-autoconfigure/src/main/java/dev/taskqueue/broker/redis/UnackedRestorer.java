@@ -25,17 +25,21 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
 /**
- * Kombu's {@code restore_visible}: messages delivered longer ago than the visibility
- * timeout and still unacknowledged (their consumer crashed, or is still busy with them) go
- * back to the front of their queue, marked redelivered. One scan runs under the
- * {@code unacked_mutex} lock ({@code SET NX PX 300000}, released by compare-and-delete),
- * so Java and Python consumers of the same Redis never restore the same message twice.
+ * Kombu's {@code restore_visible}: messages still unacknowledged whose {@code unacked_index}
+ * score is older than the visibility timeout go back to the front of their queue, marked
+ * redelivered. One scan runs under the {@code unacked_mutex} lock ({@code SET NX PX 300000},
+ * released by compare-and-delete), so Java and Python consumers of the same Redis never
+ * restore the same message twice.
+ * <p>
+ * A Java consumer renews the score of every message it holds ({@link UnackedRenewer}), so a
+ * long ETA or a task that runs longer than the visibility timeout is not delivered again;
+ * only the messages of a consumer that went away (or could not reach Redis for a whole
+ * visibility timeout) age, and so do those held by a Python worker, which does not renew
+ * them. An entry renewed between the scan's read and its restore is left alone.
  * <p>
  * A scan runs when a consumption starts and then every quarter of the visibility timeout,
  * at least every 60 seconds and at most every 100 ms, while a consumption is running
- * (kombu scans about every 100 seconds). As in kombu, every entry older than the timeout is
- * restored, including those of deliveries this JVM still holds: a task that runs longer
- * than the visibility timeout is delivered again.
+ * (kombu scans about every 100 seconds).
  */
 final class UnackedRestorer {
 
@@ -147,10 +151,10 @@ final class UnackedRestorer {
 	private Scan scan(RedisClusterAsyncCommands<byte[], byte[]> commands) {
 		RedisConnector connector = this.channel.connector();
 		RedisKeys keys = this.channel.keys();
-		double ceiling = (Instant.now().toEpochMilli() - this.visibilityTimeout.toMillis()) / 1000.0;
-		List<byte[]> tags = connector.await(
-				commands.zrevrangebyscore(keys.unackedIndex(), Range.create(0, ceiling), Limit.create(0, LIMIT)),
-				"read unacked_index");
+		Instant oldest = Instant.now().minus(this.visibilityTimeout);
+		List<byte[]> tags = connector.await(commands.zrevrangebyscore(keys.unackedIndex(),
+				Range.create(0, oldest.toEpochMilli() / 1000.0), Limit.create(0, LIMIT)), "read unacked_index");
+		byte[] ceiling = RedisKeys.bytes(RedisChannel.seconds(oldest));
 		List<RedisFuture<byte[]>> values = new ArrayList<>(tags.size());
 		for (byte[] tag : tags) {
 			values.add(commands.hget(keys.unacked(), tag));
@@ -159,21 +163,22 @@ final class UnackedRestorer {
 		int settled = 0;
 		for (int i = 0; i < tags.size(); i++) {
 			byte[] value = connector.await(values.get(i), "read unacked");
-			Outcome outcome = restore(commands, tags.get(i), value);
+			Outcome outcome = restore(commands, tags.get(i), value, ceiling);
 			restored += (outcome == Outcome.RESTORED) ? 1 : 0;
 			settled += (outcome != Outcome.CHANGED) ? 1 : 0;
 		}
 		return new Scan(tags.size(), restored, settled);
 	}
 
-	private Outcome restore(RedisClusterAsyncCommands<byte[], byte[]> commands, byte[] tag, byte @Nullable [] value) {
+	private Outcome restore(RedisClusterAsyncCommands<byte[], byte[]> commands, byte[] tag, byte @Nullable [] value,
+			byte[] ceiling) {
 		RedisConnector connector = this.channel.connector();
 		RedisKeys keys = this.channel.keys();
 		String tagText = RedisKeys.string(tag);
 		if (value == null) {
 			// a stale index entry: drop it, as kombu's transaction does
 			Long dropped = connector.await(KombuScripts.RESTORE.run(commands, this.channel.unackedKeys(keys.unacked()),
-					tag, new byte[0], RedisKeys.bytes("\u0000missing")), "restore message " + tagText);
+					tag, new byte[0], RedisKeys.bytes("\u0000missing"), ceiling), "restore message " + tagText);
 			return (dropped != null && dropped == -1) ? Outcome.CHANGED : Outcome.DROPPED;
 		}
 		Envelopes.Unacked entry = this.channel.envelopes().unacked(RedisKeys.string(value));
@@ -193,7 +198,7 @@ final class UnackedRestorer {
 			// the first push removes the entry; copies for further bound queues are pushed as is
 			Long pushed = connector.await((i == 0)
 					? KombuScripts.RESTORE.run(commands, this.channel.unackedKeys(list), tag,
-							RedisKeys.bytes(entry.message().envelope()), value)
+							RedisKeys.bytes(entry.message().envelope()), value, ceiling)
 					: commands.rpush(list, RedisKeys.bytes(entry.message().envelope())), "restore message " + tagText);
 			if (i == 0 && (pushed == null || pushed != 1)) {
 				return (pushed != null && pushed == -1) ? Outcome.CHANGED : Outcome.DROPPED;

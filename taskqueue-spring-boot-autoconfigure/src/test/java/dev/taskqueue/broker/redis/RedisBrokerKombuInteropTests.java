@@ -23,6 +23,7 @@ import static dev.taskqueue.broker.redis.RedisTestSupport.MAPPER;
 import static dev.taskqueue.broker.redis.RedisTestSupport.list;
 import static dev.taskqueue.broker.redis.RedisTestSupport.map;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -95,11 +96,13 @@ class RedisBrokerKombuInteropTests {
 
 	@Test
 	void kombuRestoresWhatJavaAbandoned() {
-		RedisBroker broker = this.redis.brokerWith(RedisTestSupport.message("interop", "abandoned-by-java", 0));
+		RedisBroker broker = this.redis.crashableBroker(RedisTransportOptions.DEFAULT_VISIBILITY_TIMEOUT);
+		broker.publish(RedisTestSupport.message("interop", "abandoned-by-java", 0));
 		RecordingHandler handler = new RecordingHandler();
 		Consumption consumption = broker.consume(new ConsumerSettings(List.of("interop"), 1), handler);
 		handler.await(1);
 		consumption.close();
+		this.redis.crash(broker);
 		RedisTestSupport.sleep(1200);
 		Map<String, Object> got = python("""
 				from kombu import Connection
@@ -117,6 +120,33 @@ class RedisBrokerKombuInteropTests {
 		assertThat(got).containsEntry("id", "abandoned-by-java").containsEntry("redelivered", true)
 			.containsEntry("header", true);
 		assertThat(this.redis.redis.hlen(this.redis.key("unacked"))).isZero();
+	}
+
+	@Test
+	void kombuLeavesAloneWhatJavaStillHolds() {
+		RedisBroker broker = this.redis.broker(Duration.ofSeconds(1));
+		broker.publish(RedisTestSupport.message("interop", "held-by-java", 0));
+		RecordingHandler handler = new RecordingHandler();
+		try (Consumption consumption = broker.consume(new ConsumerSettings(List.of("interop"), 2), handler)) {
+			Delivery delivery = handler.await(1).get(0);
+			String tag = this.redis.redis.hkeys(this.redis.key("unacked")).get(0);
+			double delivered = this.redis.redis.zscore(this.redis.key("unacked_index"), tag);
+			await().atMost(Duration.ofSeconds(10)).until(() -> {
+				Double score = this.redis.redis.zscore(this.redis.key("unacked_index"), tag);
+				return score == null || score > delivered + 1.5;
+			});
+			python("""
+					from kombu import Connection
+					options = {'global_keyprefix': PREFIX, 'visibility_timeout': 1}
+					with Connection(URL, transport_options=options) as conn:
+					    conn.default_channel.qos.restore_visible()
+					print(json.dumps({'scanned': True}))
+					""");
+			assertThat(this.redis.redis.hexists(this.redis.key("unacked"), tag)).isTrue();
+			assertThat(broker.size("interop")).isZero();
+			assertThat(handler.deliveries).hasSize(1);
+			delivery.ack();
+		}
 	}
 
 	@Test

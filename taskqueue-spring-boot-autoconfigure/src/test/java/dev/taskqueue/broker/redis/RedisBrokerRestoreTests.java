@@ -19,7 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Kombu's visibility timeout against the real Redis: unacknowledged entries older than the
- * timeout go back to their queue, marked redelivered, under the {@code unacked_mutex} lock.
+ * timeout (their consumer went away) go back to their queue, marked redelivered, under the
+ * {@code unacked_mutex} lock.
  */
 class RedisBrokerRestoreTests {
 
@@ -64,13 +65,14 @@ class RedisBrokerRestoreTests {
 
 	@Test
 	void abandonedJavaDeliveryIsDeliveredAgainAfterTheVisibilityTimeout() {
-		RedisBroker crashed = this.redis.broker(Duration.ofSeconds(1));
+		RedisBroker crashed = this.redis.crashableBroker(Duration.ofSeconds(1));
 		crashed.publish(RedisTestSupport.message("celery", "abandoned", 0));
 		RecordingHandler first = new RecordingHandler();
 		Consumption consumption = crashed.consume(new ConsumerSettings(List.of("celery"), 1), first);
 		Delivery abandoned = first.await(1).get(0);
 		assertThat(abandoned.redelivered()).isFalse();
 		consumption.close();
+		this.redis.crash(crashed);
 		RecordingHandler second = new RecordingHandler();
 		Instant start = Instant.now();
 		try (Consumption other = this.redis.broker(Duration.ofSeconds(1))

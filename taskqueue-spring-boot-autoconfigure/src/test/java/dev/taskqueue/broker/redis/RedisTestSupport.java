@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -71,6 +72,8 @@ final class RedisTestSupport implements AfterEachCallback, AutoCloseable {
 
 	private final List<RedisBroker> brokers = new ArrayList<>();
 
+	private final Map<RedisBroker, LettuceConnectionFactory> ownFactories = new IdentityHashMap<>();
+
 	RedisTestSupport() {
 		this(PORT, DB);
 	}
@@ -81,15 +84,20 @@ final class RedisTestSupport implements AfterEachCallback, AutoCloseable {
 		if (port == PORT) {
 			ensureRedis();
 		}
-		RedisStandaloneConfiguration server = new RedisStandaloneConfiguration(HOST, port);
-		server.setDatabase(db);
-		this.factory = new LettuceConnectionFactory(server,
-				LettuceClientConfiguration.builder().commandTimeout(Duration.ofSeconds(5)).build());
-		this.factory.afterPropertiesSet();
-		this.factory.start();
+		this.factory = newFactory();
 		this.client = RedisClient.create("redis://" + HOST + ":" + port + "/" + db);
 		this.connection = this.client.connect();
 		this.redis = this.connection.sync();
+	}
+
+	private LettuceConnectionFactory newFactory() {
+		RedisStandaloneConfiguration server = new RedisStandaloneConfiguration(HOST, this.port);
+		server.setDatabase(this.db);
+		LettuceConnectionFactory factory = new LettuceConnectionFactory(server,
+				LettuceClientConfiguration.builder().commandTimeout(Duration.ofSeconds(5)).build());
+		factory.afterPropertiesSet();
+		factory.start();
+		return factory;
 	}
 
 	String url() {
@@ -105,6 +113,26 @@ final class RedisTestSupport implements AfterEachCallback, AutoCloseable {
 				new RedisTransportOptions(url(), visibilityTimeout, this.prefix));
 		this.brokers.add(broker);
 		return broker;
+	}
+
+	/**
+	 * A broker on connections of its own, that {@link #crash(RedisBroker)} can cut off as if
+	 * its JVM died.
+	 */
+	RedisBroker crashableBroker(Duration visibilityTimeout) {
+		LettuceConnectionFactory own = newFactory();
+		RedisBroker broker = new RedisBroker(own, CODEC, new RedisTransportOptions(url(), visibilityTimeout, this.prefix));
+		this.brokers.add(broker);
+		this.ownFactories.put(broker, own);
+		return broker;
+	}
+
+	/**
+	 * Close the connections of a {@link #crashableBroker(Duration)}: from now on it
+	 * acknowledges, renews and gives back nothing, like a JVM that died.
+	 */
+	void crash(RedisBroker broker) {
+		this.ownFactories.remove(broker).destroy();
 	}
 
 	/** A broker ({@link #broker()}) that has published the given messages, in order. */
@@ -154,6 +182,7 @@ final class RedisTestSupport implements AfterEachCallback, AutoCloseable {
 			this.connection.close();
 			this.client.shutdown();
 			this.factory.destroy();
+			this.ownFactories.values().forEach(LettuceConnectionFactory::destroy);
 		}
 	}
 
