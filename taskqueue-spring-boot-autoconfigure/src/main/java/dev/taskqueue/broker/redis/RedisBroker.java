@@ -76,7 +76,7 @@ public class RedisBroker implements Broker, DisposableBean {
 		this.options = options;
 		this.connector = new RedisConnector(connectionFactory, options.url());
 		this.channel = new RedisChannel(this.connector, new RedisKeys(options.globalKeyPrefix()), new Envelopes(),
-				codec);
+				codec, options.visibilityTimeout());
 		this.restorer = new UnackedRestorer(this.channel, options.visibilityTimeout());
 		this.renewer = new UnackedRenewer(this.channel, options.visibilityTimeout());
 	}

@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
@@ -45,11 +46,17 @@ final class RedisChannel {
 
 	private final AckBatcher acks;
 
-	RedisChannel(RedisConnector connector, RedisKeys keys, Envelopes envelopes, MessageCodec codec) {
+	private final Duration visibilityTimeout;
+
+	private final AtomicBoolean warnedOfLongEta = new AtomicBoolean();
+
+	RedisChannel(RedisConnector connector, RedisKeys keys, Envelopes envelopes, MessageCodec codec,
+			Duration visibilityTimeout) {
 		this.connector = connector;
 		this.keys = keys;
 		this.envelopes = envelopes;
 		this.codec = codec;
+		this.visibilityTimeout = visibilityTimeout;
 		this.acks = new AckBatcher(connector, unackedKeys());
 	}
 
@@ -191,6 +198,27 @@ final class RedisChannel {
 		catch (RuntimeException ex) {
 			logger.error("Could not dead-letter message " + tag + " of queue '" + queue + "' on "
 					+ this.connector.url() + " (reason: " + reason + "): " + ex.getMessage());
+		}
+	}
+
+	/**
+	 * A message is held for an ETA: warn (once, then at DEBUG) when the ETA lies beyond the
+	 * visibility timeout. This worker renews its hold, but Python workers do not, and a Python
+	 * worker holding such a message has it restored, and run twice.
+	 */
+	void held(String id, @Nullable Instant eta) {
+		if (eta == null || !eta.isAfter(Instant.now().plus(this.visibilityTimeout))) {
+			return;
+		}
+		String warning = "Task " + id + " has an ETA (" + eta + ") beyond the visibility timeout ("
+				+ this.visibilityTimeout + "): this worker keeps its hold on it fresh, but a Python worker holding "
+				+ "such a task has it restored after the visibility timeout and runs it twice; keep "
+				+ "taskqueue.broker.redis.visibility-timeout and Python's visibility_timeout above the longest ETA";
+		if (this.warnedOfLongEta.compareAndSet(false, true)) {
+			logger.warn(warning + " (further such tasks are logged at DEBUG)");
+		}
+		else if (logger.isDebugEnabled()) {
+			logger.debug(warning);
 		}
 	}
 

@@ -73,6 +73,8 @@ final class RedisDelivery implements Delivery {
 
 	@Override
 	public boolean defer() {
+		TaskMessage message = message();
+		this.channel.held(message.id(), message.headers().eta());
 		return this.slot.defer();
 	}
 
