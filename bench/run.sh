@@ -9,6 +9,8 @@
 # (concurrency x 4), and runs RabbitMQ PerfTest twice as the broker's ceiling: the lab's run (1 producer,
 # 1 consumer, manual acks, non-persistent 12-byte messages, unlimited prefetch) and a drain of N persistent
 # messages from a durable queue with prefetch 128 and manual acks, which is what a Celery worker drains.
+# With BASELINE=<git ref> (such as BASELINE=main~3) it also builds that commit's benchmark in a temporary
+# worktree and runs it right after this one's, on the same broker, and prints it in a "before" column.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BROKER=${1:-redis}
@@ -21,9 +23,14 @@ case "$BROKER" in
   *) echo "unsupported broker '$BROKER' (supported: redis, amqp)" >&2; exit 2 ;;
 esac
 
-./mvnw -q -B -pl taskqueue-benchmarks package -DskipTests
+./mvnw -q -B -pl taskqueue-benchmarks -am package -DskipTests
 out=$(mktemp)
-trap 'rm -f "$out"' EXIT
+base=target/bench-baseline
+cleanup() {
+  rm -f "$out"
+  if [ -d "$base" ]; then git worktree remove --force "$base" >/dev/null 2>&1 || true; fi
+}
+trap cleanup EXIT
 
 echo "== Java: $(java -version 2>&1 | head -1)" >&2
 java -jar taskqueue-benchmarks/target/taskqueue-benchmarks.jar "$BROKER_URL" "$BACKEND_URL" "$N" 8 1000 \
@@ -31,6 +38,20 @@ java -jar taskqueue-benchmarks/target/taskqueue-benchmarks.jar "$BROKER_URL" "$B
 if [ "$BROKER" = amqp ]; then
   java -Dtaskqueue.worker.prefetch-multiplier=64 -jar taskqueue-benchmarks/target/taskqueue-benchmarks.jar \
     "$BROKER_URL" "$BACKEND_URL" "$N" 8 0 | grep '^RESULT drain' | sed 's/^RESULT drain /RESULT drain128 /' | tee -a "$out"
+fi
+
+if [ -n "${BASELINE:-}" ]; then
+  echo "== Java, before: $BASELINE ($(git rev-parse --short "$BASELINE"))" >&2
+  rm -rf "$base" && git worktree prune
+  git worktree add -q --detach "$base" "$BASELINE"
+  (cd "$base" && ./mvnw -q -B -pl taskqueue-benchmarks -am package -DskipTests)
+  java -jar "$base/taskqueue-benchmarks/target/taskqueue-benchmarks.jar" "$BROKER_URL" "$BACKEND_URL" "$N" 8 1000 \
+    | grep '^RESULT' | sed 's/ impl=java / impl=before /' | tee -a "$out"
+  if [ "$BROKER" = amqp ]; then
+    java -Dtaskqueue.worker.prefetch-multiplier=64 -jar "$base/taskqueue-benchmarks/target/taskqueue-benchmarks.jar" \
+      "$BROKER_URL" "$BACKEND_URL" "$N" 8 0 | grep '^RESULT drain' \
+      | sed 's/^RESULT drain /RESULT drain128 /; s/ impl=java / impl=before /' | tee -a "$out"
+  fi
 fi
 
 echo "== Python Celery $($PY -c 'import celery; print(celery.__version__)')" >&2
@@ -57,15 +78,27 @@ if [ "$BROKER" = amqp ]; then
 fi
 
 field() { grep "^RESULT $1 impl=$2 " "$out" | sed -n "s/.* $3=\([0-9.]*\).*/\1/p" | head -1; }
+row() { # label, result name, field, python column
+  if [ -n "${BASELINE:-}" ]; then
+    echo "| $1 | $(field "$2" java "$3") | $(field "$2" before "$3") | $4 |"
+  else
+    echo "| $1 | $(field "$2" java "$3") | $4 |"
+  fi
+}
 echo
-echo "| $BROKER, $(nproc) cores | Java (taskqueue) | Python Celery 5.2.6 |"
-echo "|---|---|---|"
-echo "| publish, tasks/s | $(field publish java rate) | $(field publish python rate) |"
-echo "| drain of $N no-op tasks, tasks/s | $(field drain java rate) | $(field drain python rate) |"
-echo "| add(1, 2).get() p50, ms | $(field latency java p50_ms) | $(field latency python p50_ms) |"
-echo "| add(1, 2).get() p99, ms | $(field latency java p99_ms) | $(field latency python p99_ms) |"
+if [ -n "${BASELINE:-}" ]; then
+  echo "| $BROKER, $(nproc) cores | Java (taskqueue) | Java before ($BASELINE) | Python Celery 5.2.6 |"
+  echo "|---|---|---|---|"
+else
+  echo "| $BROKER, $(nproc) cores | Java (taskqueue) | Python Celery 5.2.6 |"
+  echo "|---|---|---|"
+fi
+row "publish, tasks/s" publish rate "$(field publish python rate)"
+row "drain of $N no-op tasks, tasks/s" drain rate "$(field drain python rate)"
+row "add(1, 2).get() p50, ms" latency p50_ms "$(field latency python p50_ms)"
+row "add(1, 2).get() p99, ms" latency p99_ms "$(field latency python p99_ms)"
 if [ "$BROKER" = amqp ]; then
-  echo "| drain of $N no-op tasks, prefetch 128, tasks/s | $(field drain128 java rate) | |"
+  row "drain of $N no-op tasks, prefetch 128, tasks/s" drain128 rate ""
   echo "| PerfTest drain of $N persistent messages, prefetch 128, manual acks, msg/s | $(field perftest_drain perftest rate) | |"
   echo "| PerfTest 1 producer + 1 consumer, non-persistent, manual acks, msg/s | $(field perftest perftest rate) | |"
 fi

@@ -8,6 +8,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.awaitility.Awaitility;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /**
  * Keeps the deliveries it gets, unsettled; shared by the transport tests.
  */
@@ -52,6 +54,26 @@ public final class RecordingHandler implements DeliveryHandler {
 	/** The task ids of the deliveries, in order. */
 	public List<String> ids() {
 		return this.deliveries.stream().map((delivery) -> delivery.message().id()).toList();
+	}
+
+	/**
+	 * With a prefetch of 2 and at least 5 messages waiting: a deferred delivery frees its slot
+	 * (one more arrives) until it is resumed (then settling two others lets only one more in).
+	 */
+	public void assertDeferralFreesASlotUntilResumed() {
+		List<Delivery> first = await(2);
+		assertStaysAt(2, Duration.ofMillis(300));
+		assertThat(first.get(0).defer()).isTrue();
+		assertThat(first.get(0).defer()).isFalse();
+		await(3);
+		assertStaysAt(3, Duration.ofMillis(300));
+		first.get(0).resume();
+		this.deliveries.get(1).ack();
+		this.deliveries.get(2).ack();
+		await(4);
+		assertStaysAt(4, Duration.ofMillis(300));
+		first.get(0).ack();
+		await(5);
 	}
 
 }

@@ -149,6 +149,12 @@ final class AmqpDelivery implements Delivery {
 			return;
 		}
 		resume();
+		if (!this.channel.isOpen()) {
+			// RabbitMQ has given the message back already: do not dead-letter a copy of it
+			apply("dead-letter", (channel) -> {
+			});
+			return;
+		}
 		try {
 			this.context.deadLetters().publish(this.queue, this.properties, this.body, reason);
 		}

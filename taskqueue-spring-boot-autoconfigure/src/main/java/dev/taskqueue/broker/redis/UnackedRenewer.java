@@ -59,10 +59,7 @@ final class UnackedRenewer {
 
 	/** Time between two renewals. */
 	Duration interval() {
-		Duration third = this.visibilityTimeout.dividedBy(3);
-		Duration atMost = Duration.ofSeconds(60);
-		Duration atLeast = Duration.ofMillis(100);
-		return (third.compareTo(atMost) > 0) ? atMost : ((third.compareTo(atLeast) < 0) ? atLeast : third);
+		return UnackedRestorer.interval(this.visibilityTimeout, 3);
 	}
 
 	/** Renew the deliveries of a consumption from now until it stopped and they are settled. */

@@ -69,10 +69,15 @@ final class UnackedRestorer {
 
 	/** Time between two scans. */
 	Duration interval() {
-		Duration quarter = this.visibilityTimeout.dividedBy(4);
+		return interval(this.visibilityTimeout, 4);
+	}
+
+	/** A part of the visibility timeout, at least 100 ms and at most 60 s. */
+	static Duration interval(Duration visibilityTimeout, int parts) {
+		Duration part = visibilityTimeout.dividedBy(parts);
 		Duration atMost = Duration.ofSeconds(60);
 		Duration atLeast = Duration.ofMillis(100);
-		return (quarter.compareTo(atMost) > 0) ? atMost : ((quarter.compareTo(atLeast) < 0) ? atLeast : quarter);
+		return (part.compareTo(atMost) > 0) ? atMost : ((part.compareTo(atLeast) < 0) ? atLeast : part);
 	}
 
 	/** A consumption started: scan now, and keep scanning while one runs. */

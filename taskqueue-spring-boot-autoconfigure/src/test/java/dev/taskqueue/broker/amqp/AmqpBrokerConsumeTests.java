@@ -324,18 +324,7 @@ class AmqpBrokerConsumeTests {
 		}
 		RecordingHandler handler = new RecordingHandler();
 		try (Consumption consumption = broker.consume(new ConsumerSettings(List.of(queue), 2), handler)) {
-			List<Delivery> first = handler.await(2);
-			handler.assertStaysAt(2, Duration.ofMillis(300));
-			assertThat(first.get(0).defer()).isTrue();
-			handler.await(3);
-			handler.assertStaysAt(3, Duration.ofMillis(300));
-			first.get(0).resume();
-			handler.deliveries.get(1).ack();
-			handler.deliveries.get(2).ack();
-			handler.await(4);
-			handler.assertStaysAt(4, Duration.ofMillis(300));
-			first.get(0).ack();
-			handler.await(5);
+			handler.assertDeferralFreesASlotUntilResumed();
 		}
 	}
 

@@ -255,20 +255,7 @@ class RedisBrokerConsumeTests {
 		}
 		RecordingHandler handler = new RecordingHandler();
 		try (Consumption consumption = broker.consume(new ConsumerSettings(List.of("celery"), 2), handler)) {
-			List<Delivery> first = handler.await(2);
-			handler.assertStaysAt(2, Duration.ofMillis(300));
-			assertThat(first.get(0).defer()).isTrue();
-			assertThat(first.get(0).defer()).isFalse();
-			handler.await(3);
-			handler.assertStaysAt(3, Duration.ofMillis(300));
-			first.get(0).resume();
-			handler.deliveries.get(1).ack();
-			handler.deliveries.get(2).ack();
-			// the resumed delivery holds a slot again: one more comes, not two
-			handler.await(4);
-			handler.assertStaysAt(4, Duration.ofMillis(300));
-			first.get(0).ack();
-			handler.await(5);
+			handler.assertDeferralFreesASlotUntilResumed();
 		}
 	}
 
