@@ -31,18 +31,20 @@ class RestoreIT {
 		String queue = Interop.uniqueQueue("restore-py");
 		String key = "executions:" + UUID.randomUUID();
 		Map<String, String> env = Interop.pythonEnv(queue, "INTEROP_VISIBILITY", "3", "INTEROP_ACKS_LATE", "1");
-		Process python = PythonCelery.startWorker("restore-py", env, "-Q", queue, "-c", "1");
 		List<String> ids = new ArrayList<>();
-		try {
-			ids.add(PythonCelery.client(env, "send", "tasks.sleep", "{\"args\": [2], \"queue\": \"" + queue + "\"}")
+		// All four are queued before the worker starts: it reserves them at once and is killed
+		// while the first still sleeps, however slowly the clients ran
+		ids.add(PythonCelery.client(env, "send", "tasks.sleep", "{\"args\": [4], \"queue\": \"" + queue + "\"}")
+			.get("id")
+			.asString());
+		for (int i = 0; i < 3; i++) {
+			ids.add(PythonCelery.client(env, "send", "tasks.record",
+					"{\"args\": [\"" + key + "\"], \"queue\": \"" + queue + "\"}")
 				.get("id")
 				.asString());
-			for (int i = 0; i < 3; i++) {
-				ids.add(PythonCelery.client(env, "send", "tasks.record",
-						"{\"args\": [\"" + key + "\"], \"queue\": \"" + queue + "\"}")
-					.get("id")
-					.asString());
-			}
+		}
+		Process python = PythonCelery.startWorker("restore-py", env, "-Q", queue, "-c", "1");
+		try {
 			await().atMost(TIMEOUT).until(() -> Interop.unackedTags(queue).size() == 4);
 		}
 		finally {
