@@ -274,7 +274,9 @@ public class TaskQueueProperties {
 			private boolean publisherConfirms = true;
 
 			/**
-			 * How long a send waits for RabbitMQ's confirmation.
+			 * The longest a send waits, counted from the call: for a publishing channel, for
+			 * RabbitMQ to stop blocking publishers (under a memory or disk alarm), and for its
+			 * confirmation.
 			 */
 			private Duration confirmTimeout = Duration.ofSeconds(10);
 

@@ -20,6 +20,12 @@ import org.springframework.amqp.rabbit.support.RabbitExceptionTranslator;
  * received SUCCESS before PROGRESS would report PROGRESS as the task's latest state. One
  * channel keeps the order in which the states of each task are stored, as Celery's single
  * producer connection does. The channel is opened again after it was closed (connection lost).
+ * <p>
+ * The channel is one of the publisher connection when the connection factory has a publisher
+ * connection factory (a {@code CachingConnectionFactory} has one), so that when a resource
+ * alarm makes RabbitMQ block publishing connections, the consumers on the main connection (the
+ * reply queue's, and the workers' when the broker shares the connection factory) go on
+ * receiving and acknowledging.
  */
 final class ReplyPublisher {
 
@@ -30,7 +36,8 @@ final class ReplyPublisher {
 	private @Nullable Channel channel;
 
 	ReplyPublisher(ConnectionFactory connectionFactory) {
-		this.connectionFactory = connectionFactory;
+		ConnectionFactory publishing = connectionFactory.getPublisherConnectionFactory();
+		this.connectionFactory = (publishing != null) ? publishing : connectionFactory;
 	}
 
 	/**

@@ -46,8 +46,10 @@ import dev.taskqueue.routing.QueueSpec;
  * {@code <queue>.dead-letter} ({@link AmqpDeadLetters}).
  * <p>
  * The connection factory stays its owner's and needs no confirm settings: the broker
- * handles confirms and returns itself on a few channels of its connection, and declares the
- * consumed queues again whenever it opens a new connection.
+ * handles confirms and returns itself on a few channels of the factory's publisher
+ * connection (its own connection when it has no publisher connection factory), and declares
+ * the consumed queues again whenever it opens a new connection. Consuming and declaring use
+ * the main connection, which RabbitMQ does not block when a resource alarm blocks publishing.
  */
 public class AmqpBroker implements Broker, DisposableBean {
 
@@ -93,14 +95,29 @@ public class AmqpBroker implements Broker, DisposableBean {
 		this.admin = new RabbitAdmin(connectionFactory);
 		this.declarations = new AmqpDeclarations(connectionFactory, this.admin.getRabbitTemplate(), options.url(),
 				this::consumedQueues);
-		this.publisher = new AmqpPublisher(connectionFactory, options.url(), options.publisherConfirms(),
+		ConnectionFactory publishing = publishing(connectionFactory);
+		this.publisher = new AmqpPublisher(publishing, options.url(), options.publisherConfirms(),
 				options.confirmTimeout(), PUBLISHER_CHANNELS);
 		this.deadLetters = new AmqpDeadLetters(this.declarations, this.publisher, this.admin, options.url());
 		this.deliveryContext = new AmqpDelivery.Context(codec, this.deadLetters, this.channels);
 		connectionFactory.addConnectionListener(this.declarations);
+		if (publishing != connectionFactory) {
+			// added to it too, but the declarations are made on (and last as long as) the main connection
+			publishing.removeConnectionListener(this.declarations);
+		}
 		CustomizableThreadFactory threads = new CustomizableThreadFactory("taskqueue-amqp-timer-");
 		threads.setDaemon(true);
 		this.timer = Executors.newSingleThreadScheduledExecutor(threads);
+	}
+
+	/**
+	 * The factory of the connection to publish on: the publisher connection factory when
+	 * there is one (a {@code CachingConnectionFactory} has one), so that when RabbitMQ blocks
+	 * publishing (a resource alarm) consumers still receive and acknowledge messages.
+	 */
+	private static ConnectionFactory publishing(ConnectionFactory connectionFactory) {
+		ConnectionFactory publishing = connectionFactory.getPublisherConnectionFactory();
+		return (publishing != null) ? publishing : connectionFactory;
 	}
 
 	@Override

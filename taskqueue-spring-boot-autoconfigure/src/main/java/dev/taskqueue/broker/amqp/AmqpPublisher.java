@@ -1,36 +1,35 @@
 package dev.taskqueue.broker.amqp;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.ReentrantLock;
 
 import com.rabbitmq.client.AMQP.BasicProperties;
-import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.ShutdownSignalException;
-import org.jspecify.annotations.Nullable;
 
-import org.springframework.amqp.AmqpException;
-import org.springframework.amqp.rabbit.connection.Connection;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
-import org.springframework.amqp.rabbit.connection.RabbitUtils;
 
 import dev.taskqueue.broker.BrokerException;
 
 /**
- * Publishes on a few channels of the connection factory's connection, each a
- * {@link ConfirmChannel}. A publishing thread takes a free channel (or waits for one) only
- * for the {@code basic.publish} itself and waits for its confirm without holding it, so
- * threads publishing at the same time share the channels and RabbitMQ confirms their
- * messages in batches. A channel that closed (connection lost, or RabbitMQ closed it for a
- * missing exchange) is replaced on the next publish.
+ * Publishes on a few {@link PublishingChannel channels} of the publishing connection. With
+ * confirms on, a publishing thread hands its message to the least busy channel's writing
+ * thread and waits for the confirm, so threads publishing at the same time share the
+ * channels and RabbitMQ confirms their messages in batches; without confirms it takes a free
+ * channel (or waits for one) and writes itself.
+ * <p>
+ * A publish never waits longer than the confirm timeout, counted from the call, for a
+ * channel, for RabbitMQ to unblock the connection ({@link BlockedConnections}), or for the
+ * confirm, which also bounds a write that stalls because RabbitMQ stopped reading. It then
+ * fails saying why, and whether the message was sent. Without confirms, a write under way
+ * when RabbitMQ blocks the connection holds its thread until RabbitMQ reads again. The
+ * connection factory should be a publishing one (Spring AMQP's
+ * {@code getPublisherConnectionFactory()}), so that a blocked connection does not hold up
+ * consumers and their acknowledgements.
  */
 final class AmqpPublisher {
-
-	private final ConnectionFactory connectionFactory;
 
 	private final String url;
 
@@ -38,141 +37,158 @@ final class AmqpPublisher {
 
 	private final Duration confirmTimeout;
 
-	private final Slot[] slots;
+	private final BlockedConnections blocks;
+
+	private final PublishingChannel[] channels;
 
 	private final AtomicInteger next = new AtomicInteger();
 
-	private volatile boolean closed;
-
 	AmqpPublisher(ConnectionFactory connectionFactory, String url, boolean confirms, Duration confirmTimeout,
 			int channels) {
-		this.connectionFactory = connectionFactory;
 		this.url = url;
 		this.confirms = confirms;
 		this.confirmTimeout = confirmTimeout;
-		this.slots = new Slot[channels];
+		this.blocks = new BlockedConnections(url);
+		this.channels = new PublishingChannel[channels];
 		for (int i = 0; i < channels; i++) {
-			this.slots[i] = new Slot();
+			this.channels[i] = new PublishingChannel(connectionFactory, this.blocks, confirms,
+					"taskqueue-amqp-publisher-" + (i + 1));
 		}
 	}
 
 	/**
-	 * Publish a message and, with confirms on, wait until RabbitMQ confirmed it.
+	 * Publish a message and, with confirms on, wait until RabbitMQ confirmed it; never longer
+	 * than the confirm timeout.
 	 * @throws BrokerException when the message was not published, refused, returned as
 	 * unroutable, or not confirmed in time
 	 */
 	void publish(String exchange, String routingKey, BasicProperties properties, byte[] body) {
+		long deadline = System.nanoTime() + this.confirmTimeout.toNanos();
 		String failurePrefix = "Cannot publish to exchange '" + exchange + "' with routing key '" + routingKey
 				+ "' on RabbitMQ at " + this.url + ": ";
-		ConfirmChannel.Pending pending = send(exchange, routingKey, properties, body, failurePrefix);
-		if (pending == null) {
-			return;
-		}
+		Outgoing outgoing = new Outgoing(exchange, routingKey, properties, body, deadline);
+		PublishingChannel channel = this.confirms ? handOver(outgoing, failurePrefix) : write(outgoing, failurePrefix);
+		String failure;
 		try {
-			String failure = pending.result.get(this.confirmTimeout.toNanos(), TimeUnit.NANOSECONDS);
-			if (failure != null) {
-				throw new BrokerException(failurePrefix + failure);
-			}
+			failure = outgoing.result.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
 		}
 		catch (TimeoutException ex) {
-			pending.abandon();
-			throw new BrokerException(failurePrefix + "no publisher confirm within " + this.confirmTimeout
-					+ " (the message may or may not have been taken)");
+			throw new BrokerException(failurePrefix + timedOut(channel, outgoing));
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			pending.abandon();
-			throw new BrokerException(failurePrefix + "interrupted while waiting for the publisher confirm", ex);
+			throw interrupted(failurePrefix, outgoing, ex);
 		}
 		catch (ExecutionException ex) {
-			throw new BrokerException(failurePrefix + ex.getCause(), ex.getCause());
+			Throwable cause = ex.getCause();
+			if (cause instanceof InterruptedException interruption) {
+				throw interrupted(failurePrefix, outgoing, interruption);
+			}
+			throw new BrokerException(failurePrefix + AmqpErrors.describe(cause), cause);
+		}
+		if (failure != null) {
+			throw new BrokerException(failurePrefix + failure);
 		}
 	}
 
-	private ConfirmChannel.@Nullable Pending send(String exchange, String routingKey, BasicProperties properties,
-			byte[] body, String failurePrefix) {
-		Slot slot = acquire();
-		try {
-			if (this.closed) {
-				throw new BrokerException(failurePrefix + "the broker was destroyed");
+	/** Hand the message to the channel with the fewest messages waiting, the next in turn first. */
+	private PublishingChannel handOver(Outgoing outgoing, String failurePrefix) {
+		int start = Math.floorMod(this.next.getAndIncrement(), this.channels.length);
+		PublishingChannel chosen = this.channels[start];
+		int least = chosen.outstanding();
+		for (int i = 1; i < this.channels.length && least > 0; i++) {
+			PublishingChannel channel = this.channels[(start + i) % this.channels.length];
+			int outstanding = channel.outstanding();
+			if (outstanding < least) {
+				chosen = channel;
+				least = outstanding;
 			}
-			return slot.channel().send(exchange, routingKey, properties, body);
 		}
-		catch (AmqpException | IOException | ShutdownSignalException ex) {
-			slot.discard();
-			throw new BrokerException(failurePrefix + AmqpErrors.describe(ex), ex);
+		try {
+			chosen.submit(outgoing);
+		}
+		catch (RejectedExecutionException ex) {
+			throw new BrokerException(failurePrefix + "the broker was destroyed");
+		}
+		return chosen;
+	}
+
+	/** Write the message on a free channel, or on the next in turn once it is free. */
+	private PublishingChannel write(Outgoing outgoing, String failurePrefix) {
+		int start = Math.floorMod(this.next.getAndIncrement(), this.channels.length);
+		for (int i = 0; i < this.channels.length; i++) {
+			PublishingChannel channel = this.channels[(start + i) % this.channels.length];
+			if (channel.tryLock()) {
+				return writeLocked(channel, outgoing);
+			}
+		}
+		PublishingChannel channel = this.channels[start];
+		try {
+			if (channel.tryLock(outgoing.deadline)) {
+				return writeLocked(channel, outgoing);
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw interrupted(failurePrefix, outgoing, ex);
+		}
+		return channel;
+	}
+
+	private static PublishingChannel writeLocked(PublishingChannel channel, Outgoing outgoing) {
+		try {
+			channel.writeLocked(outgoing);
 		}
 		finally {
-			slot.lock.unlock();
+			channel.unlock();
 		}
+		return channel;
 	}
 
-	/** A free channel if there is one, else wait for the next in turn. */
-	private Slot acquire() {
-		int start = Math.floorMod(this.next.getAndIncrement(), this.slots.length);
-		for (int i = 0; i < this.slots.length; i++) {
-			Slot slot = this.slots[(start + i) % this.slots.length];
-			if (slot.lock.tryLock()) {
-				return slot;
-			}
+	private String timedOut(PublishingChannel channel, Outgoing outgoing) {
+		boolean unsent = outgoing.giveUp();
+		String blocked = channel.blockedReason();
+		if (blocked == null) {
+			// a channel not connected yet, which would have been blocked as the others are
+			blocked = this.blocks.reason();
 		}
-		Slot slot = this.slots[start];
-		slot.lock.lock();
-		return slot;
+		if (blocked != null) {
+			return "RabbitMQ is blocking publishers (" + blocked + ") and did not unblock within "
+					+ this.confirmTimeout + outcome(unsent);
+		}
+		if (unsent) {
+			return "no publishing channel was free within " + this.confirmTimeout + outcome(true);
+		}
+		return "no publisher confirm within " + this.confirmTimeout + " (the message may or may not have been taken)";
 	}
 
-	/** Close the channels; publishes still waiting for their confirm fail. */
+	private BrokerException interrupted(String failurePrefix, Outgoing outgoing, InterruptedException ex) {
+		return new BrokerException(failurePrefix + "interrupted while waiting for the "
+				+ (this.confirms ? "publisher confirm" : "channel") + outcome(outgoing.giveUp()), ex);
+	}
+
+	private static String outcome(boolean unsent) {
+		return unsent ? "; the message was not sent" : "; the message may or may not have been taken";
+	}
+
+	/**
+	 * Close the channels once the messages already handed over are done; messages still
+	 * waiting for their confirm fail. Waits no longer than the confirm timeout.
+	 */
 	void close() {
-		this.closed = true;
-		for (Slot slot : this.slots) {
-			slot.lock.lock();
-			try {
-				slot.discard();
-			}
-			finally {
-				slot.lock.unlock();
+		for (PublishingChannel channel : this.channels) {
+			channel.close();
+		}
+		this.blocks.close();
+		long deadline = System.nanoTime() + this.confirmTimeout.toNanos();
+		try {
+			for (PublishingChannel channel : this.channels) {
+				channel.awaitClosed(deadline);
 			}
 		}
-	}
-
-	private final class Slot {
-
-		final ReentrantLock lock = new ReentrantLock();
-
-		private @Nullable ConfirmChannel current;
-
-		private @Nullable Connection connection;
-
-		ConfirmChannel channel() throws IOException {
-			ConfirmChannel channel = this.current;
-			if (channel != null && channel.isOpen()) {
-				return channel;
-			}
-			discard();
-			Connection connection = AmqpPublisher.this.connectionFactory.createConnection();
-			this.connection = connection;
-			Channel created = connection.getDelegate().createChannel();
-			if (created == null) {
-				throw new IOException("no channel available on the connection (channel_max reached)");
-			}
-			channel = new ConfirmChannel(created, AmqpPublisher.this.confirms);
-			this.current = channel;
-			return channel;
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
 		}
-
-		void discard() {
-			ConfirmChannel channel = this.current;
-			this.current = null;
-			if (channel != null) {
-				channel.close();
-			}
-			Connection connection = this.connection;
-			this.connection = null;
-			if (connection != null) {
-				RabbitUtils.closeConnection(connection);
-			}
-		}
-
 	}
 
 }

@@ -16,12 +16,13 @@ import dev.taskqueue.routing.QueueSpec;
  * declared as Celery creates a missing queue ({@link QueueSpec#defaults(String)})
  * @param publisherConfirms whether {@link AmqpBroker#publish} waits until RabbitMQ confirmed
  * the message (and fails when it was refused or could not be routed to any queue)
- * @param confirmTimeout how long a publish waits for the confirm
+ * @param confirmTimeout the longest a publish waits, counted from the call: for a channel,
+ * for RabbitMQ to stop blocking publishers, and for the confirm
  */
 public record AmqpTransportOptions(String url, Map<String, QueueSpec> queues, boolean publisherConfirms,
 		Duration confirmTimeout) {
 
-	/** How long a publish waits for its confirm by default. */
+	/** The longest a publish waits by default. */
 	public static final Duration DEFAULT_CONFIRM_TIMEOUT = Duration.ofSeconds(10);
 
 	public AmqpTransportOptions {

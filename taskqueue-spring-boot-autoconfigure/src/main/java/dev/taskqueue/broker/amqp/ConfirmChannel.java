@@ -56,17 +56,19 @@ final class ConfirmChannel implements ConfirmListener, ReturnListener, ShutdownL
 
 	/**
 	 * Publish a message.
+	 * @param result completed with {@code null} when RabbitMQ confirms the message, else
+	 * with why it did not take it; left alone when confirms are off
 	 * @return the pending confirm, or {@code null} when confirms are off
 	 * @throws IOException or a {@link ShutdownSignalException} when the channel is closed
 	 */
-	@Nullable Pending send(String exchange, String routingKey, BasicProperties properties, byte[] body)
-			throws IOException {
+	@Nullable Pending send(String exchange, String routingKey, BasicProperties properties, byte[] body,
+			CompletableFuture<@Nullable String> result) throws IOException {
 		if (!this.confirms) {
 			this.channel.basicPublish(exchange, routingKey, false, properties, body);
 			return null;
 		}
 		long sequence = this.channel.getNextPublishSeqNo();
-		Pending pending = new Pending(this, sequence, exchange, routingKey, properties.getCorrelationId());
+		Pending pending = new Pending(this, sequence, exchange, routingKey, properties.getCorrelationId(), result);
 		this.pending.put(sequence, pending);
 		try {
 			this.channel.basicPublish(exchange, routingKey, true, properties, body);
@@ -153,7 +155,7 @@ final class ConfirmChannel implements ConfirmListener, ReturnListener, ShutdownL
 	 */
 	static final class Pending {
 
-		final CompletableFuture<@Nullable String> result = new CompletableFuture<>();
+		final CompletableFuture<@Nullable String> result;
 
 		private final ConfirmChannel owner;
 
@@ -168,7 +170,8 @@ final class ConfirmChannel implements ConfirmListener, ReturnListener, ShutdownL
 		volatile @Nullable String returned;
 
 		Pending(ConfirmChannel owner, long sequence, String exchange, String routingKey,
-				@Nullable String correlationId) {
+				@Nullable String correlationId, CompletableFuture<@Nullable String> result) {
+			this.result = result;
 			this.owner = owner;
 			this.sequence = sequence;
 			this.exchange = exchange;
