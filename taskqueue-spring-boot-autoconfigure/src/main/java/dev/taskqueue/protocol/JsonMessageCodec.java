@@ -153,6 +153,11 @@ public final class JsonMessageCodec implements MessageCodec {
 	}
 
 	@Override
+	public InboundLimits limits() {
+		return this.limits;
+	}
+
+	@Override
 	public TaskMessage decode(EncodedMessage message) {
 		Map<String, Object> headers = message.headers();
 		byte[] body = message.body();

@@ -21,4 +21,13 @@ public interface MessageCodec {
 	 */
 	TaskMessage decode(EncodedMessage message);
 
+	/**
+	 * What a received message may cost to decode, for transports that can refuse an oversized
+	 * message before they even fetch it whole.
+	 * @return the limits
+	 */
+	default InboundLimits limits() {
+		return InboundLimits.DEFAULTS;
+	}
+
 }

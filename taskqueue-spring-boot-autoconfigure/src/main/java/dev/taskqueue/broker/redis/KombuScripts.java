@@ -24,8 +24,14 @@ final class KombuScripts {
 	 * recorded (kombu could not record it either). Returns list number, envelope and tag
 	 * ({@code ""} when not recorded) for each message.
 	 * <p>
-	 * KEYS: unacked, unacked_index, lists...; ARGV: now, most, first list, first envelope,
-	 * queue name per list.
+	 * An envelope longer than {@code ARGV[5]} bytes is not returned: it goes straight to the
+	 * dead-letter list of its queue, as the record {@code Envelopes.deadLetter} writes (time
+	 * {@code ARGV[6]}), so that it never crosses the network again; it counts towards
+	 * {@code most}.
+	 * <p>
+	 * KEYS: unacked, unacked_index, lists..., the dead-letter list of each list's queue; ARGV:
+	 * now, most, first list, first envelope, largest envelope, now in ISO-8601, queue name per
+	 * list.
 	 */
 	static final LuaScript POP = new LuaScript("""
 			local out, n = {}, 0
@@ -53,9 +59,18 @@ final class KombuScripts {
 			  end
 			  return tag, cjson.encode(ex), cjson.encode(rk)
 			end
+			local lists, largest = (#KEYS - 2) / 2, tonumber(ARGV[5])
+			local function refuse(i, raw)
+			  local reason = 'Message envelope of ' .. #raw .. ' bytes exceeds the limit of ' .. largest
+			    .. ' bytes (taskqueue.worker.limits.max-body-size, in base64, with 1 MiB for the headers)'
+			  redis.call('LPUSH', KEYS[2 + lists + i], '{"queue": ' .. cjson.encode(ARGV[6 + i]) .. ', "reason": '
+			    .. cjson.encode(reason) .. ', "time": "' .. ARGV[6] .. '", "envelope": ' .. cjson.encode(raw) .. '}')
+			  n = n + 1
+			end
 			local function record(i, raw)
+			  if #raw > largest then return refuse(i, raw) end
 			  local tag, ex, rk = layout(raw)
-			  if not tag then tag, ex, rk = decoded(raw, ARGV[4 + i]) end
+			  if not tag then tag, ex, rk = decoded(raw, ARGV[6 + i]) end
 			  if tag then
 			    redis.call('ZADD', KEYS[2], ARGV[1], tag)
 			    redis.call('HSET', KEYS[1], tag, '[' .. raw .. ', ' .. ex .. ', ' .. rk .. ']')
@@ -67,7 +82,7 @@ final class KombuScripts {
 			end
 			local first, most = tonumber(ARGV[3]), tonumber(ARGV[2])
 			if first > 0 then record(first, ARGV[4]) end
-			for i = 1, #KEYS - 2 do
+			for i = 1, lists do
 			  while n < most do
 			    local raw = redis.call('RPOP', KEYS[i + 2])
 			    if not raw then break end

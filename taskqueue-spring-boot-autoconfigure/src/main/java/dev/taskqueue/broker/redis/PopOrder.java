@@ -38,7 +38,7 @@ final class PopOrder {
 	private void rebuild() {
 		int size = RedisKeys.STEPS.length * this.queues.size();
 		this.listKeys = new byte[size][];
-		this.scriptKeys = new byte[size + 2][];
+		this.scriptKeys = new byte[2 * size + 2][];
 		this.queueOfList = new String[size];
 		this.queueArgs = new byte[size][];
 		this.listIndex.clear();
@@ -50,6 +50,7 @@ final class PopOrder {
 				byte[] key = this.keys.key(RedisKeys.listName(queue, step));
 				this.listKeys[i] = key;
 				this.scriptKeys[i + 2] = key;
+				this.scriptKeys[size + i + 2] = this.keys.deadLetters(queue);
 				this.queueOfList[i] = queue;
 				this.queueArgs[i] = RedisKeys.bytes(queue);
 				this.listIndex.put(RedisKeys.string(key), i);

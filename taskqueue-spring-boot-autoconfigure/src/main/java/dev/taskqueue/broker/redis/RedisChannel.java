@@ -20,6 +20,7 @@ import org.jspecify.annotations.Nullable;
 import dev.taskqueue.broker.BrokerException;
 import dev.taskqueue.broker.OutboundMessage;
 import dev.taskqueue.broker.redis.PopOrder.Popped;
+import dev.taskqueue.protocol.InboundLimits;
 import dev.taskqueue.protocol.MessageCodec;
 import dev.taskqueue.routing.Destination;
 
@@ -33,6 +34,8 @@ final class RedisChannel {
 	private static final Log logger = LogFactory.getLog(RedisChannel.class);
 
 	private static final Duration PING_TIMEOUT = Duration.ofSeconds(2);
+
+	private static final long ENVELOPE_HEADROOM = 1024 * 1024;
 
 	private final RedisConnector connector;
 
@@ -48,6 +51,8 @@ final class RedisChannel {
 
 	private final Duration visibilityTimeout;
 
+	private final long largestEnvelope;
+
 	private final AtomicBoolean warnedOfLongEta = new AtomicBoolean();
 
 	RedisChannel(RedisConnector connector, RedisKeys keys, Envelopes envelopes, MessageCodec codec,
@@ -57,6 +62,7 @@ final class RedisChannel {
 		this.envelopes = envelopes;
 		this.codec = codec;
 		this.visibilityTimeout = visibilityTimeout;
+		this.largestEnvelope = largestEnvelope(codec.limits());
 		this.acks = new AckBatcher(connector, unackedKeys());
 	}
 
@@ -137,12 +143,15 @@ final class RedisChannel {
 	 */
 	List<Popped> pop(PopOrder order, int most, @Nullable IndexedItem first) {
 		byte[][] queueArgs = order.queueArgs();
-		byte[][] args = new byte[4 + queueArgs.length][];
-		args[0] = RedisKeys.bytes(seconds(Instant.now()));
+		byte[][] args = new byte[6 + queueArgs.length][];
+		Instant now = Instant.now();
+		args[0] = RedisKeys.bytes(seconds(now));
 		args[1] = RedisKeys.bytes(Integer.toString(most));
 		args[2] = RedisKeys.bytes((first != null) ? Integer.toString(first.index() + 1) : "0");
 		args[3] = (first != null) ? first.envelope() : new byte[0];
-		System.arraycopy(queueArgs, 0, args, 4, queueArgs.length);
+		args[4] = RedisKeys.bytes(Long.toString(this.largestEnvelope));
+		args[5] = RedisKeys.bytes(now.toString());
+		System.arraycopy(queueArgs, 0, args, 6, queueArgs.length);
 		CompletableFuture<List<Object>> reply = KombuScripts.POP.run(this.connector.commands(), order.scriptKeys(),
 				args);
 		List<Object> flat = this.connector.await(reply, "pop messages");
@@ -157,6 +166,14 @@ final class RedisChannel {
 					(tag.length > 0) ? RedisKeys.string(tag) : null));
 		}
 		return popped;
+	}
+
+	/**
+	 * The longest envelope worth fetching: the largest body in base64 (4 bytes for 3), and 1 MiB
+	 * for the headers and properties. Longer ones are dead-lettered inside Redis, unread.
+	 */
+	static long largestEnvelope(InboundLimits limits) {
+		return limits.maxBodySize() / 3 * 4 + 4 + ENVELOPE_HEADROOM;
 	}
 
 	/** Acknowledge: remove the tag from {@code unacked_index} and {@code unacked}. */

@@ -12,7 +12,12 @@ import dev.taskqueue.broker.RecordingHandler;
 import dev.taskqueue.broker.ConsumerSettings;
 import dev.taskqueue.broker.Consumption;
 import dev.taskqueue.broker.Delivery;
+import dev.taskqueue.broker.OutboundMessage;
+import dev.taskqueue.protocol.InboundLimits;
+import dev.taskqueue.protocol.JsonMessageCodec;
 import dev.taskqueue.protocol.MessageDecodingException;
+import dev.taskqueue.protocol.TaskMessageBuilder;
+import dev.taskqueue.routing.Destination;
 
 import static dev.taskqueue.broker.redis.RedisTestSupport.MAPPER;
 import static dev.taskqueue.broker.redis.RedisTestSupport.SEP;
@@ -257,6 +262,39 @@ class RedisBrokerConsumeTests {
 		try (Consumption consumption = broker.consume(new ConsumerSettings(List.of("celery"), 2), handler)) {
 			handler.assertDeferralFreesASlotUntilResumed();
 		}
+	}
+
+	@Test
+	void envelopesFarOverTheBodyLimitAreDeadLetteredInsideRedisUnread() {
+		JsonMessageCodec small = new JsonMessageCodec(null, new InboundLimits(1024, 1024, 50));
+		RedisBroker broker = this.redis.broker(Duration.ofHours(1), small);
+		broker.publish(huge("huge-backlog"));
+		broker.publish(RedisTestSupport.message("celery", "small-1", 0));
+		RecordingHandler handler = new RecordingHandler();
+		try (Consumption consumption = broker.consume(new ConsumerSettings(List.of("celery"), 4), handler)) {
+			assertThat(handler.await(1).get(0).message().id()).isEqualTo("small-1");
+			RedisTestSupport.sleep(300);
+			// taken with BRPOP while the consumer waits, then refused by the pop script
+			broker.publish(huge("huge-idle"));
+			broker.publish(RedisTestSupport.message("celery", "small-2", 0));
+			assertThat(handler.await(2).get(1).message().id()).isEqualTo("small-2");
+			handler.assertStaysAt(2, Duration.ofMillis(300));
+			handler.deliveries.forEach(Delivery::ack);
+		}
+		List<RedisBroker.DeadLetter> letters = broker.deadLetters("celery");
+		assertThat(letters).hasSize(2).allSatisfy((letter) -> assertThat(letter.reason())
+			.startsWith("Message envelope of ")
+			.contains("exceeds the limit of " + RedisChannel.largestEnvelope(small.limits()) + " bytes"));
+		assertThat(letters.get(0).envelope()).contains("huge-backlog");
+		assertThat(letters.get(1).envelope()).contains("huge-idle");
+		assertThat(this.redis.redis.hlen(this.redis.key("unacked"))).isZero();
+	}
+
+	private static OutboundMessage huge(String id) {
+		return new OutboundMessage(RedisTestSupport.CODEC.encode(TaskMessageBuilder.task("tasks.add")
+			.id(id)
+			.args(List.of("x".repeat(2_000_000)))
+			.build()), Destination.queue("celery"));
 	}
 
 }

@@ -28,6 +28,7 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 import dev.taskqueue.broker.OutboundMessage;
 import dev.taskqueue.protocol.CeleryJson;
 import dev.taskqueue.protocol.JsonMessageCodec;
+import dev.taskqueue.protocol.MessageCodec;
 import dev.taskqueue.protocol.TaskMessage;
 import dev.taskqueue.protocol.TaskMessageBuilder;
 import dev.taskqueue.routing.Destination;
@@ -109,7 +110,11 @@ final class RedisTestSupport implements AfterEachCallback, AutoCloseable {
 	}
 
 	RedisBroker broker(Duration visibilityTimeout) {
-		RedisBroker broker = new RedisBroker(this.factory, CODEC,
+		return broker(visibilityTimeout, CODEC);
+	}
+
+	RedisBroker broker(Duration visibilityTimeout, MessageCodec codec) {
+		RedisBroker broker = new RedisBroker(this.factory, codec,
 				new RedisTransportOptions(url(), visibilityTimeout, this.prefix));
 		this.brokers.add(broker);
 		return broker;
