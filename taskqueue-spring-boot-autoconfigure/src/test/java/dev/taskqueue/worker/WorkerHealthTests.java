@@ -62,6 +62,20 @@ class WorkerHealthTests {
 	}
 
 	@Test
+	void anOutOfMemoryErrorFromOneOversizedAllocationLeavesTheWorkerUp() {
+		try (WorkerFixture fixture = new WorkerFixture(1).start()) {
+			fixture.state.failed(new OutOfMemoryError("Requested array size exceeds VM limit"));
+			assertThat(fixture.state.lastFailure()).isNotNull().satisfies((failure) -> {
+				assertThat(failure.fatal()).isTrue();
+				assertThat(failure.description()).contains("OutOfMemoryError");
+			});
+			// the heap of this test JVM is far from full: one failed allocation is not a JVM out of memory
+			assertThat(HeapUsage.nearlyFull()).isFalse();
+			assertThat(fixture.worker.problems()).isEmpty();
+		}
+	}
+
+	@Test
 	void unreachableResultBackendIsDown() {
 		LettuceConnectionFactory factory = new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", 1));
 		factory.afterPropertiesSet();
