@@ -8,7 +8,6 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 import org.springframework.boot.actuate.endpoint.SanitizableData;
 
-import dev.taskqueue.protocol.PythonRepr;
 import dev.taskqueue.worker.WorkerState.ActiveTask;
 
 /**
@@ -56,8 +55,8 @@ public record TaskQueueDescriptor(@Nullable String node, boolean running, String
 
 		static ActiveTaskDescriptor of(ActiveTask task, boolean showValues) {
 			return new ActiveTaskDescriptor(task.id(), task.name(),
-					showValues ? PythonRepr.args(task.args()) : SanitizableData.SANITIZED_VALUE,
-					showValues ? PythonRepr.kwargs(task.kwargs()) : SanitizableData.SANITIZED_VALUE,
+					showValues ? task.argsrepr() : SanitizableData.SANITIZED_VALUE,
+					showValues ? task.kwargsrepr() : SanitizableData.SANITIZED_VALUE,
 					task.startTime().toString(), task.thread());
 		}
 

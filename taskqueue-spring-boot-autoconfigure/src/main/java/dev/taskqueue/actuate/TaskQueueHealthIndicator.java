@@ -63,10 +63,10 @@ public class TaskQueueHealthIndicator extends AbstractHealthIndicator {
 	@Override
 	protected void doHealthCheck(Health.Builder builder) {
 		builder.up().withDetail("broker", mask(this.broker.url()));
-		check(builder, "broker", this.broker::ping);
+		check(builder, "broker", "error", this.broker::ping);
 		if (this.backend != null) {
 			builder.withDetail("backend", mask(this.backend.url()));
-			check(builder, "backend", this.backend::ping);
+			check(builder, "backend", "backendError", this.backend::ping);
 		}
 		if (this.worker != null && this.worker.isRunning()) {
 			List<String> problems = this.worker.problems();
@@ -77,14 +77,14 @@ public class TaskQueueHealthIndicator extends AbstractHealthIndicator {
 		}
 	}
 
-	private void check(Health.Builder builder, String part, Runnable ping) {
+	private void check(Health.Builder builder, String part, String errorDetail, Runnable ping) {
 		try {
 			ping.run();
 		}
 		catch (RuntimeException ex) {
 			String error = ex.getClass().getName() + ": " + mask(ex.getMessage());
 			logger.warn("Task queue " + part + " is down: " + error);
-			builder.down().withDetail((part.equals("broker") ? "error" : part + "Error"), error);
+			builder.down().withDetail(errorDetail, error);
 		}
 	}
 

@@ -56,11 +56,6 @@ public final class PrefetchWindow {
 		this.slots.release(count);
 	}
 
-	/** The number of free slots (negative while resumed deliveries wait for a slot). */
-	public int available() {
-		return this.slots.availablePermits();
-	}
-
 	/**
 	 * The slot of one delivery, taken already with {@link #tryAcquire} or {@link #acquire}.
 	 * @return its slot

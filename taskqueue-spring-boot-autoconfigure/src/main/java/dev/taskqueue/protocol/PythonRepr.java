@@ -25,11 +25,8 @@ import tools.jackson.databind.json.JsonMapper;
  * Values are shown as a Python worker sees them after JSON decoding: Java objects that are
  * not plain JSON values are converted with {@link CeleryJson}'s mapper first (a record
  * becomes a dict, an {@code Instant} a string, a set a list).
- * <p>
- * Public so that whatever shows arguments (such as the actuator endpoint) shows them as
- * Celery's {@code inspect active} does, never in full.
  */
-public final class PythonRepr {
+final class PythonRepr {
 
 	/** Celery's {@code argsrepr_maxsize} and {@code kwargsrepr_maxsize}. */
 	static final int MAX_LENGTH = 1024;
@@ -45,7 +42,7 @@ public final class PythonRepr {
 	 * @param args the arguments
 	 * @return the repr, at most about 1024 characters
 	 */
-	public static String args(List<Object> args) {
+	static String args(List<Object> args) {
 		return saferepr(new Tuple(args), MAX_LENGTH);
 	}
 
@@ -54,7 +51,7 @@ public final class PythonRepr {
 	 * @param kwargs the arguments
 	 * @return the repr, at most about 1024 characters
 	 */
-	public static String kwargs(Map<String, Object> kwargs) {
+	static String kwargs(Map<String, Object> kwargs) {
 		return saferepr(kwargs, MAX_LENGTH);
 	}
 

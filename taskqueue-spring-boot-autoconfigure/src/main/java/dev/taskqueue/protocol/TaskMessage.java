@@ -25,4 +25,25 @@ public record TaskMessage(TaskHeaders headers, MessageProperties properties, Lis
 		return this.headers.task();
 	}
 
+	/**
+	 * The printable form of the positional arguments, as Celery's {@code inspect active} shows
+	 * it: the sender's {@code argsrepr} header (which it may have set to hide secrets), or
+	 * Celery's repr of the arguments (at most about 1024 characters) when there is none. Celery
+	 * never sends a longer header than about 1024 characters; a longer one is cut after 2048.
+	 * @return the repr
+	 */
+	public String argsrepr() {
+		String sent = this.headers.argsrepr();
+		return (sent != null) ? PythonRepr.truncate(sent, 2 * PythonRepr.MAX_LENGTH) : PythonRepr.args(this.args);
+	}
+
+	/**
+	 * The printable form of the keyword arguments, as {@link #argsrepr()}.
+	 * @return the repr
+	 */
+	public String kwargsrepr() {
+		String sent = this.headers.kwargsrepr();
+		return (sent != null) ? PythonRepr.truncate(sent, 2 * PythonRepr.MAX_LENGTH) : PythonRepr.kwargs(this.kwargs);
+	}
+
 }

@@ -58,17 +58,43 @@ final class TaskExecution implements Runnable {
 		this.clock = clock;
 	}
 
+	/**
+	 * Run the task. This is the consumer boundary of the pool thread: whatever the worker's own
+	 * code throws, {@link Error}s included, the message is dead-lettered with the error (ignored
+	 * when it was settled already). A JVM error the task itself threw reaches the pool thread
+	 * once the task's state is recorded and its message settled.
+	 */
 	@Override
 	public void run() {
+		Error fatal;
+		try {
+			fatal = runTask();
+		}
+		catch (Throwable ex) {
+			logger.error("Task " + this.message.task() + "[" + this.message.id() + "] failed in the worker; its "
+					+ "message goes to the dead-letter place", ex);
+			this.state.failed(ex);
+			this.state.givenBack(this.message.id());
+			this.delivery.deadLetter("Worker failed running the task: " + ex);
+			return;
+		}
+		if (fatal != null) {
+			this.state.failed(fatal);
+			throw fatal;
+		}
+	}
+
+	/** Run the task and settle its message; returns a JVM error the task threw. */
+	private @Nullable Error runTask() {
 		this.state.unreserved();
 		this.state.dequeued();
 		if (this.stopping.getAsBoolean()) {
 			this.delivery.requeue();
-			return;
+			return null;
 		}
 		if (!this.delivery.valid()) {
 			logger.info("Task " + this.message.id() + " not run: the broker gave its message back and redelivers it");
-			return;
+			return null;
 		}
 		String queue = this.delivery.queue();
 		Instant expires = this.message.headers().expires();
@@ -76,7 +102,7 @@ final class TaskExecution implements Runnable {
 			this.recorder.storeQuietly(() -> this.recorder.revoked(this.message, queue, "expired"), this.message.id());
 			this.state.count(this.message.task(), TaskState.REVOKED.name());
 			this.delivery.ack();
-			return;
+			return null;
 		}
 		DefaultTaskContext context = new DefaultTaskContext(this.message, queue, this.recorder);
 		@Nullable Object[] arguments;
@@ -90,17 +116,17 @@ final class TaskExecution implements Runnable {
 			this.state.count(this.message.task(), TaskState.FAILURE.name());
 			this.recorder.storeQuietly(() -> this.recorder.failure(this.message, queue,
 					ExceptionInfo.python("builtins", "TypeError", ex.getMessage()), null), this.message.id());
-			return;
+			return null;
 		}
-		execute(context, queue, arguments);
+		return execute(context, queue, arguments);
 	}
 
-	private void execute(DefaultTaskContext context, String queue, @Nullable Object[] arguments) {
+	private @Nullable Error execute(DefaultTaskContext context, String queue, @Nullable Object[] arguments) {
 		if (!this.acksLate) {
 			this.delivery.ack();
 		}
-		this.state.started(new WorkerState.ActiveTask(this.message.id(), this.message.task(), this.message.args(),
-				this.message.kwargs(), this.clock.instant(), Thread.currentThread().getName()));
+		this.state.started(new WorkerState.ActiveTask(this.message.id(), this.message.task(), this.message.argsrepr(),
+				this.message.kwargsrepr(), this.clock.instant(), Thread.currentThread().getName()));
 		boolean storeResult = !this.endpoint.ignoreResult() && !this.message.headers().ignoreResult();
 		if (this.endpoint.trackStarted() && storeResult) {
 			this.recorder.storeQuietly(() -> this.recorder.started(this.message, queue), this.message.id());
@@ -111,7 +137,7 @@ final class TaskExecution implements Runnable {
 					+ "past taskqueue.worker.shutdown-timeout; its message goes back to the broker, to run again");
 			this.state.givenBack(this.message.id());
 			this.delivery.requeue();
-			return;
+			return null;
 		}
 		this.state.finished(this.message.id(), this.message.task(), outcome.state().name());
 		if (storeResult) {
@@ -120,11 +146,7 @@ final class TaskExecution implements Runnable {
 		if (this.acksLate) {
 			this.delivery.ack();
 		}
-		Error fatal = outcome.fatal();
-		if (fatal != null) {
-			this.state.failed(fatal);
-			throw fatal;
-		}
+		return outcome.fatal();
 	}
 
 	/** Whether the worker stopping interrupted the task (it acknowledges late: give it back). */

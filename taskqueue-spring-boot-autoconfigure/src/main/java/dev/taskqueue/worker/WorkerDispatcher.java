@@ -126,15 +126,31 @@ final class WorkerDispatcher implements DeliveryHandler {
 		Held entry = new Held(outsideWindow);
 		this.held.put(delivery, entry);
 		try {
-			entry.due = this.timer.schedule(() -> {
-				if (this.held.remove(delivery, entry)) {
-					release(delivery, entry);
-					submit(delivery, message, endpoint);
-				}
-			}, delay.toNanos(), TimeUnit.NANOSECONDS);
+			entry.due = this.timer.schedule(() -> due(delivery, entry, message, endpoint), delay.toNanos(),
+					TimeUnit.NANOSECONDS);
 		}
 		catch (RejectedExecutionException ex) {
 			giveBack(delivery, entry);
+		}
+	}
+
+	/**
+	 * The ETA has come: submit the task. Runs on the timer, whose future would swallow anything
+	 * thrown, so a failure gives the message back to the broker here.
+	 */
+	private void due(Delivery delivery, Held entry, TaskMessage message, TaskEndpoint endpoint) {
+		if (!this.held.remove(delivery, entry)) {
+			return;
+		}
+		try {
+			release(delivery, entry);
+			submit(delivery, message, endpoint);
+		}
+		catch (Throwable ex) {
+			logger.error("Could not start task " + message.id() + " at its ETA; its message goes back to the broker",
+					ex);
+			this.state.failed(ex);
+			delivery.requeue();
 		}
 	}
 
@@ -181,16 +197,6 @@ final class WorkerDispatcher implements DeliveryHandler {
 	public void onFailure(Delivery delivery, Throwable failure) {
 		this.state.rejected();
 		this.state.failed(failure);
-	}
-
-	/** The number of tasks held for their ETA. */
-	int heldCount() {
-		return this.held.size();
-	}
-
-	/** The number of held tasks outside the prefetch window. */
-	int deferredCount() {
-		return this.deferred.get();
 	}
 
 	/**

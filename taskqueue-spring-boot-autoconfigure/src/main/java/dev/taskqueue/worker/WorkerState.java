@@ -146,13 +146,13 @@ public class WorkerState {
 	 *
 	 * @param id the task id
 	 * @param name the task name
-	 * @param args the positional arguments
-	 * @param kwargs the keyword arguments
+	 * @param argsrepr the positional arguments as Celery shows them ({@link dev.taskqueue.protocol.TaskMessage#argsrepr()})
+	 * @param kwargsrepr the keyword arguments as Celery shows them
 	 * @param startTime when it started
 	 * @param thread the name of the thread running it
 	 */
-	public record ActiveTask(String id, String name, List<Object> args, Map<String, Object> kwargs,
-			Instant startTime, String thread) {
+	public record ActiveTask(String id, String name, String argsrepr, String kwargsrepr, Instant startTime,
+			String thread) {
 	}
 
 	/**

@@ -144,11 +144,9 @@ final class AmqpDelivery implements Delivery {
 	 */
 	@Override
 	public void deadLetter(String reason) {
-		if (!this.settled.compareAndSet(false, true)) {
-			logger.debug("Ignoring a second settlement (dead-letter) of " + this);
+		if (!claim("dead-letter")) {
 			return;
 		}
-		resume();
 		if (!this.channel.isOpen()) {
 			// RabbitMQ has given the message back already: do not dead-letter a copy of it
 			apply("dead-letter", (channel) -> {
@@ -158,7 +156,7 @@ final class AmqpDelivery implements Delivery {
 		try {
 			this.context.deadLetters().publish(this.queue, this.properties, this.body, reason);
 		}
-		catch (RuntimeException ex) {
+		catch (RuntimeException | Error ex) {
 			this.source.deadLetterRetries().failed(this, reason, ex);
 			return;
 		}
@@ -172,12 +170,19 @@ final class AmqpDelivery implements Delivery {
 	}
 
 	private void settle(String action, Settlement settlement) {
+		if (claim(action)) {
+			apply(action, settlement);
+		}
+	}
+
+	/** Take the one settlement of this delivery, out of the prefetch window if deferred. */
+	private boolean claim(String action) {
 		if (!this.settled.compareAndSet(false, true)) {
 			logger.debug("Ignoring a second settlement (" + action + ") of " + this);
-			return;
+			return false;
 		}
 		resume();
-		apply(action, settlement);
+		return true;
 	}
 
 	private void apply(String action, Settlement settlement) {

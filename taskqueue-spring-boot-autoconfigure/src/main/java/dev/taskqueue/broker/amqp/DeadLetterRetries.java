@@ -52,7 +52,7 @@ final class DeadLetterRetries {
 	}
 
 	/** Dead-lettering the delivery failed: requeue it after a back-off, or give up on the queue. */
-	void failed(AmqpDelivery delivery, String reason, RuntimeException failure) {
+	void failed(AmqpDelivery delivery, String reason, Throwable failure) {
 		String queue = delivery.queue();
 		int attempt = this.failures.merge(queue, 1, Integer::sum);
 		if (attempt >= MAX_ATTEMPTS) {

@@ -96,7 +96,8 @@ final class UnackedRenewer {
 						+ this.channel.connector().url() + " again (" + renewed + " now)");
 			}
 		}
-		catch (RuntimeException ex) {
+		catch (RuntimeException | Error ex) {
+			// whatever is thrown, the next pass must still run: a periodic task that throws is never run again
 			if (Thread.currentThread().isInterrupted()) {
 				return;
 			}

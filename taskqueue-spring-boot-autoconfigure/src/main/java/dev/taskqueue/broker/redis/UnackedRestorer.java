@@ -114,6 +114,10 @@ final class UnackedRestorer {
 		catch (RuntimeException ex) {
 			logger.debug("Could not restore unacknowledged messages: " + ex.getMessage());
 		}
+		catch (Error ex) {
+			// caught so that the next scan still runs: a periodic task that throws is never run again
+			logger.error("Restoring unacknowledged messages failed; trying again at the next scan", ex);
+		}
 	}
 
 	/**

@@ -273,8 +273,8 @@ class RedisBrokerConsumeTests {
 		RecordingHandler handler = new RecordingHandler();
 		try (Consumption consumption = broker.consume(new ConsumerSettings(List.of("celery"), 4), handler)) {
 			assertThat(handler.await(1).get(0).message().id()).isEqualTo("small-1");
-			RedisTestSupport.sleep(300);
-			// taken with BRPOP while the consumer waits, then refused by the pop script
+			// taken with BRPOP once the consumer waits in it, then refused by the pop script
+			await().atMost(Duration.ofSeconds(5)).until(() -> this.redis.redis.clientList().contains("cmd=brpop"));
 			broker.publish(huge("huge-idle"));
 			broker.publish(RedisTestSupport.message("celery", "small-2", 0));
 			assertThat(handler.await(2).get(1).message().id()).isEqualTo("small-2");

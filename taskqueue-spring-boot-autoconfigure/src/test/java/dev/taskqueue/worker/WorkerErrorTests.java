@@ -1,0 +1,88 @@
+package dev.taskqueue.worker;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.Test;
+
+import dev.taskqueue.backend.ResultBackend;
+import dev.taskqueue.backend.ResultListener;
+import dev.taskqueue.backend.ResultSubscription;
+import dev.taskqueue.protocol.CeleryJson;
+import dev.taskqueue.protocol.ResultMeta;
+import dev.taskqueue.protocol.TaskState;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * An {@link Error} thrown by the worker's own code on a pool thread (here: while storing a
+ * result) still settles the message, dead-lettered with the error, and the worker goes on.
+ */
+class WorkerErrorTests {
+
+	@Test
+	void errorWhileStoringAResultDeadLettersTheMessageAndTheWorkerGoesOn() {
+		WorkerFixture fixture = new WorkerFixture(1);
+		WorkerSettings acksLate = new WorkerSettings("celery@test", List.of("celery"), 1, 2, Duration.ofSeconds(5),
+				false, true);
+		WorkerContainer worker = new WorkerContainer(fixture.broker, new FailingSuccessStore(fixture.backend),
+				fixture.registry, fixture.state, acksLate, CeleryJson.newMapper(), null);
+		worker.start();
+		try {
+			fixture.template.send("t.add", 1, 2);
+			await().atMost(Duration.ofSeconds(5)).until(() -> fixture.broker.deadLetters().size() == 1);
+			assertThat(fixture.broker.deadLetters().get(0).reason())
+				.isEqualTo("Worker failed running the task: java.lang.StackOverflowError: storing SUCCESS");
+			assertThat(fixture.broker.size("celery")).isZero();
+			assertThat(fixture.state.activeTasks()).isEmpty();
+			assertThat(fixture.state.lastFailure()).isNotNull();
+
+			fixture.template.send("t.quiet");
+			await().atMost(Duration.ofSeconds(5)).until(() -> fixture.tasks.executions.get() == 2);
+		}
+		finally {
+			worker.stop();
+		}
+	}
+
+	/** The in-memory backend, except that storing a SUCCESS throws a JVM error. */
+	private record FailingSuccessStore(ResultBackend delegate) implements ResultBackend {
+
+		@Override
+		public void store(ResultMeta meta) {
+			if (TaskState.SUCCESS.equals(meta.status())) {
+				throw new StackOverflowError("storing SUCCESS");
+			}
+			this.delegate.store(meta);
+		}
+
+		@Override
+		public void store(ResultMeta meta, @Nullable String replyTo) {
+			store(meta);
+		}
+
+		@Override
+		public ResultMeta get(String taskId) {
+			return this.delegate.get(taskId);
+		}
+
+		@Override
+		public void forget(String taskId) {
+			this.delegate.forget(taskId);
+		}
+
+		@Override
+		public ResultSubscription subscribe(String taskId, ResultListener listener) {
+			return this.delegate.subscribe(taskId, listener);
+		}
+
+		@Override
+		public String url() {
+			return this.delegate.url();
+		}
+
+	}
+
+}
