@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.util.unit.DataSize;
 
+import dev.taskqueue.backend.ForwardingResultBackend;
 import dev.taskqueue.backend.ResultBackend;
 import dev.taskqueue.backend.ResultListener;
 import dev.taskqueue.backend.ResultSubscription;
@@ -145,14 +146,12 @@ class BackendAsyncResultTests {
 	/**
 	 * A backend that counts the subscriptions that are not closed yet, by task id.
 	 */
-	private static final class CountingBackend implements ResultBackend {
-
-		private final ResultBackend delegate;
+	private static final class CountingBackend extends ForwardingResultBackend {
 
 		private final Map<String, AtomicInteger> live = new ConcurrentHashMap<>();
 
 		CountingBackend(ResultBackend delegate) {
-			this.delegate = delegate;
+			super(delegate);
 		}
 
 		int live(String taskId) {
@@ -166,7 +165,7 @@ class BackendAsyncResultTests {
 
 		@Override
 		public ResultSubscription subscribe(String taskId, ResultListener listener) {
-			ResultSubscription subscription = this.delegate.subscribe(taskId, listener);
+			ResultSubscription subscription = super.subscribe(taskId, listener);
 			AtomicInteger count = this.live.computeIfAbsent(taskId, (id) -> new AtomicInteger());
 			count.incrementAndGet();
 			AtomicBoolean open = new AtomicBoolean(true);
@@ -176,26 +175,6 @@ class BackendAsyncResultTests {
 					count.decrementAndGet();
 				}
 			};
-		}
-
-		@Override
-		public void store(ResultMeta meta) {
-			this.delegate.store(meta);
-		}
-
-		@Override
-		public ResultMeta get(String taskId) {
-			return this.delegate.get(taskId);
-		}
-
-		@Override
-		public void forget(String taskId) {
-			this.delegate.forget(taskId);
-		}
-
-		@Override
-		public String url() {
-			return this.delegate.url();
 		}
 
 	}

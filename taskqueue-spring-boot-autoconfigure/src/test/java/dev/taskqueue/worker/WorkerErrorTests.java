@@ -6,9 +6,8 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
+import dev.taskqueue.backend.ForwardingResultBackend;
 import dev.taskqueue.backend.ResultBackend;
-import dev.taskqueue.backend.ResultListener;
-import dev.taskqueue.backend.ResultSubscription;
 import dev.taskqueue.protocol.CeleryJson;
 import dev.taskqueue.protocol.ResultMeta;
 import dev.taskqueue.protocol.TaskState;
@@ -48,39 +47,18 @@ class WorkerErrorTests {
 	}
 
 	/** The in-memory backend, except that storing a SUCCESS throws a JVM error. */
-	private record FailingSuccessStore(ResultBackend delegate) implements ResultBackend {
+	private static final class FailingSuccessStore extends ForwardingResultBackend {
 
-		@Override
-		public void store(ResultMeta meta) {
-			if (TaskState.SUCCESS.equals(meta.status())) {
-				throw new StackOverflowError("storing SUCCESS");
-			}
-			this.delegate.store(meta);
+		FailingSuccessStore(ResultBackend delegate) {
+			super(delegate);
 		}
 
 		@Override
 		public void store(ResultMeta meta, @Nullable String replyTo) {
-			store(meta);
-		}
-
-		@Override
-		public ResultMeta get(String taskId) {
-			return this.delegate.get(taskId);
-		}
-
-		@Override
-		public void forget(String taskId) {
-			this.delegate.forget(taskId);
-		}
-
-		@Override
-		public ResultSubscription subscribe(String taskId, ResultListener listener) {
-			return this.delegate.subscribe(taskId, listener);
-		}
-
-		@Override
-		public String url() {
-			return this.delegate.url();
+			if (TaskState.SUCCESS.equals(meta.status())) {
+				throw new StackOverflowError("storing SUCCESS");
+			}
+			super.store(meta, replyTo);
 		}
 
 	}
