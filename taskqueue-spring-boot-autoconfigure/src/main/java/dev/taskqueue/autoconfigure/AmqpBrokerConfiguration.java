@@ -23,7 +23,7 @@ import dev.taskqueue.broker.amqp.AmqpBroker;
 import dev.taskqueue.broker.amqp.AmqpTransportOptions;
 import dev.taskqueue.protocol.MessageCodec;
 import dev.taskqueue.routing.QueueSpec;
-import dev.taskqueue.routing.TaskRouter;
+import dev.taskqueue.routing.DefaultTaskRouter;
 
 /**
  * The RabbitMQ broker, for {@code amqp://} and {@code amqps://} broker URLs, or, when no broker
@@ -89,7 +89,7 @@ class AmqpBrokerConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(Broker.class)
 	AmqpBroker taskQueueBroker(AmqpConnection connection, MessageCodec codec, TaskQueueProperties properties) {
-		TaskRouter router = TaskQueueRouting.router(properties);
+		DefaultTaskRouter router = TaskQueueRouting.router(properties);
 		Map<String, QueueSpec> queues = new LinkedHashMap<>(TaskQueueRouting.queues(properties));
 		queues.putIfAbsent(properties.getDefaultQueue(), router.queue(properties.getDefaultQueue()));
 		properties.getWorker().getQueues().forEach((name) -> queues.putIfAbsent(name, router.queue(name)));

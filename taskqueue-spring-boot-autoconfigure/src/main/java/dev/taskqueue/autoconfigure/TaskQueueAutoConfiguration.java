@@ -18,8 +18,8 @@ import dev.taskqueue.protocol.JsonMessageCodec;
 import dev.taskqueue.protocol.JsonResultMetaCodec;
 import dev.taskqueue.protocol.MessageCodec;
 import dev.taskqueue.protocol.ResultMetaCodec;
-import dev.taskqueue.routing.Router;
 import dev.taskqueue.routing.TaskRouter;
+import dev.taskqueue.routing.DefaultTaskRouter;
 
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration}
@@ -60,14 +60,14 @@ public final class TaskQueueAutoConfiguration {
 	}
 
 	@Bean
-	@ConditionalOnMissingBean(Router.class)
-	TaskRouter taskQueueRouter(TaskQueueProperties properties) {
+	@ConditionalOnMissingBean(TaskRouter.class)
+	DefaultTaskRouter taskQueueRouter(TaskQueueProperties properties) {
 		return TaskQueueRouting.router(properties);
 	}
 
 	@Bean
 	@ConditionalOnMissingBean(TaskOperations.class)
-	TaskTemplate taskTemplate(Broker broker, ResultBackend backend, Router router, MessageCodec codec,
+	TaskTemplate taskTemplate(Broker broker, ResultBackend backend, TaskRouter router, MessageCodec codec,
 			@Qualifier(MAPPER_BEAN_NAME) JsonMapper mapper, TaskQueueProperties properties) {
 		return new TaskTemplate(broker, backend, router, codec, mapper, properties.getTask().getMaxPayloadSize());
 	}

@@ -6,7 +6,7 @@ import java.util.Map;
 
 import dev.taskqueue.routing.QueueSpec;
 import dev.taskqueue.routing.RouteRule;
-import dev.taskqueue.routing.TaskRouter;
+import dev.taskqueue.routing.DefaultTaskRouter;
 
 /**
  * Turns the {@code taskqueue.queues} and {@code taskqueue.routes} properties into the router's
@@ -17,8 +17,8 @@ final class TaskQueueRouting {
 	private TaskQueueRouting() {
 	}
 
-	static TaskRouter router(TaskQueueProperties properties) {
-		return new TaskRouter(properties.getDefaultQueue(), queues(properties), routes(properties),
+	static DefaultTaskRouter router(TaskQueueProperties properties) {
+		return new DefaultTaskRouter(properties.getDefaultQueue(), queues(properties), routes(properties),
 				properties.isCreateMissingQueues(), properties.getQueueMaxPriority());
 	}
 

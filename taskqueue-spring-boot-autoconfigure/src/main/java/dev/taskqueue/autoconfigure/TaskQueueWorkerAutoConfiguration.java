@@ -19,7 +19,7 @@ import org.springframework.core.task.VirtualThreadTaskExecutor;
 import dev.taskqueue.backend.ResultBackend;
 import dev.taskqueue.broker.Broker;
 import dev.taskqueue.protocol.NodeNames;
-import dev.taskqueue.routing.TaskRouter;
+import dev.taskqueue.routing.DefaultTaskRouter;
 import dev.taskqueue.worker.CeleryTaskAnnotationBeanPostProcessor;
 import dev.taskqueue.worker.TaskRegistry;
 import dev.taskqueue.worker.WorkerContainer;
@@ -91,7 +91,7 @@ public final class TaskQueueWorkerAutoConfiguration {
 	}
 
 	@Bean
-	SmartInitializingSingleton taskQueueRoutesFromTasks(TaskRegistry registry, ObjectProvider<TaskRouter> router) {
+	SmartInitializingSingleton taskQueueRoutesFromTasks(TaskRegistry registry, ObjectProvider<DefaultTaskRouter> router) {
 		return () -> router.ifAvailable((taskRouter) -> registry.endpoints()
 			.stream()
 			.filter((endpoint) -> endpoint.queue() != null)

@@ -1,9 +1,11 @@
 package dev.taskqueue.broker;
 
+import dev.taskqueue.TaskQueueException;
+
 /**
  * Thrown when a broker cannot be reached or refuses an operation.
  */
-public class BrokerException extends RuntimeException {
+public class BrokerException extends TaskQueueException {
 
 	public BrokerException(String message) {
 		super(message);

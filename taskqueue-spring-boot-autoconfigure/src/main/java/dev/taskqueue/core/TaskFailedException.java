@@ -2,6 +2,7 @@ package dev.taskqueue.core;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.taskqueue.TaskQueueException;
 import dev.taskqueue.protocol.ExceptionInfo;
 
 /**

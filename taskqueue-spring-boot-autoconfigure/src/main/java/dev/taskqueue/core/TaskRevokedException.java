@@ -1,5 +1,7 @@
 package dev.taskqueue.core;
 
+import dev.taskqueue.TaskQueueException;
+
 /**
  * Thrown by {@link AsyncResult#get} when the task was revoked or expired before it ran.
  */

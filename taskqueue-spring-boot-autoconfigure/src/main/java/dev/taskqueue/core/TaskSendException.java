@@ -1,5 +1,7 @@
 package dev.taskqueue.core;
 
+import dev.taskqueue.TaskQueueException;
+
 /**
  * Thrown when a task cannot be sent: no route, arguments that cannot be serialized, a payload
  * over the limit, invalid options or a broker that did not take the message. Nothing was sent.

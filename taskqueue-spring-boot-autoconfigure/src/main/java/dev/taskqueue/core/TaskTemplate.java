@@ -21,7 +21,7 @@ import dev.taskqueue.protocol.TaskMessage;
 import dev.taskqueue.protocol.TaskMessageBuilder;
 import dev.taskqueue.routing.Destination;
 import dev.taskqueue.routing.NoSuchRouteException;
-import dev.taskqueue.routing.Router;
+import dev.taskqueue.routing.TaskRouter;
 
 /**
  * The default {@link TaskOperations}: routes, builds and encodes a Celery v2 message, checks
@@ -34,7 +34,7 @@ public class TaskTemplate implements TaskOperations, TaskRequest.RequestSender {
 
 	private final ResultBackend backend;
 
-	private final Router router;
+	private final TaskRouter router;
 
 	private final MessageCodec codec;
 
@@ -57,12 +57,12 @@ public class TaskTemplate implements TaskOperations, TaskRequest.RequestSender {
 	 * @param mapper converts results to the requested types
 	 * @param maxPayloadSize the largest encoded body accepted
 	 */
-	public TaskTemplate(Broker broker, ResultBackend backend, Router router, MessageCodec codec, JsonMapper mapper,
+	public TaskTemplate(Broker broker, ResultBackend backend, TaskRouter router, MessageCodec codec, JsonMapper mapper,
 			DataSize maxPayloadSize) {
 		this(broker, backend, router, codec, mapper, maxPayloadSize, Clock.systemUTC());
 	}
 
-	TaskTemplate(Broker broker, ResultBackend backend, Router router, MessageCodec codec, JsonMapper mapper,
+	TaskTemplate(Broker broker, ResultBackend backend, TaskRouter router, MessageCodec codec, JsonMapper mapper,
 			DataSize maxPayloadSize, Clock clock) {
 		Assert.notNull(broker, "'broker' must not be null");
 		Assert.notNull(backend, "'backend' must not be null");

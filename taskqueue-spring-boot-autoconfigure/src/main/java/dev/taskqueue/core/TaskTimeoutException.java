@@ -1,5 +1,7 @@
 package dev.taskqueue.core;
 
+import dev.taskqueue.TaskQueueException;
+
 import java.time.Duration;
 
 /**

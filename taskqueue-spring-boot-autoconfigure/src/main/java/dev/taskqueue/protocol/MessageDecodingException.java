@@ -1,10 +1,12 @@
 package dev.taskqueue.protocol;
 
+import dev.taskqueue.TaskQueueException;
+
 /**
  * Thrown when bytes received from a broker are not a valid Celery task message. The message
  * says why, in words fit for a dead-letter reason.
  */
-public class MessageDecodingException extends RuntimeException {
+public class MessageDecodingException extends TaskQueueException {
 
 	public MessageDecodingException(String message) {
 		super(message);

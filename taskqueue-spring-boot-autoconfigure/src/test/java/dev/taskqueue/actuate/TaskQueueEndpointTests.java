@@ -24,7 +24,7 @@ import dev.taskqueue.core.TaskTemplate;
 import dev.taskqueue.protocol.CeleryJson;
 import dev.taskqueue.protocol.JsonMessageCodec;
 import dev.taskqueue.protocol.JsonResultMetaCodec;
-import dev.taskqueue.routing.TaskRouter;
+import dev.taskqueue.routing.DefaultTaskRouter;
 import dev.taskqueue.worker.CeleryTaskAnnotationBeanPostProcessor;
 import dev.taskqueue.worker.TaskRegistry;
 import dev.taskqueue.worker.WorkerContainer;
@@ -48,7 +48,7 @@ class TaskQueueEndpointTests {
 			Duration.ofMinutes(5));
 
 	private final TaskTemplate template = new TaskTemplate(this.broker, this.backend,
-			TaskRouter.withDefaultQueue("celery"), new JsonMessageCodec(), CeleryJson.newMapper(),
+			DefaultTaskRouter.withDefaultQueue("celery"), new JsonMessageCodec(), CeleryJson.newMapper(),
 			DataSize.ofMegabytes(1));
 
 	private final TaskRegistry registry = new TaskRegistry();

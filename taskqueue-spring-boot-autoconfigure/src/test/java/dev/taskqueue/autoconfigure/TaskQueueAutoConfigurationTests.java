@@ -22,7 +22,7 @@ import dev.taskqueue.core.TaskOperations;
 import dev.taskqueue.protocol.JsonMessageCodec;
 import dev.taskqueue.routing.Destination;
 import dev.taskqueue.routing.QueueSpec;
-import dev.taskqueue.routing.Router;
+import dev.taskqueue.routing.TaskRouter;
 import dev.taskqueue.worker.TaskRegistry;
 import dev.taskqueue.worker.WorkerContainer;
 import dev.taskqueue.worker.WorkerSettings;
@@ -110,7 +110,7 @@ class TaskQueueAutoConfigurationTests {
 	void celeryTaskBeansAreRegisteredAndTheirQueuesRouted() {
 		this.contextRunner.withUserConfiguration(TasksConfiguration.class).run((context) -> {
 			assertThat(context.getBean(TaskRegistry.class).names()).containsExactly("demo.add", "demo.report", "demo.thread");
-			Router router = context.getBean(Router.class);
+			TaskRouter router = context.getBean(TaskRouter.class);
 			assertThat(router.route("demo.report", null)).isEqualTo(Destination.queue("reports"));
 			assertThat(router.route("demo.add", null)).isEqualTo(Destination.queue("celery"));
 		});
@@ -124,7 +124,7 @@ class TaskQueueAutoConfigurationTests {
 					"taskqueue.queues.ttl.arguments.x-big=5000000000",
 					"taskqueue.queues.ttl.arguments.x-single-active-consumer=true")
 			.run((context) -> {
-				Router router = context.getBean(Router.class);
+				TaskRouter router = context.getBean(TaskRouter.class);
 				QueueSpec votes = router.route("any", "votes").queue();
 				assertThat(votes.quorum()).isTrue();
 				assertThat(votes.maxPriority()).isNull();
@@ -154,7 +154,7 @@ class TaskQueueAutoConfigurationTests {
 					"taskqueue.queues.feeds.routing-key=feeds.#", "taskqueue.routes.[demo.*].queue=reports",
 					"taskqueue.routes.[feeds.refresh].queue=feeds")
 			.run((context) -> {
-				Router router = context.getBean(Router.class);
+				TaskRouter router = context.getBean(TaskRouter.class);
 				Destination reports = router.route("demo.anything", null);
 				assertThat(reports.routingKey()).isEqualTo("reports");
 				assertThat(reports.queue().maxPriority()).isEqualTo(10);

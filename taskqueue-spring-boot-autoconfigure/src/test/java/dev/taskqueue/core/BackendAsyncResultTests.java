@@ -27,7 +27,7 @@ import dev.taskqueue.protocol.JsonMessageCodec;
 import dev.taskqueue.protocol.JsonResultMetaCodec;
 import dev.taskqueue.protocol.ResultMeta;
 import dev.taskqueue.protocol.TaskState;
-import dev.taskqueue.routing.TaskRouter;
+import dev.taskqueue.routing.DefaultTaskRouter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -44,7 +44,7 @@ class BackendAsyncResultTests {
 			new InMemoryResultBackend(new JsonResultMetaCodec(), Duration.ofMinutes(1)));
 
 	private final TaskTemplate template = new TaskTemplate(new InMemoryBroker(new JsonMessageCodec()), this.backend,
-			TaskRouter.withDefaultQueue("celery"), new JsonMessageCodec(), CeleryJson.newMapper(),
+			DefaultTaskRouter.withDefaultQueue("celery"), new JsonMessageCodec(), CeleryJson.newMapper(),
 			DataSize.ofKilobytes(64));
 
 	@Test

@@ -24,7 +24,7 @@ import dev.taskqueue.protocol.ResultMeta;
 import dev.taskqueue.protocol.TaskMessage;
 import dev.taskqueue.protocol.TaskState;
 import dev.taskqueue.routing.QueueSpec;
-import dev.taskqueue.routing.TaskRouter;
+import dev.taskqueue.routing.DefaultTaskRouter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -42,7 +42,7 @@ class TaskTemplateTests {
 	private final InMemoryResultBackend backend = new InMemoryResultBackend(new JsonResultMetaCodec(),
 			Duration.ofMinutes(1));
 
-	private final TaskRouter router = new TaskRouter("celery", Map.of("other", QueueSpec.defaults("other")), List.of(), false, null);
+	private final DefaultTaskRouter router = new DefaultTaskRouter("celery", Map.of("other", QueueSpec.defaults("other")), List.of(), false, null);
 
 	private final TaskTemplate template = template(DataSize.ofKilobytes(64));
 

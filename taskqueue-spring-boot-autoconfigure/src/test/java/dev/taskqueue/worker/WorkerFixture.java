@@ -11,7 +11,7 @@ import dev.taskqueue.core.TaskTemplate;
 import dev.taskqueue.protocol.CeleryJson;
 import dev.taskqueue.protocol.JsonMessageCodec;
 import dev.taskqueue.protocol.JsonResultMetaCodec;
-import dev.taskqueue.routing.TaskRouter;
+import dev.taskqueue.routing.DefaultTaskRouter;
 
 /**
  * A worker on the in-memory broker and backend, with a template to send to it.
@@ -29,7 +29,7 @@ final class WorkerFixture implements AutoCloseable {
 	final TestTasks tasks = new TestTasks();
 
 	final TaskTemplate template = new TaskTemplate(this.broker, this.backend,
-			TaskRouter.withDefaultQueue("celery"), new JsonMessageCodec(),
+			DefaultTaskRouter.withDefaultQueue("celery"), new JsonMessageCodec(),
 			CeleryJson.newMapper(), DataSize.ofMegabytes(8));
 
 	final WorkerContainer worker;

@@ -14,7 +14,7 @@ import dev.taskqueue.protocol.CeleryJson;
 import dev.taskqueue.protocol.JsonMessageCodec;
 import dev.taskqueue.protocol.ResultMeta;
 import dev.taskqueue.protocol.TaskState;
-import dev.taskqueue.routing.TaskRouter;
+import dev.taskqueue.routing.DefaultTaskRouter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -30,7 +30,7 @@ class RedisAsyncResultSubscriptionTests {
 	static final RedisFixture fixture = new RedisFixture("async-result-subscription", Duration.ofHours(1));
 
 	private final TaskTemplate template = new TaskTemplate(new InMemoryBroker(new JsonMessageCodec()), fixture.backend,
-			TaskRouter.withDefaultQueue("celery"), new JsonMessageCodec(), CeleryJson.newMapper(),
+			DefaultTaskRouter.withDefaultQueue("celery"), new JsonMessageCodec(), CeleryJson.newMapper(),
 			DataSize.ofKilobytes(64));
 
 	@Test

@@ -10,9 +10,9 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
- * Tests for {@link TaskRouter}: Celery's {@code task_routes} and {@code task_queues} rules.
+ * Tests for {@link DefaultTaskRouter}: Celery's {@code task_routes} and {@code task_queues} rules.
  */
-class TaskRouterTests {
+class DefaultTaskRouterTests {
 
 	private static final QueueSpec PRIORITY = new QueueSpec("priority", "priority", ExchangeType.DIRECT, "priority",
 			true, 10);
@@ -20,7 +20,7 @@ class TaskRouterTests {
 	private static final QueueSpec TOPIC = new QueueSpec("feeds", "feed_ex", ExchangeType.TOPIC, "feeds.#", true,
 			null);
 
-	private final TaskRouter router = new TaskRouter("celery", Map.of("priority", PRIORITY, "feeds", TOPIC),
+	private final DefaultTaskRouter router = new DefaultTaskRouter("celery", Map.of("priority", PRIORITY, "feeds", TOPIC),
 			List.of(new RouteRule("tasks.urgent", "priority", null, null), new RouteRule("feeds.*", "feeds", null, null),
 					new RouteRule("tasks.*", "bulk", null, null),
 					new RouteRule("events.publish", null, "events_ex", "events.new")),
@@ -75,7 +75,7 @@ class TaskRouterTests {
 
 	@Test
 	void missingQueuesCanBeRefused() {
-		TaskRouter strict = new TaskRouter("celery", Map.of("priority", PRIORITY), List.of(), false, null);
+		DefaultTaskRouter strict = new DefaultTaskRouter("celery", Map.of("priority", PRIORITY), List.of(), false, null);
 		assertThat(strict.route("t", "priority")).isEqualTo(Destination.queue(PRIORITY));
 		assertThat(strict.route("t", null)).isEqualTo(Destination.queue("celery"));
 		assertThatExceptionOfType(NoSuchRouteException.class).isThrownBy(() -> strict.route("t", "nowhere"))
@@ -85,7 +85,7 @@ class TaskRouterTests {
 
 	@Test
 	void defaultMaxPriorityAppliesToCreatedQueues() {
-		TaskRouter router = new TaskRouter("celery", Map.of(), List.of(), true, 10);
+		DefaultTaskRouter router = new DefaultTaskRouter("celery", Map.of(), List.of(), true, 10);
 		assertThat(router.route("t", null).queue().maxPriority()).isEqualTo(10);
 		assertThat(router.queue("other").maxPriority()).isEqualTo(10);
 	}
