@@ -13,7 +13,6 @@ import org.springframework.util.unit.DataSize;
 
 import dev.taskqueue.protocol.InboundLimits;
 import dev.taskqueue.routing.ExchangeType;
-import dev.taskqueue.worker.WorkerSettings;
 
 /**
  * Configuration properties for the task queue, under {@code taskqueue}.
@@ -515,13 +514,13 @@ public class TaskQueueProperties {
 		 * Most tasks held for their ETA or countdown outside the prefetch window. Past it,
 		 * held tasks take prefetch slots and fetching pauses until some come due.
 		 */
-		private int maxHeldEta = WorkerSettings.DEFAULT_MAX_HELD_ETA;
+		private int maxHeldEta = 10000;
 
 		/**
 		 * How long tasks may wait for a pool thread while none starts or finishes before the
 		 * health indicator reports the worker as wedged (DOWN).
 		 */
-		private Duration stallTimeout = WorkerSettings.DEFAULT_STALL_TIMEOUT;
+		private Duration stallTimeout = Duration.ofMinutes(10);
 
 		private final Limits limits = new Limits();
 
@@ -611,17 +610,17 @@ public class TaskQueueProperties {
 			 * Largest message body received, compressed or not. The RabbitMQ client's inbound
 			 * limit of the connections the starter creates is raised to match when smaller.
 			 */
-			private DataSize maxBodySize = DataSize.ofBytes(InboundLimits.DEFAULT_MAX_SIZE);
+			private DataSize maxBodySize = DataSize.ofMegabytes(64);
 
 			/**
 			 * Largest message body after decompression.
 			 */
-			private DataSize maxDecompressedSize = DataSize.ofBytes(InboundLimits.DEFAULT_MAX_SIZE);
+			private DataSize maxDecompressedSize = DataSize.ofMegabytes(64);
 
 			/**
 			 * Deepest nesting of arrays and maps in a message body, JSON or msgpack.
 			 */
-			private int maxDepth = InboundLimits.DEFAULT_MAX_DEPTH;
+			private int maxDepth = 500;
 
 			public DataSize getMaxBodySize() {
 				return this.maxBodySize;
