@@ -5,11 +5,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
-
 import org.springframework.context.ConfigurableApplicationContext;
 
 import dev.taskqueue.core.AsyncResult;
 import dev.taskqueue.core.TaskOperations;
+import dev.taskqueue.testsupport.RabbitServer;
 import dev.taskqueue.worker.WorkerContainer;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -69,10 +69,10 @@ class AmqpFaultIT {
 
 	private static void restartRabbit() throws Exception {
 		try {
-			RabbitServer.stop();
+			RabbitServer.stopApp();
 		}
 		finally {
-			RabbitServer.start();
+			RabbitServer.startApp();
 		}
 	}
 

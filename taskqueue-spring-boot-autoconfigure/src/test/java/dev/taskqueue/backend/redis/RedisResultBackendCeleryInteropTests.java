@@ -1,6 +1,5 @@
 package dev.taskqueue.backend.redis;
 
-import dev.taskqueue.TestProcesses;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,6 +26,7 @@ import dev.taskqueue.protocol.CeleryJson;
 import dev.taskqueue.protocol.ExceptionInfo;
 import dev.taskqueue.protocol.ResultMeta;
 import dev.taskqueue.protocol.TaskState;
+import dev.taskqueue.testsupport.TestProcesses;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;

@@ -8,12 +8,12 @@ import io.lettuce.core.KillArgs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import dev.taskqueue.backend.redis.RedisFixture.Watch;
 import dev.taskqueue.protocol.ResultMeta;
 import dev.taskqueue.protocol.TaskState;
+import dev.taskqueue.testsupport.RedisServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -38,7 +38,7 @@ class RedisResultBackendReconnectTests {
 
 	@AfterEach
 	void disconnect() {
-		TestRedis.ensureRunning();
+		RedisServer.ensureRunning();
 		this.redis.deleteKeys();
 		this.redis.close();
 	}
@@ -71,10 +71,10 @@ class RedisResultBackendReconnectTests {
 	void subscriptionSurvivesARedisRestart() {
 		try (Watch early = this.redis.watch(); Watch late = this.redis.watch()) {
 			try {
-				TestRedis.shutdown();
+				RedisServer.stop();
 			}
 			finally {
-				TestRedis.start();
+				RedisServer.start();
 			}
 			// stored by a new worker at once, most likely before the subscription resumed
 			LettuceConnectionFactory freshFactory = TestRedis.connectionFactory("taskqueue-results-restart-worker",

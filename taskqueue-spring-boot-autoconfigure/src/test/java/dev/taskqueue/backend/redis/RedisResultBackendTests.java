@@ -8,7 +8,6 @@ import java.util.Map;
 import io.lettuce.core.api.sync.RedisCommands;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
@@ -17,6 +16,7 @@ import dev.taskqueue.protocol.ExceptionInfo;
 import dev.taskqueue.protocol.JsonResultMetaCodec;
 import dev.taskqueue.protocol.ResultMeta;
 import dev.taskqueue.protocol.TaskState;
+import dev.taskqueue.testsupport.RedisServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -91,7 +91,7 @@ class RedisResultBackendTests {
 
 	@Test
 	void unreachableRedisFailsWithTheMaskedUrl() {
-		RedisStandaloneConfiguration server = new RedisStandaloneConfiguration(TestRedis.HOST, 1);
+		RedisStandaloneConfiguration server = new RedisStandaloneConfiguration(RedisServer.HOST, 1);
 		server.setPassword("s3cret");
 		LettuceConnectionFactory down = new LettuceConnectionFactory(server);
 		down.afterPropertiesSet();

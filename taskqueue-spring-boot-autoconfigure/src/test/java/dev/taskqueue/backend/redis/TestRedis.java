@@ -23,100 +23,30 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
-
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import dev.taskqueue.protocol.CeleryJson;
+import dev.taskqueue.testsupport.RedisServer;
 
 /**
- * The real Redis the tests of this package use: {@code 127.0.0.1:6379}, database 7, started
- * when it is down (another test may be restarting it, so setup waits for it).
+ * What the tests of this package share about the real Redis: database 7, task ids and keys,
+ * captured Celery results and raw pub/sub subscribers.
  */
 final class TestRedis {
 
-	static final String HOST = "127.0.0.1";
-
-	static final int PORT = 6379;
-
 	static final int DATABASE = 7;
 
-	static final String URL = "redis://" + HOST + ":" + PORT + "/" + DATABASE;
-
-	private static final List<String> START = List.of("redis-server", "--daemonize", "yes", "--bind", "127.0.0.1",
-			"-::1", "--port", "6379", "--save", "", "--appendonly", "no", "--dir", "/var/lib/redis", "--logfile",
-			"/var/log/redis/ci.log");
+	static final String URL = RedisServer.url(DATABASE);
 
 	private TestRedis() {
 	}
 
-	/** Wait until Redis answers PING, starting it if it does not answer soon. */
-	static void ensureRunning() {
-		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-		long startAfter = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-		boolean started = false;
-		while (!ping()) {
-			if (System.nanoTime() > deadline) {
-				throw new IllegalStateException("Redis at " + HOST + ":" + PORT + " does not answer");
-			}
-			if (!started && System.nanoTime() > startAfter) {
-				run(START);
-				started = true;
-			}
-			sleep(100);
-		}
-	}
-
-	/** Stop Redis without saving, as a crash would, and wait until it is gone. */
-	static void shutdown() {
-		run(List.of("redis-cli", "-h", HOST, "-p", String.valueOf(PORT), "shutdown", "nosave"));
-		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-		while (ping() && System.nanoTime() < deadline) {
-			sleep(50);
-		}
-	}
-
-	/** Start Redis (if it is not running) and wait for it. */
-	static void start() {
-		if (!ping()) {
-			run(START);
-		}
-		ensureRunning();
-	}
-
-	static boolean ping() {
-		try (Socket socket = new Socket()) {
-			socket.connect(new InetSocketAddress(HOST, PORT), 500);
-			socket.setSoTimeout(1000);
-			OutputStream out = socket.getOutputStream();
-			out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
-			out.flush();
-			byte[] reply = new byte[7];
-			InputStream in = socket.getInputStream();
-			int read = in.readNBytes(reply, 0, 7);
-			return read == 7 && new String(reply, StandardCharsets.US_ASCII).equals("+PONG\r\n");
-		}
-		catch (IOException ex) {
-			return false;
-		}
-	}
-
 	/** A started connection factory for database 7, as the auto-configuration builds it. */
 	static LettuceConnectionFactory connectionFactory(String clientName, ClientResources resources) {
-		ensureRunning();
-		RedisStandaloneConfiguration server = new RedisStandaloneConfiguration(HOST, PORT);
-		server.setDatabase(DATABASE);
-		LettuceClientConfiguration client = LettuceClientConfiguration.builder()
-			.clientName(clientName)
-			.clientResources(resources)
-			.commandTimeout(Duration.ofSeconds(10))
-			.build();
-		LettuceConnectionFactory factory = new LettuceConnectionFactory(server, client);
-		factory.afterPropertiesSet();
-		factory.start();
-		return factory;
+		return RedisServer.connectionFactory(DATABASE, clientName, resources);
 	}
 
 	/**
@@ -137,7 +67,7 @@ final class TestRedis {
 
 	/** A plain Lettuce client of database 7, to look at what the backend did. */
 	static RedisClient client(ClientResources resources) {
-		ensureRunning();
+		RedisServer.ensureRunning();
 		return RedisClient.create(resources, RedisURI.create(URL));
 	}
 
@@ -193,31 +123,6 @@ final class TestRedis {
 	/** Celery 5.2's JSON with {@code date_done} written with the offset this library adds. */
 	static String withOffset(String celeryJson) {
 		return celeryJson.replaceAll("(\"date_done\": \"[0-9T:.-]+)\"", "$1+00:00\"");
-	}
-
-	private static void run(List<String> command) {
-		try {
-			Process process = new ProcessBuilder(command).redirectErrorStream(true)
-				.redirectOutput(ProcessBuilder.Redirect.DISCARD)
-				.start();
-			process.waitFor(10, TimeUnit.SECONDS);
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
-	}
-
-	private static void sleep(long millis) {
-		try {
-			Thread.sleep(millis);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException(ex);
-		}
 	}
 
 }

@@ -1,6 +1,5 @@
 package dev.taskqueue.backend.rpc;
 
-import dev.taskqueue.TestProcesses;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -22,7 +21,6 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 
 import dev.taskqueue.backend.ResultSubscription;
@@ -31,6 +29,8 @@ import dev.taskqueue.protocol.ExceptionInfo;
 import dev.taskqueue.protocol.JsonResultMetaCodec;
 import dev.taskqueue.protocol.ResultMeta;
 import dev.taskqueue.protocol.TaskState;
+import dev.taskqueue.testsupport.RabbitServer;
+import dev.taskqueue.testsupport.TestProcesses;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -91,9 +91,9 @@ class RpcResultBackendCeleryInteropTests {
 		Assumptions.assumeTrue(TestProcesses.succeeds(Duration.ofSeconds(60), PYTHON, "-c", "import celery, amqp"),
 				"python3 with celery and amqp is not installed");
 		script = Files.writeString(directory.resolve("interop.py"), SCRIPT);
-		connectionFactory = TestRabbit.connectionFactory("taskqueue-rpc-interop-" + UUID.randomUUID());
-		backend = new RpcResultBackend(connectionFactory, new JsonResultMetaCodec(), TestRabbit.ONE_DAY,
-				TestRabbit.MASKED_URL);
+		connectionFactory = RabbitServer.connectionFactory("taskqueue-rpc-interop-" + UUID.randomUUID());
+		backend = new RpcResultBackend(connectionFactory, new JsonResultMetaCodec(), Duration.ofDays(1),
+				"rpc://");
 	}
 
 	@AfterAll
@@ -187,14 +187,14 @@ class RpcResultBackendCeleryInteropTests {
 	 * return what the client printed.
 	 */
 	private Map<String, Object> celeryWaits(String taskId, Consumer<String> sender) throws Exception {
-		Process process = new ProcessBuilder(PYTHON, script.toString(), TestRabbit.URL, "wait", taskId)
+		Process process = new ProcessBuilder(PYTHON, script.toString(), RabbitServer.URL, "wait", taskId)
 			.redirectError(directory.resolve("wait-" + taskId + ".err").toFile())
 			.start();
 		try (BufferedReader reader = new BufferedReader(
 				new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
 			Map<String, Object> hello = readLine(reader, taskId);
 			String oid = (String) hello.get("oid");
-			assertThat(TestRabbit.listedQueue(oid)).containsEntry("durable", false)
+			assertThat(RabbitServer.listedQueue(oid)).containsEntry("durable", false)
 				.containsEntry("auto_delete", true);
 			sender.accept(oid);
 			return readLine(reader, taskId);
@@ -221,9 +221,9 @@ class RpcResultBackendCeleryInteropTests {
 	}
 
 	private static void python(String... args) {
-		List<String> command = new ArrayList<>(List.of(PYTHON, script.toString(), TestRabbit.URL));
+		List<String> command = new ArrayList<>(List.of(PYTHON, script.toString(), RabbitServer.URL));
 		command.addAll(List.of(args));
-		TestRabbit.run(command);
+		assertThat(TestProcesses.run(Duration.ofSeconds(150), command).exit()).isZero();
 	}
 
 	private static String stderr(String name) {

@@ -12,7 +12,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageProperties;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
@@ -23,6 +22,7 @@ import dev.taskqueue.protocol.ExceptionInfo;
 import dev.taskqueue.protocol.JsonResultMetaCodec;
 import dev.taskqueue.protocol.ResultMeta;
 import dev.taskqueue.protocol.TaskState;
+import dev.taskqueue.testsupport.RabbitServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -50,11 +50,11 @@ class RpcResultBackendClientTests {
 
 	@BeforeAll
 	static void connect() {
-		workerConnections = TestRabbit.connectionFactory("taskqueue-rpc-client-tests-worker-" + UUID.randomUUID());
-		clientConnections = TestRabbit.connectionFactory("taskqueue-rpc-client-tests-client-" + UUID.randomUUID());
+		workerConnections = RabbitServer.connectionFactory("taskqueue-rpc-client-tests-worker-" + UUID.randomUUID());
+		clientConnections = RabbitServer.connectionFactory("taskqueue-rpc-client-tests-client-" + UUID.randomUUID());
 		JsonResultMetaCodec codec = new JsonResultMetaCodec();
-		worker = new RpcResultBackend(workerConnections, codec, TestRabbit.ONE_DAY, TestRabbit.MASKED_URL);
-		client = new RpcResultBackend(clientConnections, codec, TestRabbit.ONE_DAY, TestRabbit.MASKED_URL);
+		worker = new RpcResultBackend(workerConnections, codec, Duration.ofDays(1), "rpc://");
+		client = new RpcResultBackend(clientConnections, codec, Duration.ofDays(1), "rpc://");
 		replyTo = client.replyTo();
 	}
 
@@ -176,7 +176,7 @@ class RpcResultBackendClientTests {
 	@Test
 	void statesOnlyReachTheClientWhoseQueueWasNamed() {
 		RpcResultBackend otherClient = new RpcResultBackend(clientConnections, new JsonResultMetaCodec(),
-				TestRabbit.ONE_DAY, TestRabbit.MASKED_URL);
+				Duration.ofDays(1), "rpc://");
 		try {
 			assertThat(otherClient.replyTo()).isNotEqualTo(replyTo);
 			String taskId = UUID.randomUUID().toString();

@@ -7,13 +7,13 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
 import org.springframework.amqp.core.QueueInformation;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
 
 import dev.taskqueue.backend.ResultBackendException;
 import dev.taskqueue.protocol.JsonResultMetaCodec;
+import dev.taskqueue.testsupport.RabbitServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -37,10 +37,10 @@ class RpcResultBackendDeclarationTests {
 
 	@BeforeEach
 	void connect() {
-		this.connectionFactory = TestRabbit.connectionFactory("taskqueue-rpc-declaration-" + UUID.randomUUID());
+		this.connectionFactory = RabbitServer.connectionFactory("taskqueue-rpc-declaration-" + UUID.randomUUID());
 		this.admin = new RabbitAdmin(this.connectionFactory);
-		this.backend = new RpcResultBackend(this.connectionFactory, new JsonResultMetaCodec(), TestRabbit.ONE_DAY,
-				TestRabbit.MASKED_URL);
+		this.backend = new RpcResultBackend(this.connectionFactory, new JsonResultMetaCodec(), Duration.ofDays(1),
+				"rpc://");
 	}
 
 	@AfterEach
@@ -63,7 +63,7 @@ class RpcResultBackendDeclarationTests {
 	void replyQueueHasTheFlagsOfCelerysAndOneConsumer() {
 		String replyTo = this.backend.replyTo();
 		await().atMost(WAIT).until(() -> consumers(replyTo) == 1);
-		assertThat(TestRabbit.listedQueue(replyTo)).containsEntry("durable", false)
+		assertThat(RabbitServer.listedQueue(replyTo)).containsEntry("durable", false)
 			.containsEntry("auto_delete", true)
 			.containsEntry("exclusive", false)
 			.containsEntry("arguments", List.of(List.of("x-expires", "signedint", 86400000)))
@@ -73,13 +73,13 @@ class RpcResultBackendDeclarationTests {
 	@Test
 	void expiryOfTheQueueFollowsResultExpires() {
 		RpcResultBackend hourly = new RpcResultBackend(this.connectionFactory, new JsonResultMetaCodec(),
-				Duration.ofHours(1), TestRabbit.MASKED_URL);
+				Duration.ofHours(1), "rpc://");
 		RpcResultBackend forever = new RpcResultBackend(this.connectionFactory, new JsonResultMetaCodec(),
-				Duration.ZERO, TestRabbit.MASKED_URL);
+				Duration.ZERO, "rpc://");
 		try {
-			assertThat(TestRabbit.listedQueue(hourly.replyTo())).containsEntry("arguments",
+			assertThat(RabbitServer.listedQueue(hourly.replyTo())).containsEntry("arguments",
 					List.of(List.of("x-expires", "signedint", 3600000)));
-			assertThat(TestRabbit.listedQueue(forever.replyTo())).containsEntry("arguments", List.of());
+			assertThat(RabbitServer.listedQueue(forever.replyTo())).containsEntry("arguments", List.of());
 		}
 		finally {
 			hourly.destroy();
@@ -100,7 +100,7 @@ class RpcResultBackendDeclarationTests {
 	@Test
 	void replyToFailsOnceDestroyed() {
 		RpcResultBackend destroyed = new RpcResultBackend(this.connectionFactory, new JsonResultMetaCodec(),
-				TestRabbit.ONE_DAY, TestRabbit.MASKED_URL);
+				Duration.ofDays(1), "rpc://");
 		destroyed.destroy();
 		assertThatExceptionOfType(ResultBackendException.class).isThrownBy(destroyed::replyTo)
 			.withMessageContaining("closed");

@@ -10,7 +10,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
 import org.springframework.amqp.core.QueueInformation;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.connection.ConnectionListener;
@@ -20,6 +19,7 @@ import dev.taskqueue.backend.ResultSubscription;
 import dev.taskqueue.protocol.JsonResultMetaCodec;
 import dev.taskqueue.protocol.ResultMeta;
 import dev.taskqueue.protocol.TaskState;
+import dev.taskqueue.testsupport.RabbitServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -52,8 +52,8 @@ class RpcResultBackendReconnectTests {
 
 	@BeforeEach
 	void connect() {
-		this.workerConnections = TestRabbit.connectionFactory(this.workerName);
-		this.clientConnections = TestRabbit.connectionFactory(this.clientName);
+		this.workerConnections = RabbitServer.connectionFactory(this.workerName);
+		this.clientConnections = RabbitServer.connectionFactory(this.clientName);
 		this.clientConnections.addConnectionListener(new ConnectionListener() {
 
 			@Override
@@ -63,8 +63,8 @@ class RpcResultBackendReconnectTests {
 
 		});
 		JsonResultMetaCodec codec = new JsonResultMetaCodec();
-		this.worker = new RpcResultBackend(this.workerConnections, codec, TestRabbit.ONE_DAY, TestRabbit.MASKED_URL);
-		this.client = new RpcResultBackend(this.clientConnections, codec, TestRabbit.ONE_DAY, TestRabbit.MASKED_URL);
+		this.worker = new RpcResultBackend(this.workerConnections, codec, Duration.ofDays(1), "rpc://");
+		this.client = new RpcResultBackend(this.clientConnections, codec, Duration.ofDays(1), "rpc://");
 		this.admin = new RabbitAdmin(this.workerConnections);
 	}
 
@@ -85,10 +85,10 @@ class RpcResultBackendReconnectTests {
 		assertThat(consumers(replyTo)).isOne();
 		assertThat(this.clientConnectionsOpened).hasValue(1);
 
-		assertThat(TestRabbit.closeConnections(this.clientName)).isOne();
+		assertThat(RabbitServer.closeConnections(this.clientName)).isOne();
 
 		await().atMost(WAIT).until(() -> this.clientConnectionsOpened.get() == 2 && consumers(replyTo) == 1);
-		assertThat(TestRabbit.listedQueue(replyTo)).containsEntry("durable", false)
+		assertThat(RabbitServer.listedQueue(replyTo)).containsEntry("durable", false)
 			.containsEntry("auto_delete", true)
 			.containsEntry("arguments", List.of(List.of("x-expires", "signedint", 86400000)));
 		String after = UUID.randomUUID().toString();
@@ -109,7 +109,7 @@ class RpcResultBackendReconnectTests {
 		await().atMost(WAIT).until(() -> this.client.get(first).status().isReady());
 
 		// replies go out on the publisher connection, which Spring AMQP names after the factory's
-		assertThat(TestRabbit.closeConnections(this.workerName + ".publisher")).isOne();
+		assertThat(RabbitServer.closeConnections(this.workerName + ".publisher")).isOne();
 
 		String second = UUID.randomUUID().toString();
 		await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> {
@@ -120,14 +120,14 @@ class RpcResultBackendReconnectTests {
 
 	@Test
 	void replyQueueIsDeclaredOnceTheBrokerCanBeReached() {
-		CachingConnectionFactory unreachable = TestRabbit.connectionFactory(this.clientName + "-late");
+		CachingConnectionFactory unreachable = RabbitServer.connectionFactory(this.clientName + "-late");
 		unreachable.setPort(1);
-		RpcResultBackend late = new RpcResultBackend(unreachable, new JsonResultMetaCodec(), TestRabbit.ONE_DAY,
-				TestRabbit.MASKED_URL);
+		RpcResultBackend late = new RpcResultBackend(unreachable, new JsonResultMetaCodec(), Duration.ofDays(1),
+				"rpc://");
 		try {
 			String replyTo = late.replyTo();
 			assertThat(consumers(replyTo)).isEqualTo(-1);
-			unreachable.setPort(TestRabbit.PORT);
+			unreachable.setPort(RabbitServer.PORT);
 			await().atMost(WAIT).until(() -> consumers(replyTo) == 1);
 			String taskId = UUID.randomUUID().toString();
 			this.worker.store(ResultMeta.of(taskId, TaskState.SUCCESS, "late"), replyTo);

@@ -25,7 +25,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
 import org.springframework.amqp.core.Queue;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
@@ -36,6 +35,7 @@ import dev.taskqueue.protocol.JsonResultMetaCodec;
 import dev.taskqueue.protocol.MessageEncodingException;
 import dev.taskqueue.protocol.ResultMeta;
 import dev.taskqueue.protocol.TaskState;
+import dev.taskqueue.testsupport.RabbitServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -57,8 +57,8 @@ class RpcResultBackendStoreTests {
 
 	@BeforeAll
 	static void connect() {
-		connectionFactory = TestRabbit.connectionFactory("taskqueue-rpc-store-" + UUID.randomUUID());
-		worker = new RpcResultBackend(connectionFactory, codec, TestRabbit.ONE_DAY, TestRabbit.MASKED_URL);
+		connectionFactory = RabbitServer.connectionFactory("taskqueue-rpc-store-" + UUID.randomUUID());
+		worker = new RpcResultBackend(connectionFactory, codec, Duration.ofDays(1), "rpc://");
 	}
 
 	@AfterAll
@@ -168,10 +168,10 @@ class RpcResultBackendStoreTests {
 	 */
 	@Test
 	void statesOfEachTaskArriveInOrderAndShareOneChannel() throws InterruptedException {
-		CachingConnectionFactory ownFactory = TestRabbit.connectionFactory("taskqueue-rpc-order-" + UUID.randomUUID());
+		CachingConnectionFactory ownFactory = RabbitServer.connectionFactory("taskqueue-rpc-order-" + UUID.randomUUID());
 		AtomicInteger channelsCreated = new AtomicInteger();
 		ownFactory.addChannelListener((channel, transactional) -> channelsCreated.incrementAndGet());
-		RpcResultBackend ordered = new RpcResultBackend(ownFactory, codec, TestRabbit.ONE_DAY, TestRabbit.MASKED_URL);
+		RpcResultBackend ordered = new RpcResultBackend(ownFactory, codec, Duration.ofDays(1), "rpc://");
 		int tasks = 8;
 		int states = 50;
 		ExecutorService executor = Executors.newFixedThreadPool(tasks);

@@ -20,13 +20,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
 
-import dev.taskqueue.TestProcesses;
 import dev.taskqueue.broker.BrokerException;
 import dev.taskqueue.broker.ConsumerSettings;
 import dev.taskqueue.broker.Consumption;
 import dev.taskqueue.broker.OutboundMessage;
 import dev.taskqueue.protocol.TaskMessageBuilder;
 import dev.taskqueue.routing.Destination;
+import dev.taskqueue.testsupport.RabbitServer;
+import dev.taskqueue.testsupport.TestProcesses;
 
 import static dev.taskqueue.broker.amqp.AmqpTestSupport.CODEC;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -70,7 +71,7 @@ class AmqpBrokerBlockedTests {
 		this.logs.start();
 		this.logger.addAppender(this.logs);
 		AmqpBroker broker = this.rabbit.broker(
-				new AmqpTransportOptions(AmqpTestSupport.URL, Map.of(), true, CONFIRM_TIMEOUT));
+				new AmqpTransportOptions(RabbitServer.MASKED_URL, Map.of(), true, CONFIRM_TIMEOUT));
 		String queue = this.rabbit.name("blocked");
 		broker.publish(AmqpTestSupport.message(queue, "before", 0));
 		// large enough to fill the socket buffers, so that writes stall once RabbitMQ stops reading
@@ -87,7 +88,7 @@ class AmqpBrokerBlockedTests {
 			this.alarm.clear();
 		}
 		assertThat(failures).hasSize(8).allSatisfy((failure) -> assertThat(failure).isNotNull()
-			.hasMessageContaining("on RabbitMQ at " + AmqpTestSupport.URL)
+			.hasMessageContaining("on RabbitMQ at " + RabbitServer.MASKED_URL)
 			.hasMessageContaining(BLOCKING + " and did not unblock within PT1S")
 			.hasMessageMatching(".*; the message (was not sent|may or may not have been taken)$"));
 		assertThat(failures).anySatisfy((failure) -> assertThat(failure).hasMessageEndingWith(NOT_SENT));
@@ -97,13 +98,13 @@ class AmqpBrokerBlockedTests {
 		await().atMost(BOUND).until(() -> this.logs.list.size() >= 2);
 		assertThat(this.logs.list).extracting(ILoggingEvent::getLevel).containsExactly(Level.WARN, Level.INFO);
 		assertThat(this.logs.list).allSatisfy(
-				(event) -> assertThat(event.getFormattedMessage()).contains("low on memory", AmqpTestSupport.URL));
+				(event) -> assertThat(event.getFormattedMessage()).contains("low on memory", RabbitServer.MASKED_URL));
 	}
 
 	@Test
 	void withoutConfirmsPublishesFailWithinTheConfirmTimeoutWhileBlocked() {
 		AmqpBroker broker = this.rabbit.broker(
-				new AmqpTransportOptions(AmqpTestSupport.URL, Map.of(), false, CONFIRM_TIMEOUT));
+				new AmqpTransportOptions(RabbitServer.MASKED_URL, Map.of(), false, CONFIRM_TIMEOUT));
 		String queue = this.rabbit.name("unconfirmed");
 		OutboundMessage message = AmqpTestSupport.message(queue, "task", 0);
 		broker.publish(message);
@@ -153,7 +154,7 @@ class AmqpBrokerBlockedTests {
 	@Test
 	void consumersGoOnAcknowledgingWhilePublishersAreBlocked() throws Exception {
 		AmqpBroker broker = this.rabbit.broker(
-				new AmqpTransportOptions(AmqpTestSupport.URL, Map.of(), true, CONFIRM_TIMEOUT));
+				new AmqpTransportOptions(RabbitServer.MASKED_URL, Map.of(), true, CONFIRM_TIMEOUT));
 		String queue = this.rabbit.name("consumed");
 		for (int i = 0; i < 10; i++) {
 			broker.publish(AmqpTestSupport.message(queue, "task-" + i, 0));

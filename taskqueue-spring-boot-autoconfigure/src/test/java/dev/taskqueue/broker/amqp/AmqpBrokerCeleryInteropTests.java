@@ -1,6 +1,5 @@
 package dev.taskqueue.broker.amqp;
 
-import dev.taskqueue.TestProcesses;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,16 +12,18 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import dev.taskqueue.broker.RecordingHandler;
 import dev.taskqueue.broker.ConsumerSettings;
 import dev.taskqueue.broker.Consumption;
 import dev.taskqueue.broker.Delivery;
 import dev.taskqueue.broker.OutboundMessage;
+import dev.taskqueue.broker.RecordingHandler;
 import dev.taskqueue.protocol.TaskMessage;
 import dev.taskqueue.protocol.TaskMessageBuilder;
 import dev.taskqueue.routing.Destination;
 import dev.taskqueue.routing.ExchangeType;
 import dev.taskqueue.routing.QueueSpec;
+import dev.taskqueue.testsupport.RabbitServer;
+import dev.taskqueue.testsupport.TestProcesses;
 
 import static dev.taskqueue.broker.amqp.AmqpTestSupport.MAPPER;
 import static dev.taskqueue.broker.amqp.AmqpTestSupport.list;
@@ -39,7 +40,7 @@ class AmqpBrokerCeleryInteropTests {
 
 	private static final String PYTHON = "/usr/bin/python3";
 
-	private static final String PYTHON_URL = "amqp://guest:guest@" + AmqpTestSupport.HOST + ":" + AmqpTestSupport.PORT
+	private static final String PYTHON_URL = "amqp://guest:guest@" + RabbitServer.HOST + ":" + RabbitServer.PORT
 			+ "//";
 
 	@RegisterExtension
@@ -128,7 +129,7 @@ class AmqpBrokerCeleryInteropTests {
 			assertThat(map(ran.get("delivery_info"))).containsEntry("routing_key", queue);
 			// Celery 5.2 sends the early ack a moment after the task started: a worker stopped
 			// at once would give the message back (it does the same with messages Python sent)
-			AmqpTestSupport.sleep(1000);
+			TestProcesses.sleep(1000);
 		}
 		catch (AssertionError | RuntimeException ex) {
 			throw new AssertionError("Celery worker log:\n" + Files.readString(dir.resolve("worker.log")), ex);
@@ -194,7 +195,7 @@ class AmqpBrokerCeleryInteropTests {
 				print(json.dumps({}))
 				""");
 		QueueSpec priority = new QueueSpec(priorityQueue, priorityQueue, ExchangeType.DIRECT, priorityQueue, true, 10);
-		AmqpBroker broker = this.rabbit.broker(new AmqpTransportOptions(AmqpTestSupport.URL,
+		AmqpBroker broker = this.rabbit.broker(new AmqpTransportOptions(RabbitServer.MASKED_URL,
 				Map.of(priorityQueue, priority), true, Duration.ofSeconds(10)));
 		RecordingHandler handler = new RecordingHandler();
 		ConsumerSettings settings = new ConsumerSettings(List.of(queue, priorityQueue), 4);

@@ -10,13 +10,15 @@ import com.rabbitmq.client.AMQP.BasicProperties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import dev.taskqueue.broker.RecordingHandler;
 import dev.taskqueue.broker.ConsumerSettings;
 import dev.taskqueue.broker.Consumption;
 import dev.taskqueue.broker.Delivery;
+import dev.taskqueue.broker.RecordingHandler;
 import dev.taskqueue.protocol.MessageDecodingException;
 import dev.taskqueue.routing.ExchangeType;
 import dev.taskqueue.routing.QueueSpec;
+import dev.taskqueue.testsupport.RabbitServer;
+import dev.taskqueue.testsupport.TestProcesses;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -79,7 +81,7 @@ class AmqpBrokerConsumeTests {
 		String queue = this.rabbit.name("quorum");
 		QueueSpec spec = new QueueSpec(queue, queue, ExchangeType.DIRECT, queue, true, null,
 				Map.of("x-queue-type", "quorum"));
-		AmqpBroker broker = this.rabbit.broker(new AmqpTransportOptions(AmqpTestSupport.URL, Map.of(queue, spec), true,
+		AmqpBroker broker = this.rabbit.broker(new AmqpTransportOptions(RabbitServer.MASKED_URL, Map.of(queue, spec), true,
 				AmqpTransportOptions.DEFAULT_CONFIRM_TIMEOUT));
 		for (int i = 0; i < 5; i++) {
 			broker.publish(AmqpTestSupport.message(spec, "q" + i, 0));
@@ -113,7 +115,7 @@ class AmqpBrokerConsumeTests {
 		assertThat(broker.size(queue)).isZero();
 		RecordingHandler again = new RecordingHandler();
 		try (Consumption consumption = broker.consume(new ConsumerSettings(List.of(queue), 2), again)) {
-			AmqpTestSupport.sleep(500);
+			TestProcesses.sleep(500);
 			assertThat(again.deliveries).isEmpty();
 		}
 	}
@@ -211,7 +213,7 @@ class AmqpBrokerConsumeTests {
 
 	@Test
 	void higherPriorityIsDeliveredFirst() {
-		AmqpBroker broker = this.rabbit.broker(new AmqpTransportOptions(AmqpTestSupport.URL,
+		AmqpBroker broker = this.rabbit.broker(new AmqpTransportOptions(RabbitServer.MASKED_URL,
 				Map.of(this.rabbit.prefix + "prio", priorityQueue(this.rabbit.name("prio"))), true,
 				Duration.ofSeconds(10)));
 		QueueSpec queue = priorityQueue(this.rabbit.prefix + "prio");
@@ -253,7 +255,7 @@ class AmqpBrokerConsumeTests {
 		RecordingHandler next = new RecordingHandler();
 		try (Consumption again = broker.consume(new ConsumerSettings(List.of(queue), 10), next)) {
 			next.await(4);
-			AmqpTestSupport.sleep(300);
+			TestProcesses.sleep(300);
 			assertThat(next.ids()).hasSize(4).doesNotContain("t0");
 			next.deliveries.forEach(Delivery::ack);
 		}

@@ -21,7 +21,6 @@ import com.rabbitmq.client.GetResponse;
 import com.rabbitmq.client.LongString;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 
 import dev.taskqueue.broker.BrokerException;
@@ -31,6 +30,7 @@ import dev.taskqueue.protocol.TaskMessageBuilder;
 import dev.taskqueue.routing.Destination;
 import dev.taskqueue.routing.ExchangeType;
 import dev.taskqueue.routing.QueueSpec;
+import dev.taskqueue.testsupport.RabbitServer;
 
 import static dev.taskqueue.broker.amqp.AmqpTestSupport.CODEC;
 import static dev.taskqueue.broker.amqp.AmqpTestSupport.list;
@@ -256,7 +256,7 @@ class AmqpBrokerPublishTests {
 			.isThrownBy(() -> this.rabbit.broker().publish(AmqpTestSupport.message(name, "x", 0)))
 			.withMessageContaining("declare queue '" + name + "'")
 			.withMessageContaining("PRECONDITION_FAILED")
-			.withMessageContaining(AmqpTestSupport.URL)
+			.withMessageContaining(RabbitServer.MASKED_URL)
 			.withMessageNotContaining("guest:guest");
 	}
 
@@ -269,7 +269,7 @@ class AmqpBrokerPublishTests {
 		assertThatExceptionOfType(BrokerException.class).isThrownBy(() -> broker.publish(lost))
 			.withMessageContaining("exchange '" + missing + "'")
 			.withMessageContaining("NOT_FOUND - no exchange")
-			.withMessageContaining(AmqpTestSupport.URL);
+			.withMessageContaining(RabbitServer.MASKED_URL);
 		String queue = this.rabbit.name("after-missing");
 		broker.publish(AmqpTestSupport.message(queue, "after", 0));
 		assertThat(broker.size(queue)).isEqualTo(1);
@@ -392,7 +392,7 @@ class AmqpBrokerPublishTests {
 
 	@Test
 	void withoutConfirmsPublishingIsFireAndForgetAsInPython() {
-		AmqpBroker broker = this.rabbit.broker(new AmqpTransportOptions(AmqpTestSupport.URL, Map.of(), false,
+		AmqpBroker broker = this.rabbit.broker(new AmqpTransportOptions(RabbitServer.MASKED_URL, Map.of(), false,
 				Duration.ofSeconds(1)));
 		String missing = this.rabbit.name("nowhere");
 		assertThatNoException().isThrownBy(() -> broker

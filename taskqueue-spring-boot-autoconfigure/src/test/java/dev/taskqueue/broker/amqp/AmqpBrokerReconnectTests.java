@@ -1,19 +1,18 @@
 package dev.taskqueue.broker.amqp;
 
-import dev.taskqueue.TestProcesses;
 import java.time.Duration;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 
-import dev.taskqueue.broker.RecordingHandler;
 import dev.taskqueue.broker.BrokerException;
 import dev.taskqueue.broker.ConsumerSettings;
 import dev.taskqueue.broker.Consumption;
 import dev.taskqueue.broker.Delivery;
+import dev.taskqueue.broker.RecordingHandler;
+import dev.taskqueue.testsupport.TestProcesses;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -65,7 +64,7 @@ class AmqpBrokerReconnectTests {
 		try {
 			RecordingHandler handler = new RecordingHandler();
 			Consumption consumption = broker.consume(new ConsumerSettings(List.of("unreachable"), 4), handler);
-			AmqpTestSupport.sleep(1500);
+			TestProcesses.sleep(1500);
 			consumption.close();
 			assertThat(handler.deliveries).isEmpty();
 		}

@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
 import dev.taskqueue.broker.ConsumerSettings;
 import dev.taskqueue.broker.Consumption;
 import dev.taskqueue.broker.OutboundMessage;
+import dev.taskqueue.testsupport.RabbitServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -95,7 +96,7 @@ class AmqpBrokerThroughputTests {
 
 	@Test
 	void publishesWithoutConfirms() throws Exception {
-		AmqpBroker broker = this.rabbit.broker(new AmqpTransportOptions(AmqpTestSupport.URL, Map.of(), false,
+		AmqpBroker broker = this.rabbit.broker(new AmqpTransportOptions(RabbitServer.MASKED_URL, Map.of(), false,
 				Duration.ofSeconds(10)));
 		String queue = this.rabbit.name("bench-unconfirmed");
 		OutboundMessage message = AmqpTestSupport.message(queue, "noop", 0);

@@ -1,6 +1,5 @@
 package dev.taskqueue.broker.amqp;
 
-import dev.taskqueue.TestProcesses;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -16,10 +15,9 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
-import tools.jackson.databind.json.JsonMapper;
-
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
+import tools.jackson.databind.json.JsonMapper;
 
 import dev.taskqueue.broker.OutboundMessage;
 import dev.taskqueue.protocol.CeleryJson;
@@ -28,6 +26,8 @@ import dev.taskqueue.protocol.TaskMessage;
 import dev.taskqueue.protocol.TaskMessageBuilder;
 import dev.taskqueue.routing.Destination;
 import dev.taskqueue.routing.QueueSpec;
+import dev.taskqueue.testsupport.RabbitServer;
+import dev.taskqueue.testsupport.TestProcesses;
 
 /**
  * Brokers against the real RabbitMQ at 127.0.0.1:5672 (started if down), a plain Java
@@ -37,12 +37,6 @@ import dev.taskqueue.routing.QueueSpec;
  * dead-letter queue) is deleted.
  */
 final class AmqpTestSupport implements AfterEachCallback, AutoCloseable {
-
-	static final String HOST = "127.0.0.1";
-
-	static final int PORT = Integer.getInteger("taskqueue.test.rabbitmq.port", 5672);
-
-	static final String URL = "amqp://guest:****@" + HOST + ":" + PORT + "//";
 
 	static final JsonMessageCodec CODEC = new JsonMessageCodec();
 
@@ -63,27 +57,22 @@ final class AmqpTestSupport implements AfterEachCallback, AutoCloseable {
 	private final List<AmqpBroker> brokers = new ArrayList<>();
 
 	AmqpTestSupport() {
-		ensureRabbit();
 		this.factory = connectionFactory();
 		this.admin = new RabbitAdmin(this.factory);
 		try {
 			com.rabbitmq.client.ConnectionFactory raw = new com.rabbitmq.client.ConnectionFactory();
-			raw.setHost(HOST);
-			raw.setPort(PORT);
+			raw.setHost(RabbitServer.HOST);
+			raw.setPort(RabbitServer.PORT);
 			this.connection = raw.newConnection("taskqueue-test-inspector");
 			this.channel = this.connection.createChannel();
 		}
 		catch (IOException | java.util.concurrent.TimeoutException ex) {
-			throw new IllegalStateException("Cannot connect to RabbitMQ at " + HOST + ":" + PORT, ex);
+			throw new IllegalStateException("Cannot connect to RabbitMQ at " + RabbitServer.HOST + ":" + RabbitServer.PORT, ex);
 		}
 	}
 
 	static CachingConnectionFactory connectionFactory() {
-		CachingConnectionFactory factory = new CachingConnectionFactory(HOST, PORT);
-		factory.setUsername("guest");
-		factory.setPassword("guest");
-		factory.setConnectionNameStrategy((cf) -> "taskqueue-test");
-		return factory;
+		return RabbitServer.connectionFactory("taskqueue-test");
 	}
 
 	/** A name unique to this test, deleted afterwards as a queue and as an exchange. */
@@ -94,7 +83,7 @@ final class AmqpTestSupport implements AfterEachCallback, AutoCloseable {
 	}
 
 	AmqpBroker broker() {
-		return broker(AmqpTransportOptions.defaults(URL));
+		return broker(AmqpTransportOptions.defaults(RabbitServer.MASKED_URL));
 	}
 
 	AmqpBroker broker(AmqpTransportOptions options) {
@@ -156,41 +145,6 @@ final class AmqpTestSupport implements AfterEachCallback, AutoCloseable {
 	@SuppressWarnings("unchecked")
 	static List<Object> list(Object value) {
 		return (List<Object>) value;
-	}
-
-	/** Start the local RabbitMQ if nothing listens on its port. */
-	static synchronized void ensureRabbit() {
-		if (listening()) {
-			return;
-		}
-		TestProcesses.run(Duration.ofSeconds(30), "rabbitmq-server", "-detached");
-		TestProcesses.run(Duration.ofSeconds(120), "rabbitmqctl", "await_startup");
-		long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-		while (!listening()) {
-			if (System.nanoTime() > deadline) {
-				throw new IllegalStateException("RabbitMQ does not listen on " + HOST + ":" + PORT);
-			}
-			sleep(200);
-		}
-	}
-
-	private static boolean listening() {
-		try (Socket socket = new Socket()) {
-			socket.connect(new InetSocketAddress(HOST, PORT), 1000);
-			return true;
-		}
-		catch (IOException ex) {
-			return false;
-		}
-	}
-
-	static void sleep(long millis) {
-		try {
-			Thread.sleep(millis);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
 	}
 
 }

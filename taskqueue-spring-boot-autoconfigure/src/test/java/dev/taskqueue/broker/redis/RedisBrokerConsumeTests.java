@@ -8,16 +8,17 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import dev.taskqueue.broker.RecordingHandler;
 import dev.taskqueue.broker.ConsumerSettings;
 import dev.taskqueue.broker.Consumption;
 import dev.taskqueue.broker.Delivery;
 import dev.taskqueue.broker.OutboundMessage;
+import dev.taskqueue.broker.RecordingHandler;
 import dev.taskqueue.protocol.InboundLimits;
 import dev.taskqueue.protocol.JsonMessageCodec;
 import dev.taskqueue.protocol.MessageDecodingException;
 import dev.taskqueue.protocol.TaskMessageBuilder;
 import dev.taskqueue.routing.Destination;
+import dev.taskqueue.testsupport.TestProcesses;
 
 import static dev.taskqueue.broker.redis.RedisTestSupport.MAPPER;
 import static dev.taskqueue.broker.redis.RedisTestSupport.SEP;
@@ -55,7 +56,7 @@ class RedisBrokerConsumeTests {
 		RedisBroker broker = this.redis.broker();
 		RecordingHandler handler = new RecordingHandler();
 		try (Consumption consumption = broker.consume(new ConsumerSettings(List.of("celery"), 4), handler)) {
-			RedisTestSupport.sleep(300);
+			TestProcesses.sleep(300);
 			broker.publish(RedisTestSupport.message("celery", "late-9", 9));
 			handler.await(1);
 			broker.publish(RedisTestSupport.message("celery", "late-0", 0));

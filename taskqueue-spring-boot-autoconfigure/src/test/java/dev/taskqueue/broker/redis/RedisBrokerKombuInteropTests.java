@@ -1,6 +1,5 @@
 package dev.taskqueue.broker.redis;
 
-import dev.taskqueue.TestProcesses;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,11 +12,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import dev.taskqueue.broker.RecordingHandler;
 import dev.taskqueue.broker.ConsumerSettings;
 import dev.taskqueue.broker.Consumption;
 import dev.taskqueue.broker.Delivery;
+import dev.taskqueue.broker.RecordingHandler;
 import dev.taskqueue.protocol.TaskMessage;
+import dev.taskqueue.testsupport.RedisServer;
+import dev.taskqueue.testsupport.TestProcesses;
 
 import static dev.taskqueue.broker.redis.RedisTestSupport.MAPPER;
 import static dev.taskqueue.broker.redis.RedisTestSupport.list;
@@ -36,7 +37,7 @@ class RedisBrokerKombuInteropTests {
 	private static final String PYTHON = "/usr/bin/python3";
 
 	@RegisterExtension
-	final RedisTestSupport redis = new RedisTestSupport(RedisTestSupport.PORT, 6);
+	final RedisTestSupport redis = new RedisTestSupport(RedisServer.PORT, 6);
 
 	@BeforeAll
 	static void kombuIsInstalled() {
@@ -103,7 +104,7 @@ class RedisBrokerKombuInteropTests {
 		handler.await(1);
 		consumption.close();
 		this.redis.crash(broker);
-		RedisTestSupport.sleep(1200);
+		TestProcesses.sleep(1200);
 		Map<String, Object> got = python("""
 				from kombu import Connection
 				options = {'global_keyprefix': PREFIX, 'visibility_timeout': 1}
@@ -164,7 +165,7 @@ class RedisBrokerKombuInteropTests {
 				os._exit(0)  # a crash: no ack, no restore at shutdown
 				""");
 		assertThat(this.redis.redis.hlen(this.redis.key("unacked"))).isEqualTo(1);
-		RedisTestSupport.sleep(1100);
+		TestProcesses.sleep(1100);
 		RecordingHandler handler = new RecordingHandler();
 		try (Consumption consumption = this.redis.broker(Duration.ofSeconds(1))
 			.consume(new ConsumerSettings(List.of("interop"), 1), handler)) {

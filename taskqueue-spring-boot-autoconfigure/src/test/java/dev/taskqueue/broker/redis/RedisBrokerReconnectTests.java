@@ -19,6 +19,8 @@ import org.slf4j.LoggerFactory;
 
 import dev.taskqueue.broker.ConsumerSettings;
 import dev.taskqueue.broker.Consumption;
+import dev.taskqueue.testsupport.RedisServer;
+import dev.taskqueue.testsupport.TestProcesses;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -52,7 +54,7 @@ class RedisBrokerReconnectTests {
 	@AfterEach
 	void stopRedis() throws IOException {
 		this.logger.detachAppender(this.logs);
-		RedisTestSupport.exec("redis-cli", "-p", Integer.toString(this.port), "shutdown", "nosave");
+		RedisServer.stop(this.port);
 		try (var files = Files.walk(this.dir)) {
 			files.sorted(java.util.Comparator.reverseOrder()).forEach((file) -> file.toFile().delete());
 		}
@@ -71,9 +73,8 @@ class RedisBrokerReconnectTests {
 				broker.publish(RedisTestSupport.message("celery", "before", 0));
 				await().atMost(Duration.ofSeconds(10)).until(() -> received.contains("before"));
 
-				RedisTestSupport.exec("redis-cli", "-p", Integer.toString(this.port), "shutdown", "nosave");
-				await().atMost(Duration.ofSeconds(10)).until(() -> !RedisTestSupport.ping(this.port));
-				RedisTestSupport.sleep(3000);
+				RedisServer.stop(this.port);
+				TestProcesses.sleep(3000);
 				startServer();
 
 				await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
@@ -101,10 +102,7 @@ class RedisBrokerReconnectTests {
 	}
 
 	private void startServer() {
-		RedisTestSupport.exec("redis-server", "--daemonize", "yes", "--bind", "127.0.0.1", "--port",
-				Integer.toString(this.port), "--save", "", "--appendonly", "no", "--dir", this.dir.toString(),
-				"--logfile", this.dir.resolve("redis.log").toString());
-		RedisTestSupport.awaitPing(this.port, Duration.ofSeconds(10));
+		RedisServer.startOwn(this.port, this.dir);
 	}
 
 }

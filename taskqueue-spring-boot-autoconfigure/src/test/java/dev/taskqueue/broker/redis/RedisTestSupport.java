@@ -19,11 +19,10 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
-import tools.jackson.databind.json.JsonMapper;
-
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import tools.jackson.databind.json.JsonMapper;
 
 import dev.taskqueue.broker.OutboundMessage;
 import dev.taskqueue.protocol.CeleryJson;
@@ -32,6 +31,7 @@ import dev.taskqueue.protocol.MessageCodec;
 import dev.taskqueue.protocol.TaskMessage;
 import dev.taskqueue.protocol.TaskMessageBuilder;
 import dev.taskqueue.routing.Destination;
+import dev.taskqueue.testsupport.RedisServer;
 
 /**
  * A broker against the real Redis at 127.0.0.1:6379 (started if down), in database
@@ -41,11 +41,6 @@ import dev.taskqueue.routing.Destination;
  * helpers and the captured kombu fixtures the tests of this package share.
  */
 final class RedisTestSupport implements AfterEachCallback, AutoCloseable {
-
-	static final String HOST = "127.0.0.1";
-
-	/** 6379, or the port in the system property {@code taskqueue.test.redis.port}. */
-	static final int PORT = Integer.getInteger("taskqueue.test.redis.port", 6379);
 
 	static final int DB = 5;
 
@@ -76,23 +71,23 @@ final class RedisTestSupport implements AfterEachCallback, AutoCloseable {
 	private final Map<RedisBroker, LettuceConnectionFactory> ownFactories = new IdentityHashMap<>();
 
 	RedisTestSupport() {
-		this(PORT, DB);
+		this(RedisServer.PORT, DB);
 	}
 
 	RedisTestSupport(int port, int db) {
 		this.port = port;
 		this.db = db;
-		if (port == PORT) {
-			ensureRedis();
+		if (port == RedisServer.PORT) {
+			RedisServer.ensureRunning();
 		}
 		this.factory = newFactory();
-		this.client = RedisClient.create("redis://" + HOST + ":" + port + "/" + db);
+		this.client = RedisClient.create("redis://" + RedisServer.HOST + ":" + port + "/" + db);
 		this.connection = this.client.connect();
 		this.redis = this.connection.sync();
 	}
 
 	private LettuceConnectionFactory newFactory() {
-		RedisStandaloneConfiguration server = new RedisStandaloneConfiguration(HOST, this.port);
+		RedisStandaloneConfiguration server = new RedisStandaloneConfiguration(RedisServer.HOST, this.port);
 		server.setDatabase(this.db);
 		LettuceConnectionFactory factory = new LettuceConnectionFactory(server,
 				LettuceClientConfiguration.builder().commandTimeout(Duration.ofSeconds(5)).build());
@@ -102,7 +97,7 @@ final class RedisTestSupport implements AfterEachCallback, AutoCloseable {
 	}
 
 	String url() {
-		return "redis://" + HOST + ":" + this.port + "/" + this.db;
+		return "redis://" + RedisServer.HOST + ":" + this.port + "/" + this.db;
 	}
 
 	RedisBroker broker() {
@@ -220,65 +215,6 @@ final class RedisTestSupport implements AfterEachCallback, AutoCloseable {
 	@SuppressWarnings("unchecked")
 	static List<Object> list(Object value) {
 		return (List<Object>) value;
-	}
-
-	/** Start the local Redis if it does not answer. */
-	static synchronized void ensureRedis() {
-		if (ping(PORT)) {
-			return;
-		}
-		exec("redis-server", "--daemonize", "yes", "--bind", "127.0.0.1", "-::1", "--port", Integer.toString(PORT), "--save", "",
-				"--appendonly", "no", "--dir", "/var/lib/redis", "--logfile", "/var/log/redis/ci.log");
-		awaitPing(PORT, Duration.ofSeconds(10));
-	}
-
-	static boolean ping(int port) {
-		try {
-			Process process = new ProcessBuilder("redis-cli", "-p", Integer.toString(port), "ping").redirectErrorStream(true)
-				.start();
-			String out = new String(process.getInputStream().readAllBytes()).trim();
-			return process.waitFor(5, TimeUnit.SECONDS) && "PONG".equals(out);
-		}
-		catch (IOException ex) {
-			return false;
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			return false;
-		}
-	}
-
-	static void awaitPing(int port, Duration timeout) {
-		long deadline = System.nanoTime() + timeout.toNanos();
-		while (!ping(port)) {
-			if (System.nanoTime() > deadline) {
-				throw new IllegalStateException("Redis on port " + port + " does not answer PING");
-			}
-			sleep(100);
-		}
-	}
-
-	static void exec(String... command) {
-		try {
-			Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-			process.getInputStream().readAllBytes();
-			process.waitFor(10, TimeUnit.SECONDS);
-		}
-		catch (IOException ex) {
-			throw new IllegalStateException("Cannot run " + String.join(" ", command), ex);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
-	}
-
-	static void sleep(long millis) {
-		try {
-			Thread.sleep(millis);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
 	}
 
 }

@@ -1,4 +1,4 @@
-package dev.taskqueue;
+package dev.taskqueue.testsupport;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -56,6 +56,21 @@ public final class TestProcesses {
 	/** Whether a command runs and exits with status 0 in time, such as a python3 import check. */
 	public static boolean succeeds(Duration timeout, String... command) {
 		return run(timeout, command).exit() == 0;
+	}
+
+	/**
+	 * Let time pass, for a test that checks that nothing happens meanwhile (to wait for
+	 * something to happen, use Awaitility).
+	 * @param millis how long
+	 */
+	public static void sleep(long millis) {
+		try {
+			Thread.sleep(millis);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	/**
