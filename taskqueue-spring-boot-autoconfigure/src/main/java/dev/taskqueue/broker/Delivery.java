@@ -17,10 +17,16 @@ public interface Delivery {
 	 */
 	TaskMessage message();
 
-	/** The queue the message was taken from. */
+	/**
+	 * Return the queue the message was taken from.
+	 * @return the queue name
+	 */
 	String queue();
 
-	/** Whether the broker delivered this message before. */
+	/**
+	 * Return whether the broker delivered this message before.
+	 * @return whether the message is redelivered
+	 */
 	boolean redelivered();
 
 	/**

@@ -23,6 +23,8 @@ public final class PrefetchWindow {
 
 	/**
 	 * Take a free slot, waiting at most the given time for one.
+	 * @param timeout the longest time to wait
+	 * @param unit the unit of {@code timeout}
 	 * @return whether a slot was taken
 	 * @throws InterruptedException when interrupted while waiting
 	 */
@@ -51,7 +53,10 @@ public final class PrefetchWindow {
 		return taken;
 	}
 
-	/** Give back slots taken and not used. */
+	/**
+	 * Give back slots taken and not used.
+	 * @param count the number of slots to give back
+	 */
 	public void release(int count) {
 		this.slots.release(count);
 	}

@@ -42,7 +42,10 @@ enum BodyCompression {
 		this.mimeType = mimeType;
 	}
 
-	/** The value of the {@code compression} header. */
+	/**
+	 * Return the value of the {@code compression} header.
+	 * @return the MIME type of the compression
+	 */
 	String mimeType() {
 		return this.mimeType;
 	}
@@ -62,12 +65,18 @@ enum BodyCompression {
 		};
 	}
 
-	/** Whether the classes this compression needs are present. */
+	/**
+	 * Return whether the classes this compression needs are present.
+	 * @return whether the compression is available
+	 */
 	boolean isAvailable() {
 		return this != BZIP2 || BZIP2_PRESENT;
 	}
 
-	/** Why {@link #isAvailable()} is false. */
+	/**
+	 * Return why {@link #isAvailable()} is false.
+	 * @return the reason
+	 */
 	String unavailableReason() {
 		return "bzip2 compression (application/x-bz2) requires org.apache.commons:commons-compress on the classpath";
 	}

@@ -151,7 +151,13 @@ final class MsgpackBody {
 			}
 		}
 
-		/** A declared length, refused when the bytes left cannot hold it. */
+		/**
+		 * Check a declared length, refused when the bytes left cannot hold it.
+		 * @param size the declared number of elements
+		 * @param bytesEach the fewest bytes each element takes
+		 * @param what what declares the length, for the message
+		 * @return the declared length
+		 */
 		private int declared(int size, int bytesEach, String what) {
 			long remaining = this.length - this.unpacker.getTotalReadBytes();
 			if (size < 0 || (long) size * bytesEach > remaining) {

@@ -13,12 +13,18 @@ public final class NodeNames {
 	private NodeNames() {
 	}
 
-	/** The default worker node name, {@code celery@<host>}. */
+	/**
+	 * Return the default worker node name, {@code celery@<host>}.
+	 * @return the worker node name
+	 */
 	public static String defaultWorker() {
 		return "celery@" + hostName();
 	}
 
-	/** The node name a client writes in the {@code origin} header, {@code gen<pid>@<host>}. */
+	/**
+	 * Return the node name a client writes in the {@code origin} header, {@code gen<pid>@<host>}.
+	 * @return the client node name
+	 */
 	public static String client() {
 		return "gen" + ManagementFactory.getRuntimeMXBean().getPid() + "@" + hostName();
 	}

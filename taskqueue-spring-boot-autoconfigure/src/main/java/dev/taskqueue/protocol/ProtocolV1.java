@@ -55,7 +55,11 @@ final class ProtocolV1 {
 		return new TaskMessage(TaskHeadersMapper.fromMap(headers), properties, args, kwargs, embed(body));
 	}
 
-	/** The v2 headers found in a v1 body; {@code null} values are left out. */
+	/**
+	 * Return the v2 headers found in a v1 body; {@code null} values are left out.
+	 * @param body the v1 body
+	 * @return the headers
+	 */
 	private static Map<String, Object> headersFromBody(Map<String, Object> body) {
 		Map<String, Object> headers = new LinkedHashMap<>();
 		for (String name : TaskHeadersMapper.NAMES) {

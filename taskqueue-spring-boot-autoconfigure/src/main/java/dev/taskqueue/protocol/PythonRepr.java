@@ -61,12 +61,21 @@ final class PythonRepr {
 		return writer.toString();
 	}
 
-	/** The length of a text as Python counts it, in code points. */
+	/**
+	 * Return the length of a text as Python counts it, in code points.
+	 * @param text the text
+	 * @return the number of code points
+	 */
 	static int length(String text) {
 		return text.codePointCount(0, text.length());
 	}
 
-	/** Celery's {@code truncate(s, maxlen)}: cut at a word boundary and add {@code ...}. */
+	/**
+	 * Celery's {@code truncate(s, maxlen)}: cut at a word boundary and add {@code ...}.
+	 * @param text the text
+	 * @param maxLength the length to cut at
+	 * @return the text, truncated when longer than {@code maxLength}
+	 */
 	static String truncate(String text, int maxLength) {
 		if (maxLength == 0 || length(text) < maxLength) {
 			return text;
@@ -76,7 +85,11 @@ final class PythonRepr {
 		return ((space >= 0) ? head.substring(0, space) : head) + "...";
 	}
 
-	/** The value as a Python worker sees it after JSON decoding. */
+	/**
+	 * Return the value as a Python worker sees it after JSON decoding.
+	 * @param value the value
+	 * @return the plain value
+	 */
 	static @Nullable Object plain(@Nullable Object value) {
 		if (value == null || value instanceof String || value instanceof Boolean || value instanceof Number
 				|| value instanceof List<?> || value instanceof Map<?, ?> || value instanceof Tuple) {
@@ -96,7 +109,10 @@ final class PythonRepr {
 		}
 	}
 
-	/** The positional arguments: a Python tuple. */
+	/**
+	 * The positional arguments: a Python tuple.
+	 * @param items the arguments
+	 */
 	record Tuple(List<?> items) {
 	}
 

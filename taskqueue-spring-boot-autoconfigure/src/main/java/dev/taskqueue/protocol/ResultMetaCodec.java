@@ -9,14 +9,14 @@ public interface ResultMetaCodec {
 	/**
 	 * Encode a meta with Celery's key order.
 	 * @param meta the meta
-	 * @return JSON bytes (UTF-8)
+	 * @return the JSON bytes (UTF-8)
 	 * @throws MessageEncodingException when the result cannot be serialized
 	 */
 	byte[] encode(ResultMeta meta);
 
 	/**
 	 * Decode a stored meta.
-	 * @param json JSON bytes (UTF-8)
+	 * @param json the JSON bytes (UTF-8)
 	 * @return the meta
 	 * @throws MessageDecodingException when the bytes are not a task meta
 	 */

@@ -135,7 +135,11 @@ final class TaskHeadersMapper {
 		return (instant != null) ? CeleryTime.format(instant) : null;
 	}
 
-	/** A time limit as Python would write it: integral values as integers. */
+	/**
+	 * Return a time limit as Python would write it: integral values as integers.
+	 * @param seconds the time limit in seconds, or {@code null}
+	 * @return the time limit, or {@code null}
+	 */
 	static @Nullable Number seconds(@Nullable Double seconds) {
 		if (seconds == null) {
 			return null;

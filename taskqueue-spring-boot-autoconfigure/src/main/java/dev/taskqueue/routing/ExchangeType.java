@@ -16,7 +16,10 @@ public enum ExchangeType {
 	/** Every bound queue gets a copy. */
 	FANOUT;
 
-	/** The type's name on the wire: {@code direct}, {@code topic} or {@code fanout}. */
+	/**
+	 * Return the type's name on the wire: {@code direct}, {@code topic} or {@code fanout}.
+	 * @return the wire name
+	 */
 	public String wireName() {
 		return name().toLowerCase(Locale.ROOT);
 	}

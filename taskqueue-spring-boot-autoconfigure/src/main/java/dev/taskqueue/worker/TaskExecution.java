@@ -84,7 +84,10 @@ final class TaskExecution implements Runnable {
 		}
 	}
 
-	/** Run the task and settle its message; returns a JVM error the task threw. */
+	/**
+	 * Run the task and settle its message.
+	 * @return a JVM error the task threw, or {@code null}
+	 */
 	private @Nullable Error runTask() {
 		this.state.unreserved();
 		this.state.dequeued();
@@ -149,7 +152,12 @@ final class TaskExecution implements Runnable {
 		return outcome.fatal();
 	}
 
-	/** Whether the worker stopping interrupted the task (it acknowledges late: give it back). */
+	/**
+	 * Return whether the worker stopping interrupted the task (it acknowledges late: give it
+	 * back).
+	 * @param failure what the task threw
+	 * @return whether the task was interrupted by the shutdown
+	 */
 	private boolean interruptedByShutdown(Throwable failure) {
 		if (!this.stopping.getAsBoolean()) {
 			return false;
@@ -201,7 +209,10 @@ final class TaskExecution implements Runnable {
 			}
 		}
 
-		/** A JVM error that must reach the pool thread after the task's state is recorded. */
+		/**
+		 * Return a JVM error that must reach the pool thread after the task's state is recorded.
+		 * @return the error, or {@code null}
+		 */
 		@Nullable Error fatal() {
 			return (this.failure instanceof Error error && !(error instanceof AssertionError)) ? error : null;
 		}

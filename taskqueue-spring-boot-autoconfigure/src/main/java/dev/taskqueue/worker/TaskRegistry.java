@@ -37,12 +37,18 @@ public class TaskRegistry {
 		return this.endpoints.get(name);
 	}
 
-	/** The names of all tasks, sorted. */
+	/**
+	 * Return the names of all tasks, sorted.
+	 * @return the task names
+	 */
 	public SortedSet<String> names() {
 		return new TreeSet<>(this.endpoints.keySet());
 	}
 
-	/** All tasks. */
+	/**
+	 * Return all tasks.
+	 * @return the task endpoints
+	 */
 	public Collection<TaskEndpoint> endpoints() {
 		return this.endpoints.values();
 	}

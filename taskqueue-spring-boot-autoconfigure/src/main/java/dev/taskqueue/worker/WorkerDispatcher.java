@@ -106,7 +106,11 @@ final class WorkerDispatcher implements DeliveryHandler {
 		}
 	}
 
-	/** How long to wait, zero for now, or {@code null} when the ETA is too far ahead. */
+	/**
+	 * Return how long to wait, zero for now, or {@code null} when the ETA is too far ahead.
+	 * @param eta the ETA, or {@code null}
+	 * @return the delay, or {@code null}
+	 */
 	private @Nullable Duration delayOf(@Nullable Instant eta) {
 		if (eta == null) {
 			return Duration.ZERO;
@@ -137,6 +141,10 @@ final class WorkerDispatcher implements DeliveryHandler {
 	/**
 	 * The ETA has come: submit the task. Runs on the timer, whose future would swallow anything
 	 * thrown, so a failure gives the message back to the broker here.
+	 * @param delivery the delivery of the message
+	 * @param entry the entry of the held message
+	 * @param message the task message
+	 * @param endpoint the task to run
 	 */
 	private void due(Delivery delivery, Held entry, TaskMessage message, TaskEndpoint endpoint) {
 		if (!this.held.remove(delivery, entry)) {

@@ -66,13 +66,19 @@ public class WorkerState {
 		this.lastProgress = System.nanoTime();
 	}
 
-	/** A running task stopped without a result, and its message went back to the broker. */
+	/**
+	 * A running task stopped without a result, and its message went back to the broker.
+	 * @param id the task id
+	 */
 	void givenBack(String id) {
 		this.active.remove(id);
 		this.lastProgress = System.nanoTime();
 	}
 
-	/** Handling a delivery failed unexpectedly, possibly with an {@link Error}. */
+	/**
+	 * Handling a delivery failed unexpectedly, possibly with an {@link Error}.
+	 * @param failure the failure
+	 */
 	void failed(Throwable failure) {
 		this.lastFailure = new Failure(failure.toString(), failure instanceof VirtualMachineError, Instant.now());
 	}
@@ -87,17 +93,26 @@ public class WorkerState {
 		this.rejected.increment();
 	}
 
-	/** The tasks running now, oldest first. */
+	/**
+	 * Return the tasks running now, oldest first.
+	 * @return the active tasks
+	 */
 	public List<ActiveTask> activeTasks() {
 		return this.active.values().stream().sorted(Comparator.comparing(ActiveTask::startTime)).toList();
 	}
 
-	/** The number of tasks taken from the broker and not started yet. */
+	/**
+	 * Return the number of tasks taken from the broker and not started yet.
+	 * @return the number of reserved tasks
+	 */
 	public int reservedCount() {
 		return Math.max(0, this.reserved.get());
 	}
 
-	/** Finished tasks: task name to final state to count, sorted by name. */
+	/**
+	 * Return the finished tasks: task name to final state to count, sorted by name.
+	 * @return the counts of finished tasks
+	 */
 	public Map<String, Map<String, Long>> processedCounts() {
 		Map<String, Map<String, Long>> counts = new TreeMap<>();
 		this.processed.forEach((name, states) -> {
@@ -108,7 +123,10 @@ public class WorkerState {
 		return counts;
 	}
 
-	/** The total number of finished tasks. */
+	/**
+	 * Return the total number of finished tasks.
+	 * @return the number of finished tasks
+	 */
 	public long processedTotal() {
 		return this.processed.values().stream().flatMap((states) -> states.values().stream())
 			.mapToLong(LongAdder::sum).sum();
@@ -126,17 +144,27 @@ public class WorkerState {
 		return Duration.ofNanos(Math.max(0, System.nanoTime() - since));
 	}
 
-	/** The number of tasks waiting for a pool thread. */
+	/**
+	 * Return the number of tasks waiting for a pool thread.
+	 * @return the number of waiting tasks
+	 */
 	public int waitingCount() {
 		return Math.max(0, this.waiting.get());
 	}
 
-	/** The last unexpected failure of the worker itself (not of a task), or {@code null}. */
+	/**
+	 * Return the last unexpected failure of the worker itself (not of a task).
+	 * @return the last failure, or {@code null}
+	 */
 	public @Nullable Failure lastFailure() {
 		return this.lastFailure;
 	}
 
-	/** The number of messages moved to the dead-letter place because they could not be run. */
+	/**
+	 * Return the number of messages moved to the dead-letter place because they could not be
+	 * run.
+	 * @return the number of rejected messages
+	 */
 	public long rejectedCount() {
 		return this.rejected.sum();
 	}

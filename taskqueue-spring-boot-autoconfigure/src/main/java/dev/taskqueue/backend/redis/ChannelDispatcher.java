@@ -52,7 +52,10 @@ final class ChannelDispatcher {
 		this.url = url;
 	}
 
-	/** Run a task on the dispatcher thread, after the ones already queued. */
+	/**
+	 * Run a task on the dispatcher thread, after the ones already queued.
+	 * @param task the task to run
+	 */
 	void execute(Runnable task) {
 		try {
 			this.executor.execute(task);
@@ -62,7 +65,11 @@ final class ChannelDispatcher {
 		}
 	}
 
-	/** Deliver a published message to the listeners the channel has by then. */
+	/**
+	 * Deliver a published message to the listeners the channel has by then.
+	 * @param name the channel name
+	 * @param message the published message
+	 */
 	void message(String name, byte[] message) {
 		execute(() -> {
 			TaskChannel channel = this.channels.apply(name);
@@ -79,6 +86,7 @@ final class ChannelDispatcher {
 	/**
 	 * Read a channel's key again after it was re-subscribed. Called on the dispatcher thread;
 	 * the confirmations of one re-subscribe are queued together, so they share one MGET.
+	 * @param name the channel name
 	 */
 	void resubscribed(String name) {
 		if (this.resubscribed.add(name) && this.resubscribed.size() == 1) {

@@ -134,7 +134,10 @@ final class ResultChannels extends RedisPubSubAdapter<byte[], byte[]> {
 		}
 	}
 
-	/** Send an {@code UNSUBSCRIBE} without waiting for it; called under the lock. */
+	/**
+	 * Send an {@code UNSUBSCRIBE} without waiting for it; called under the lock.
+	 * @param name the channel name
+	 */
 	private void unsubscribe(String name) {
 		StatefulRedisPubSubConnection<byte[], byte[]> connection = this.connection;
 		if (connection != null && !this.closed) {

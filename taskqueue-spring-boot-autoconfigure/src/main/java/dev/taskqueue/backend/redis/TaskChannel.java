@@ -38,7 +38,10 @@ final class TaskChannel {
 		return this.name;
 	}
 
-	/** The {@code SUBSCRIBE} command, complete once Redis confirmed it. */
+	/**
+	 * Return the {@code SUBSCRIBE} command, complete once Redis confirmed it.
+	 * @return the subscription, complete once confirmed
+	 */
 	CompletableFuture<Void> activation() {
 		return this.activation;
 	}
@@ -75,12 +78,18 @@ final class TaskChannel {
 		return !this.registrations.isEmpty();
 	}
 
-	/** Whether a ready state was delivered already, so catching up has nothing to add. */
+	/**
+	 * Return whether a ready state was delivered already, so catching up has nothing to add.
+	 * @return whether a ready state was delivered
+	 */
 	boolean readyDelivered() {
 		return this.readyDelivered;
 	}
 
-	/** Call every listener, one after the other; a failing listener does not stop the others. */
+	/**
+	 * Call every listener, one after the other; a failing listener does not stop the others.
+	 * @param meta the result meta to deliver
+	 */
 	void deliver(ResultMeta meta) {
 		this.readyDelivered |= meta.status().isReady();
 		for (Registration registration : this.registrations) {

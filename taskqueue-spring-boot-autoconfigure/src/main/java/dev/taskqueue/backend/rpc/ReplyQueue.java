@@ -63,9 +63,12 @@ final class ReplyQueue {
 	}
 
 	/**
-	 * The queue as Celery 5.2 to 5.6 declare it: non-durable, not exclusive, auto-delete, and
-	 * {@code x-expires} in milliseconds (a 32-bit integer when it fits, as py-amqp sends it),
-	 * none when {@code expires} is zero.
+	 * Return the queue as Celery 5.2 to 5.6 declare it: non-durable, not exclusive,
+	 * auto-delete, and {@code x-expires} in milliseconds (a 32-bit integer when it fits, as
+	 * py-amqp sends it), none when {@code expires} is zero.
+	 * @param name the queue name
+	 * @param expires how long the queue may stay unused, or zero for no expiry
+	 * @return the queue declaration
 	 */
 	static Queue declaration(String name, Duration expires) {
 		Map<String, Object> arguments = new HashMap<>();

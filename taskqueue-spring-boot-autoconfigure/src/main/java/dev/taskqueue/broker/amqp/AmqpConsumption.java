@@ -71,9 +71,16 @@ final class AmqpConsumption implements Consumption, ChannelAwareMessageListener,
 	private volatile @Nullable String failure;
 
 	/**
+	 * Create a new consumption of the queues of the given settings.
+	 * @param connectionFactory the connection factory to consume with
+	 * @param settings the queues, prefetch and limits of the consumer
 	 * @param globalQos whether the prefetch holds across the queues (as Celery's); RabbitMQ
 	 * refuses that for quorum queues, whose prefetch then holds per queue
+	 * @param handler the handler of the deliveries
+	 * @param channels tracks the deliveries of the consumer's channels
+	 * @param context what the deliveries need to settle themselves
 	 * @param timer runs delayed requeues after failed dead-lettering
+	 * @param onClose called when the consumption is closed
 	 */
 	AmqpConsumption(ConnectionFactory connectionFactory, ConsumerSettings settings, boolean globalQos,
 			DeliveryHandler handler, ConsumerChannels channels, AmqpDelivery.Context context,
@@ -145,7 +152,11 @@ final class AmqpConsumption implements Consumption, ChannelAwareMessageListener,
 		return this.failure;
 	}
 
-	/** Stop consuming one queue, for good: the consumption has failed. */
+	/**
+	 * Stop consuming one queue, for good: the consumption has failed.
+	 * @param queue the queue name
+	 * @param reason why consuming stopped
+	 */
 	private void stopConsuming(String queue, String reason) {
 		this.failure = reason;
 		try {

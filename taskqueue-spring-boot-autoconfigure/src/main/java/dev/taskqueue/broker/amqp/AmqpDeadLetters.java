@@ -42,6 +42,10 @@ final class AmqpDeadLetters {
 	/**
 	 * Publish a message to the dead-letter queue of the queue it came from, confirmed when
 	 * publisher confirms are on.
+	 * @param queue the queue the message came from
+	 * @param properties the properties of the message
+	 * @param body the body of the message
+	 * @param reason why the message is dead-lettered
 	 * @throws BrokerException when it could not be published
 	 */
 	void publish(String queue, BasicProperties properties, byte[] body, String reason) {
@@ -57,6 +61,9 @@ final class AmqpDeadLetters {
 
 	/**
 	 * Take up to {@code max} messages out of the dead-letter queue of a queue, oldest first.
+	 * @param queue the queue whose dead letters to take
+	 * @param max the maximum number of messages to take
+	 * @return the dead letters taken, oldest first
 	 * @throws BrokerException when RabbitMQ cannot be reached
 	 */
 	List<DeadLetter> take(String queue, int max) {

@@ -68,6 +68,7 @@ final class AmqpDeclarations implements ConnectionListener {
 
 	/**
 	 * Declare a queue unless it was declared on the current connection.
+	 * @param queue the queue to declare
 	 * @throws BrokerException when RabbitMQ refuses the declaration
 	 */
 	void ensureDeclared(QueueSpec queue) {
@@ -79,6 +80,7 @@ final class AmqpDeclarations implements ConnectionListener {
 
 	/**
 	 * Declare a queue now.
+	 * @param queue the queue to declare
 	 * @throws BrokerException when RabbitMQ refuses the declaration
 	 */
 	void declare(QueueSpec queue) {
@@ -88,6 +90,7 @@ final class AmqpDeclarations implements ConnectionListener {
 	/**
 	 * Declare a queue to be consumed. When RabbitMQ cannot be reached the listener container
 	 * waits for it, and the queue is declared on the new connection.
+	 * @param queue the queue to declare
 	 * @throws BrokerException when RabbitMQ refuses the declaration
 	 */
 	void declareConsumed(QueueSpec queue) {
@@ -104,6 +107,7 @@ final class AmqpDeclarations implements ConnectionListener {
 
 	/**
 	 * Declare the durable queue {@code <queue>.dead-letter} unless already declared.
+	 * @param queue the queue whose dead-letter queue to declare
 	 * @return its name
 	 */
 	String ensureDeadLetterQueue(String queue) {
@@ -121,6 +125,8 @@ final class AmqpDeclarations implements ConnectionListener {
 	 * declaration on a channel of its own). Publishing to a missing exchange makes RabbitMQ
 	 * close the channel, which would fail the other messages waiting for their confirms on a
 	 * shared publishing channel.
+	 * @param exchange the exchange name
+	 * @param routingKey the routing key the caller publishes with
 	 * @throws BrokerException when it does not exist
 	 */
 	void ensureExchangeExists(String exchange, String routingKey) {

@@ -175,7 +175,11 @@ final class AmqpDelivery implements Delivery {
 		}
 	}
 
-	/** Take the one settlement of this delivery, out of the prefetch window if deferred. */
+	/**
+	 * Take the one settlement of this delivery, out of the prefetch window if deferred.
+	 * @param action the settlement, for the log
+	 * @return whether this call took the settlement, {@code false} when it was taken before
+	 */
 	private boolean claim(String action) {
 		if (!this.settled.compareAndSet(false, true)) {
 			logger.debug("Ignoring a second settlement (" + action + ") of " + this);
@@ -221,10 +225,16 @@ final class AmqpDelivery implements Delivery {
 	 */
 	interface Source {
 
-		/** The prefetch window of the consumer's channels. */
+		/**
+		 * Return the prefetch window of the consumer's channels.
+		 * @return the prefetch window
+		 */
 		ChannelQos qos();
 
-		/** What happens when dead-lettering fails. */
+		/**
+		 * Return what happens when dead-lettering fails.
+		 * @return the dead-letter retries
+		 */
 		DeadLetterRetries deadLetterRetries();
 
 	}

@@ -59,6 +59,10 @@ final class AmqpPublisher {
 	/**
 	 * Publish a message and, with confirms on, wait until RabbitMQ confirmed it; never longer
 	 * than the confirm timeout.
+	 * @param exchange the exchange name
+	 * @param routingKey the routing key
+	 * @param properties the properties of the message
+	 * @param body the body of the message
 	 * @throws BrokerException when the message was not published, refused, returned as
 	 * unroutable, or not confirmed in time
 	 */
@@ -91,7 +95,12 @@ final class AmqpPublisher {
 		}
 	}
 
-	/** Hand the message to the channel with the fewest messages waiting, the next in turn first. */
+	/**
+	 * Hand the message to the channel with the fewest messages waiting, the next in turn first.
+	 * @param outgoing the message to publish
+	 * @param failurePrefix the start of the message of a failure
+	 * @return the channel the message was handed to
+	 */
 	private PublishingChannel handOver(Outgoing outgoing, String failurePrefix) {
 		int start = Math.floorMod(this.next.getAndIncrement(), this.channels.length);
 		PublishingChannel chosen = this.channels[start];
@@ -113,7 +122,12 @@ final class AmqpPublisher {
 		return chosen;
 	}
 
-	/** Write the message on a free channel, or on the next in turn once it is free. */
+	/**
+	 * Write the message on a free channel, or on the next in turn once it is free.
+	 * @param outgoing the message to publish
+	 * @param failurePrefix the start of the message of a failure
+	 * @return the channel the message was written on, or waited for
+	 */
 	private PublishingChannel write(Outgoing outgoing, String failurePrefix) {
 		int start = Math.floorMod(this.next.getAndIncrement(), this.channels.length);
 		for (int i = 0; i < this.channels.length; i++) {

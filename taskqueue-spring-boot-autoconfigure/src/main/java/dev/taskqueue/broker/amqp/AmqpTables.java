@@ -43,9 +43,11 @@ final class AmqpTables {
 	}
 
 	/**
-	 * The AMQP properties of an encoded message, as kombu sets them: content type and
+	 * Return the AMQP properties of an encoded message, as kombu sets them: content type and
 	 * encoding, the typed headers, delivery mode, priority, correlation id, and the reply-to
 	 * and expiration when present.
+	 * @param message the encoded message
+	 * @return the AMQP properties
 	 */
 	static BasicProperties properties(EncodedMessage message) {
 		MessageProperties source = message.properties();

@@ -36,7 +36,11 @@ final class BlockedConnections {
 		this.url = url;
 	}
 
-	/** The block of a connection, listened to from the first call on until it closes. */
+	/**
+	 * Return the block of a connection, listened to from the first call on until it closes.
+	 * @param connection the connection
+	 * @return the block of the connection
+	 */
 	synchronized Block of(Connection connection) {
 		Block block = this.blocks.get(connection);
 		if (block == null) {
@@ -58,7 +62,10 @@ final class BlockedConnections {
 		this.blocks.clear();
 	}
 
-	/** Why RabbitMQ blocks one of the connections ("low on memory"), {@code null} when it blocks none. */
+	/**
+	 * Return why RabbitMQ blocks one of the connections ("low on memory").
+	 * @return the reason, or {@code null} when it blocks none
+	 */
 	synchronized @Nullable String reason() {
 		for (Block block : this.blocks.values()) {
 			String reason = block.reason();
@@ -88,7 +95,10 @@ final class BlockedConnections {
 			this.connection = connection;
 		}
 
-		/** Why RabbitMQ blocks the connection ("low on memory"), {@code null} when it does not. */
+		/**
+		 * Return why RabbitMQ blocks the connection ("low on memory").
+		 * @return the reason, or {@code null} when it does not
+		 */
 		@Nullable String reason() {
 			return this.reason;
 		}

@@ -36,6 +36,7 @@ final class ChannelQos {
 
 	/**
 	 * Raise the channel's window by one.
+	 * @param channel the channel
 	 * @return whether it was raised
 	 */
 	synchronized boolean increment(Channel channel) {
@@ -47,7 +48,10 @@ final class ChannelQos {
 		return true;
 	}
 
-	/** Lower the channel's window by one, after an {@link #increment}. */
+	/**
+	 * Lower the channel's window by one, after an {@link #increment}.
+	 * @param channel the channel
+	 */
 	synchronized void decrement(Channel channel) {
 		int count = this.deferred.getOrDefault(channel, 0) - 1;
 		if (count <= 0) {

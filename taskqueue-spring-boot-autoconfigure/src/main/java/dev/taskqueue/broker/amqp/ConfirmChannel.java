@@ -56,6 +56,10 @@ final class ConfirmChannel implements ConfirmListener, ReturnListener, ShutdownL
 
 	/**
 	 * Publish a message.
+	 * @param exchange the exchange name
+	 * @param routingKey the routing key
+	 * @param properties the properties of the message
+	 * @param body the body of the message
 	 * @param result completed with {@code null} when RabbitMQ confirms the message, else
 	 * with why it did not take it; left alone when confirms are off
 	 * @return the pending confirm, or {@code null} when confirms are off

@@ -27,17 +27,27 @@ final class ConsumerChannels {
 
 	private boolean closed;
 
-	/** A connection factory whose channels close only when their deliveries are settled. */
+	/**
+	 * Return a connection factory whose channels close only when their deliveries are settled.
+	 * @param factory the connection factory to wrap
+	 * @return the wrapping connection factory
+	 */
 	ConnectionFactory wrap(ConnectionFactory factory) {
 		return new DeferredCloseConnectionFactory(factory, this);
 	}
 
-	/** A delivery was handed out on the channel (the client's channel, not a proxy). */
+	/**
+	 * A delivery was handed out on the channel (the client's channel, not a proxy).
+	 * @param target the client's channel
+	 */
 	synchronized void delivered(Channel target) {
 		this.uses.computeIfAbsent(target, (key) -> new Use()).outstanding++;
 	}
 
-	/** A delivery handed out on the channel was settled (or given up). */
+	/**
+	 * A delivery handed out on the channel was settled (or given up).
+	 * @param target the client's channel
+	 */
 	void settled(Channel target) {
 		Runnable close = null;
 		synchronized (this) {

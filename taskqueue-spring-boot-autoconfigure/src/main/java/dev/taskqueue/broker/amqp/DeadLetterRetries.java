@@ -36,6 +36,7 @@ final class DeadLetterRetries {
 	private final Map<String, Integer> failures = new ConcurrentHashMap<>();
 
 	/**
+	 * Create a new instance.
 	 * @param timer runs the delayed requeues
 	 * @param stopQueue stops consuming a queue, given the queue and the reason
 	 */
@@ -44,14 +45,22 @@ final class DeadLetterRetries {
 		this.stopQueue = stopQueue;
 	}
 
-	/** Dead-lettering a message of the queue worked. */
+	/**
+	 * Dead-lettering a message of the queue worked.
+	 * @param queue the queue name
+	 */
 	void succeeded(String queue) {
 		if (this.failures.remove(queue) != null) {
 			logger.info("Dead-lettering messages of queue '" + queue + "' works again");
 		}
 	}
 
-	/** Dead-lettering the delivery failed: requeue it after a back-off, or give up on the queue. */
+	/**
+	 * Dead-lettering the delivery failed: requeue it after a back-off, or give up on the queue.
+	 * @param delivery the delivery that could not be dead-lettered
+	 * @param reason why it was to be dead-lettered
+	 * @param failure why dead-lettering failed
+	 */
 	void failed(AmqpDelivery delivery, String reason, Throwable failure) {
 		String queue = delivery.queue();
 		int attempt = this.failures.merge(queue, 1, Integer::sum);

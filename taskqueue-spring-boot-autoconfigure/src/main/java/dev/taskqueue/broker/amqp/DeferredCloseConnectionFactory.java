@@ -38,9 +38,11 @@ final class DeferredCloseConnectionFactory implements ConnectionFactory {
 	}
 
 	/**
-	 * The client channel behind a channel handed to a listener, which acknowledgements must
-	 * use: a cached channel proxy would open a new channel once the old one is closed, where
-	 * the delivery tag means nothing.
+	 * Return the client channel behind a channel handed to a listener, which acknowledgements
+	 * must use: a cached channel proxy would open a new channel once the old one is closed,
+	 * where the delivery tag means nothing.
+	 * @param channel the channel handed to the listener
+	 * @return the client channel
 	 */
 	static Channel target(Channel channel) {
 		if (Proxy.isProxyClass(channel.getClass())

@@ -71,12 +71,18 @@ final class Outgoing {
 		return this.state.get() == CANCELLED;
 	}
 
-	/** Take the message for writing, unless its sender gave up. */
+	/**
+	 * Take the message for writing, unless its sender gave up.
+	 * @return whether the message was taken
+	 */
 	boolean take() {
 		return this.state.compareAndSet(QUEUED, TAKEN);
 	}
 
-	/** Written: done without confirms, else waiting for its confirm. */
+	/**
+	 * Written: done without confirms, else waiting for its confirm.
+	 * @param pending the pending confirm, or {@code null} when confirms are off
+	 */
 	void written(ConfirmChannel.@Nullable Pending pending) {
 		if (pending == null) {
 			this.result.complete(null);

@@ -70,12 +70,18 @@ final class PublishingChannel {
 		this.writer.allowCoreThreadTimeOut(true);
 	}
 
-	/** How many messages handed over are waiting to be written or being written. */
+	/**
+	 * Return how many messages handed over are waiting to be written or being written.
+	 * @return the number of outstanding messages
+	 */
 	int outstanding() {
 		return this.outstanding.get();
 	}
 
-	/** Why RabbitMQ blocks the connection of this channel ("low on memory"), {@code null} when it does not. */
+	/**
+	 * Return why RabbitMQ blocks the connection of this channel ("low on memory").
+	 * @return the reason, or {@code null} when it does not
+	 */
 	@Nullable String blockedReason() {
 		BlockedConnections.Block block = this.block;
 		return (block != null) ? block.reason() : null;
@@ -84,6 +90,7 @@ final class PublishingChannel {
 	/**
 	 * Hand a message over to the writing thread; its {@link Outgoing#result} tells what
 	 * became of it.
+	 * @param outgoing the message to publish
 	 * @throws RejectedExecutionException after {@link #close()}
 	 */
 	void submit(Outgoing outgoing) {
@@ -126,6 +133,7 @@ final class PublishingChannel {
 	/**
 	 * Write a message, holding the channel. Its result is left incomplete when the message's
 	 * sender gave up, or when RabbitMQ still blocked the connection at its deadline.
+	 * @param outgoing the message to publish
 	 */
 	void writeLocked(Outgoing outgoing) {
 		try {
@@ -168,7 +176,11 @@ final class PublishingChannel {
 		return this.closed;
 	}
 
-	/** The connection to write on, known to {@link #blocks} before a channel is asked of it. */
+	/**
+	 * Return the connection to write on, known to {@link #blocks} before a channel is asked
+	 * of it.
+	 * @return the connection
+	 */
 	private Connection connection() {
 		Connection connection = this.connection;
 		ConfirmChannel channel = this.channel;

@@ -39,6 +39,7 @@ final class AckBatcher {
 	private final byte[][] unackedKeys;
 
 	/**
+	 * Create a new instance.
 	 * @param connector the connections
 	 * @param unackedKeys the {@code unacked} and {@code unacked_index} keys
 	 */

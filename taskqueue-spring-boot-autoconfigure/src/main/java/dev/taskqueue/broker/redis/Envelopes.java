@@ -33,8 +33,12 @@ final class Envelopes {
 		.build();
 
 	/**
-	 * The envelope of a message: {@code body} (base64), {@code content-encoding},
+	 * Return the envelope of a message: {@code body} (base64), {@code content-encoding},
 	 * {@code content-type}, {@code headers} and {@code properties} in kombu's order.
+	 * @param message the encoded message
+	 * @param destination the exchange and routing key it is published to
+	 * @param deliveryTag the delivery tag of the message
+	 * @return the envelope as JSON bytes
 	 */
 	byte[] write(EncodedMessage message, Destination destination, String deliveryTag) {
 		MessageProperties source = message.properties();
@@ -65,6 +69,8 @@ final class Envelopes {
 
 	/**
 	 * Read an envelope.
+	 * @param raw the envelope bytes
+	 * @return the message
 	 * @throws EnvelopeException when it is not a valid envelope
 	 */
 	EncodedMessage read(byte[] raw) {
@@ -102,9 +108,11 @@ final class Envelopes {
 	}
 
 	/**
-	 * The envelope with {@code headers.redelivered} and
+	 * Return the envelope with {@code headers.redelivered} and
 	 * {@code properties.delivery_info.redelivered} set to {@code true}, as kombu's
 	 * {@code _do_restore_message} writes it; the text unchanged when it is not JSON.
+	 * @param raw the envelope text
+	 * @return the envelope marked redelivered and its priority
 	 */
 	Restored redelivered(String raw) {
 		try {
@@ -118,6 +126,7 @@ final class Envelopes {
 	/**
 	 * Read an {@code unacked} hash value ({@code [envelope, exchange, routing key]}) and
 	 * mark its envelope redelivered.
+	 * @param value the hash value
 	 * @return the entry, or {@code null} when the value has another shape
 	 */
 	@Nullable Unacked unacked(String value) {
@@ -151,7 +160,14 @@ final class Envelopes {
 		return new Restored(this.exactMapper.writeValueAsString(envelope), priority);
 	}
 
-	/** A dead-letter record: {@code {"queue", "reason", "time", "envelope"}}. */
+	/**
+	 * Return a dead-letter record: {@code {"queue", "reason", "time", "envelope"}}.
+	 * @param queue the queue the message came from
+	 * @param reason why the message is dead-lettered
+	 * @param time when it was dead-lettered
+	 * @param raw the envelope text
+	 * @return the record as JSON
+	 */
 	String deadLetter(String queue, String reason, Instant time, String raw) {
 		Map<String, Object> record = new LinkedHashMap<>(8);
 		record.put("queue", queue);
@@ -161,7 +177,11 @@ final class Envelopes {
 		return this.mapper.writeValueAsString(record);
 	}
 
-	/** Read a dead-letter record. */
+	/**
+	 * Read a dead-letter record.
+	 * @param record the record as JSON
+	 * @return the dead letter
+	 */
 	RedisBroker.DeadLetter readDeadLetter(String record) {
 		Map<String, Object> map = object(parse(RedisKeys.bytes(record)), "the dead letter");
 		Object time = map.get("time");
@@ -170,8 +190,10 @@ final class Envelopes {
 	}
 
 	/**
-	 * Whether the envelope says it was delivered before: {@code headers.redelivered} or
-	 * {@code properties.delivery_info.redelivered}, as kombu sets them on restore.
+	 * Return whether the envelope says it was delivered before: {@code headers.redelivered}
+	 * or {@code properties.delivery_info.redelivered}, as kombu sets them on restore.
+	 * @param raw the envelope bytes
+	 * @return whether the message is redelivered
 	 */
 	boolean isRedelivered(byte[] raw) {
 		try {
@@ -212,11 +234,20 @@ final class Envelopes {
 		return (value instanceof Number number) ? number.intValue() : fallback;
 	}
 
-	/** An envelope marked redelivered and the priority it carries. */
+	/**
+	 * An envelope marked redelivered and the priority it carries.
+	 * @param envelope the envelope text
+	 * @param priority the priority of the message
+	 */
 	record Restored(String envelope, int priority) {
 	}
 
-	/** An entry of the {@code unacked} hash, its envelope marked redelivered. */
+	/**
+	 * An entry of the {@code unacked} hash, its envelope marked redelivered.
+	 * @param message the envelope marked redelivered
+	 * @param exchange the exchange it was published to
+	 * @param routingKey the routing key it was published with
+	 */
 	record Unacked(Restored message, String exchange, String routingKey) {
 	}
 

@@ -33,6 +33,11 @@ final class LuaScript {
 	/**
 	 * Run the script. The command is written to the connection before this method returns,
 	 * so it is ordered after the commands sent before it on the same connection.
+	 * @param <T> the type of the script's result
+	 * @param commands the commands of the connection to run it on
+	 * @param keys the keys of the script
+	 * @param args the arguments of the script
+	 * @return the result of the script
 	 */
 	<T> CompletableFuture<T> run(RedisClusterAsyncCommands<byte[], byte[]> commands, byte[][] keys,
 			byte[]... args) {

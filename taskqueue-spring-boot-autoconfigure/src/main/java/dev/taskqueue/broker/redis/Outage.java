@@ -25,6 +25,7 @@ final class Outage {
 	private long backoff = FIRST_BACKOFF_MILLIS;
 
 	/**
+	 * Create a new instance.
 	 * @param logger where to report
 	 * @param description what is affected, such as the broker URL and queues
 	 */
@@ -36,6 +37,8 @@ final class Outage {
 	/**
 	 * An attempt failed: report it if it is the first of an outage, then wait for the
 	 * back-off or until {@code stop} opens.
+	 * @param ex the failure of the attempt
+	 * @param stop opens when the caller stops
 	 * @return {@code false} when the waiting thread was interrupted
 	 */
 	boolean failed(Throwable ex, CountDownLatch stop) {

@@ -59,33 +59,53 @@ final class PopOrder {
 		}
 	}
 
-	/** The list keys for {@code BRPOP}. */
+	/**
+	 * Return the list keys for {@code BRPOP}.
+	 * @return the list keys
+	 */
 	byte[][] listKeys() {
 		return this.listKeys;
 	}
 
-	/** The keys of {@link KombuScripts#POP}: unacked, unacked_index, then the lists. */
+	/**
+	 * Return the keys of {@link KombuScripts#POP}: unacked, unacked_index, then the lists.
+	 * @return the script keys
+	 */
 	byte[][] scriptKeys() {
 		return this.scriptKeys;
 	}
 
-	/** The queue names per list, the trailing arguments of {@link KombuScripts#POP}. */
+	/**
+	 * Return the queue names per list, the trailing arguments of {@link KombuScripts#POP}.
+	 * @return the queue names per list
+	 */
 	byte[][] queueArgs() {
 		return this.queueArgs;
 	}
 
-	/** The queue of the list with the given (0-based) number. */
+	/**
+	 * Return the queue of the list with the given (0-based) number.
+	 * @param index the (0-based) number of the list
+	 * @return the queue name
+	 */
 	String queueOfList(int index) {
 		return this.queueOfList[index];
 	}
 
-	/** The (0-based) number of a list key, or -1. */
+	/**
+	 * Return the (0-based) number of a list key, or -1.
+	 * @param listKey the list key
+	 * @return the number of the list, or -1 when it is not one of the lists
+	 */
 	int indexOf(byte[] listKey) {
 		Integer index = this.listIndex.get(RedisKeys.string(listKey));
 		return (index != null) ? index : -1;
 	}
 
-	/** Move the queues that just delivered behind the others, in the order they delivered. */
+	/**
+	 * Move the queues that just delivered behind the others, in the order they delivered.
+	 * @param delivered the messages just popped
+	 */
 	void rotate(List<Popped> delivered) {
 		if (this.queues.size() < 2 || delivered.isEmpty()) {
 			return;
@@ -113,7 +133,10 @@ final class PopOrder {
 	 */
 	record Popped(String queue, byte[] envelope, @Nullable String tag) {
 
-		/** The envelope text. */
+		/**
+		 * Return the envelope text.
+		 * @return the envelope text
+		 */
 		String text() {
 			return RedisKeys.string(this.envelope);
 		}

@@ -82,7 +82,10 @@ final class RedisChannel {
 		return this.codec;
 	}
 
-	/** {@code LPUSH} the envelope to the queue's list for its priority, binding the queue first. */
+	/**
+	 * {@code LPUSH} the envelope to the queue's list for its priority, binding the queue first.
+	 * @param message the message to publish
+	 */
 	void publish(OutboundMessage message) {
 		Destination destination = message.destination();
 		if (!destination.isDirectToQueue()) {
@@ -109,6 +112,9 @@ final class RedisChannel {
 	/**
 	 * Add the queue's binding ({@code SADD _kombu.binding.<queue> "<queue>\x06\x16\x06\x16<queue>"})
 	 * once per broker, as kombu's {@code queue_bind} does for Celery's queues.
+	 * @param commands the commands to send it with
+	 * @param queue the queue name
+	 * @return the {@code SADD} command, or {@code null} when the queue was bound already
 	 */
 	@Nullable RedisFuture<Long> bindAsync(RedisClusterAsyncCommands<byte[], byte[]> commands, String queue) {
 		if (!this.boundQueues.add(queue)) {
@@ -117,7 +123,10 @@ final class RedisChannel {
 		return commands.sadd(this.keys.binding(queue), RedisKeys.bindingMember(queue, "", queue));
 	}
 
-	/** Bind the queues a consumer reads and wait for Redis. */
+	/**
+	 * Bind the queues a consumer reads and wait for Redis.
+	 * @param queues the queue names
+	 */
 	void bind(List<String> queues) {
 		RedisClusterAsyncCommands<byte[], byte[]> commands = this.connector.commands();
 		for (String queue : queues) {
@@ -138,8 +147,11 @@ final class RedisChannel {
 	/**
 	 * Pop up to {@code most} messages in the order's list order and record them as
 	 * unacknowledged, atomically ({@link KombuScripts#POP}).
+	 * @param order the lists to pop from, in order
+	 * @param most the maximum number of messages to pop
 	 * @param first a message already popped with {@code BRPOP} to record first, as list
 	 * number and envelope, or {@code null}
+	 * @return the popped messages
 	 */
 	List<Popped> pop(PopOrder order, int most, @Nullable IndexedItem first) {
 		byte[][] queueArgs = order.queueArgs();
@@ -169,14 +181,20 @@ final class RedisChannel {
 	}
 
 	/**
-	 * The longest envelope worth fetching: the largest body in base64 (4 bytes for 3), and 1 MiB
-	 * for the headers and properties. Longer ones are dead-lettered inside Redis, unread.
+	 * Return the longest envelope worth fetching: the largest body in base64 (4 bytes for 3),
+	 * and 1 MiB for the headers and properties. Longer ones are dead-lettered inside Redis,
+	 * unread.
+	 * @param limits the limits of inbound messages
+	 * @return the length of the longest envelope in bytes
 	 */
 	static long largestEnvelope(InboundLimits limits) {
 		return limits.maxBodySize() / 3 * 4 + 4 + ENVELOPE_HEADROOM;
 	}
 
-	/** Acknowledge: remove the tag from {@code unacked_index} and {@code unacked}. */
+	/**
+	 * Acknowledge: remove the tag from {@code unacked_index} and {@code unacked}.
+	 * @param tag the delivery tag
+	 */
 	void ack(String tag) {
 		this.acks.ack(tag);
 	}
@@ -185,6 +203,9 @@ final class RedisChannel {
 	 * Give a message back to the front of its queue (kombu's restore): remove it from the
 	 * ack-emulation keys and {@code RPUSH} it, marked redelivered, to the list of its
 	 * priority; nothing is pushed when the entry is gone (restored by someone else).
+	 * @param queue the queue name
+	 * @param envelope the envelope text
+	 * @param tag the delivery tag, or {@code null} when it was not recorded as unacknowledged
 	 */
 	void requeue(String queue, String envelope, @Nullable String tag) {
 		Envelopes.Restored restored = this.envelopes.redelivered(envelope);
@@ -204,7 +225,13 @@ final class RedisChannel {
 		}
 	}
 
-	/** Remove a message from the ack-emulation keys and push a dead-letter record for it. */
+	/**
+	 * Remove a message from the ack-emulation keys and push a dead-letter record for it.
+	 * @param queue the queue name
+	 * @param envelope the envelope text
+	 * @param tag the delivery tag, or {@code null} when it was not recorded as unacknowledged
+	 * @param reason why the message is dead-lettered
+	 */
 	void deadLetter(String queue, String envelope, @Nullable String tag, String reason) {
 		String record = this.envelopes.deadLetter(queue, reason, Instant.now(), envelope);
 		try {
@@ -222,6 +249,8 @@ final class RedisChannel {
 	 * A message is held for an ETA: warn (once, then at DEBUG) when the ETA lies beyond the
 	 * visibility timeout. This worker renews its hold, but Python workers do not, and a Python
 	 * worker holding such a message has it restored, and run twice.
+	 * @param id the task id
+	 * @param eta the ETA, or {@code null}
 	 */
 	void held(String id, @Nullable Instant eta) {
 		if (eta == null || !eta.isAfter(Instant.now().plus(this.visibilityTimeout))) {
@@ -251,13 +280,21 @@ final class RedisChannel {
 		return keys;
 	}
 
-	/** A time as kombu writes it: Unix seconds with a fraction. */
+	/**
+	 * Return a time as kombu writes it: Unix seconds with a fraction.
+	 * @param time the time
+	 * @return the Unix seconds as text
+	 */
 	static String seconds(Instant time) {
 		long micros = time.getNano() / 1000;
 		return time.getEpochSecond() + "." + String.format("%06d", micros);
 	}
 
-	/** A message popped with {@code BRPOP}: the (0-based) number of its list and its bytes. */
+	/**
+	 * A message popped with {@code BRPOP}: the (0-based) number of its list and its bytes.
+	 * @param index the (0-based) number of its list
+	 * @param envelope the envelope bytes
+	 */
 	record IndexedItem(int index, byte[] envelope) {
 	}
 

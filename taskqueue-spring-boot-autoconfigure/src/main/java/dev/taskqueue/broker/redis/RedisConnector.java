@@ -49,7 +49,11 @@ final class RedisConnector {
 		return this.url;
 	}
 
-	/** The asynchronous commands of the shared connection; never use MULTI or blocking commands. */
+	/**
+	 * Return the asynchronous commands of the shared connection; never use MULTI or blocking
+	 * commands.
+	 * @return the asynchronous commands
+	 */
 	@SuppressWarnings("unchecked")
 	RedisClusterAsyncCommands<byte[], byte[]> commands() {
 		RedisClusterAsyncCommands<byte[], byte[]> current = this.commands;
@@ -72,7 +76,10 @@ final class RedisConnector {
 		}
 	}
 
-	/** A new connection whose blocking commands run on a connection of its own. */
+	/**
+	 * Return a new connection whose blocking commands run on a connection of its own.
+	 * @return the new connection
+	 */
 	RedisConnection blockingConnection() {
 		return connect("open a connection to");
 	}
@@ -86,13 +93,24 @@ final class RedisConnector {
 		}
 	}
 
-	/** Wait for a command with the connection's command timeout. */
+	/**
+	 * Wait for a command with the connection's command timeout.
+	 * @param <T> the type of the command's result
+	 * @param future the command
+	 * @param action what the command does, for the message of a failure
+	 * @return the result of the command
+	 */
 	<T> T await(CompletionStage<T> future, String action) {
 		return await(future, action, this.timeout);
 	}
 
 	/**
 	 * Wait for a command.
+	 * @param <T> the type of the command's result
+	 * @param future the command
+	 * @param action what the command does, for the message of a failure
+	 * @param timeout the longest time to wait
+	 * @return the result of the command
 	 * @throws BrokerException when it failed or timed out, naming the (masked) URL
 	 */
 	<T> T await(CompletionStage<T> future, String action, Duration timeout) {

@@ -88,7 +88,10 @@ final class RedisConsumption implements Consumption {
 		this.thread.start();
 	}
 
-	/** The deliveries handed out and not yet settled. */
+	/**
+	 * Return the deliveries handed out and not yet settled.
+	 * @return the outstanding deliveries
+	 */
 	List<RedisDelivery> outstanding() {
 		return List.copyOf(this.outstanding);
 	}

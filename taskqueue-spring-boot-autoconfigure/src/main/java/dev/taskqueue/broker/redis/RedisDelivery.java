@@ -57,7 +57,10 @@ final class RedisDelivery implements Delivery {
 		return this.popped.queue();
 	}
 
-	/** The message's {@code delivery_tag}, or {@code null} when it was not recorded as unacknowledged. */
+	/**
+	 * Return the message's {@code delivery_tag}.
+	 * @return the delivery tag, or {@code null} when it was not recorded as unacknowledged
+	 */
 	@Nullable String tag() {
 		return this.popped.tag();
 	}

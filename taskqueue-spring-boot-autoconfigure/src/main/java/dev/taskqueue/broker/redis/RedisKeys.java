@@ -32,24 +32,35 @@ final class RedisKeys {
 		this.unackedMutex = key("unacked_mutex");
 	}
 
-	/** The {@code unacked} hash: delivery tag to {@code [envelope, exchange, routing key]}. */
+	/**
+	 * Return the {@code unacked} hash: delivery tag to {@code [envelope, exchange, routing key]}.
+	 * @return the key of the hash
+	 */
 	byte[] unacked() {
 		return this.unacked;
 	}
 
-	/** The {@code unacked_index} sorted set: delivery tag scored by delivery time. */
+	/**
+	 * Return the {@code unacked_index} sorted set: delivery tag scored by delivery time.
+	 * @return the key of the sorted set
+	 */
 	byte[] unackedIndex() {
 		return this.unackedIndex;
 	}
 
-	/** The {@code unacked_mutex} lock that serializes restores of visible messages. */
+	/**
+	 * Return the {@code unacked_mutex} lock that serializes restores of visible messages.
+	 * @return the key of the lock
+	 */
 	byte[] unackedMutex() {
 		return this.unackedMutex;
 	}
 
 	/**
-	 * The priority step of a message priority, as kombu maps it: clamped to 0..9, then the
-	 * largest step not above it.
+	 * Return the priority step of a message priority, as kombu maps it: clamped to 0..9, then
+	 * the largest step not above it.
+	 * @param priority the message priority
+	 * @return the priority step
 	 */
 	static int step(int priority) {
 		int clamped = Math.max(0, Math.min(9, priority));
@@ -62,17 +73,31 @@ final class RedisKeys {
 		return step;
 	}
 
-	/** The name (without prefix) of the list of a queue for a priority step. */
+	/**
+	 * Return the name (without prefix) of the list of a queue for a priority step.
+	 * @param queue the queue name
+	 * @param step the priority step
+	 * @return the list name
+	 */
 	static String listName(String queue, int step) {
 		return (step != 0) ? queue + SEP + step : queue;
 	}
 
-	/** The list key of a queue that holds messages of the given priority. */
+	/**
+	 * Return the list key of a queue that holds messages of the given priority.
+	 * @param queue the queue name
+	 * @param priority the message priority
+	 * @return the list key
+	 */
 	byte[] list(String queue, int priority) {
 		return key(listName(queue, step(priority)));
 	}
 
-	/** The list keys of a queue, one per priority step. */
+	/**
+	 * Return the list keys of a queue, one per priority step.
+	 * @param queue the queue name
+	 * @return the list keys
+	 */
 	List<byte[]> lists(String queue) {
 		List<byte[]> keys = new ArrayList<>(STEPS.length);
 		for (int step : STEPS) {
@@ -81,22 +106,40 @@ final class RedisKeys {
 		return keys;
 	}
 
-	/** The binding set of an exchange ({@code _kombu.binding.<exchange>}). */
+	/**
+	 * Return the binding set of an exchange ({@code _kombu.binding.<exchange>}).
+	 * @param exchange the exchange name
+	 * @return the key of the binding set
+	 */
 	byte[] binding(String exchange) {
 		return key("_kombu.binding." + exchange);
 	}
 
-	/** A binding set member: routing key, pattern and queue joined by the separator. */
+	/**
+	 * Return a binding set member: routing key, pattern and queue joined by the separator.
+	 * @param routingKey the routing key
+	 * @param pattern the pattern
+	 * @param queue the queue name
+	 * @return the member
+	 */
 	static byte[] bindingMember(String routingKey, String pattern, String queue) {
 		return bytes(routingKey + SEP + pattern + SEP + queue);
 	}
 
-	/** The list that holds the dead letters of a queue. */
+	/**
+	 * Return the list that holds the dead letters of a queue.
+	 * @param queue the queue name
+	 * @return the key of the list
+	 */
 	byte[] deadLetters(String queue) {
 		return key(queue + ".dead-letter");
 	}
 
-	/** A key with the global prefix. */
+	/**
+	 * Return a key with the global prefix.
+	 * @param name the key name without prefix
+	 * @return the key
+	 */
 	byte[] key(String name) {
 		return bytes(this.prefix + name);
 	}

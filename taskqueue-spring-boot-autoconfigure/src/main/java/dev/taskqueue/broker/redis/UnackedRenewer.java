@@ -57,12 +57,18 @@ final class UnackedRenewer {
 		this.visibilityTimeout = visibilityTimeout;
 	}
 
-	/** Time between two renewals. */
+	/**
+	 * Return the time between two renewals.
+	 * @return the time between two renewals
+	 */
 	Duration interval() {
 		return UnackedRestorer.interval(this.visibilityTimeout, 3);
 	}
 
-	/** Renew the deliveries of a consumption from now until it stopped and they are settled. */
+	/**
+	 * Renew the deliveries of a consumption from now until it stopped and they are settled.
+	 * @param consumption the consumption
+	 */
 	synchronized void consumerStarted(RedisConsumption consumption) {
 		this.consumptions.put(consumption, false);
 		if (this.timer == null) {
@@ -74,7 +80,10 @@ final class UnackedRenewer {
 		}
 	}
 
-	/** A consumption hands out no more deliveries: forget it once those it handed out are settled. */
+	/**
+	 * A consumption hands out no more deliveries: forget it once those it handed out are settled.
+	 * @param consumption the consumption
+	 */
 	void consumerStopped(RedisConsumption consumption) {
 		this.consumptions.replace(consumption, true);
 	}

@@ -67,12 +67,20 @@ final class UnackedRestorer {
 		this.visibilityTimeout = visibilityTimeout;
 	}
 
-	/** Time between two scans. */
+	/**
+	 * Return the time between two scans.
+	 * @return the time between two scans
+	 */
 	Duration interval() {
 		return interval(this.visibilityTimeout, 4);
 	}
 
-	/** A part of the visibility timeout, at least 100 ms and at most 60 s. */
+	/**
+	 * Return a part of the visibility timeout, at least 100 ms and at most 60 s.
+	 * @param visibilityTimeout the visibility timeout
+	 * @param parts the number of parts
+	 * @return the part of the visibility timeout
+	 */
 	static Duration interval(Duration visibilityTimeout, int parts) {
 		Duration part = visibilityTimeout.dividedBy(parts);
 		Duration atMost = Duration.ofSeconds(60);
@@ -156,7 +164,11 @@ final class UnackedRestorer {
 		}
 	}
 
-	/** One page of entries older than the visibility timeout, oldest last. */
+	/**
+	 * Read one page of entries older than the visibility timeout, oldest last.
+	 * @param commands the commands to read with
+	 * @return the page of entries
+	 */
 	private Scan scan(RedisClusterAsyncCommands<byte[], byte[]> commands) {
 		RedisConnector connector = this.channel.connector();
 		RedisKeys keys = this.channel.keys();
@@ -193,9 +205,10 @@ final class UnackedRestorer {
 		Envelopes.Unacked entry = this.channel.envelopes().unacked(RedisKeys.string(value));
 		List<String> queues = (entry != null) ? queues(entry.exchange(), entry.routingKey()) : List.of();
 		if (entry == null || queues.isEmpty()) {
-			String reason = (entry == null) ? "the unacked entry is not [envelope, exchange, routing_key]"
-					: "no queue is bound to exchange '" + entry.exchange() + "' with routing key '"
-							+ entry.routingKey() + "'";
+			String reason = (entry != null)
+					? "no queue is bound to exchange '" + entry.exchange() + "' with routing key '"
+							+ entry.routingKey() + "'"
+					: "the unacked entry is not [envelope, exchange, routing_key]";
 			String queue = (entry != null) ? entry.routingKey() : "unacked";
 			logger.error("Could not restore message " + tagText + ": " + reason + "; moved to the dead letters of '"
 					+ queue + "'");
@@ -216,7 +229,12 @@ final class UnackedRestorer {
 		return Outcome.RESTORED;
 	}
 
-	/** Kombu's {@code _lookup}: the routing key for the default exchange, else the bound queues. */
+	/**
+	 * Kombu's {@code _lookup}: the routing key for the default exchange, else the bound queues.
+	 * @param exchange the exchange name
+	 * @param routingKey the routing key
+	 * @return the queue names
+	 */
 	private List<String> queues(String exchange, String routingKey) {
 		if (exchange.isEmpty()) {
 			return List.of(routingKey);
