@@ -84,7 +84,7 @@ public final class TaskQueueWorkerAutoConfiguration {
 			TaskQueueProperties properties) {
 		WorkerContainer container = new WorkerContainer(broker, backend, registry, state, settings, mapper,
 				threadFactory.getIfAvailable());
-		container.setAutoStartup(properties.getWorker().isAutoStartup());
+		container.setAutoStartup(properties.getWorker().isAutoStartup() && !properties.getTask().isAlwaysEager());
 		return container;
 	}
 
