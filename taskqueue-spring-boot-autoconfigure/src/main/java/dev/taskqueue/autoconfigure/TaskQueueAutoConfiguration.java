@@ -29,7 +29,7 @@ import dev.taskqueue.routing.DefaultTaskRouter;
  */
 @AutoConfiguration(afterName = "org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration")
 @EnableConfigurationProperties(TaskQueueProperties.class)
-@Import({ TaskQueueEagerConfiguration.class, MemoryBrokerConfiguration.class, RedisBrokerConfiguration.class, AmqpBrokerConfiguration.class,
+@Import({ MemoryBrokerConfiguration.class, RedisBrokerConfiguration.class, AmqpBrokerConfiguration.class,
 		MemoryBackendConfiguration.class, RedisBackendConfiguration.class, RpcBackendConfiguration.class,
 		MissingTransportConfiguration.class })
 public final class TaskQueueAutoConfiguration {

@@ -33,7 +33,8 @@ final class RecordingBroker implements Broker {
 		TaskMessage message = this.wire.decode(outbound.message(), taskName);
 		TaskHeaders headers = message.headers();
 		Destination destination = outbound.destination();
-		this.sent.add(new SentTask(message.id(), message.task(), Collections.unmodifiableList(new ArrayList<>(message.args())),
+		List<Object> args = Collections.unmodifiableList(new ArrayList<>(message.args()));
+		this.sent.add(new SentTask(message.id(), message.task(), args,
 				Collections.unmodifiableMap(message.kwargs()), destination.exchange(), destination.routingKey(),
 				(destination.queue() != null) ? destination.queue().name() : null, headers.eta(), headers.expires(),
 				message.properties().priority(), Collections.unmodifiableMap(headers.extra()), headers.parentId()));

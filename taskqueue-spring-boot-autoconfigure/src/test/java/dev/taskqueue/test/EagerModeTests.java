@@ -11,6 +11,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import dev.taskqueue.autoconfigure.TaskQueueAutoConfiguration;
+import dev.taskqueue.autoconfigure.TaskQueueEagerAutoConfiguration;
 import dev.taskqueue.autoconfigure.TaskQueueWorkerAutoConfiguration;
 import dev.taskqueue.backend.ResultBackend;
 import dev.taskqueue.backend.memory.InMemoryResultBackend;
@@ -20,6 +21,7 @@ import dev.taskqueue.core.AsyncResult;
 import dev.taskqueue.core.TaskFailedException;
 import dev.taskqueue.core.TaskOperations;
 import dev.taskqueue.core.TaskSendException;
+import dev.taskqueue.protocol.JsonMessageCodec;
 import dev.taskqueue.protocol.TaskState;
 import dev.taskqueue.worker.WorkerContainer;
 
@@ -33,8 +35,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 class EagerModeTests {
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
-		.withConfiguration(
-				AutoConfigurations.of(TaskQueueAutoConfiguration.class, TaskQueueWorkerAutoConfiguration.class))
+		.withConfiguration(AutoConfigurations.of(TaskQueueEagerAutoConfiguration.class,
+				TaskQueueAutoConfiguration.class, TaskQueueWorkerAutoConfiguration.class))
 		.withUserConfiguration(TasksConfiguration.class)
 		.withPropertyValues("taskqueue.task.always-eager=true");
 
@@ -54,8 +56,8 @@ class EagerModeTests {
 	@Test
 	void withoutAlwaysEagerTasksArePublished() {
 		new ApplicationContextRunner()
-			.withConfiguration(
-					AutoConfigurations.of(TaskQueueAutoConfiguration.class, TaskQueueWorkerAutoConfiguration.class))
+			.withConfiguration(AutoConfigurations.of(TaskQueueEagerAutoConfiguration.class,
+					TaskQueueAutoConfiguration.class, TaskQueueWorkerAutoConfiguration.class))
 			.run((context) -> {
 				assertThat(context).doesNotHaveBean(EagerBroker.class);
 				assertThat(context.getBean(Broker.class)).isInstanceOf(InMemoryBroker.class);
@@ -131,6 +133,12 @@ class EagerModeTests {
 			.run((context) -> assertThatExceptionOfType(TaskSendException.class)
 				.isThrownBy(() -> context.getBean(TaskOperations.class).send("eager.add", 1, 2))
 				.withMessageContaining("which runs no worker"));
+	}
+
+	@Test
+	void applicationsOwnBrokerWins() {
+		this.contextRunner.withBean(InMemoryBroker.class, () -> new InMemoryBroker(new JsonMessageCodec()))
+			.run((context) -> assertThat(context.getBean(Broker.class)).isInstanceOf(InMemoryBroker.class));
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -7,10 +7,11 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.util.function.SingletonSupplier;
 
 import dev.taskqueue.backend.ResultBackend;
@@ -26,15 +27,17 @@ import dev.taskqueue.worker.WorkerSettings;
 import dev.taskqueue.worker.WorkerState;
 
 /**
- * Eager mode ({@code taskqueue.task.always-eager=true}, Celery's {@code task_always_eager}):
- * an {@link EagerBroker} that runs this application's tasks in the sending thread, and an
- * in-memory result backend, in place of the transports the URLs name. Imported first by
- * {@link TaskQueueAutoConfiguration}, so its beans win over theirs; the application's own
- * broker or backend beans still win over these.
+ * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration}
+ * of eager mode ({@code taskqueue.task.always-eager=true}, Celery's
+ * {@code task_always_eager}), for tests: an {@link EagerBroker} that runs this application's
+ * tasks in the sending thread, and an in-memory result backend, in place of the transports
+ * the URLs name. It runs before {@link TaskQueueAutoConfiguration}, so its beans win over
+ * the transports'; the application's own broker or backend beans still win over these.
  */
-@Configuration(proxyBeanMethods = false)
+@AutoConfiguration(before = TaskQueueAutoConfiguration.class)
 @ConditionalOnBooleanProperty("taskqueue.task.always-eager")
-class TaskQueueEagerConfiguration {
+@EnableConfigurationProperties(TaskQueueProperties.class)
+public final class TaskQueueEagerAutoConfiguration {
 
 	/**
 	 * Results stay in this JVM: the tasks run here, and a test needs no Redis or RabbitMQ.
