@@ -445,6 +445,14 @@ public class TaskQueueProperties {
 		 */
 		private boolean acksLate;
 
+		/**
+		 * Whether sending a @CeleryTask of this application runs it at once in the sending
+		 * thread instead of publishing it (Celery's task_always_eager), for tests. The message
+		 * still goes through the codec and the worker's argument binding; results are kept in
+		 * memory, and no broker is used. Sending a task this application does not declare fails.
+		 */
+		private boolean alwaysEager;
+
 		public boolean isAcksLate() {
 			return this.acksLate;
 		}
@@ -467,6 +475,14 @@ public class TaskQueueProperties {
 
 		public void setCompression(@Nullable String compression) {
 			this.compression = compression;
+		}
+
+		public boolean isAlwaysEager() {
+			return this.alwaysEager;
+		}
+
+		public void setAlwaysEager(boolean alwaysEager) {
+			this.alwaysEager = alwaysEager;
 		}
 
 	}

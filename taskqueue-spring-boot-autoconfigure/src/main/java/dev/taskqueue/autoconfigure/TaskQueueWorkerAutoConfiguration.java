@@ -6,7 +6,6 @@ import java.util.concurrent.ThreadFactory;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -19,7 +18,6 @@ import org.springframework.core.task.VirtualThreadTaskExecutor;
 import dev.taskqueue.backend.ResultBackend;
 import dev.taskqueue.broker.Broker;
 import dev.taskqueue.protocol.NodeNames;
-import dev.taskqueue.routing.DefaultTaskRouter;
 import dev.taskqueue.worker.CeleryTaskAnnotationBeanPostProcessor;
 import dev.taskqueue.worker.TaskRegistry;
 import dev.taskqueue.worker.WorkerContainer;
@@ -86,16 +84,8 @@ public final class TaskQueueWorkerAutoConfiguration {
 			TaskQueueProperties properties) {
 		WorkerContainer container = new WorkerContainer(broker, backend, registry, state, settings, mapper,
 				threadFactory.getIfAvailable());
-		container.setAutoStartup(properties.getWorker().isAutoStartup());
+		container.setAutoStartup(properties.getWorker().isAutoStartup() && !properties.getTask().isAlwaysEager());
 		return container;
-	}
-
-	@Bean
-	SmartInitializingSingleton taskQueueRoutesFromTasks(TaskRegistry registry, ObjectProvider<DefaultTaskRouter> router) {
-		return () -> router.ifAvailable((taskRouter) -> registry.endpoints()
-			.stream()
-			.filter((endpoint) -> endpoint.queue() != null)
-			.forEach((endpoint) -> taskRouter.registerTaskQueue(endpoint.name(), endpoint.queue())));
 	}
 
 }

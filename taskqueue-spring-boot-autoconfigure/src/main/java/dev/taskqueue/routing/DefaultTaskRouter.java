@@ -65,6 +65,7 @@ public class DefaultTaskRouter implements TaskRouter {
 	 * @param taskName the task name
 	 * @param queue the queue
 	 */
+	@Override
 	public void registerTaskQueue(String taskName, String queue) {
 		this.taskQueues.put(taskName, queue);
 	}

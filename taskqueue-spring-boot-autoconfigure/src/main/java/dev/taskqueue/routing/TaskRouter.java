@@ -17,4 +17,15 @@ public interface TaskRouter {
 	 */
 	Destination route(String taskName, @Nullable String queue);
 
+	/**
+	 * Be told the queue a task of this application declares with
+	 * {@code @CeleryTask(queue = ...)}, so that sending the task without a queue reaches it.
+	 * Called once per such task when the application context has created its singletons. The
+	 * default does nothing: a router that ignores it routes those tasks by its own rules.
+	 * @param taskName the task name
+	 * @param queue the queue the task declares
+	 */
+	default void registerTaskQueue(String taskName, String queue) {
+	}
+
 }

@@ -1,24 +1,45 @@
 package dev.taskqueue.worker;
 
 import java.lang.reflect.Method;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.aop.support.AopUtils;
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.BeanFactoryAware;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.beans.factory.config.BeanExpressionContext;
+import org.springframework.beans.factory.config.BeanExpressionResolver;
 import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.beans.factory.config.ConfigurableBeanFactory;
 import org.springframework.core.MethodIntrospector;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.util.StringUtils;
 
 import dev.taskqueue.core.CeleryTask;
+import dev.taskqueue.routing.TaskRouter;
 
 /**
  * Finds {@link CeleryTask @CeleryTask} methods on beans and registers them in the
- * {@link TaskRegistry}, the way {@code @RabbitListener} methods become endpoints.
+ * {@link TaskRegistry}, the way {@code @RabbitListener} methods become endpoints. The
+ * {@code name} and {@code queue} attributes may hold {@code ${...}} placeholders and
+ * {@code #{...}} SpEL expressions. Once every singleton is created, the queue each task
+ * declares is handed to every {@link TaskRouter} bean, the application's own included.
  */
-public class CeleryTaskAnnotationBeanPostProcessor implements BeanPostProcessor {
+public class CeleryTaskAnnotationBeanPostProcessor
+		implements BeanPostProcessor, BeanFactoryAware, SmartInitializingSingleton {
 
 	private final Supplier<TaskRegistry> registry;
+
+	private final List<TaskEndpoint> endpoints = new CopyOnWriteArrayList<>();
+
+	private @Nullable ConfigurableBeanFactory beanFactory;
+
+	private @Nullable BeanExpressionContext expressionContext;
 
 	/**
 	 * Create a post-processor that registers into the given registry.
@@ -38,6 +59,14 @@ public class CeleryTaskAnnotationBeanPostProcessor implements BeanPostProcessor 
 	}
 
 	@Override
+	public void setBeanFactory(BeanFactory beanFactory) {
+		if (beanFactory instanceof ConfigurableBeanFactory configurable) {
+			this.beanFactory = configurable;
+			this.expressionContext = new BeanExpressionContext(configurable, null);
+		}
+	}
+
+	@Override
 	public Object postProcessAfterInitialization(Object bean, String beanName) {
 		Class<?> targetClass = AopUtils.getTargetClass(bean);
 		Map<Method, CeleryTask> annotated = MethodIntrospector.selectMethods(targetClass,
@@ -45,19 +74,79 @@ public class CeleryTaskAnnotationBeanPostProcessor implements BeanPostProcessor 
 					.findMergedAnnotation(method, CeleryTask.class));
 		if (!annotated.isEmpty()) {
 			TaskRegistry registry = this.registry.get();
-			annotated.forEach((method, annotation) -> registry.register(endpoint(bean, targetClass, method, annotation)));
+			annotated.forEach((method, annotation) -> {
+				TaskEndpoint endpoint = endpoint(bean, beanName, targetClass, method, annotation);
+				registry.register(endpoint);
+				this.endpoints.add(endpoint);
+			});
 		}
 		return bean;
 	}
 
-	private static TaskEndpoint endpoint(Object bean, Class<?> targetClass, Method method, CeleryTask annotation) {
-		String name = StringUtils.hasText(annotation.name()) ? annotation.name()
-				: targetClass.getName() + "." + method.getName();
+	/**
+	 * Hand the queue of each task that declares one to every {@link TaskRouter} bean.
+	 */
+	@Override
+	public void afterSingletonsInstantiated() {
+		if (this.beanFactory == null) {
+			return;
+		}
+		this.beanFactory.getBeanProvider(TaskRouter.class).orderedStream().forEach((router) -> {
+			for (TaskEndpoint endpoint : this.endpoints) {
+				String queue = endpoint.queue();
+				if (queue != null) {
+					router.registerTaskQueue(endpoint.name(), queue);
+				}
+			}
+		});
+	}
+
+	private TaskEndpoint endpoint(Object bean, String beanName, Class<?> targetClass, Method method,
+			CeleryTask annotation) {
+		String where = "@CeleryTask on bean '" + beanName + "', method " + targetClass.getSimpleName() + "."
+				+ method.getName();
+		String declaredName = resolve(annotation.name(), "name", where);
+		String name = StringUtils.hasText(declaredName) ? declaredName : targetClass.getName() + "." + method.getName();
 		Method invocable = AopUtils.selectInvocableMethod(method, bean.getClass());
 		invocable.trySetAccessible();
-		String queue = StringUtils.hasText(annotation.queue()) ? annotation.queue() : null;
+		String declaredQueue = resolve(annotation.queue(), "queue", where);
+		String queue = StringUtils.hasText(declaredQueue) ? declaredQueue : null;
 		return new TaskEndpoint(name, bean, invocable, queue, annotation.ignoreResult(), annotation.trackStarted(),
 				annotation.acksLate());
+	}
+
+	/**
+	 * Resolve placeholders, then evaluate SpEL, as {@code @RabbitListener} attributes are.
+	 */
+	private String resolve(String value, String attribute, String where) {
+		if (this.beanFactory == null || !StringUtils.hasText(value)) {
+			return value;
+		}
+		String resolved;
+		Object evaluated;
+		try {
+			resolved = this.beanFactory.resolveEmbeddedValue(value);
+			BeanExpressionResolver resolver = this.beanFactory.getBeanExpressionResolver();
+			evaluated = (resolver != null && resolved != null) ? resolver.evaluate(resolved, this.expressionContext)
+					: resolved;
+		}
+		catch (RuntimeException ex) {
+			throw new IllegalStateException(
+					"Cannot resolve " + attribute + " '" + value + "' of " + where + ": " + ex.getMessage(), ex);
+		}
+		if (evaluated == null) {
+			return "";
+		}
+		if (!(evaluated instanceof CharSequence text)) {
+			throw new IllegalStateException("The " + attribute + " '" + value + "' of " + where
+					+ " must resolve to a String, got " + evaluated.getClass().getName());
+		}
+		String result = text.toString();
+		if (result.contains("${")) {
+			throw new IllegalStateException("Cannot resolve " + attribute + " '" + value + "' of " + where
+					+ ": unresolved placeholder in '" + result + "'");
+		}
+		return result;
 	}
 
 }

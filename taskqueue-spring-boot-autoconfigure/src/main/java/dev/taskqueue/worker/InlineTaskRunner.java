@@ -1,0 +1,77 @@
+package dev.taskqueue.worker;
+
+import java.time.Clock;
+
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.util.Assert;
+
+import dev.taskqueue.backend.ResultBackend;
+import dev.taskqueue.broker.Delivery;
+import dev.taskqueue.protocol.TaskMessage;
+
+/**
+ * Runs a task message in the calling thread through the same path a pool thread of the
+ * {@link WorkerContainer} takes: expiry check, argument binding, {@code TaskContext},
+ * invocation and result recording. ETAs are not waited for. For eager execution in tests,
+ * where a send runs the task at once.
+ */
+public final class InlineTaskRunner {
+
+	private final TaskRegistry registry;
+
+	private final WorkerState state;
+
+	private final WorkerSettings settings;
+
+	private final ResultRecorder recorder;
+
+	private final TaskArgumentBinder binder;
+
+	/**
+	 * Create a runner.
+	 * @param registry the tasks it can run
+	 * @param backend where task states are stored
+	 * @param state where what ran is counted
+	 * @param settings the node name, result format and acknowledgement policy
+	 * @param mapper converts arguments to parameter types
+	 */
+	public InlineTaskRunner(TaskRegistry registry, ResultBackend backend, WorkerState state, WorkerSettings settings,
+			JsonMapper mapper) {
+		Assert.notNull(registry, "'registry' must not be null");
+		Assert.notNull(backend, "'backend' must not be null");
+		this.registry = registry;
+		this.state = state;
+		this.settings = settings;
+		this.recorder = new ResultRecorder(backend, settings);
+		this.binder = new TaskArgumentBinder(mapper);
+	}
+
+	/**
+	 * Whether a task of this name is registered here.
+	 * @param taskName the task name
+	 * @return whether {@link #run(Delivery)} can run it
+	 */
+	public boolean canRun(String taskName) {
+		return this.registry.find(taskName) != null;
+	}
+
+	/**
+	 * Run the task of a delivery now, in this thread, and settle the delivery as the worker
+	 * would: acknowledged when the task ran (successfully or not), dead-lettered with the reason
+	 * when its arguments do not bind to the method.
+	 * @param delivery the delivery
+	 * @throws IllegalArgumentException when the task is not registered
+	 */
+	public void run(Delivery delivery) {
+		TaskMessage message = delivery.message();
+		TaskEndpoint endpoint = this.registry.find(message.task());
+		Assert.isTrue(endpoint != null, () -> "Task '" + message.task() + "' is not registered");
+		this.state.reserved();
+		this.state.queued();
+		new TaskExecution(delivery, message, endpoint, endpoint.acksLate() || this.settings.acksLate(), () -> false,
+				this.binder, this.recorder, this.state, Clock.systemUTC())
+			.run();
+	}
+
+}
