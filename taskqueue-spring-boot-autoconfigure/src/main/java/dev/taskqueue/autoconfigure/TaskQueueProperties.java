@@ -12,6 +12,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
 import dev.taskqueue.protocol.InboundLimits;
+import dev.taskqueue.protocol.TaskCompression;
 import dev.taskqueue.routing.ExchangeType;
 import dev.taskqueue.worker.WorkerSettings;
 
@@ -435,10 +436,10 @@ public class TaskQueueProperties {
 		private DataSize maxPayloadSize = DataSize.ofMegabytes(8);
 
 		/**
-		 * Compression of sent task bodies: zlib or bzip2 (Celery's task_compression). None
-		 * when not set.
+		 * Compression of sent task bodies: zlib (alias gzip) or bzip2 (alias bzip), as
+		 * Celery's task_compression. None when not set.
 		 */
-		private @Nullable String compression;
+		private @Nullable TaskCompression compression;
 
 		/**
 		 * Whether every task acknowledges its message only after it ran, as if each
@@ -462,11 +463,11 @@ public class TaskQueueProperties {
 			this.maxPayloadSize = maxPayloadSize;
 		}
 
-		public @Nullable String getCompression() {
+		public @Nullable TaskCompression getCompression() {
 			return this.compression;
 		}
 
-		public void setCompression(@Nullable String compression) {
+		public void setCompression(@Nullable TaskCompression compression) {
 			this.compression = compression;
 		}
 

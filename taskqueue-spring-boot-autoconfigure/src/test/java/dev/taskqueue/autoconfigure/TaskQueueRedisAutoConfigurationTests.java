@@ -116,7 +116,7 @@ class TaskQueueRedisAutoConfigurationTests {
 	void missingSpringDataRedisFailsWithHint() {
 		this.contextRunner.withClassLoader(new FilteredClassLoader(RedisConnectionFactory.class)).run((context) -> {
 			assertThat(context).hasFailed();
-			assertThat(context.getStartupFailure()).rootCause()
+			assertThat(context.getStartupFailure()).isInstanceOf(MissingTransportException.class)
 				.hasMessageContaining("No transport for taskqueue.broker.url=redis://127.0.0.1:6379/13")
 				.hasMessageContaining("spring-data-redis");
 		});
