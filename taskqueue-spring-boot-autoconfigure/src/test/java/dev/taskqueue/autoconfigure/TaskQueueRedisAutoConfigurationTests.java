@@ -56,7 +56,7 @@ class TaskQueueRedisAutoConfigurationTests {
 				AsyncResult<Object> result = context.getBean(TaskOperations.class).result("some-task");
 				assertThatExceptionOfType(ResultBackendException.class)
 					.isThrownBy(() -> result.get(Duration.ofMinutes(5)))
-					.withMessageContaining("No result backend is configured: set taskqueue.backend.url");
+					.withMessageContaining("No result backend is configured: configure one");
 			});
 	}
 
