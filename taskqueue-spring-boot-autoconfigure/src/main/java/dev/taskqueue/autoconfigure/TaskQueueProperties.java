@@ -236,7 +236,9 @@ public class TaskQueueProperties {
 
 		/**
 		 * Broker URL, Celery-style: memory://, redis://[:password@]host:port/db or
-		 * amqp://user:password@host:port/vhost. The in-memory broker when not set.
+		 * amqp://user:password@host:port/vhost. When not set: the application's own RabbitMQ
+		 * connection (spring.rabbitmq.*) if it has one, else its own Redis connection
+		 * (spring.data.redis.*) if it has one, else the in-memory broker.
 		 */
 		private @Nullable String url;
 
@@ -507,8 +509,9 @@ public class TaskQueueProperties {
 		private @Nullable String hostname;
 
 		/**
-		 * How long running tasks may take to finish when the worker stops. Tasks still running
-		 * then are interrupted; those that acknowledge late go back to the broker.
+		 * How long running tasks may take to finish when the worker stops, at most
+		 * spring.lifecycle.timeout-per-shutdown-phase. Tasks still running then are
+		 * interrupted; those that acknowledge late go back to the broker.
 		 */
 		private Duration shutdownTimeout = Duration.ofSeconds(30);
 

@@ -77,8 +77,7 @@ class RedisConnectionFactoriesTests {
 	}
 
 	private static LettuceConnectionFactory factory(String url) {
-		return RedisConnectionFactories.create(
-				TaskQueueUrl.parse(url, "taskqueue.broker.url", TaskQueueUrl.BROKER_SCHEMES), TaskQueueConnection.BROKER,
+		return RedisConnectionFactories.create(TaskQueueUrl.broker(url), TaskQueueConnection.BROKER,
 				ConnectionTls.DEFAULT, List.of());
 	}
 

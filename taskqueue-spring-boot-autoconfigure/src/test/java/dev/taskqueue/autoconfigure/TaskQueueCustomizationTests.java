@@ -70,7 +70,8 @@ class TaskQueueCustomizationTests {
 	@Test
 	void shutdownWaitIsBoundedByTheLifecyclePhaseTimeout() {
 		this.contextRunner
-			.withPropertyValues("taskqueue.worker.shutdown-timeout=5m", "spring.lifecycle.timeout-per-shutdown-phase=7s")
+			.withPropertyValues("taskqueue.worker.shutdown-timeout=5m",
+					"spring.lifecycle.timeout-per-shutdown-phase=7s")
 			.run((context) -> assertThat(context.getBean(WorkerSettings.class).shutdownTimeout())
 				.isEqualTo(Duration.ofSeconds(7)));
 	}
@@ -78,7 +79,8 @@ class TaskQueueCustomizationTests {
 	@Test
 	void shutdownWaitKeepsTheWorkersTimeoutWhenShorter() {
 		this.contextRunner
-			.withPropertyValues("taskqueue.worker.shutdown-timeout=3s", "spring.lifecycle.timeout-per-shutdown-phase=1m")
+			.withPropertyValues("taskqueue.worker.shutdown-timeout=3s",
+					"spring.lifecycle.timeout-per-shutdown-phase=1m")
 			.run((context) -> assertThat(context.getBean(WorkerSettings.class).shutdownTimeout())
 				.isEqualTo(Duration.ofSeconds(3)));
 	}
