@@ -12,6 +12,7 @@ import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
@@ -22,8 +23,9 @@ import dev.taskqueue.broker.Broker;
 import dev.taskqueue.broker.amqp.AmqpBroker;
 import dev.taskqueue.broker.amqp.AmqpTransportOptions;
 import dev.taskqueue.protocol.MessageCodec;
-import dev.taskqueue.routing.QueueSpec;
 import dev.taskqueue.routing.DefaultTaskRouter;
+import dev.taskqueue.routing.QueueSpec;
+import dev.taskqueue.routing.TaskRouter;
 
 /**
  * The RabbitMQ broker, for {@code amqp://} and {@code amqps://} broker URLs, or, when no broker
@@ -45,9 +47,9 @@ class AmqpBrokerConfiguration {
 
 	@Bean(name = CONNECTION_FACTORY_BEAN_NAME, defaultCandidate = false)
 	@ConditionalOnUrlScheme(property = "taskqueue.broker.url", schemes = { "amqp", "amqps" })
-	CachingConnectionFactory taskQueueBrokerRabbitConnectionFactory(TaskQueueProperties properties,
-			ObjectProvider<SslBundles> sslBundles) {
-		TaskQueueUrl url = brokerUrl(properties);
+	CachingConnectionFactory taskQueueBrokerRabbitConnectionFactory(TaskQueueConnectionDetails connectionDetails,
+			TaskQueueProperties properties, ObjectProvider<SslBundles> sslBundles) {
+		TaskQueueUrl url = brokerUrl(connectionDetails);
 		ConnectionTls tls = ConnectionTls.of(url, "amqps", "taskqueue.broker", properties.getBroker().getSsl(),
 				sslBundles);
 		CachingConnectionFactory factory = AmqpConnectionFactories.create(url, "taskqueue", tls);
@@ -69,39 +71,51 @@ class AmqpBrokerConfiguration {
 	@Bean
 	AmqpConnection taskQueueAmqpConnection(
 			@Qualifier(CONNECTION_FACTORY_BEAN_NAME) ObjectProvider<ConnectionFactory> fromUrl,
-			ObjectProvider<ConnectionFactory> application, TaskQueueProperties properties) {
+			ObjectProvider<ConnectionFactory> application, TaskQueueConnectionDetails connectionDetails,
+			TaskQueueProperties properties) {
 		ConnectionFactory own = fromUrl.getIfAvailable();
 		if (own != null) {
-			return new AmqpConnection(own, brokerUrl(properties).masked());
+			return new AmqpConnection(own, brokerUrl(connectionDetails).masked());
 		}
 		ConnectionTls.requireNone(properties.getBroker().getSsl(), "taskqueue.broker",
 				"taskqueue.broker.url is not set: configure the TLS of the application's RabbitMQ connection with "
 						+ "spring.rabbitmq.ssl.*");
 		ConnectionFactory applications = application.getIfUnique();
 		if (applications == null) {
-			throw new IllegalStateException("taskqueue.broker.url is not set and the application has several "
-					+ "RabbitMQ ConnectionFactory beans, none of them primary: set taskqueue.broker.url, or mark "
-					+ "the one to use @Primary");
+			throw new InvalidConfigurationPropertyValueException(TaskQueueUrl.BROKER_PROPERTY, null,
+					"it is not set and the application has several RabbitMQ ConnectionFactory beans, none of them "
+							+ "primary: set it, or mark the connection factory to use @Primary");
 		}
 		return AmqpConnection.of(applications);
 	}
 
 	@Bean
 	@ConditionalOnMissingBean(Broker.class)
-	AmqpBroker taskQueueBroker(AmqpConnection connection, MessageCodec codec, TaskQueueProperties properties) {
-		DefaultTaskRouter router = TaskQueueRouting.router(properties);
+	AmqpBroker taskQueueBroker(AmqpConnection connection, MessageCodec codec, TaskRouter router,
+			TaskQueueProperties properties) {
 		Map<String, QueueSpec> queues = new LinkedHashMap<>(TaskQueueRouting.queues(properties));
-		queues.putIfAbsent(properties.getDefaultQueue(), router.queue(properties.getDefaultQueue()));
-		properties.getWorker().getQueues().forEach((name) -> queues.putIfAbsent(name, router.queue(name)));
+		queues.putIfAbsent(properties.getDefaultQueue(), queue(router, properties.getDefaultQueue(), properties));
+		properties.getWorker().getQueues().forEach((name) -> queues.putIfAbsent(name, queue(router, name, properties)));
 		TaskQueueProperties.Broker.Amqp amqp = properties.getBroker().getAmqp();
 		AmqpTransportOptions options = new AmqpTransportOptions(connection.url(), queues, amqp.isPublisherConfirms(),
 				amqp.getConfirmTimeout());
 		return new AmqpBroker(connection.connectionFactory(), codec, options);
 	}
 
-	private static TaskQueueUrl brokerUrl(TaskQueueProperties properties) {
-		return TaskQueueUrl.parse(properties.getBroker().getUrl(), "taskqueue.broker.url",
-				TaskQueueUrl.BROKER_SCHEMES);
+	/**
+	 * The queue to declare: as the router declares it when it is the default router, else as
+	 * configured or with Celery's defaults (a custom router's destinations carry their own
+	 * queues, declared when first published to).
+	 */
+	private static QueueSpec queue(TaskRouter router, String name, TaskQueueProperties properties) {
+		if (router instanceof DefaultTaskRouter defaultRouter) {
+			return defaultRouter.queue(name);
+		}
+		return QueueSpec.defaults(name).withDefaultMaxPriority(properties.getQueueMaxPriority());
+	}
+
+	private static TaskQueueUrl brokerUrl(TaskQueueConnectionDetails connectionDetails) {
+		return TaskQueueUrl.broker(connectionDetails.brokerUrl()).requireTransport("amqp", "amqps");
 	}
 
 	static final class AmqpBrokerCondition extends AnyNestedCondition {

@@ -5,6 +5,7 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.ssl.NoSuchSslBundleException;
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslBundles;
@@ -32,7 +33,8 @@ record ConnectionTls(@Nullable SslBundle bundle, boolean insecureTrustAll) {
 	 * @param ssl the TLS properties
 	 * @param sslBundles the application's SSL bundles
 	 * @return the settings; {@link #DEFAULT} for a URL without TLS
-	 * @throws IllegalStateException when the settings do not fit the URL or name no bundle
+	 * @throws InvalidConfigurationPropertyValueException when the settings do not fit the URL or
+	 * name no bundle
 	 */
 	static ConnectionTls of(TaskQueueUrl url, String tlsScheme, String prefix, TaskQueueProperties.Ssl ssl,
 			ObjectProvider<SslBundles> sslBundles) {
@@ -43,8 +45,9 @@ record ConnectionTls(@Nullable SslBundle bundle, boolean insecureTrustAll) {
 		String bundleName = ssl.getBundle();
 		if (ssl.isInsecureTrustAll()) {
 			if (bundleName != null) {
-				throw new IllegalStateException(prefix + ".ssl.bundle and " + prefix
-						+ ".ssl.insecure-trust-all=true contradict each other: set only the bundle");
+				throw new InvalidConfigurationPropertyValueException(prefix + ".ssl.insecure-trust-all", true,
+						prefix + ".ssl.bundle and " + prefix
+								+ ".ssl.insecure-trust-all=true contradict each other: set only the bundle");
 			}
 			logger.warn(prefix + ".ssl.insecure-trust-all=true: the TLS connection to " + url
 					+ " trusts any certificate and skips the host name check, so anyone on the network path "
@@ -61,29 +64,31 @@ record ConnectionTls(@Nullable SslBundle bundle, boolean insecureTrustAll) {
 	 * @param ssl the TLS properties
 	 * @param prefix the prefix of the URL and TLS properties, such as {@code taskqueue.backend}
 	 * @param reason why the properties do not apply
-	 * @throws IllegalStateException when one is set
+	 * @throws InvalidConfigurationPropertyValueException when one is set
 	 */
 	static void requireNone(TaskQueueProperties.Ssl ssl, String prefix, String reason) {
 		if (ssl.getBundle() != null || ssl.isInsecureTrustAll()) {
-			String setting = (ssl.getBundle() != null) ? prefix + ".ssl.bundle=" + ssl.getBundle()
-					: prefix + ".ssl.insecure-trust-all=true";
-			throw new IllegalStateException(setting + " applies only to the TLS connection built from an "
-					+ "amqps:// or rediss:// " + prefix + ".url, but " + reason);
+			String property = prefix + ((ssl.getBundle() != null) ? ".ssl.bundle" : ".ssl.insecure-trust-all");
+			Object value = (ssl.getBundle() != null) ? ssl.getBundle() : true;
+			throw new InvalidConfigurationPropertyValueException(property, value, property + "=" + value
+					+ " applies only to the TLS connection built from an amqps:// or rediss:// " + prefix
+					+ ".url, but " + reason);
 		}
 	}
 
 	private static SslBundle bundle(String name, String prefix, ObjectProvider<SslBundles> sslBundles) {
 		SslBundles bundles = sslBundles.getIfAvailable();
 		if (bundles == null) {
-			throw new IllegalStateException(prefix + ".ssl.bundle=" + name + " but the application has no "
-					+ "SslBundles bean (Spring Boot's SslAutoConfiguration)");
+			throw new InvalidConfigurationPropertyValueException(prefix + ".ssl.bundle", name, prefix + ".ssl.bundle="
+					+ name + " but the application has no SslBundles bean (Spring Boot's SslAutoConfiguration)");
 		}
 		try {
 			return bundles.getBundle(name);
 		}
 		catch (NoSuchSslBundleException ex) {
-			throw new IllegalStateException(prefix + ".ssl.bundle=" + name + " names no SSL bundle: define it as "
-					+ "spring.ssl.bundle.pem." + name + ".* or spring.ssl.bundle.jks." + name + ".*", ex);
+			throw new InvalidConfigurationPropertyValueException(prefix + ".ssl.bundle", name, prefix + ".ssl.bundle="
+					+ name + " names no SSL bundle: define it as spring.ssl.bundle.pem." + name
+					+ ".* or spring.ssl.bundle.jks." + name + ".*", ex);
 		}
 	}
 

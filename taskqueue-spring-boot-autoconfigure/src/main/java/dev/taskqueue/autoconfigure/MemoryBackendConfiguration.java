@@ -23,10 +23,13 @@ class MemoryBackendConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(ResultBackend.class)
-	ResultBackend taskQueueResultBackend(ResultMetaCodec codec, TaskQueueProperties properties, Broker broker) {
+	ResultBackend taskQueueResultBackend(ResultMetaCodec codec, TaskQueueConnectionDetails connectionDetails,
+			TaskQueueProperties properties, Broker broker) {
 		ConnectionTls.requireNone(properties.getBackend().getSsl(), "taskqueue.backend",
 				"the result backend is in memory");
-		if (properties.getBackend().getUrl() == null && !(broker instanceof InMemoryBroker)) {
+		String url = connectionDetails.backendUrl();
+		TaskQueueUrl.backend(url).requireTransport("memory");
+		if ((url == null || url.isBlank()) && !(broker instanceof InMemoryBroker)) {
 			return new DisabledResultBackend();
 		}
 		return new InMemoryResultBackend(codec, properties.getBackend().getResultExpires());

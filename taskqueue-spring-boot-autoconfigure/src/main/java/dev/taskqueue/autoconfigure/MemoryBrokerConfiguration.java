@@ -2,6 +2,7 @@ package dev.taskqueue.autoconfigure;
 
 import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
@@ -12,7 +13,8 @@ import dev.taskqueue.protocol.MessageCodec;
 
 /**
  * The in-memory broker, for {@code memory://}, or when no broker URL is set and the application
- * has no RabbitMQ connection factory of its own (see {@link AmqpBrokerConfiguration}).
+ * has no RabbitMQ or Redis connection factory of its own (see {@link AmqpBrokerConfiguration}
+ * and {@link RedisBrokerConfiguration}).
  */
 @Configuration(proxyBeanMethods = false)
 @Conditional(MemoryBrokerConfiguration.MemoryBrokerCondition.class)
@@ -37,8 +39,16 @@ class MemoryBrokerConfiguration {
 		}
 
 		@ConditionalOnUrlScheme(property = "taskqueue.broker.url", schemes = {}, matchIfMissing = true)
+		@ConditionalOnMissingBean(type = { AmqpBrokerConfiguration.RABBIT_CONNECTION_FACTORY,
+				RedisBrokerConfiguration.REDIS_CONNECTION_FACTORY })
+		static final class NoUrlNorApplicationConnection {
+
+		}
+
+		@ConditionalOnUrlScheme(property = "taskqueue.broker.url", schemes = {}, matchIfMissing = true)
 		@ConditionalOnMissingBean(type = AmqpBrokerConfiguration.RABBIT_CONNECTION_FACTORY)
-		static final class NoUrlNorRabbitConnection {
+		@ConditionalOnMissingClass("org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory")
+		static final class NoUrlNorRabbitConnectionNorLettuce {
 
 		}
 

@@ -21,32 +21,33 @@ import dev.taskqueue.protocol.ResultMetaCodec;
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnClass({ RedisConnectionFactory.class, LettuceConnectionFactory.class })
-@ConditionalOnUrlScheme(property = "taskqueue.backend.url", schemes = { "redis", "rediss" })
+@ConditionalOnUrlScheme(property = TaskQueueUrl.BACKEND_PROPERTY, schemes = { "redis", "rediss" })
 class RedisBackendConfiguration {
 
 	static final String CONNECTION_FACTORY_BEAN_NAME = "taskQueueBackendRedisConnectionFactory";
 
 	@Bean(name = CONNECTION_FACTORY_BEAN_NAME, defaultCandidate = false)
-	LettuceConnectionFactory taskQueueBackendRedisConnectionFactory(TaskQueueProperties properties,
-			ObjectProvider<SslBundles> sslBundles) {
-		TaskQueueUrl url = backendUrl(properties);
+	LettuceConnectionFactory taskQueueBackendRedisConnectionFactory(TaskQueueConnectionDetails connectionDetails,
+			TaskQueueProperties properties, ObjectProvider<SslBundles> sslBundles,
+			ObjectProvider<TaskQueueLettuceClientConfigurationBuilderCustomizer> customizers) {
+		TaskQueueUrl url = backendUrl(connectionDetails);
 		ConnectionTls tls = ConnectionTls.of(url, "rediss", "taskqueue.backend", properties.getBackend().getSsl(),
 				sslBundles);
-		return RedisConnectionFactories.create(url, "taskqueue-backend", tls);
+		return RedisConnectionFactories.create(url, TaskQueueConnection.BACKEND, tls,
+				customizers.orderedStream().toList());
 	}
 
 	@Bean
 	@ConditionalOnMissingBean(ResultBackend.class)
 	RedisResultBackend taskQueueResultBackend(
 			@Qualifier(CONNECTION_FACTORY_BEAN_NAME) RedisConnectionFactory connectionFactory, ResultMetaCodec codec,
-			TaskQueueProperties properties) {
+			TaskQueueConnectionDetails connectionDetails, TaskQueueProperties properties) {
 		return new RedisResultBackend(connectionFactory, codec, properties.getBackend().getResultExpires(),
-				backendUrl(properties).masked());
+				backendUrl(connectionDetails).masked());
 	}
 
-	private static TaskQueueUrl backendUrl(TaskQueueProperties properties) {
-		return TaskQueueUrl.parse(properties.getBackend().getUrl(), "taskqueue.backend.url",
-				TaskQueueUrl.BACKEND_SCHEMES);
+	private static TaskQueueUrl backendUrl(TaskQueueConnectionDetails connectionDetails) {
+		return TaskQueueUrl.backend(connectionDetails.backendUrl()).requireTransport("redis", "rediss");
 	}
 
 }

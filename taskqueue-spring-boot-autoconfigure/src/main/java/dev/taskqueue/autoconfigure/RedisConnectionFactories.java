@@ -1,6 +1,7 @@
 package dev.taskqueue.autoconfigure;
 
 import java.time.Duration;
+import java.util.List;
 
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.SslOptions;
@@ -8,6 +9,7 @@ import io.lettuce.core.SslVerifyMode;
 import io.lettuce.core.TimeoutOptions;
 
 import org.springframework.boot.ssl.SslBundle;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration.LettuceClientConfigurationBuilder;
@@ -17,7 +19,8 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  * Builds Lettuce connection factories from Celery-style Redis URLs:
  * {@code redis://[[user]:password@]host[:port][/db]} and {@code rediss://} for TLS, which checks
  * the server's certificate and host name unless {@link ConnectionTls#insecureTrustAll()} says
- * otherwise.
+ * otherwise. {@link TaskQueueLettuceClientConfigurationBuilderCustomizer} beans then customize
+ * the client.
  */
 final class RedisConnectionFactories {
 
@@ -26,7 +29,8 @@ final class RedisConnectionFactories {
 	private RedisConnectionFactories() {
 	}
 
-	static LettuceConnectionFactory create(TaskQueueUrl url, String clientName, ConnectionTls tls) {
+	static LettuceConnectionFactory create(TaskQueueUrl url, TaskQueueConnection connection, ConnectionTls tls,
+			List<TaskQueueLettuceClientConfigurationBuilderCustomizer> customizers) {
 		TaskQueueUrl.Parts parts = url.parts();
 		RedisStandaloneConfiguration server = new RedisStandaloneConfiguration(parts.host(),
 				(parts.port() != null) ? parts.port() : DEFAULT_PORT);
@@ -38,12 +42,29 @@ final class RedisConnectionFactories {
 			server.setPassword(parts.password());
 		}
 		LettuceClientConfigurationBuilder client = LettuceClientConfiguration.builder()
-			.clientName(clientName)
+			.clientName(clientName(connection))
 			.commandTimeout(Duration.ofSeconds(30));
 		if ("rediss".equals(url.scheme())) {
 			useTls(client, tls);
 		}
+		customizers.forEach((customizer) -> customizer.customize(connection, client));
 		return new LettuceConnectionFactory(server, client.build());
+	}
+
+	private static String clientName(TaskQueueConnection connection) {
+		return (connection == TaskQueueConnection.BROKER) ? "taskqueue-broker" : "taskqueue-backend";
+	}
+
+	/**
+	 * Describe the application's connection factory as a Redis URL without a password, such as
+	 * {@code redis://localhost:6379/0}, for messages and the actuator.
+	 */
+	static String describe(RedisConnectionFactory connectionFactory) {
+		if (connectionFactory instanceof LettuceConnectionFactory lettuce) {
+			return (lettuce.isUseSsl() ? "rediss://" : "redis://") + lettuce.getHostName() + ":" + lettuce.getPort()
+					+ "/" + lettuce.getDatabase();
+		}
+		return "redis:// (the application's " + connectionFactory.getClass().getSimpleName() + ")";
 	}
 
 	private static void useTls(LettuceClientConfigurationBuilder client, ConnectionTls tls) {

@@ -2,12 +2,14 @@ package dev.taskqueue.autoconfigure;
 
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
+import org.springframework.core.env.Environment;
 
 import dev.taskqueue.backend.ResultBackend;
 import dev.taskqueue.broker.Broker;
@@ -18,8 +20,9 @@ import dev.taskqueue.protocol.JsonMessageCodec;
 import dev.taskqueue.protocol.JsonResultMetaCodec;
 import dev.taskqueue.protocol.MessageCodec;
 import dev.taskqueue.protocol.ResultMetaCodec;
-import dev.taskqueue.routing.TaskRouter;
+import dev.taskqueue.protocol.TaskCompression;
 import dev.taskqueue.routing.DefaultTaskRouter;
+import dev.taskqueue.routing.TaskRouter;
 
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration}
@@ -27,11 +30,11 @@ import dev.taskqueue.routing.DefaultTaskRouter;
  * {@code taskqueue.broker.url} and {@code taskqueue.backend.url}, the router and the
  * {@link TaskTemplate}.
  */
-@AutoConfiguration(afterName = "org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration")
+@AutoConfiguration(afterName = { "org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration",
+		"org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration" })
 @EnableConfigurationProperties(TaskQueueProperties.class)
 @Import({ MemoryBrokerConfiguration.class, RedisBrokerConfiguration.class, AmqpBrokerConfiguration.class,
-		MemoryBackendConfiguration.class, RedisBackendConfiguration.class, RpcBackendConfiguration.class,
-		MissingTransportConfiguration.class })
+		MemoryBackendConfiguration.class, RedisBackendConfiguration.class, RpcBackendConfiguration.class })
 public final class TaskQueueAutoConfiguration {
 
 	/**
@@ -47,9 +50,21 @@ public final class TaskQueueAutoConfiguration {
 	}
 
 	@Bean
+	static MissingTransportCheck taskQueueMissingTransportCheck(Environment environment) {
+		return new MissingTransportCheck(environment);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(TaskQueueConnectionDetails.class)
+	PropertiesTaskQueueConnectionDetails taskQueueConnectionDetails(TaskQueueProperties properties) {
+		return new PropertiesTaskQueueConnectionDetails(properties);
+	}
+
+	@Bean
 	@ConditionalOnMissingBean
 	MessageCodec taskQueueMessageCodec(TaskQueueProperties properties) {
-		return new JsonMessageCodec(properties.getTask().getCompression(),
+		TaskCompression compression = properties.getTask().getCompression();
+		return new JsonMessageCodec((compression != null) ? compression.kombuName() : null,
 				properties.getWorker().getLimits().toInboundLimits());
 	}
 
@@ -68,8 +83,12 @@ public final class TaskQueueAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(TaskOperations.class)
 	TaskTemplate taskTemplate(Broker broker, ResultBackend backend, TaskRouter router, MessageCodec codec,
-			@Qualifier(MAPPER_BEAN_NAME) JsonMapper mapper, TaskQueueProperties properties) {
-		return new TaskTemplate(broker, backend, router, codec, mapper, properties.getTask().getMaxPayloadSize());
+			@Qualifier(MAPPER_BEAN_NAME) JsonMapper mapper, TaskQueueProperties properties,
+			ObjectProvider<TaskTemplateCustomizer> customizers) {
+		TaskTemplate template = new TaskTemplate(broker, backend, router, codec, mapper,
+				properties.getTask().getMaxPayloadSize());
+		customizers.orderedStream().forEach((customizer) -> customizer.customize(template));
+		return template;
 	}
 
 }

@@ -12,6 +12,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
 import dev.taskqueue.protocol.InboundLimits;
+import dev.taskqueue.protocol.TaskCompression;
 import dev.taskqueue.routing.ExchangeType;
 
 /**
@@ -234,7 +235,9 @@ public class TaskQueueProperties {
 
 		/**
 		 * Broker URL, Celery-style: memory://, redis://[:password@]host:port/db or
-		 * amqp://user:password@host:port/vhost. The in-memory broker when not set.
+		 * amqp://user:password@host:port/vhost. When not set: the application's own RabbitMQ
+		 * connection (spring.rabbitmq.*) if it has one, else its own Redis connection
+		 * (spring.data.redis.*) if it has one, else the in-memory broker.
 		 */
 		private @Nullable String url;
 
@@ -434,10 +437,10 @@ public class TaskQueueProperties {
 		private DataSize maxPayloadSize = DataSize.ofMegabytes(8);
 
 		/**
-		 * Compression of sent task bodies: zlib or bzip2 (Celery's task_compression). None
-		 * when not set.
+		 * Compression of sent task bodies: zlib (alias gzip) or bzip2 (alias bzip), as
+		 * Celery's task_compression. None when not set.
 		 */
-		private @Nullable String compression;
+		private @Nullable TaskCompression compression;
 
 		/**
 		 * Whether every task acknowledges its message only after it ran, as if each
@@ -469,11 +472,11 @@ public class TaskQueueProperties {
 			this.maxPayloadSize = maxPayloadSize;
 		}
 
-		public @Nullable String getCompression() {
+		public @Nullable TaskCompression getCompression() {
 			return this.compression;
 		}
 
-		public void setCompression(@Nullable String compression) {
+		public void setCompression(@Nullable TaskCompression compression) {
 			this.compression = compression;
 		}
 
@@ -521,8 +524,9 @@ public class TaskQueueProperties {
 		private @Nullable String hostname;
 
 		/**
-		 * How long running tasks may take to finish when the worker stops. Tasks still running
-		 * then are interrupted; those that acknowledge late go back to the broker.
+		 * How long running tasks may take to finish when the worker stops, at most
+		 * spring.lifecycle.timeout-per-shutdown-phase. Tasks still running then are
+		 * interrupted; those that acknowledge late go back to the broker.
 		 */
 		private Duration shutdownTimeout = Duration.ofSeconds(30);
 

@@ -4,6 +4,8 @@ import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+
 /**
  * A Celery-style connection URL ({@code memory://}, {@code redis://:secret@host:6379/0},
  * {@code amqp://user:secret@host:5672/vhost}, {@code rpc://}), parsed, and masked for display:
@@ -18,8 +20,34 @@ public record TaskQueueUrl(String scheme, String raw) {
 
 	static final Set<String> BACKEND_SCHEMES = Set.of("memory", "redis", "rediss", "rpc");
 
+	static final String BROKER_PROPERTY = "taskqueue.broker.url";
+
+	static final String BACKEND_PROPERTY = "taskqueue.backend.url";
+
 	/** The in-memory URL used when none is configured. */
 	public static final TaskQueueUrl MEMORY = new TaskQueueUrl("memory", "memory://");
+
+	/**
+	 * Parse a broker URL ({@code taskqueue.broker.url} or what a
+	 * {@link TaskQueueConnectionDetails} supplies instead).
+	 * @param url the URL, or {@code null} for {@code memory://}
+	 * @return the parsed URL
+	 * @throws InvalidConfigurationPropertyValueException when the URL is malformed
+	 */
+	static TaskQueueUrl broker(@Nullable String url) {
+		return parse(url, BROKER_PROPERTY, BROKER_SCHEMES);
+	}
+
+	/**
+	 * Parse a result backend URL ({@code taskqueue.backend.url} or what a
+	 * {@link TaskQueueConnectionDetails} supplies instead).
+	 * @param url the URL, or {@code null} for {@code memory://}
+	 * @return the parsed URL
+	 * @throws InvalidConfigurationPropertyValueException when the URL is malformed
+	 */
+	static TaskQueueUrl backend(@Nullable String url) {
+		return parse(url, BACKEND_PROPERTY, BACKEND_SCHEMES);
+	}
 
 	/**
 	 * Parse a URL.
@@ -27,7 +55,8 @@ public record TaskQueueUrl(String scheme, String raw) {
 	 * @param property the property it came from, for error messages
 	 * @param schemes the schemes accepted there
 	 * @return the parsed URL
-	 * @throws IllegalArgumentException when the URL is malformed or its scheme not accepted
+	 * @throws InvalidConfigurationPropertyValueException when the URL is malformed, its scheme
+	 * not accepted, its port not a number or its Redis database not a number
 	 */
 	static TaskQueueUrl parse(@Nullable String url, String property, Set<String> schemes) {
 		if (url == null || url.isBlank()) {
@@ -35,14 +64,45 @@ public record TaskQueueUrl(String scheme, String raw) {
 		}
 		int separator = url.indexOf("://");
 		if (separator <= 0) {
-			throw new IllegalArgumentException(property + " must look like scheme://..., got '" + mask(url) + "'");
+			throw invalid(property, url, "it must look like scheme://...");
 		}
 		String scheme = url.substring(0, separator).toLowerCase(java.util.Locale.ROOT);
 		if (!schemes.contains(scheme)) {
-			throw new IllegalArgumentException(property + " has unsupported scheme '" + scheme + "' in '" + mask(url)
-					+ "'; supported: " + schemes.stream().sorted().toList());
+			throw invalid(property, url, "its scheme '" + scheme + "' is not supported there; supported: "
+					+ schemes.stream().sorted().toList());
 		}
-		return new TaskQueueUrl(scheme, url);
+		TaskQueueUrl parsed = new TaskQueueUrl(scheme, url);
+		Parts parts;
+		try {
+			parts = parsed.parts();
+		}
+		catch (IllegalArgumentException ex) {
+			throw invalid(property, url, ex.getMessage());
+		}
+		if (scheme.startsWith("redis") && !parts.path().isEmpty() && !parts.path().matches("\\d{1,9}")) {
+			throw invalid(property, url, "the Redis database '" + parts.path() + "' is not a number");
+		}
+		return parsed;
+	}
+
+	private static InvalidConfigurationPropertyValueException invalid(String property, String url, String reason) {
+		return new InvalidConfigurationPropertyValueException(property, mask(url), reason);
+	}
+
+	/**
+	 * Check that this URL names the transport that was chosen for it, which a URL supplied by
+	 * a {@link TaskQueueConnectionDetails} bean might not.
+	 * @param schemes the schemes of the chosen transport
+	 * @return this URL
+	 * @throws IllegalStateException when the scheme is another one
+	 */
+	TaskQueueUrl requireTransport(String... schemes) {
+		if (!Set.of(schemes).contains(this.scheme)) {
+			throw new IllegalStateException("The URL " + masked() + " does not fit the transport chosen for it ("
+					+ String.join(", ", schemes) + "): the transport is chosen by the scheme of the URL property, "
+					+ "and a TaskQueueConnectionDetails bean must supply a URL of the same transport");
+		}
+		return this;
 	}
 
 	/** The URL with any password replaced by {@code **}. */
@@ -77,7 +137,11 @@ public record TaskQueueUrl(String scheme, String raw) {
 				port = Integer.parseInt(hostPort.substring(portSeparator + 1));
 			}
 			catch (NumberFormatException ex) {
-				throw new IllegalArgumentException("Invalid port in URL '" + masked() + "'");
+				throw new IllegalArgumentException("its port '" + hostPort.substring(portSeparator + 1)
+						+ "' is not a number");
+			}
+			if (port < 1 || port > 65535) {
+				throw new IllegalArgumentException("its port " + port + " is not between 1 and 65535");
 			}
 		}
 		return new Parts(username.isEmpty() ? null : decode(username), (password != null) ? decode(password) : null,

@@ -1,5 +1,6 @@
 package dev.taskqueue.autoconfigure;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ThreadFactory;
 
@@ -11,8 +12,11 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnThreading;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.thread.Threading;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
+import org.springframework.core.task.TaskDecorator;
 import org.springframework.core.task.VirtualThreadTaskExecutor;
 
 import dev.taskqueue.backend.ResultBackend;
@@ -28,10 +32,20 @@ import dev.taskqueue.worker.WorkerState;
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration}
  * for the worker that runs this application's {@code @CeleryTask} methods. Off with
  * {@code taskqueue.worker.enabled=false}.
+ * <p>
+ * The worker waits for running tasks at shutdown up to {@code taskqueue.worker.shutdown-timeout}
+ * or Spring's {@code spring.lifecycle.timeout-per-shutdown-phase}, whichever is shorter; it
+ * runs each task through the application's {@link TaskDecorator} if it has exactly one; and
+ * {@link WorkerContainerCustomizer} beans customize it last.
  */
 @AutoConfiguration(after = TaskQueueAutoConfiguration.class)
 @ConditionalOnBooleanProperty(name = "taskqueue.worker.enabled", matchIfMissing = true)
 public final class TaskQueueWorkerAutoConfiguration {
+
+	/** Spring's bound on each shutdown phase, 30 seconds unless set. */
+	private static final String SHUTDOWN_PHASE_TIMEOUT = "spring.lifecycle.timeout-per-shutdown-phase";
+
+	private static final Duration DEFAULT_SHUTDOWN_PHASE_TIMEOUT = Duration.ofSeconds(30);
 
 	/** Name of the thread factory of the worker's task threads. */
 	public static final String THREAD_FACTORY_BEAN_NAME = "taskQueueWorkerThreadFactory";
@@ -56,7 +70,7 @@ public final class TaskQueueWorkerAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	WorkerSettings taskQueueWorkerSettings(TaskQueueProperties properties) {
+	WorkerSettings taskQueueWorkerSettings(TaskQueueProperties properties, Environment environment) {
 		TaskQueueProperties.Worker worker = properties.getWorker();
 		List<String> queues = worker.getQueues().isEmpty() ? List.of(properties.getDefaultQueue())
 				: worker.getQueues();
@@ -64,8 +78,20 @@ public final class TaskQueueWorkerAutoConfiguration {
 				: Runtime.getRuntime().availableProcessors();
 		String hostname = (worker.getHostname() != null) ? worker.getHostname() : NodeNames.defaultWorker();
 		return new WorkerSettings(hostname, queues, concurrency, worker.getPrefetchMultiplier(),
-				worker.getShutdownTimeout(), properties.getBackend().isResultExtended(),
+				shutdownTimeout(worker.getShutdownTimeout(), environment), properties.getBackend().isResultExtended(),
 				properties.getTask().isAcksLate(), worker.getMaxHeldEta(), worker.getStallTimeout());
+	}
+
+	/**
+	 * The shorter of the worker's own shutdown timeout and Spring's shutdown phase timeout: the
+	 * worker stops synchronously, so waiting longer than the phase would hold up the shutdown
+	 * Spring promised to bound.
+	 */
+	static Duration shutdownTimeout(Duration own, Environment environment) {
+		Duration phase = Binder.get(environment)
+			.bind(SHUTDOWN_PHASE_TIMEOUT, Duration.class)
+			.orElse(DEFAULT_SHUTDOWN_PHASE_TIMEOUT);
+		return (phase.compareTo(own) < 0) ? phase : own;
 	}
 
 	@Bean(THREAD_FACTORY_BEAN_NAME)
@@ -81,10 +107,13 @@ public final class TaskQueueWorkerAutoConfiguration {
 			WorkerState state, WorkerSettings settings,
 			@Qualifier(TaskQueueAutoConfiguration.MAPPER_BEAN_NAME) JsonMapper mapper,
 			@Qualifier(THREAD_FACTORY_BEAN_NAME) ObjectProvider<ThreadFactory> threadFactory,
-			TaskQueueProperties properties) {
+			TaskQueueProperties properties, ObjectProvider<TaskDecorator> taskDecorator,
+			ObjectProvider<WorkerContainerCustomizer> customizers) {
 		WorkerContainer container = new WorkerContainer(broker, backend, registry, state, settings, mapper,
 				threadFactory.getIfAvailable());
 		container.setAutoStartup(properties.getWorker().isAutoStartup() && !properties.getTask().isAlwaysEager());
+		container.setTaskDecorator(taskDecorator.getIfUnique());
+		customizers.orderedStream().forEach((customizer) -> customizer.customize(container));
 		return container;
 	}
 

@@ -12,8 +12,8 @@ public final class DisabledResultBackend implements ResultBackend {
 	/** The URL this backend reports. */
 	public static final String URL = "disabled://";
 
-	private static final String NO_BACKEND = "No result backend is configured: set taskqueue.backend.url "
-			+ "(redis://host:port/db or rpc://) to read task states and results";
+	private static final String NO_BACKEND = "No result backend is configured: configure one (redis://host:port/db "
+			+ "or rpc://, Celery's result_backend) to read task states and results";
 
 	@Override
 	public void store(ResultMeta meta) {

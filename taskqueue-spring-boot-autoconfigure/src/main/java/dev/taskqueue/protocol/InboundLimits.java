@@ -38,20 +38,20 @@ public record InboundLimits(long maxBodySize, long maxDecompressedSize, int maxD
 	void checkBodySize(long size) {
 		if (size > this.maxBodySize) {
 			throw new MessageDecodingException("Message body of " + size + " bytes exceeds the limit of "
-					+ this.maxBodySize + " bytes (taskqueue.worker.limits.max-body-size)");
+					+ this.maxBodySize + " bytes (the worker's body size limit)");
 		}
 	}
 
 	/** The reason a decompressed body is refused. */
 	String decompressedTooLarge() {
 		return "Decompressed message body exceeds the limit of " + this.maxDecompressedSize
-				+ " bytes (taskqueue.worker.limits.max-decompressed-size)";
+				+ " bytes (the worker's decompressed size limit)";
 	}
 
 	/** The reason a too deeply nested body is refused. */
 	String tooDeep() {
 		return "Message body nests arrays and maps deeper than " + this.maxDepth
-				+ " levels (taskqueue.worker.limits.max-depth)";
+				+ " levels (the worker's nesting depth limit)";
 	}
 
 }

@@ -64,6 +64,7 @@ public final class JsonResultMetaCodec implements ResultMetaCodec {
 	 * @return JSON bytes (UTF-8)
 	 * @throws MessageEncodingException when the result cannot be serialized
 	 */
+	@Override
 	public byte[] encodeRpc(ResultMeta meta) {
 		Map<String, Object> map = new LinkedHashMap<>();
 		map.put("task_id", meta.taskId());

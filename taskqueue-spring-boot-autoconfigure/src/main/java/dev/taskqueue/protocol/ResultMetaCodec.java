@@ -22,4 +22,15 @@ public interface ResultMetaCodec {
 	 */
 	ResultMeta decode(byte[] json);
 
+	/**
+	 * Encode the body of an {@code rpc://} backend reply. By default the same as
+	 * {@link #encode(ResultMeta)}; Celery reads only the fields it needs.
+	 * @param meta the meta
+	 * @return JSON bytes (UTF-8)
+	 * @throws MessageEncodingException when the result cannot be serialized
+	 */
+	default byte[] encodeRpc(ResultMeta meta) {
+		return encode(meta);
+	}
+
 }

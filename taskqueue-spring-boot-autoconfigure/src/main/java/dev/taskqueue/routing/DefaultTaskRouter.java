@@ -91,7 +91,7 @@ public class DefaultTaskRouter implements TaskRouter {
 		QueueSpec spec = find(queueName);
 		if (spec == null) {
 			throw new NoSuchRouteException("No route for task '" + taskName + "': queue '" + queueName
-					+ "' is not declared and taskqueue.create-missing-queues is false");
+					+ "' is not declared and missing queues are not created");
 		}
 		String exchange = (rule != null) ? rule.exchange() : null;
 		String routingKey = (rule != null) ? rule.routingKey() : null;
@@ -111,8 +111,7 @@ public class DefaultTaskRouter implements TaskRouter {
 	public QueueSpec queue(String name) {
 		QueueSpec spec = find(name);
 		if (spec == null) {
-			throw new NoSuchRouteException("Queue '" + name + "' is not declared in taskqueue.queues and "
-					+ "taskqueue.create-missing-queues is false");
+			throw new NoSuchRouteException("Queue '" + name + "' is not declared and missing queues are not created");
 		}
 		return spec;
 	}

@@ -137,7 +137,7 @@ final class TaskExecution implements Runnable {
 		Outcome outcome = invoke(context, arguments);
 		if (this.acksLate && outcome.failure() != null && interruptedByShutdown(outcome.failure())) {
 			logger.warn("Task " + this.message.task() + "[" + this.message.id() + "] was interrupted because it ran "
-					+ "past taskqueue.worker.shutdown-timeout; its message goes back to the broker, to run again");
+					+ "past the worker's shutdown timeout; its message goes back to the broker, to run again");
 			this.state.givenBack(this.message.id());
 			this.delivery.requeue();
 			return null;

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
@@ -17,6 +18,7 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.context.SmartLifecycle;
+import org.springframework.core.task.TaskDecorator;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
 import dev.taskqueue.backend.ResultBackend;
@@ -27,7 +29,8 @@ import dev.taskqueue.broker.Consumption;
 /**
  * A Celery worker as a {@link SmartLifecycle}: consumes the configured queues with a prefetch
  * of concurrency times the multiplier, and runs tasks on a pool of {@code concurrency}
- * threads (virtual ones when the given thread factory makes them). Stopping stops fetching,
+ * threads (virtual ones when the given thread factory makes them), each task run wrapped by
+ * the {@link TaskDecorator} if one is set. Stopping stops fetching,
  * gives held and queued tasks back to the broker, and waits for running tasks up to the
  * shutdown timeout.
  */
@@ -57,6 +60,8 @@ public class WorkerContainer implements SmartLifecycle {
 	private @Nullable Running running;
 
 	private boolean autoStartup = true;
+
+	private @Nullable TaskDecorator taskDecorator;
 
 	/**
 	 * Create a worker.
@@ -95,7 +100,7 @@ public class WorkerContainer implements SmartLifecycle {
 					message, endpoint, endpoint.acksLate() || this.settings.acksLate(), stopping, this.binder,
 					this.recorder, this.state, clock);
 			WorkerDispatcher dispatcher = new WorkerDispatcher(this.registry, executions, this.recorder, this.state,
-					executor, timer, clock, this.settings.maxHeldEta());
+					decorated(executor, this.taskDecorator), timer, clock, this.settings.maxHeldEta());
 			Consumption consumption = this.broker
 				.consume(new ConsumerSettings(this.settings.queues(), this.settings.prefetch()), dispatcher);
 			this.running = new Running(consumption, dispatcher, executor, timer);
@@ -103,6 +108,10 @@ public class WorkerContainer implements SmartLifecycle {
 					+ this.broker.url() + " with concurrency " + this.settings.concurrency() + ", tasks "
 					+ this.registry.names());
 		}
+	}
+
+	private static Executor decorated(Executor executor, @Nullable TaskDecorator decorator) {
+		return (decorator != null) ? (task) -> executor.execute(decorator.decorate(task)) : executor;
 	}
 
 	@Override
@@ -123,6 +132,15 @@ public class WorkerContainer implements SmartLifecycle {
 	 */
 	public void setAutoStartup(boolean autoStartup) {
 		this.autoStartup = autoStartup;
+	}
+
+	/**
+	 * Set the decorator wrapped around each task run on the pool, such as one that copies the
+	 * sender's MDC or security context into the task thread. Takes effect at the next start.
+	 * @param taskDecorator the decorator, or {@code null} for none
+	 */
+	public void setTaskDecorator(@Nullable TaskDecorator taskDecorator) {
+		this.taskDecorator = taskDecorator;
 	}
 
 	@Override
@@ -157,7 +175,7 @@ public class WorkerContainer implements SmartLifecycle {
 		Duration stalled = this.state.stalledFor();
 		if (stalled.compareTo(this.settings.stallTimeout()) > 0) {
 			problems.add(this.state.waitingCount() + " task(s) waited " + stalled.toSeconds()
-					+ " s for a pool thread while no task started or finished (taskqueue.worker.stall-timeout is "
+					+ " s for a pool thread while no task started or finished (stall timeout "
 					+ this.settings.stallTimeout() + ")");
 		}
 		WorkerState.Failure last = this.state.lastFailure();
@@ -188,8 +206,8 @@ public class WorkerContainer implements SmartLifecycle {
 			this.executor.shutdown();
 			try {
 				if (!this.executor.awaitTermination(settings.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
-					logger.warn("Tasks still running after " + settings.shutdownTimeout()
-							+ " (taskqueue.worker.shutdown-timeout); interrupting them");
+					logger.warn("Tasks still running after the shutdown timeout of " + settings.shutdownTimeout()
+							+ "; interrupting them");
 					interrupt();
 					if (!this.executor.awaitTermination(INTERRUPT_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
 						logger.error("Tasks still running " + INTERRUPT_GRACE.toSeconds() + " s after they were "

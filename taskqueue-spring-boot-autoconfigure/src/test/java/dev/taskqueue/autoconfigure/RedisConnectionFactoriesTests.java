@@ -1,12 +1,17 @@
 package dev.taskqueue.autoconfigure;
 
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
 import org.junit.jupiter.api.Test;
 
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * Tests for {@link RedisConnectionFactories}.
@@ -47,9 +52,24 @@ class RedisConnectionFactoriesTests {
 
 	@Test
 	void rejectsBadDatabase() {
-		assertThatIllegalArgumentException().isThrownBy(() -> factory("redis://:secret@localhost:6379/zero"))
-			.withMessageContaining("Invalid database number")
-			.withMessageNotContaining("secret");
+		assertThatExceptionOfType(InvalidConfigurationPropertyValueException.class)
+			.isThrownBy(() -> factory("redis://:secret@localhost:6379/zero"))
+			.withMessageContaining("the Redis database 'zero' is not a number")
+			.withMessageNotContaining("secret")
+			.satisfies((ex) -> assertThat(ex.getName()).isEqualTo("taskqueue.broker.url"));
+	}
+
+	@Test
+	void customizersSeeTheConnectionAndChangeTheClient() {
+		List<TaskQueueConnection> seen = new ArrayList<>();
+		LettuceConnectionFactory factory = RedisConnectionFactories.create(TaskQueueUrl.backend("redis://localhost/1"),
+				TaskQueueConnection.BACKEND, ConnectionTls.DEFAULT, List.of((connection, builder) -> {
+					seen.add(connection);
+					builder.commandTimeout(Duration.ofSeconds(7));
+				}));
+		assertThat(seen).containsExactly(TaskQueueConnection.BACKEND);
+		assertThat(factory.getClientConfiguration().getCommandTimeout()).isEqualTo(Duration.ofSeconds(7));
+		assertThat(factory.getClientConfiguration().getClientName()).hasValue("taskqueue-backend");
 	}
 
 	private static RedisStandaloneConfiguration server(String url) {
@@ -57,9 +77,8 @@ class RedisConnectionFactoriesTests {
 	}
 
 	private static LettuceConnectionFactory factory(String url) {
-		return RedisConnectionFactories.create(
-				TaskQueueUrl.parse(url, "taskqueue.broker.url", TaskQueueUrl.BROKER_SCHEMES), "test",
-				ConnectionTls.DEFAULT);
+		return RedisConnectionFactories.create(TaskQueueUrl.broker(url), TaskQueueConnection.BROKER,
+				ConnectionTls.DEFAULT, List.of());
 	}
 
 }

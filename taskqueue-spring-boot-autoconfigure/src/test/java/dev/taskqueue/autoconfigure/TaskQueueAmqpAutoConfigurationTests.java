@@ -10,6 +10,7 @@ import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.beans.factory.support.AbstractBeanDefinition;
 import org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import dev.taskqueue.backend.ResultBackend;
@@ -63,7 +64,9 @@ class TaskQueueAmqpAutoConfigurationTests {
 			.run((context) -> {
 				assertThat(context).hasFailed();
 				assertThat(context.getStartupFailure()).rootCause()
-					.hasMessageContaining("taskqueue.backend.url=rpc:// sends results over RabbitMQ");
+					.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+					.hasMessageContaining("Property taskqueue.backend.url with value 'rpc://' is invalid")
+					.hasMessageContaining("rpc:// sends results over RabbitMQ, but the broker is not RabbitMQ");
 			});
 	}
 

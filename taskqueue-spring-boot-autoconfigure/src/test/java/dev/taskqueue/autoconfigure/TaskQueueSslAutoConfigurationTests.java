@@ -14,6 +14,7 @@ import org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.ssl.SslBundles;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
@@ -114,7 +115,8 @@ class TaskQueueSslAutoConfigurationTests {
 			.withPropertyValues("taskqueue.broker.url=rediss://127.0.0.1:6390/0", "taskqueue.broker.ssl.bundle=test-ca")
 			.run((context) -> assertThat(context).getFailure()
 				.rootCause()
-				.hasMessage("taskqueue.broker.ssl.bundle=test-ca but the application has no SslBundles bean "
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageEndingWith("taskqueue.broker.ssl.bundle=test-ca but the application has no SslBundles bean "
 						+ "(Spring Boot's SslAutoConfiguration)"));
 	}
 

@@ -2,8 +2,10 @@ package dev.taskqueue.autoconfigure;
 
 import org.junit.jupiter.api.Test;
 
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * Tests for {@link TaskQueueUrl}.
@@ -38,12 +40,26 @@ class TaskQueueUrlTests {
 
 	@Test
 	void rejectsMalformedAndUnsupported() {
-		assertThatIllegalArgumentException()
-			.isThrownBy(() -> TaskQueueUrl.parse("localhost:6379", "taskqueue.broker.url", TaskQueueUrl.BROKER_SCHEMES))
-			.withMessageContaining("taskqueue.broker.url must look like scheme://");
-		assertThatIllegalArgumentException()
-			.isThrownBy(() -> TaskQueueUrl.parse("rpc://", "taskqueue.broker.url", TaskQueueUrl.BROKER_SCHEMES))
-			.withMessageContaining("unsupported scheme 'rpc'");
+		assertThatExceptionOfType(InvalidConfigurationPropertyValueException.class)
+			.isThrownBy(() -> TaskQueueUrl.broker("localhost:6379"))
+			.withMessageContaining("it must look like scheme://")
+			.satisfies((ex) -> assertThat(ex.getName()).isEqualTo("taskqueue.broker.url"));
+		assertThatExceptionOfType(InvalidConfigurationPropertyValueException.class)
+			.isThrownBy(() -> TaskQueueUrl.broker("rpc://"))
+			.withMessageContaining("its scheme 'rpc' is not supported");
+	}
+
+	@Test
+	void rejectsBadPortWithoutThePassword() {
+		assertThatExceptionOfType(InvalidConfigurationPropertyValueException.class)
+			.isThrownBy(() -> TaskQueueUrl.backend("redis://:secret@localhost:63x9/0"))
+			.withMessageContaining("its port '63x9' is not a number")
+			.withMessageNotContaining("secret")
+			.satisfies((ex) -> assertThat(ex.getName()).isEqualTo("taskqueue.backend.url"))
+			.satisfies((ex) -> assertThat(ex.getValue()).isEqualTo("redis://:**@localhost:63x9/0"));
+		assertThatExceptionOfType(InvalidConfigurationPropertyValueException.class)
+			.isThrownBy(() -> TaskQueueUrl.broker("amqp://localhost:70000//"))
+			.withMessageContaining("its port 70000 is not between 1 and 65535");
 	}
 
 }

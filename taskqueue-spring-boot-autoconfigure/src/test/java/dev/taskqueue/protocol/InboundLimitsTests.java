@@ -48,7 +48,7 @@ class InboundLimitsTests {
 			.isThrownBy(() -> this.codec.decode(message("application/x-msgpack", HostileBodies.msgpackDeep(1_000_000),
 					null)))
 			.withMessageContaining("deeper than 50 levels")
-			.withMessageContaining("taskqueue.worker.limits.max-depth");
+			.withMessageContaining("the worker's nesting depth limit");
 	}
 
 	@Test
@@ -70,7 +70,7 @@ class InboundLimitsTests {
 		assertThatExceptionOfType(MessageDecodingException.class)
 			.isThrownBy(() -> this.codec.decode(message("application/json", body, null)))
 			.withMessageContaining("exceeds the limit of 1048576 bytes")
-			.withMessageContaining("taskqueue.worker.limits.max-body-size");
+			.withMessageContaining("the worker's body size limit");
 	}
 
 	@Test

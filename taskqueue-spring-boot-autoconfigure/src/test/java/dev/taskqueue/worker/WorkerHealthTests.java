@@ -41,7 +41,7 @@ class WorkerHealthTests {
 			assertThat(down.getDetails()).containsKey("workerError");
 			assertThat(down.getDetails().get("workerError")).asString()
 				.contains("1 task(s) waited")
-				.contains("taskqueue.worker.stall-timeout");
+				.contains("stall timeout");
 
 			fixture.tasks.release.countDown();
 			await().atMost(Duration.ofSeconds(5)).until(() -> indicator.health().getStatus().equals(Status.UP));

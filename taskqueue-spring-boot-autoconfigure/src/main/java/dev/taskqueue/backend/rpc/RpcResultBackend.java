@@ -16,8 +16,8 @@ import dev.taskqueue.backend.ResultBackend;
 import dev.taskqueue.backend.ResultBackendException;
 import dev.taskqueue.backend.ResultListener;
 import dev.taskqueue.backend.ResultSubscription;
-import dev.taskqueue.protocol.JsonResultMetaCodec;
 import dev.taskqueue.protocol.ResultMeta;
+import dev.taskqueue.protocol.ResultMetaCodec;
 
 /**
  * Celery's {@code rpc://} result backend on RabbitMQ, compatible both ways with Celery 5.2+
@@ -46,7 +46,7 @@ public class RpcResultBackend implements ResultBackend, DisposableBean {
 	/** The most tasks whose latest state a client keeps. */
 	static final int MAX_STATES = 100_000;
 
-	private final JsonResultMetaCodec codec;
+	private final ResultMetaCodec codec;
 
 	private final ReplyPublisher publisher;
 
@@ -65,12 +65,12 @@ public class RpcResultBackend implements ResultBackend, DisposableBean {
 	 * how long a received state is kept; zero for ever
 	 * @param maskedUrl the backend URL without its password, for messages
 	 */
-	public RpcResultBackend(ConnectionFactory connectionFactory, JsonResultMetaCodec codec, Duration resultExpires,
+	public RpcResultBackend(ConnectionFactory connectionFactory, ResultMetaCodec codec, Duration resultExpires,
 			String maskedUrl) {
 		this(connectionFactory, codec, resultExpires, maskedUrl, MAX_STATES, Clock.systemUTC());
 	}
 
-	RpcResultBackend(ConnectionFactory connectionFactory, JsonResultMetaCodec codec, Duration resultExpires,
+	RpcResultBackend(ConnectionFactory connectionFactory, ResultMetaCodec codec, Duration resultExpires,
 			String maskedUrl, int maxStates, Clock clock) {
 		Assert.notNull(connectionFactory, "'connectionFactory' must not be null");
 		Assert.notNull(codec, "'codec' must not be null");

@@ -62,7 +62,7 @@ final class KombuScripts {
 			local lists, largest = (#KEYS - 2) / 2, tonumber(ARGV[5])
 			local function refuse(i, raw)
 			  local reason = 'Message envelope of ' .. #raw .. ' bytes exceeds the limit of ' .. largest
-			    .. ' bytes (taskqueue.worker.limits.max-body-size, in base64, with 1 MiB for the headers)'
+			    .. ' bytes (the worker body size limit, in base64, with 1 MiB for the headers)'
 			  redis.call('LPUSH', KEYS[2 + lists + i], '{"queue": ' .. cjson.encode(ARGV[6 + i]) .. ', "reason": '
 			    .. cjson.encode(reason) .. ', "time": "' .. ARGV[6] .. '", "envelope": ' .. cjson.encode(raw) .. '}')
 			  n = n + 1

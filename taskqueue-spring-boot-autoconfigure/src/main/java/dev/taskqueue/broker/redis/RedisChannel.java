@@ -259,7 +259,7 @@ final class RedisChannel {
 		String warning = "Task " + id + " has an ETA (" + eta + ") beyond the visibility timeout ("
 				+ this.visibilityTimeout + "): this worker keeps its hold on it fresh, but a Python worker holding "
 				+ "such a task has it restored after the visibility timeout and runs it twice; keep "
-				+ "taskqueue.broker.redis.visibility-timeout and Python's visibility_timeout above the longest ETA";
+				+ "the broker's Redis visibility timeout and Python's visibility_timeout above the longest ETA";
 		if (this.warnedOfLongEta.compareAndSet(false, true)) {
 			logger.warn(warning + " (further such tasks are logged at DEBUG)");
 		}

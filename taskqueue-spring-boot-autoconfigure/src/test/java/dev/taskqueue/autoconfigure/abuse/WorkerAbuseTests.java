@@ -191,7 +191,7 @@ abstract class WorkerAbuseTests {
 		byte[] body = ("[[\"" + "x".repeat(64 * 1024 * 1024) + "\"], {}, {}]").getBytes(StandardCharsets.US_ASCII);
 		publishRaw(headers("huge-argument"), "application/json", "utf-8", body);
 		// on Redis the envelope (90 MB in base64) crosses the network several times before it is refused
-		assertDeadLettered("exceeds the limit of 67108864 bytes (taskqueue.worker.limits.max-body-size)",
+		assertDeadLettered("exceeds the limit of 67108864 bytes (the worker's body size limit)",
 				Duration.ofMinutes(3));
 	}
 
