@@ -13,10 +13,10 @@ import dev.taskqueue.broker.OutboundMessage;
 import dev.taskqueue.core.AsyncResult;
 import dev.taskqueue.core.TaskFailedException;
 import dev.taskqueue.core.TaskRevokedException;
+import dev.taskqueue.core.TaskState;
 import dev.taskqueue.protocol.EncodedMessage;
 import dev.taskqueue.protocol.MessageProperties;
 import dev.taskqueue.protocol.ResultMeta;
-import dev.taskqueue.protocol.TaskState;
 import dev.taskqueue.routing.Destination;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -174,7 +174,7 @@ class WorkerContainerTests {
 		AsyncResult<Object> result = this.fixture.template.send("t.blocking");
 		this.fixture.tasks.blockingStarted.await();
 		ResultMeta running = this.fixture.backend.get(result.id());
-		assertThat(running.status().name()).isEqualTo("PROGRESS");
+		assertThat(running.status()).isEqualTo("PROGRESS");
 		assertThat(running.result()).isEqualTo(Map.of("current", 1, "total", 2));
 		assertThat(this.fixture.state.activeTasks()).singleElement()
 			.satisfies((active) -> assertThat(active.id()).isEqualTo(result.id()));

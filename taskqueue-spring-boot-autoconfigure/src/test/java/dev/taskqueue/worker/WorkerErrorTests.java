@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Test;
 import dev.taskqueue.backend.ForwardingResultBackend;
 import dev.taskqueue.backend.ResultBackend;
 import dev.taskqueue.protocol.CeleryJson;
+import dev.taskqueue.protocol.CeleryStates;
 import dev.taskqueue.protocol.ResultMeta;
-import dev.taskqueue.protocol.TaskState;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -55,7 +55,7 @@ class WorkerErrorTests {
 
 		@Override
 		public void store(ResultMeta meta, @Nullable String replyTo) {
-			if (TaskState.SUCCESS.equals(meta.status())) {
+			if (CeleryStates.SUCCESS.equals(meta.status())) {
 				throw new StackOverflowError("storing SUCCESS");
 			}
 			super.store(meta, replyTo);

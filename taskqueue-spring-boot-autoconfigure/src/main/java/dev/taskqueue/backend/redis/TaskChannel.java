@@ -82,7 +82,7 @@ final class TaskChannel {
 
 	/** Call every listener, one after the other; a failing listener does not stop the others. */
 	void deliver(ResultMeta meta) {
-		this.readyDelivered |= meta.status().isReady();
+		this.readyDelivered |= meta.isReady();
 		for (Registration registration : this.registrations) {
 			try {
 				registration.listener.onResult(meta);
