@@ -69,7 +69,10 @@ public final class TaskQueueAutoConfiguration {
 	@ConditionalOnMissingBean(TaskOperations.class)
 	TaskTemplate taskTemplate(Broker broker, ResultBackend backend, TaskRouter router, MessageCodec codec,
 			@Qualifier(MAPPER_BEAN_NAME) JsonMapper mapper, TaskQueueProperties properties) {
-		return new TaskTemplate(broker, backend, router, codec, mapper, properties.getTask().getMaxPayloadSize());
+		TaskTemplate template = new TaskTemplate(broker, backend, router, codec, mapper,
+				properties.getTask().getMaxPayloadSize());
+		template.setSendAfterCommit(properties.getTask().isSendAfterCommit());
+		return template;
 	}
 
 }

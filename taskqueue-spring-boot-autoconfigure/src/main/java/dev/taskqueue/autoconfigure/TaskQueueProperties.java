@@ -446,6 +446,13 @@ public class TaskQueueProperties {
 		 */
 		private boolean acksLate;
 
+		/**
+		 * Whether a task sent inside a Spring transaction is published only once the
+		 * transaction commits, and dropped when it rolls back (Celery's delay_on_commit).
+		 * Outside a transaction tasks are sent at once.
+		 */
+		private boolean sendAfterCommit;
+
 		public boolean isAcksLate() {
 			return this.acksLate;
 		}
@@ -468,6 +475,14 @@ public class TaskQueueProperties {
 
 		public void setCompression(@Nullable String compression) {
 			this.compression = compression;
+		}
+
+		public boolean isSendAfterCommit() {
+			return this.sendAfterCommit;
+		}
+
+		public void setSendAfterCommit(boolean sendAfterCommit) {
+			this.sendAfterCommit = sendAfterCommit;
 		}
 
 	}
