@@ -31,8 +31,8 @@ class WorkerErrorTests {
 		worker.start();
 		try {
 			fixture.template.send("t.add", 1, 2);
-			await().atMost(Duration.ofSeconds(5)).until(() -> fixture.broker.deadLetters().size() == 1);
-			assertThat(fixture.broker.deadLetters().get(0).reason())
+			await().atMost(Duration.ofSeconds(5)).until(() -> fixture.broker.deadLetters("celery", 100).size() == 1);
+			assertThat(fixture.broker.deadLetters("celery", 100).get(0).reason())
 				.isEqualTo("Worker failed running the task: java.lang.StackOverflowError: storing SUCCESS");
 			assertThat(fixture.broker.size("celery")).isZero();
 			assertThat(fixture.state.activeTasks()).isEmpty();
