@@ -159,8 +159,8 @@ public final class TaskRequest {
 	}
 
 	/**
-	 * Send the task. With {@code taskqueue.task.send-after-commit} set, this behaves as
-	 * {@link #sendAfterCommit()}.
+	 * Send the task. When the template sends after commit by default
+	 * ({@link TaskTemplate#setSendAfterCommit(boolean)}), this behaves as
 	 * @return the result handle
 	 * @throws TaskSendException when the task cannot be sent; nothing was sent
 	 */
