@@ -161,6 +161,7 @@ public final class TaskRequest {
 	/**
 	 * Send the task. When the template sends after commit by default
 	 * ({@link TaskTemplate#setSendAfterCommit(boolean)}), this behaves as
+	 * {@link #sendAfterCommit()}.
 	 * @return the result handle
 	 * @throws TaskSendException when the task cannot be sent; nothing was sent
 	 */
