@@ -2,7 +2,12 @@ package dev.taskqueue.sample;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.TemporalAccessor;
 import java.util.List;
 import java.util.Map;
 
@@ -10,7 +15,6 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import org.jspecify.annotations.Nullable;
 
 import dev.taskqueue.core.TaskRequest;
-import dev.taskqueue.protocol.CeleryTime;
 
 /**
  * The body of {@code POST /api/tasks/{name}}: Celery's {@code apply_async} arguments and
@@ -83,7 +87,11 @@ public record SendTaskRequest(@Nullable List<@Nullable Object> args, @Nullable M
 
 	private static Instant instant(String name, String text) {
 		try {
-			return CeleryTime.parse(text);
+			TemporalAccessor parsed = DateTimeFormatter.ISO_DATE_TIME.parseBest(text.trim(), OffsetDateTime::from,
+					LocalDateTime::from);
+			// Celery writes naive times in UTC
+			return (parsed instanceof OffsetDateTime offset) ? offset.toInstant()
+					: ((LocalDateTime) parsed).toInstant(ZoneOffset.UTC);
 		}
 		catch (DateTimeParseException ex) {
 			throw new IllegalArgumentException(name + " must be an ISO-8601 date-time, got '" + text + "'");

@@ -1,13 +1,14 @@
 package dev.taskqueue.sample;
 
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import org.jspecify.annotations.Nullable;
 
 import dev.taskqueue.core.AsyncResult;
-import dev.taskqueue.protocol.CeleryTime;
-import dev.taskqueue.protocol.ResultMeta;
+import dev.taskqueue.core.TaskResult;
 
 /**
  * The state of a task as {@code GET /api/tasks/{id}} answers it, shaped like Celery's task
@@ -24,16 +25,21 @@ import dev.taskqueue.protocol.ResultMeta;
 public record TaskStatus(String id, String state, @Nullable Object result, @Nullable String traceback,
 		@JsonProperty("date_done") @Nullable String dateDone) {
 
+	/** Celery's {@code date_done} format: microseconds and an explicit UTC offset. */
+	private static final DateTimeFormatter CELERY_TIME = DateTimeFormatter
+		.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSxxx")
+		.withZone(ZoneOffset.UTC);
+
 	/**
 	 * Read the state of a task, in one read of the backend.
 	 * @param result the task's result handle
 	 * @return the state
 	 */
 	static TaskStatus of(AsyncResult<Object> result) {
-		ResultMeta meta = result.meta();
+		TaskResult meta = result.meta();
 		Instant dateDone = meta.dateDone();
-		return new TaskStatus(result.id(), meta.status().name(), meta.result(), meta.traceback(),
-				(dateDone != null) ? CeleryTime.format(dateDone) : null);
+		return new TaskStatus(result.id(), meta.state().name(), meta.result(), meta.traceback(),
+				(dateDone != null) ? CELERY_TIME.format(dateDone) : null);
 	}
 
 }

@@ -13,7 +13,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import dev.taskqueue.core.AsyncResult;
 import dev.taskqueue.core.TaskFailedException;
 import dev.taskqueue.core.TaskOperations;
-import dev.taskqueue.protocol.ResultMeta;
+import dev.taskqueue.core.TaskResult;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -69,8 +69,8 @@ class AmqpInteropIT {
 				.satisfies((ex) -> assertThat(ex.getException().type()).isEqualTo("ValueError"));
 			AsyncResult<Object> progress = tasks.send("tasks.progress", 5);
 			await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(20)).until(() -> {
-				ResultMeta meta = progress.meta();
-				return meta.status().name().equals("PROGRESS") || meta.status().isReady();
+				TaskResult meta = progress.meta();
+				return meta.state().name().equals("PROGRESS") || meta.ready();
 			});
 			assertThat(progress.get(TIMEOUT)).isEqualTo(5);
 		}

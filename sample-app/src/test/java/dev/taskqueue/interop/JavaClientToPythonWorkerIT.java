@@ -15,7 +15,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 import dev.taskqueue.core.AsyncResult;
 import dev.taskqueue.core.TaskFailedException;
 import dev.taskqueue.core.TaskOperations;
-import dev.taskqueue.protocol.ResultMeta;
+import dev.taskqueue.core.TaskResult;
+import dev.taskqueue.core.TaskState;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -78,12 +79,12 @@ class JavaClientToPythonWorkerIT {
 		AsyncResult<Object> result = tasks.send("tasks.progress", 5);
 		Set<Integer> seen = new ConcurrentSkipListSet<>();
 		await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(20)).until(() -> {
-			ResultMeta meta = result.meta();
-			if (meta.status().name().equals("PROGRESS") && meta.result() instanceof Map<?, ?> info) {
+			TaskResult meta = result.meta();
+			if (meta.state().name().equals("PROGRESS") && meta.result() instanceof Map<?, ?> info) {
 				assertThat(info.get("total")).isEqualTo(5);
 				seen.add((Integer) info.get("current"));
 			}
-			return meta.status().isReady();
+			return meta.ready();
 		});
 		assertThat(seen).isNotEmpty().allSatisfy((current) -> assertThat(current).isBetween(1, 5));
 		assertThat(result.get(TIMEOUT)).isEqualTo(5);
@@ -93,10 +94,10 @@ class JavaClientToPythonWorkerIT {
 	void retryStateIsSeenBeforeSuccess() {
 		AsyncResult<Object> result = tasks.send("tasks.flaky", 2);
 		await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(10)).until(() -> result.state().name().equals("RETRY"));
-		ResultMeta retry = result.meta();
-		if (retry.status().name().equals("RETRY")) {
-			assertThat(retry.exception()).isNotNull();
-			assertThat(retry.exception().type()).isEqualTo("KeyError");
+		TaskResult retry = result.meta();
+		if (retry.state().equals(TaskState.RETRY)) {
+			assertThat(retry.result()).isInstanceOfSatisfying(Map.class,
+					(exception) -> assertThat(exception.get("exc_type")).isEqualTo("KeyError"));
 		}
 		assertThat(result.get(TIMEOUT)).isEqualTo(2);
 	}

@@ -1,6 +1,9 @@
 package dev.taskqueue.interop;
 
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
@@ -10,7 +13,6 @@ import tools.jackson.databind.JsonNode;
 
 import org.springframework.context.ConfigurableApplicationContext;
 
-import dev.taskqueue.protocol.CeleryTime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -78,21 +80,21 @@ class PythonClientToJavaWorkerIT {
 		JsonNode out = send("tasks.add", "{\"args\": [1, 1], \"countdown\": 1.5, \"queue\": \"" + QUEUE
 				+ "\", \"wait\": 15}");
 		assertThat(out.get("state").asString()).isEqualTo("SUCCESS");
-		assertThat(CeleryTime.parse(out.get("date_done").asString())).isAfterOrEqualTo(sent.plusMillis(1500));
+		assertThat(OffsetDateTime.parse(out.get("date_done").asString()).toInstant()).isAfterOrEqualTo(sent.plusMillis(1500));
 	}
 
 	@Test
 	void etaIsHonoured() throws Exception {
 		Instant eta = Instant.now().plusMillis(1500);
-		JsonNode out = send("tasks.add", "{\"args\": [1, 2], \"eta\": \"" + CeleryTime.format(eta) + "\", \"queue\": \""
+		JsonNode out = send("tasks.add", "{\"args\": [1, 2], \"eta\": \"" + DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(eta.atOffset(ZoneOffset.UTC)) + "\", \"queue\": \""
 				+ QUEUE + "\", \"wait\": 15}");
 		assertThat(out.get("result").asInt()).isEqualTo(3);
-		assertThat(CeleryTime.parse(out.get("date_done").asString())).isAfterOrEqualTo(eta);
+		assertThat(OffsetDateTime.parse(out.get("date_done").asString()).toInstant()).isAfterOrEqualTo(eta);
 	}
 
 	@Test
 	void expiredTaskIsRevokedWithoutRunning() throws Exception {
-		String expired = CeleryTime.format(Instant.now().minusSeconds(5));
+		String expired = DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(Instant.now().minusSeconds(5).atOffset(ZoneOffset.UTC));
 		JsonNode out = send("tasks.fail", "{\"args\": [\"must not run\"], \"expires\": \"" + expired
 				+ "\", \"queue\": \"" + QUEUE + "\", \"wait\": 10}");
 		assertThat(out.get("state").asString()).isEqualTo("REVOKED");

@@ -87,6 +87,7 @@ public final class TaskQueueAutoConfiguration {
 			ObjectProvider<TaskTemplateCustomizer> customizers) {
 		TaskTemplate template = new TaskTemplate(broker, backend, router, codec, mapper,
 				properties.getTask().getMaxPayloadSize());
+		template.setSendAfterCommit(properties.getTask().isSendAfterCommit());
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(template));
 		return template;
 	}

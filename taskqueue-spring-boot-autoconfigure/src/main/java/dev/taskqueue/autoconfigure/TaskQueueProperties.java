@@ -456,6 +456,13 @@ public class TaskQueueProperties {
 		 */
 		private boolean alwaysEager;
 
+		/**
+		 * Whether a task sent inside a Spring transaction is published only once the
+		 * transaction commits, and dropped when it rolls back (Celery's delay_on_commit).
+		 * Outside a transaction tasks are sent at once.
+		 */
+		private boolean sendAfterCommit;
+
 		public boolean isAcksLate() {
 			return this.acksLate;
 		}
@@ -486,6 +493,14 @@ public class TaskQueueProperties {
 
 		public void setAlwaysEager(boolean alwaysEager) {
 			this.alwaysEager = alwaysEager;
+		}
+
+		public boolean isSendAfterCommit() {
+			return this.sendAfterCommit;
+		}
+
+		public void setSendAfterCommit(boolean sendAfterCommit) {
+			this.sendAfterCommit = sendAfterCommit;
 		}
 
 	}

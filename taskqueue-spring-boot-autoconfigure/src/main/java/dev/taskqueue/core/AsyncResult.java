@@ -2,17 +2,19 @@ package dev.taskqueue.core;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 import org.jspecify.annotations.Nullable;
 
-import dev.taskqueue.protocol.ResultMeta;
-import dev.taskqueue.protocol.TaskState;
+import org.springframework.core.ParameterizedTypeReference;
 
 /**
  * The state and result of a sent task, read from the result backend (Celery's
  * {@code AsyncResult}). State accessors read the backend on each call; {@link #get(Duration)}
- * waits for a final state without polling.
+ * waits for a final state without polling and throws when the task did not succeed;
+ * {@link #await(Duration)} waits the same way and returns the final state whatever it is
+ * (Celery's {@code get(propagate=False)}).
  *
  * @param <T> the type the result is converted to
  */
@@ -40,6 +42,7 @@ public interface AsyncResult<T> {
 	 * @throws TaskFailedException when the task failed
 	 * @throws TaskRevokedException when the task was revoked or expired
 	 * @throws TaskTimeoutException when the task is not done in time
+	 * @throws TaskInterruptedException when the waiting thread is interrupted
 	 */
 	@Nullable T get(Duration timeout);
 
@@ -56,6 +59,30 @@ public interface AsyncResult<T> {
 	<R> @Nullable R get(Duration timeout, Class<R> type);
 
 	/**
+	 * Wait for the task to finish and return its result as the given generic type, such as
+	 * {@code new ParameterizedTypeReference<List<Order>>() {}}.
+	 * @param timeout how long to wait
+	 * @param type the type to convert the result to
+	 * @param <R> the type
+	 * @return the converted result
+	 * @throws TaskFailedException when the task failed
+	 * @throws TaskRevokedException when the task was revoked or expired
+	 * @throws TaskTimeoutException when the task is not done in time
+	 */
+	<R> @Nullable R get(Duration timeout, ParameterizedTypeReference<R> type);
+
+	/**
+	 * Wait for the task to reach a final state and return it without throwing for FAILURE or
+	 * REVOKED, as Celery's {@code get(propagate=False)}: check {@link TaskResult#state()} and
+	 * read the result or the exception from the snapshot.
+	 * @param timeout how long to wait
+	 * @return the final state of the task
+	 * @throws TaskTimeoutException when the task is not done in time
+	 * @throws TaskInterruptedException when the waiting thread is interrupted
+	 */
+	TaskResult await(Duration timeout);
+
+	/**
 	 * The raw result of the latest state: the return value for SUCCESS, the exception
 	 * ({@code exc_type}, {@code exc_message}, {@code exc_module}) for FAILURE, RETRY and REVOKED,
 	 * the meta of a custom state such as PROGRESS, {@code null} while pending.
@@ -66,15 +93,24 @@ public interface AsyncResult<T> {
 	/**
 	 * The latest stored state with its result, traceback and completion time, read from the
 	 * backend in one go (the single accessors read it each time).
-	 * @return the task meta; PENDING when the backend knows nothing of the task yet
+	 * @return the task's state; PENDING when the backend knows nothing of the task yet
 	 */
-	ResultMeta meta();
+	TaskResult meta();
 
 	/** The traceback stored with a FAILURE or RETRY, or {@code null}. */
 	@Nullable String traceback();
 
 	/** When the task reached its final state, or {@code null}. */
 	@Nullable Instant dateDone();
+
+	/** The ids of the subtasks the task sent, empty when none (or none stored yet). */
+	List<String> children();
+
+	/**
+	 * How often the task was retried, or {@code null} when the worker does not store extended
+	 * results ({@code result_extended}).
+	 */
+	@Nullable Integer retries();
 
 	/** Delete the task's result from the backend. */
 	void forget();

@@ -2,19 +2,25 @@ package dev.taskqueue.core;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JavaType;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.core.ParameterizedTypeReference;
+
+import dev.taskqueue.TaskQueueException;
 import dev.taskqueue.backend.ResultBackend;
+import dev.taskqueue.backend.ResultBackendException;
 import dev.taskqueue.backend.ResultSubscription;
+import dev.taskqueue.protocol.CeleryStates;
 import dev.taskqueue.protocol.ExceptionInfo;
 import dev.taskqueue.protocol.ResultMeta;
-import dev.taskqueue.protocol.TaskState;
 
 /**
  * An {@link AsyncResult} read from a {@link ResultBackend}. Waiting subscribes to the task's
@@ -24,13 +30,13 @@ final class BackendAsyncResult<T> implements AsyncResult<T> {
 
 	private final String id;
 
-	private final Class<T> resultType;
+	private final JavaType resultType;
 
 	private final ResultBackend backend;
 
 	private final JsonMapper mapper;
 
-	BackendAsyncResult(String id, Class<T> resultType, ResultBackend backend, JsonMapper mapper) {
+	BackendAsyncResult(String id, JavaType resultType, ResultBackend backend, JsonMapper mapper) {
 		this.id = id;
 		this.resultType = resultType;
 		this.backend = backend;
@@ -44,7 +50,7 @@ final class BackendAsyncResult<T> implements AsyncResult<T> {
 
 	@Override
 	public TaskState state() {
-		return meta().status();
+		return TaskState.of(stored().status());
 	}
 
 	@Override
@@ -64,43 +70,48 @@ final class BackendAsyncResult<T> implements AsyncResult<T> {
 
 	@Override
 	public @Nullable T get(Duration timeout) {
-		return get(timeout, this.resultType);
+		return convert(awaitMeta(timeout), this.resultType);
 	}
 
 	@Override
 	public <R> @Nullable R get(Duration timeout, Class<R> type) {
-		CompletableFuture<ResultMeta> ready = awaitReady();
-		try {
-			return convert(ready.get(timeout.toNanos(), TimeUnit.NANOSECONDS), type);
-		}
-		catch (TimeoutException ex) {
-			throw new TaskTimeoutException(this.id, timeout, state().name());
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new TaskTimeoutException(this.id, timeout, "waited for (interrupted)");
-		}
-		catch (ExecutionException ex) {
-			throw new IllegalStateException("Reading the result of task " + this.id + " failed", ex.getCause());
-		}
-		finally {
-			ready.cancel(false);
-		}
+		return convert(awaitMeta(timeout), this.mapper.constructType(type));
+	}
+
+	@Override
+	public <R> @Nullable R get(Duration timeout, ParameterizedTypeReference<R> type) {
+		return convert(awaitMeta(timeout), this.mapper.getTypeFactory().constructType(type.getType()));
+	}
+
+	@Override
+	public TaskResult await(Duration timeout) {
+		return TaskResult.of(awaitMeta(timeout));
 	}
 
 	@Override
 	public @Nullable Object result() {
-		return meta().result();
+		return stored().result();
 	}
 
 	@Override
 	public @Nullable String traceback() {
-		return meta().traceback();
+		return stored().traceback();
 	}
 
 	@Override
 	public @Nullable Instant dateDone() {
-		return meta().dateDone();
+		return stored().dateDone();
+	}
+
+	@Override
+	public List<String> children() {
+		return stored().childIds();
+	}
+
+	@Override
+	public @Nullable Integer retries() {
+		ResultMeta.Extended extended = stored().extended();
+		return (extended != null) ? extended.retries() : null;
 	}
 
 	@Override
@@ -115,25 +126,60 @@ final class BackendAsyncResult<T> implements AsyncResult<T> {
 	 */
 	@Override
 	public CompletableFuture<T> toCompletableFuture() {
-		return SubscribedFuture.subscribe(this.backend, this.id, this::meta, (meta) -> convert(meta, this.resultType));
+		return SubscribedFuture.subscribe(this.backend, this.id, this::stored,
+				(meta) -> convert(meta, this.resultType));
 	}
 
 	@Override
-	public ResultMeta meta() {
+	public TaskResult meta() {
+		return TaskResult.of(stored());
+	}
+
+	private ResultMeta stored() {
 		return this.backend.get(this.id);
+	}
+
+	private ResultMeta awaitMeta(Duration timeout) {
+		CompletableFuture<ResultMeta> ready = awaitReady();
+		try {
+			return ready.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+		}
+		catch (TimeoutException ex) {
+			throw new TaskTimeoutException(this.id, timeout, state());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new TaskInterruptedException(this.id, ex);
+		}
+		catch (ExecutionException ex) {
+			throw unwrap(ex.getCause());
+		}
+		finally {
+			ready.cancel(false);
+		}
+	}
+
+	private TaskQueueException unwrap(@Nullable Throwable cause) {
+		if (cause instanceof TaskQueueException exception) {
+			return exception;
+		}
+		if (cause instanceof Error error) {
+			throw error;
+		}
+		return new ResultBackendException("Reading the result of task " + this.id + " failed: " + cause, cause);
 	}
 
 	private CompletableFuture<ResultMeta> awaitReady() {
 		CompletableFuture<ResultMeta> future = new CompletableFuture<>();
 		ResultSubscription subscription = this.backend.subscribe(this.id, (meta) -> {
-			if (meta.status().isReady()) {
+			if (meta.isReady()) {
 				future.complete(meta);
 			}
 		});
 		future.whenComplete((meta, ex) -> subscription.close());
 		try {
-			ResultMeta current = meta();
-			if (current.status().isReady()) {
+			ResultMeta current = stored();
+			if (current.isReady()) {
 				future.complete(current);
 			}
 		}
@@ -143,11 +189,11 @@ final class BackendAsyncResult<T> implements AsyncResult<T> {
 		return future;
 	}
 
-	private <R> @Nullable R convert(ResultMeta meta, Class<R> type) {
-		if (TaskState.FAILURE.equals(meta.status())) {
+	private <R> @Nullable R convert(ResultMeta meta, JavaType type) {
+		if (CeleryStates.FAILURE.equals(meta.status())) {
 			throw new TaskFailedException(this.id, exceptionOf(meta), meta.traceback());
 		}
-		if (TaskState.REVOKED.equals(meta.status())) {
+		if (CeleryStates.REVOKED.equals(meta.status())) {
 			throw new TaskRevokedException(this.id, exceptionOf(meta).text());
 		}
 		return this.mapper.convertValue(meta.result(), type);

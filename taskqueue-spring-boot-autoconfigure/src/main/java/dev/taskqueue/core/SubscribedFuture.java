@@ -129,7 +129,7 @@ final class SubscribedFuture<T> extends CompletableFuture<T> {
 
 		@Override
 		public void onResult(ResultMeta meta) {
-			if (!meta.status().isReady()) {
+			if (!meta.isReady()) {
 				return;
 			}
 			SubscribedFuture<T> future = get();

@@ -1,5 +1,7 @@
 package dev.taskqueue.core;
 
+import org.springframework.core.ParameterizedTypeReference;
+
 /**
  * Sends tasks by name, as Celery's {@code send_task} does, and finds their results. Tasks may
  * run on this application's worker, on another Java worker or on a Python Celery worker.
@@ -42,5 +44,15 @@ public interface TaskOperations {
 	 * @return the result handle
 	 */
 	<T> AsyncResult<T> result(String id, Class<T> resultType);
+
+	/**
+	 * The result handle of a task sent earlier, with the generic type to convert its result to,
+	 * such as {@code new ParameterizedTypeReference<List<Order>>() {}}.
+	 * @param id the task id
+	 * @param resultType the result type
+	 * @param <T> the result type
+	 * @return the result handle
+	 */
+	<T> AsyncResult<T> result(String id, ParameterizedTypeReference<T> resultType);
 
 }

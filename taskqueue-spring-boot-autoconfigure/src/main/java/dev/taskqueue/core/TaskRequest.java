@@ -1,5 +1,6 @@
 package dev.taskqueue.core;
 
+import java.lang.reflect.Type;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -10,6 +11,7 @@ import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.util.Assert;
 
 import dev.taskqueue.protocol.TaskHeaders;
@@ -157,7 +159,9 @@ public final class TaskRequest {
 	}
 
 	/**
-	 * Send the task.
+	 * Send the task. When the template sends after commit by default
+	 * ({@link TaskTemplate#setSendAfterCommit(boolean)}), this behaves as
+	 * {@link #sendAfterCommit()}.
 	 * @return the result handle
 	 * @throws TaskSendException when the task cannot be sent; nothing was sent
 	 */
@@ -173,7 +177,43 @@ public final class TaskRequest {
 	 * @throws TaskSendException when the task cannot be sent; nothing was sent
 	 */
 	public <T> AsyncResult<T> send(Class<T> resultType) {
-		return this.sender.send(this, resultType);
+		return this.sender.send(this, resultType, false);
+	}
+
+	/**
+	 * Send the task, converting its result to the given generic type, such as
+	 * {@code new ParameterizedTypeReference<List<Order>>() {}}.
+	 * @param resultType the result type
+	 * @param <T> the result type
+	 * @return the result handle
+	 * @throws TaskSendException when the task cannot be sent; nothing was sent
+	 */
+	public <T> AsyncResult<T> send(ParameterizedTypeReference<T> resultType) {
+		return this.sender.send(this, resultType.getType(), false);
+	}
+
+	/**
+	 * Send the task once the current Spring transaction commits, and not at all if it rolls
+	 * back (Celery's {@code delay_on_commit}). The message is built and checked now, so bad
+	 * arguments still throw here; the returned handle carries the task id at once. Outside a
+	 * transaction, or without spring-tx, the task is sent immediately.
+	 * @return the result handle
+	 * @throws TaskSendException when the task cannot be sent; nothing will be sent
+	 */
+	public AsyncResult<Object> sendAfterCommit() {
+		return sendAfterCommit(Object.class);
+	}
+
+	/**
+	 * Send the task once the current Spring transaction commits, converting its result to the
+	 * given type; see {@link #sendAfterCommit()}.
+	 * @param resultType the result type
+	 * @param <T> the result type
+	 * @return the result handle
+	 * @throws TaskSendException when the task cannot be sent; nothing will be sent
+	 */
+	public <T> AsyncResult<T> sendAfterCommit(Class<T> resultType) {
+		return this.sender.send(this, resultType, true);
 	}
 
 	String name() {
@@ -216,10 +256,10 @@ public final class TaskRequest {
 		return this.ignoreResult;
 	}
 
-	/** Sends a completed request; implemented by the template. */
+	/** Sends a completed request; implemented inside the template. */
 	interface RequestSender {
 
-		<T> AsyncResult<T> send(TaskRequest request, Class<T> resultType);
+		<T> AsyncResult<T> send(TaskRequest request, Type resultType, boolean afterCommit);
 
 	}
 

@@ -1,13 +1,18 @@
 package dev.taskqueue.core;
 
+import java.lang.reflect.Type;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.UUID;
 
-import org.springframework.util.Assert;
-import org.springframework.util.unit.DataSize;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.util.Assert;
+import org.springframework.util.ClassUtils;
+import org.springframework.util.unit.DataSize;
 
 import dev.taskqueue.backend.ResultBackend;
 import dev.taskqueue.broker.Broker;
@@ -25,10 +30,14 @@ import dev.taskqueue.routing.TaskRouter;
 
 /**
  * The default {@link TaskOperations}: routes, builds and encodes a Celery v2 message, checks
- * its size and publishes it. A task sent from inside a running task gets that task as parent.
- * Thread-safe.
+ * its size and publishes it, at once or after the current transaction commits. A task sent
+ * from inside a running task gets that task as parent. Thread-safe.
  */
-public class TaskTemplate implements TaskOperations, TaskRequest.RequestSender {
+public class TaskTemplate implements TaskOperations {
+
+	private static final boolean transactionsPresent = ClassUtils.isPresent(
+			"org.springframework.transaction.support.TransactionSynchronizationManager",
+			TaskTemplate.class.getClassLoader());
 
 	private final Broker broker;
 
@@ -47,6 +56,13 @@ public class TaskTemplate implements TaskOperations, TaskRequest.RequestSender {
 	private final String replyTo;
 
 	private final Clock clock;
+
+	private final TaskRequest.RequestSender sender = new Sender();
+
+	private final @Nullable AfterCommitPublisher afterCommit = transactionsPresent ? new AfterCommitPublisher()
+			: null;
+
+	private volatile boolean sendAfterCommit;
 
 	/**
 	 * Create a template.
@@ -88,7 +104,7 @@ public class TaskTemplate implements TaskOperations, TaskRequest.RequestSender {
 		if (name == null || name.isBlank()) {
 			throw new TaskSendException("A task name is required");
 		}
-		return new TaskRequest(name, this);
+		return new TaskRequest(name, this.sender);
 	}
 
 	@Override
@@ -98,27 +114,63 @@ public class TaskTemplate implements TaskOperations, TaskRequest.RequestSender {
 
 	@Override
 	public <T> AsyncResult<T> result(String id, Class<T> resultType) {
-		Assert.hasText(id, "'id' must not be empty");
-		return new BackendAsyncResult<>(id, resultType, this.backend, this.mapper);
+		return result(id, (Type) resultType);
 	}
 
 	@Override
-	public <T> AsyncResult<T> send(TaskRequest request, Class<T> resultType) {
+	public <T> AsyncResult<T> result(String id, ParameterizedTypeReference<T> resultType) {
+		return result(id, resultType.getType());
+	}
+
+	private <T> AsyncResult<T> result(String id, Type resultType) {
+		Assert.hasText(id, "'id' must not be empty");
+		return new BackendAsyncResult<>(id, this.mapper.getTypeFactory().constructType(resultType), this.backend,
+				this.mapper);
+	}
+
+	/**
+	 * Whether {@link TaskRequest#send()} waits for the current Spring transaction to commit, as
+	 * {@link TaskRequest#sendAfterCommit()} does. Off by default.
+	 * @param sendAfterCommit whether to send after commit
+	 */
+	public void setSendAfterCommit(boolean sendAfterCommit) {
+		this.sendAfterCommit = sendAfterCommit;
+	}
+
+	/**
+	 * How many tasks held back until their transaction committed could not be published then
+	 * (each is logged with its id and name).
+	 * @return the number of failed publications after commit
+	 */
+	public long getAfterCommitFailures() {
+		return (this.afterCommit != null) ? this.afterCommit.failures() : 0;
+	}
+
+	private <T> AsyncResult<T> send(TaskRequest request, Type resultType, boolean afterCommit) {
 		Destination destination = route(request);
 		TaskMessage message = buildMessage(request);
 		EncodedMessage encoded = encode(message);
 		if (encoded.size() > this.maxPayloadSize) {
 			throw new TaskSendException("Task '" + request.name() + "' has a payload of " + encoded.size()
 					+ " bytes, over the limit of " + this.maxPayloadSize
-					+ " bytes (taskqueue.task.max-payload-size); pass an id instead of the data");
+					+ " bytes (max payload size); pass an id instead of the data");
 		}
+		OutboundMessage outbound = new OutboundMessage(encoded, destination);
+		boolean deferred = (afterCommit || this.sendAfterCommit) && this.afterCommit != null
+				&& this.afterCommit.deferToCommit(message.id(), request.name(), () -> publish(request, outbound));
+		if (!deferred) {
+			publish(request, outbound);
+		}
+		return result(message.id(), resultType);
+	}
+
+	private void publish(TaskRequest request, OutboundMessage outbound) {
 		try {
-			this.broker.publish(new OutboundMessage(encoded, destination));
+			this.broker.publish(outbound);
 		}
 		catch (BrokerException | UnsupportedOperationException ex) {
 			throw new TaskSendException("Task '" + request.name() + "' was not sent: " + ex.getMessage(), ex);
 		}
-		return new BackendAsyncResult<>(message.id(), resultType, this.backend, this.mapper);
 	}
 
 	private Destination route(TaskRequest request) {
@@ -160,6 +212,16 @@ public class TaskTemplate implements TaskOperations, TaskRequest.RequestSender {
 			throw new TaskSendException("Task '" + message.task() + "' has arguments that cannot be serialized to "
 					+ "JSON: " + ex.getMessage(), ex);
 		}
+	}
+
+	/** Sends the requests of this template, without making the template a sender itself. */
+	private final class Sender implements TaskRequest.RequestSender {
+
+		@Override
+		public <T> AsyncResult<T> send(TaskRequest request, Type resultType, boolean afterCommit) {
+			return TaskTemplate.this.send(request, resultType, afterCommit);
+		}
+
 	}
 
 }

@@ -1,16 +1,47 @@
 package dev.taskqueue.core;
 
-import dev.taskqueue.TaskQueueException;
-
 import java.time.Duration;
 
+import dev.taskqueue.TaskQueueException;
+
 /**
- * Thrown by {@link AsyncResult#get} when the task did not reach a final state in time.
+ * Thrown by {@link AsyncResult#get} and {@link AsyncResult#await} when the task did not reach
+ * a final state in time.
  */
 public class TaskTimeoutException extends TaskQueueException {
 
-	public TaskTimeoutException(String taskId, Duration timeout, String state) {
-		super("Task " + taskId + " is still " + state + " after " + timeout);
+	private final String taskId;
+
+	private final Duration timeout;
+
+	private final TaskState lastState;
+
+	/**
+	 * Create an exception.
+	 * @param taskId the task waited for
+	 * @param timeout how long the caller waited
+	 * @param lastState the state the task was in when the wait ended
+	 */
+	public TaskTimeoutException(String taskId, Duration timeout, TaskState lastState) {
+		super("Task " + taskId + " is still " + lastState + " after " + timeout);
+		this.taskId = taskId;
+		this.timeout = timeout;
+		this.lastState = lastState;
+	}
+
+	/** The id of the task waited for. */
+	public String getTaskId() {
+		return this.taskId;
+	}
+
+	/** How long the caller waited. */
+	public Duration getTimeout() {
+		return this.timeout;
+	}
+
+	/** The state the task was in when the wait ended. */
+	public TaskState getLastState() {
+		return this.lastState;
 	}
 
 }

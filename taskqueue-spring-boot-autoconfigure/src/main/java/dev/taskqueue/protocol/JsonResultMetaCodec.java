@@ -32,7 +32,7 @@ public final class JsonResultMetaCodec implements ResultMetaCodec {
 	@Override
 	public byte[] encode(ResultMeta meta) {
 		Map<String, Object> map = new LinkedHashMap<>();
-		map.put("status", meta.status().name());
+		map.put("status", meta.status());
 		map.put("result", meta.result());
 		map.put("traceback", meta.traceback());
 		map.put("children", meta.children());
@@ -68,7 +68,7 @@ public final class JsonResultMetaCodec implements ResultMetaCodec {
 	public byte[] encodeRpc(ResultMeta meta) {
 		Map<String, Object> map = new LinkedHashMap<>();
 		map.put("task_id", meta.taskId());
-		map.put("status", meta.status().name());
+		map.put("status", meta.status());
 		map.put("result", meta.result());
 		map.put("traceback", meta.traceback());
 		map.put("children", meta.children());
@@ -102,7 +102,7 @@ public final class JsonResultMetaCodec implements ResultMetaCodec {
 		String taskId = WireValues.requiredText(map.get("task_id"), "task meta field 'task_id'");
 		String status = WireValues.requiredText(map.get("status"), "task meta field 'status' of task " + taskId);
 		List<Object> children = WireValues.list(map.get("children"), "task meta field 'children'");
-		return new ResultMeta(taskId, TaskState.of(status), map.get("result"),
+		return new ResultMeta(taskId, status, map.get("result"),
 				WireValues.string(map.get("traceback"), "task meta field 'traceback'"),
 				(children != null) ? children : new ArrayList<>(), dateDone(map.get("date_done")),
 				WireValues.string(map.get("group_id"), "task meta field 'group_id'"),

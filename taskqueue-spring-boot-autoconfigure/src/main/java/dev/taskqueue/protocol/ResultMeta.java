@@ -1,17 +1,20 @@
 package dev.taskqueue.protocol;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.util.Assert;
+
 /**
  * Celery's task meta: the state and result of a task as a result backend stores it.
  *
  * @param taskId the task id
- * @param status the state
+ * @param status the state name, one of {@link CeleryStates} or a custom one such as {@code PROGRESS}
  * @param result the return value for SUCCESS, the exception for FAILURE, RETRY and REVOKED
  * (see {@link #exception()}), the meta for custom states; a plain JSON value
  * @param traceback the formatted stack trace for FAILURE and RETRY, or {@code null}
@@ -22,7 +25,7 @@ import org.jspecify.annotations.Nullable;
  * @param parentId the task that sent this one, or {@code null}
  * @param extended the {@code result_extended} fields, or {@code null} when not stored
  */
-public record ResultMeta(String taskId, TaskState status, @Nullable Object result, @Nullable String traceback,
+public record ResultMeta(String taskId, String status, @Nullable Object result, @Nullable String traceback,
 		List<Object> children, @Nullable Instant dateDone, @Nullable String groupId, @Nullable Integer groupIndex,
 		@Nullable String parentId, @Nullable Extended extended) {
 
@@ -32,7 +35,7 @@ public record ResultMeta(String taskId, TaskState status, @Nullable Object resul
 	 * @return a PENDING meta
 	 */
 	public static ResultMeta pending(String taskId) {
-		return of(taskId, TaskState.PENDING, null);
+		return of(taskId, CeleryStates.PENDING, null);
 	}
 
 	/**
@@ -43,8 +46,8 @@ public record ResultMeta(String taskId, TaskState status, @Nullable Object resul
 	 * @param result the result value
 	 * @return the meta
 	 */
-	public static ResultMeta of(String taskId, TaskState status, @Nullable Object result) {
-		return new ResultMeta(taskId, status, result, null, List.of(), status.isReady() ? Instant.now() : null, null,
+	public static ResultMeta of(String taskId, String status, @Nullable Object result) {
+		return new ResultMeta(taskId, status, result, null, List.of(), CeleryStates.isReady(status) ? Instant.now() : null, null,
 				null, null, null);
 	}
 
@@ -56,7 +59,7 @@ public record ResultMeta(String taskId, TaskState status, @Nullable Object resul
 	 * @param traceback the stack trace, or {@code null}
 	 * @return the meta
 	 */
-	public static ResultMeta ofException(String taskId, TaskState status, ExceptionInfo exception,
+	public static ResultMeta ofException(String taskId, String status, ExceptionInfo exception,
 			@Nullable String traceback) {
 		// Celery's order: exc_type, exc_message, exc_module
 		Map<String, Object> result = new LinkedHashMap<>();
@@ -64,7 +67,33 @@ public record ResultMeta(String taskId, TaskState status, @Nullable Object resul
 		result.put("exc_message", exception.message());
 		result.put("exc_module", exception.module());
 		return new ResultMeta(taskId, status, result, traceback, List.of(),
-				status.isReady() ? Instant.now() : null, null, null, null, null);
+				CeleryStates.isReady(status) ? Instant.now() : null, null, null, null, null);
+	}
+
+	/** Whether the state is final: SUCCESS, FAILURE or REVOKED. */
+	public boolean isReady() {
+		return CeleryStates.isReady(this.status);
+	}
+
+	/** Whether the result of the state is an exception: FAILURE, RETRY or REVOKED. */
+	public boolean isException() {
+		return CeleryStates.isException(this.status);
+	}
+
+	/**
+	 * The task ids of the children: the first element of each result tuple
+	 * ({@code [[id, parent], null]}, or {@code [[group_id, null], [members]]} for a group).
+	 * @return the ids, in the stored order, skipping entries of another shape
+	 */
+	public List<String> childIds() {
+		List<String> ids = new ArrayList<>();
+		for (Object child : this.children) {
+			if (child instanceof List<?> tuple && !tuple.isEmpty() && tuple.get(0) instanceof List<?> head
+					&& !head.isEmpty() && head.get(0) instanceof String id) {
+				ids.add(id);
+			}
+		}
+		return ids;
 	}
 
 	/** The exception of an exception state, or {@code null} when the result is not one. */

@@ -6,10 +6,10 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 import dev.taskqueue.core.TaskContext;
+import dev.taskqueue.protocol.CeleryStates;
 import dev.taskqueue.protocol.CeleryTime;
 import dev.taskqueue.protocol.TaskHeaders;
 import dev.taskqueue.protocol.TaskMessage;
-import dev.taskqueue.protocol.TaskState;
 
 /**
  * The {@link TaskContext} of a task run by this worker.
@@ -74,7 +74,7 @@ final class DefaultTaskContext implements TaskContext {
 
 	@Override
 	public void updateState(String state, @Nullable Object meta) {
-		this.recorder.state(this.message, this.queue, TaskState.of(state), meta);
+		this.recorder.state(this.message, this.queue, state, meta);
 	}
 
 	private static void putIfPresent(Map<String, Object> map, String key, @Nullable Object value) {

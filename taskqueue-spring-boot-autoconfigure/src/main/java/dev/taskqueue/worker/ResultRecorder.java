@@ -10,11 +10,11 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import dev.taskqueue.backend.ResultBackend;
+import dev.taskqueue.protocol.CeleryStates;
 import dev.taskqueue.protocol.ExceptionInfo;
 import dev.taskqueue.protocol.MessageEncodingException;
 import dev.taskqueue.protocol.ResultMeta;
 import dev.taskqueue.protocol.TaskMessage;
-import dev.taskqueue.protocol.TaskState;
 
 /**
  * Stores the states of the tasks a worker runs, with the lineage and extended fields Celery
@@ -36,17 +36,17 @@ final class ResultRecorder {
 	}
 
 	void started(TaskMessage message, String queue) {
-		store(message, queue, ResultMeta.of(message.id(), TaskState.STARTED,
+		store(message, queue, ResultMeta.of(message.id(), CeleryStates.STARTED,
 				Map.of("pid", PID, "hostname", this.settings.hostname())));
 	}
 
-	void state(TaskMessage message, String queue, TaskState state, @Nullable Object meta) {
+	void state(TaskMessage message, String queue, String state, @Nullable Object meta) {
 		store(message, queue, ResultMeta.of(message.id(), state, meta));
 	}
 
 	void success(TaskMessage message, String queue, @Nullable Object result) {
 		try {
-			store(message, queue, ResultMeta.of(message.id(), TaskState.SUCCESS, result));
+			store(message, queue, ResultMeta.of(message.id(), CeleryStates.SUCCESS, result));
 		}
 		catch (MessageEncodingException ex) {
 			failure(message, queue, ExceptionInfo.python("kombu.exceptions", "EncodeError",
@@ -55,12 +55,12 @@ final class ResultRecorder {
 	}
 
 	void failure(TaskMessage message, String queue, ExceptionInfo exception, @Nullable Throwable cause) {
-		store(message, queue, ResultMeta.ofException(message.id(), TaskState.FAILURE, exception,
+		store(message, queue, ResultMeta.ofException(message.id(), CeleryStates.FAILURE, exception,
 				(cause != null) ? stackTrace(cause) : null));
 	}
 
 	void revoked(TaskMessage message, String queue, String reason) {
-		store(message, queue, ResultMeta.ofException(message.id(), TaskState.REVOKED,
+		store(message, queue, ResultMeta.ofException(message.id(), CeleryStates.REVOKED,
 				ExceptionInfo.python("celery.exceptions", "TaskRevokedError", reason), null));
 	}
 

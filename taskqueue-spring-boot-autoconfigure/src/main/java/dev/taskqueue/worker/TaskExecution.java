@@ -13,9 +13,9 @@ import org.jspecify.annotations.Nullable;
 
 import dev.taskqueue.broker.Delivery;
 import dev.taskqueue.core.TaskContextHolder;
+import dev.taskqueue.protocol.CeleryStates;
 import dev.taskqueue.protocol.ExceptionInfo;
 import dev.taskqueue.protocol.TaskMessage;
-import dev.taskqueue.protocol.TaskState;
 
 /**
  * Runs one task the way a Celery worker does: skip it when expired (REVOKED), bind its
@@ -103,7 +103,7 @@ final class TaskExecution implements Runnable {
 		Instant expires = this.message.headers().expires();
 		if (expires != null && !this.clock.instant().isBefore(expires)) {
 			this.recorder.storeQuietly(() -> this.recorder.revoked(this.message, queue, "expired"), this.message.id());
-			this.state.count(this.message.task(), TaskState.REVOKED.name());
+			this.state.count(this.message.task(), CeleryStates.REVOKED);
 			this.delivery.ack();
 			return null;
 		}
@@ -116,7 +116,7 @@ final class TaskExecution implements Runnable {
 			logger.warn("Task " + this.message.id() + " rejected: " + ex.getMessage());
 			this.state.rejected();
 			this.delivery.deadLetter("TypeError: " + ex.getMessage());
-			this.state.count(this.message.task(), TaskState.FAILURE.name());
+			this.state.count(this.message.task(), CeleryStates.FAILURE);
 			this.recorder.storeQuietly(() -> this.recorder.failure(this.message, queue,
 					ExceptionInfo.python("builtins", "TypeError", ex.getMessage()), null), this.message.id());
 			return null;
@@ -142,7 +142,7 @@ final class TaskExecution implements Runnable {
 			this.delivery.requeue();
 			return null;
 		}
-		this.state.finished(this.message.id(), this.message.task(), outcome.state().name());
+		this.state.finished(this.message.id(), this.message.task(), outcome.state());
 		if (storeResult) {
 			this.recorder.storeQuietly(() -> outcome.store(this.recorder, this.message, queue), this.message.id());
 		}
@@ -190,14 +190,14 @@ final class TaskExecution implements Runnable {
 	/**
 	 * How a task ended: its return value, or what it threw.
 	 */
-	private record Outcome(TaskState state, @Nullable Object result, @Nullable Throwable failure) {
+	private record Outcome(String state, @Nullable Object result, @Nullable Throwable failure) {
 
 		static Outcome success(@Nullable Object result) {
-			return new Outcome(TaskState.SUCCESS, result, null);
+			return new Outcome(CeleryStates.SUCCESS, result, null);
 		}
 
 		static Outcome failure(Throwable failure) {
-			return new Outcome(TaskState.FAILURE, null, failure);
+			return new Outcome(CeleryStates.FAILURE, null, failure);
 		}
 
 		void store(ResultRecorder recorder, TaskMessage message, String queue) {

@@ -25,8 +25,8 @@ import dev.taskqueue.broker.ConsumerSettings;
 import dev.taskqueue.broker.Consumption;
 import dev.taskqueue.broker.Delivery;
 import dev.taskqueue.core.TaskOperations;
+import dev.taskqueue.protocol.CeleryStates;
 import dev.taskqueue.protocol.ResultMeta;
-import dev.taskqueue.protocol.TaskState;
 
 import static dev.taskqueue.autoconfigure.TlsFailures.assertCertificateRefused;
 import static dev.taskqueue.autoconfigure.TlsFailures.assertHostNameRefused;
@@ -95,8 +95,8 @@ class RedisTlsTests {
 					delivery.ack();
 				}
 				ResultBackend backend = context.getBean(ResultBackend.class);
-				backend.store(ResultMeta.of(id, TaskState.SUCCESS, 2));
-				assertThat(backend.get(id).status()).isEqualTo(TaskState.SUCCESS);
+				backend.store(ResultMeta.of(id, CeleryStates.SUCCESS, 2));
+				assertThat(backend.get(id).status()).isEqualTo(CeleryStates.SUCCESS);
 			});
 	}
 
@@ -117,7 +117,7 @@ class RedisTlsTests {
 					"taskqueue.backend.ssl.insecure-trust-all=true")
 			.run((context) -> {
 				context.getBean(Broker.class).ping();
-				assertThat(context.getBean(ResultBackend.class).get("t").status()).isEqualTo(TaskState.PENDING);
+				assertThat(context.getBean(ResultBackend.class).get("t").status()).isEqualTo(CeleryStates.PENDING);
 			});
 		assertThat(output).contains("WARN")
 			.contains("taskqueue.broker.ssl.insecure-trust-all=true: the TLS connection to rediss://127.0.0.1:"

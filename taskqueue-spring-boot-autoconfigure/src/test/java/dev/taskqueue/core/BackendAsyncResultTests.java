@@ -22,11 +22,11 @@ import dev.taskqueue.backend.ResultSubscription;
 import dev.taskqueue.backend.memory.InMemoryResultBackend;
 import dev.taskqueue.broker.memory.InMemoryBroker;
 import dev.taskqueue.protocol.CeleryJson;
+import dev.taskqueue.protocol.CeleryStates;
 import dev.taskqueue.protocol.ExceptionInfo;
 import dev.taskqueue.protocol.JsonMessageCodec;
 import dev.taskqueue.protocol.JsonResultMetaCodec;
 import dev.taskqueue.protocol.ResultMeta;
-import dev.taskqueue.protocol.TaskState;
 import dev.taskqueue.routing.DefaultTaskRouter;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -52,7 +52,7 @@ class BackendAsyncResultTests {
 		CompletableFuture<Long> future = this.template.result("t1", Long.class).toCompletableFuture();
 		CompletableFuture<Thread> callbackThread = future.thenApply((result) -> Thread.currentThread());
 		assertThat(this.backend.live("t1")).isOne();
-		Thread backendThread = new Thread(() -> this.backend.store(ResultMeta.of("t1", TaskState.SUCCESS, 42)));
+		Thread backendThread = new Thread(() -> this.backend.store(ResultMeta.of("t1", CeleryStates.SUCCESS, 42)));
 		backendThread.start();
 		backendThread.join();
 		assertThat(callbackThread).succeedsWithin(WAIT).isNotSameAs(backendThread);
@@ -62,7 +62,7 @@ class BackendAsyncResultTests {
 
 	@Test
 	void completesAtOnceWhenAlreadyDone() {
-		this.backend.store(ResultMeta.of("t1", TaskState.SUCCESS, 42));
+		this.backend.store(ResultMeta.of("t1", CeleryStates.SUCCESS, 42));
 		assertThat(this.template.result("t1", Long.class).toCompletableFuture()).succeedsWithin(WAIT).isEqualTo(42L);
 		awaitNoSubscription();
 	}
@@ -70,7 +70,7 @@ class BackendAsyncResultTests {
 	@Test
 	void failsWithTaskFailedExceptionAndEndsSubscription() {
 		CompletableFuture<Object> future = this.template.result("t1").toCompletableFuture();
-		this.backend.store(ResultMeta.ofException("t1", TaskState.FAILURE,
+		this.backend.store(ResultMeta.ofException("t1", CeleryStates.FAILURE,
 				ExceptionInfo.python("builtins", "ValueError", "bad"), "tb"));
 		assertThat(future).failsWithin(WAIT).withThrowableOfType(Exception.class)
 			.havingRootCause()
@@ -127,8 +127,8 @@ class BackendAsyncResultTests {
 		});
 		assertThat(this.backend.live("held")).isOne();
 		assertThat(this.backend.live("callback")).isOne();
-		this.backend.store(ResultMeta.of("held", TaskState.SUCCESS, "h"));
-		this.backend.store(ResultMeta.of("callback", TaskState.SUCCESS, "c"));
+		this.backend.store(ResultMeta.of("held", CeleryStates.SUCCESS, "h"));
+		this.backend.store(ResultMeta.of("callback", CeleryStates.SUCCESS, "c"));
 		assertThat(held).succeedsWithin(WAIT).isEqualTo("h");
 		await().atMost(WAIT).until(() -> seen.equals(List.of("c")));
 		awaitNoSubscription();

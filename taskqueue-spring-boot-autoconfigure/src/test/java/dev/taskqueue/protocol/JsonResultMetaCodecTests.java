@@ -29,7 +29,7 @@ class JsonResultMetaCodecTests {
 
 	@Test
 	void encodeWritesCeleryKeyOrderWithGroupAndParentThenExtendedFields() {
-		ResultMeta meta = new ResultMeta(ID, TaskState.SUCCESS, 5, null, List.of(),
+		ResultMeta meta = new ResultMeta(ID, CeleryStates.SUCCESS, 5, null, List.of(),
 				Instant.parse("2026-11-21T17:12:40.954801Z"), "g1", 0, "p1",
 				new ResultMeta.Extended("tasks.add", List.of(2, 3), Map.of(), "w1@host", 0, "celery"));
 		assertThat(encode(meta)).isEqualTo("{\"status\": \"SUCCESS\", \"result\": 5, \"traceback\": null, "
@@ -40,7 +40,7 @@ class JsonResultMetaCodecTests {
 
 	@Test
 	void encodeLeavesOutUnsetGroupAndParent() {
-		ResultMeta meta = new ResultMeta(ID, TaskState.of("PROGRESS"), Map.of("p", 50), null, List.of(), null, null,
+		ResultMeta meta = new ResultMeta(ID, "PROGRESS", Map.of("p", 50), null, List.of(), null, null,
 				null, null, null);
 		assertThat(encode(meta)).isEqualTo("{\"status\": \"PROGRESS\", \"result\": {\"p\": 50}, \"traceback\": null, "
 				+ "\"children\": [], \"date_done\": null, \"task_id\": \"" + ID + "\"}");
@@ -48,7 +48,7 @@ class JsonResultMetaCodecTests {
 
 	@Test
 	void encodeWritesExceptions() {
-		ResultMeta meta = ResultMeta.ofException(ID, TaskState.FAILURE,
+		ResultMeta meta = ResultMeta.ofException(ID, CeleryStates.FAILURE,
 				new ExceptionInfo("IllegalStateException", List.of("boom", 42), "java.lang"), "trace");
 		assertThat(encode(meta)).contains("\"result\": {\"exc_type\": \"IllegalStateException\", "
 				+ "\"exc_message\": [\"boom\", 42], \"exc_module\": \"java.lang\"}, \"traceback\": \"trace\"");
@@ -59,7 +59,7 @@ class JsonResultMetaCodecTests {
 
 	@Test
 	void encodeRejectsResultsThatHaveNoJsonForm() {
-		ResultMeta meta = ResultMeta.of(ID, TaskState.SUCCESS, new Object());
+		ResultMeta meta = ResultMeta.of(ID, CeleryStates.SUCCESS, new Object());
 		assertThatExceptionOfType(MessageEncodingException.class).isThrownBy(() -> this.codec.encode(meta))
 			.withMessageContaining(ID)
 			.withMessageContaining("java.lang.Object");
@@ -67,7 +67,7 @@ class JsonResultMetaCodecTests {
 
 	@Test
 	void encodeRpcWritesTheReducedReply() {
-		ResultMeta meta = new ResultMeta(ID, TaskState.SUCCESS, 42, null, List.of(), Instant.now(), "g", null, "p",
+		ResultMeta meta = new ResultMeta(ID, CeleryStates.SUCCESS, 42, null, List.of(), Instant.now(), "g", null, "p",
 				new ResultMeta.Extended("t", List.of(), Map.of(), "w", 0, "q"));
 		assertThat(new String(this.codec.encodeRpc(meta), StandardCharsets.UTF_8)).isEqualTo("{\"task_id\": \"" + ID
 				+ "\", \"status\": \"SUCCESS\", \"result\": 42, \"traceback\": null, \"children\": []}");

@@ -71,13 +71,13 @@ class RedisResultsFixtureTests {
 		if (name.startsWith(META_PREFIX)) {
 			assertThat(name).isEqualTo(META_PREFIX + meta.taskId());
 		}
-		assertThat(meta.status().name()).isEqualTo(stored.get("status"));
+		assertThat(meta.status()).isEqualTo(stored.get("status"));
 		assertThat(meta.result()).isEqualTo(stored.get("result"));
 		assertThat(meta.traceback()).isEqualTo(stored.get("traceback"));
 		assertThat(meta.children()).isEqualTo(stored.get("children"));
 		Object dateDone = stored.get("date_done");
 		assertThat(meta.dateDone()).isEqualTo((dateDone != null) ? Instant.parse(dateDone + "Z") : null);
-		assertThat(meta.dateDone() != null).isEqualTo(meta.status().isReady());
+		assertThat(meta.dateDone() != null).isEqualTo(meta.isReady());
 		assertThat(meta.groupId()).isEqualTo(stored.get("group_id"));
 		assertThat(meta.groupIndex()).isNull();
 		assertThat(meta.parentId()).isEqualTo(stored.get("parent_id"));
@@ -94,7 +94,7 @@ class RedisResultsFixtureTests {
 		else {
 			assertThat(meta.extended()).isNull();
 		}
-		if (meta.status().isException()) {
+		if (meta.isException()) {
 			ExceptionInfo exception = meta.exception();
 			assertThat(exception).isNotNull();
 			assertThat(exception.type()).isEqualTo("ValueError");
@@ -137,21 +137,21 @@ class RedisResultsFixtureTests {
 		}
 		ResultMeta success = metas.get("plain/01_success_add.json meta");
 		assertThat(success.taskId()).isEqualTo("39a8a4da-edea-4a29-b970-a38d6da780ee");
-		assertThat(success.status()).isEqualTo(TaskState.SUCCESS);
+		assertThat(success.status()).isEqualTo(CeleryStates.SUCCESS);
 		assertThat(success.result()).isEqualTo(5);
 		assertThat(success.dateDone()).isEqualTo(Instant.parse("2026-11-21T17:12:40.954801Z"));
 		assertThat(success.children()).isEmpty();
 		ResultMeta failure = metas.get("plain/02_failure_valueerror.json meta");
-		assertThat(failure.status()).isEqualTo(TaskState.FAILURE);
+		assertThat(failure.status()).isEqualTo(CeleryStates.FAILURE);
 		assertThat(failure.exception()).isEqualTo(new ExceptionInfo("ValueError", List.of("boom"), "builtins"));
 		assertThat(failure.traceback()).endsWith("ValueError: boom\n");
 		ResultMeta progress = metas.get("plain/03_progress_custom_state.json meta_progress");
-		assertThat(progress.status()).isEqualTo(TaskState.of("PROGRESS"));
+		assertThat(progress.status()).isEqualTo("PROGRESS");
 		assertThat(progress.result()).isEqualTo(Map.of("p", 50));
 		assertThat(progress.dateDone()).isNull();
 		assertThat(metas.get("plain/03_progress_custom_state.json meta_final").result()).isEqualTo("done");
 		ResultMeta retry = metas.get("plain/04_retry_autoretry.json meta_retry");
-		assertThat(retry.status()).isEqualTo(TaskState.RETRY);
+		assertThat(retry.status()).isEqualTo(CeleryStates.RETRY);
 		assertThat(retry.exception().text()).isEqualTo("flaky attempt 0");
 		assertThat(retry.children()).containsExactly(
 				Arrays.asList(Arrays.asList("2bcc2a17-98ea-4a1a-9174-bedfdfab6d8b", null), null));

@@ -22,7 +22,7 @@ import dev.taskqueue.core.TaskFailedException;
 import dev.taskqueue.core.TaskOperations;
 import dev.taskqueue.core.TaskSendException;
 import dev.taskqueue.protocol.JsonMessageCodec;
-import dev.taskqueue.protocol.TaskState;
+import dev.taskqueue.core.TaskState;
 import dev.taskqueue.worker.WorkerContainer;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.taskqueue.core.AsyncResult;
 import dev.taskqueue.core.TaskSendException;
-import dev.taskqueue.protocol.TaskState;
+import dev.taskqueue.core.TaskState;
 import dev.taskqueue.routing.DefaultTaskRouter;
 
 import static org.assertj.core.api.Assertions.assertThat;

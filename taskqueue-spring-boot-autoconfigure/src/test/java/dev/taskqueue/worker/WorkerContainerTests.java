@@ -13,10 +13,10 @@ import dev.taskqueue.broker.OutboundMessage;
 import dev.taskqueue.core.AsyncResult;
 import dev.taskqueue.core.TaskFailedException;
 import dev.taskqueue.core.TaskRevokedException;
+import dev.taskqueue.core.TaskState;
 import dev.taskqueue.protocol.EncodedMessage;
 import dev.taskqueue.protocol.MessageProperties;
 import dev.taskqueue.protocol.ResultMeta;
-import dev.taskqueue.protocol.TaskState;
 import dev.taskqueue.routing.Destination;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -94,7 +94,7 @@ class WorkerContainerTests {
 				assertThat(ex.getException().module()).isEqualTo("celery.exceptions");
 				assertThat(ex.getException().message()).containsExactly("t.nosuch");
 			});
-		assertThat(this.fixture.broker.deadLetters()).singleElement()
+		assertThat(this.fixture.broker.deadLetters("celery", 100)).singleElement()
 			.satisfies((dead) -> assertThat(dead.reason()).contains("'t.nosuch' is not registered"));
 		assertThat(this.fixture.template.send("t.add", 1, 1).get(TIMEOUT)).isEqualTo(2);
 	}
@@ -105,8 +105,8 @@ class WorkerContainerTests {
 		EncodedMessage bad = new EncodedMessage(Map.of("task", "t.add", "id", "bad-1"),
 				new MessageProperties("bad-1", null, 2, 0, null), "application/json", "utf-8", twoElementBody);
 		this.fixture.broker.publish(new OutboundMessage(bad, Destination.queue("celery")));
-		await().atMost(TIMEOUT).until(() -> !this.fixture.broker.deadLetters().isEmpty());
-		assertThat(this.fixture.broker.deadLetters().get(0).reason()).startsWith("Invalid task message")
+		await().atMost(TIMEOUT).until(() -> !this.fixture.broker.deadLetters("celery", 100).isEmpty());
+		assertThat(this.fixture.broker.deadLetters("celery", 100).get(0).reason()).startsWith("Invalid task message")
 			.contains("[args, kwargs, embed]");
 		assertThat(this.fixture.state.rejectedCount()).isEqualTo(1);
 		assertThat(this.fixture.template.send("t.add", 2, 2).get(TIMEOUT)).isEqualTo(4);
@@ -122,7 +122,7 @@ class WorkerContainerTests {
 				assertThat(ex.getException().text()).contains("argument 'x'").contains("'two'");
 			});
 		assertThat(this.fixture.tasks.executions).hasValue(0);
-		assertThat(this.fixture.broker.deadLetters()).singleElement()
+		assertThat(this.fixture.broker.deadLetters("celery", 100)).singleElement()
 			.satisfies((dead) -> assertThat(dead.reason()).startsWith("TypeError"));
 		assertThat(this.fixture.broker.size("celery")).isZero();
 	}
@@ -174,7 +174,7 @@ class WorkerContainerTests {
 		AsyncResult<Object> result = this.fixture.template.send("t.blocking");
 		this.fixture.tasks.blockingStarted.await();
 		ResultMeta running = this.fixture.backend.get(result.id());
-		assertThat(running.status().name()).isEqualTo("PROGRESS");
+		assertThat(running.status()).isEqualTo("PROGRESS");
 		assertThat(running.result()).isEqualTo(Map.of("current", 1, "total", 2));
 		assertThat(this.fixture.state.activeTasks()).singleElement()
 			.satisfies((active) -> assertThat(active.id()).isEqualTo(result.id()));

@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Test;
 import dev.taskqueue.backend.ForwardingResultBackend;
 import dev.taskqueue.backend.ResultBackend;
 import dev.taskqueue.protocol.CeleryJson;
+import dev.taskqueue.protocol.CeleryStates;
 import dev.taskqueue.protocol.ResultMeta;
-import dev.taskqueue.protocol.TaskState;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -31,8 +31,8 @@ class WorkerErrorTests {
 		worker.start();
 		try {
 			fixture.template.send("t.add", 1, 2);
-			await().atMost(Duration.ofSeconds(5)).until(() -> fixture.broker.deadLetters().size() == 1);
-			assertThat(fixture.broker.deadLetters().get(0).reason())
+			await().atMost(Duration.ofSeconds(5)).until(() -> fixture.broker.deadLetters("celery", 100).size() == 1);
+			assertThat(fixture.broker.deadLetters("celery", 100).get(0).reason())
 				.isEqualTo("Worker failed running the task: java.lang.StackOverflowError: storing SUCCESS");
 			assertThat(fixture.broker.size("celery")).isZero();
 			assertThat(fixture.state.activeTasks()).isEmpty();
@@ -55,7 +55,7 @@ class WorkerErrorTests {
 
 		@Override
 		public void store(ResultMeta meta, @Nullable String replyTo) {
-			if (TaskState.SUCCESS.equals(meta.status())) {
+			if (CeleryStates.SUCCESS.equals(meta.status())) {
 				throw new StackOverflowError("storing SUCCESS");
 			}
 			super.store(meta, replyTo);

@@ -6,7 +6,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import dev.taskqueue.core.AsyncResult;
-import dev.taskqueue.protocol.TaskState;
+import dev.taskqueue.core.TaskState;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

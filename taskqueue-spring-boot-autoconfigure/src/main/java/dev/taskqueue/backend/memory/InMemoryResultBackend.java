@@ -11,9 +11,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import dev.taskqueue.backend.ResultBackend;
 import dev.taskqueue.backend.ResultListener;
 import dev.taskqueue.backend.ResultSubscription;
+import dev.taskqueue.protocol.CeleryStates;
 import dev.taskqueue.protocol.ResultMeta;
 import dev.taskqueue.protocol.ResultMetaCodec;
-import dev.taskqueue.protocol.TaskState;
 
 /**
  * A {@link ResultBackend} in this JVM ({@code memory://}). Results are kept in their JSON form,
@@ -52,7 +52,7 @@ public class InMemoryResultBackend implements ResultBackend {
 		Instant now = this.clock.instant();
 		Stored candidate = new Stored(json, meta.status(), now.plus(this.expires));
 		Stored stored = this.results.compute(meta.taskId(), (id, previous) -> (previous != null
-				&& !previous.isExpired(now) && TaskState.SUCCESS.equals(previous.status())) ? previous : candidate);
+				&& !previous.isExpired(now) && CeleryStates.SUCCESS.equals(previous.status())) ? previous : candidate);
 		List<ResultListener> subscribers = this.listeners.get(meta.taskId());
 		if (stored == candidate && subscribers != null) {
 			ResultMeta published = this.codec.decode(json);
@@ -92,7 +92,7 @@ public class InMemoryResultBackend implements ResultBackend {
 		return "memory://";
 	}
 
-	private record Stored(byte[] json, TaskState status, Instant expiry) {
+	private record Stored(byte[] json, String status, Instant expiry) {
 
 		boolean isExpired(Instant now) {
 			return now.isAfter(this.expiry);

@@ -111,7 +111,7 @@ final class ChannelDispatcher {
 			TaskChannel channel = this.channels.apply(names.get(i));
 			byte[] value = values.get(i);
 			ResultMeta meta = (channel != null && value != null) ? decode(channel.name(), value) : null;
-			if (channel != null && meta != null && meta.status().isReady() && !channel.readyDelivered()) {
+			if (channel != null && meta != null && meta.isReady() && !channel.readyDelivered()) {
 				channel.deliver(meta);
 			}
 		}

@@ -91,7 +91,7 @@ final class TaskChannel {
 	 * @param meta the result meta to deliver
 	 */
 	void deliver(ResultMeta meta) {
-		this.readyDelivered |= meta.status().isReady();
+		this.readyDelivered |= meta.isReady();
 		for (Registration registration : this.registrations) {
 			try {
 				registration.listener.onResult(meta);

@@ -19,8 +19,8 @@ import org.jspecify.annotations.Nullable;
 
 import dev.taskqueue.backend.ResultListener;
 import dev.taskqueue.backend.ResultSubscription;
+import dev.taskqueue.protocol.CeleryStates;
 import dev.taskqueue.protocol.ResultMeta;
-import dev.taskqueue.protocol.TaskState;
 
 /**
  * What a client of {@link RpcResultBackend} received on its reply queue: the latest state of
@@ -81,7 +81,7 @@ final class ReplyStates {
 			Instant now = this.clock.instant();
 			Received previous = this.states.get(taskId);
 			if (previous != null && !previous.isExpired(now, this.expires)
-					&& TaskState.SUCCESS.equals(previous.meta().status())) {
+					&& CeleryStates.SUCCESS.equals(previous.meta().status())) {
 				logger.debug("Ignoring the " + meta.status() + " state of task " + taskId + " received after SUCCESS");
 				return;
 			}

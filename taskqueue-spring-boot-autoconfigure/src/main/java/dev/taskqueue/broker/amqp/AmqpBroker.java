@@ -2,7 +2,6 @@ package dev.taskqueue.broker.amqp;
 
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -21,9 +20,11 @@ import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.util.Assert;
 
 import dev.taskqueue.broker.Broker;
+import dev.taskqueue.broker.BrokerAdmin;
 import dev.taskqueue.broker.BrokerException;
 import dev.taskqueue.broker.ConsumerSettings;
 import dev.taskqueue.broker.Consumption;
+import dev.taskqueue.broker.DeadLetter;
 import dev.taskqueue.broker.DeliveryHandler;
 import dev.taskqueue.broker.OutboundMessage;
 import dev.taskqueue.protocol.EncodedMessage;
@@ -51,7 +52,7 @@ import dev.taskqueue.routing.QueueSpec;
  * the consumed queues again whenever it opens a new connection. Consuming and declaring use
  * the main connection, which RabbitMQ does not block when a resource alarm blocks publishing.
  */
-public class AmqpBroker implements Broker, DisposableBean {
+public class AmqpBroker implements Broker, BrokerAdmin, DisposableBean {
 
 	/** The header holding why a message was dead-lettered. */
 	public static final String DEAD_LETTER_REASON_HEADER = "x-taskqueue-dead-letter-reason";
@@ -194,12 +195,8 @@ public class AmqpBroker implements Broker, DisposableBean {
 		return this.options.url();
 	}
 
-	/**
-	 * The number of messages ready in a queue (a passive declaration).
-	 * @param queue the queue name
-	 * @return the number of messages not yet delivered, 0 when the queue does not exist
-	 * @throws BrokerException when RabbitMQ cannot be reached
-	 */
+	/** The number of messages ready in a queue (a passive declaration). */
+	@Override
 	public long size(String queue) {
 		try {
 			QueueInformation information = this.admin.getQueueInfo(queue);
@@ -212,15 +209,18 @@ public class AmqpBroker implements Broker, DisposableBean {
 	}
 
 	/**
-	 * Take up to {@code max} messages out of the dead-letter queue of a queue
-	 * ({@code <queue>.dead-letter}), oldest first; they are removed from it.
-	 * @param queue the queue whose dead letters to read
-	 * @param max the most messages to take
-	 * @return the dead letters, none when the queue never had any
-	 * @throws BrokerException when RabbitMQ cannot be reached
+	 * The messages of the dead-letter queue {@code <queue>.dead-letter}, oldest first: taken
+	 * unacknowledged and given back in their place, so that they stay there (marked
+	 * redelivered). The time of a dead letter is not recorded.
 	 */
-	public List<DeadLetter> deadLetters(String queue, int max) {
-		return this.deadLetters.take(queue, max);
+	@Override
+	public List<DeadLetter> deadLetters(String queue, int limit) {
+		return this.deadLetters.read(queue, limit);
+	}
+
+	@Override
+	public boolean requeueDeadLetter(String queue, String taskId) {
+		return this.deadLetters.requeue(queue, taskId);
 	}
 
 	/**
@@ -245,17 +245,5 @@ public class AmqpBroker implements Broker, DisposableBean {
 			throw new BrokerException("The RabbitMQ broker at " + url() + " has been destroyed");
 		}
 	}
-
-	/**
-	 * A message that could not be handled, as read from {@code <queue>.dead-letter}.
-	 *
-	 * @param queue the queue it was taken from
-	 * @param reason why it could not be handled
-	 * @param body the body as it was received
-	 * @param headers its headers, with the reason
-	 */
-	public record DeadLetter(String queue, String reason, byte[] body, Map<String, Object> headers) {
-	}
-
 
 }

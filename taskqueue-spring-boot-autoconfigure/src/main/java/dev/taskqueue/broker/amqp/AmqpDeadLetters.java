@@ -1,18 +1,22 @@
 package dev.taskqueue.broker.amqp;
 
+import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import com.rabbitmq.client.AMQP.BasicProperties;
+import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.GetResponse;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.amqp.AmqpException;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
 
 import dev.taskqueue.broker.BrokerException;
-import dev.taskqueue.broker.amqp.AmqpBroker.DeadLetter;
+import dev.taskqueue.broker.DeadLetter;
 
 /**
  * The dead-letter queues: a message that cannot be handled is published, with its body,
@@ -60,36 +64,103 @@ final class AmqpDeadLetters {
 	}
 
 	/**
-	 * Take up to {@code max} messages out of the dead-letter queue of a queue, oldest first.
-	 * @param queue the queue whose dead letters to take
-	 * @param max the maximum number of messages to take
-	 * @return the dead letters taken, oldest first
+	 * Read up to {@code limit} messages of the dead-letter queue of a queue, oldest first, and
+	 * give them back to it in their place.
+	 * @param queue the queue whose dead letters to read
+	 * @param limit the maximum number of messages to read
+	 * @return the dead letters read, oldest first
 	 * @throws BrokerException when RabbitMQ cannot be reached
 	 */
-	List<DeadLetter> take(String queue, int max) {
+	List<DeadLetter> read(String queue, int limit) {
+		return onDeadLetterQueue(queue, "read the dead letters", List.of(), (channel, held) -> {
+			List<DeadLetter> read = new ArrayList<>();
+			GetResponse response;
+			while (read.size() < limit && (response = get(channel, queue, held)) != null) {
+				read.add(letter(queue, response));
+			}
+			return read;
+		});
+	}
+
+	/**
+	 * Move the dead letter of a task back to its queue (on the default exchange, without the
+	 * reason header), acknowledging it in the dead-letter queue only once the queue took it.
+	 * @return whether a dead letter of the task was found and moved
+	 * @throws BrokerException when RabbitMQ cannot be reached or did not take the message
+	 */
+	boolean requeue(String queue, String taskId) {
+		return onDeadLetterQueue(queue, "requeue the dead letter of task " + taskId, false, (channel, held) -> {
+			GetResponse response;
+			while ((response = get(channel, queue, held)) != null) {
+				if (taskId.equals(letter(queue, response).taskId())) {
+					Map<String, Object> headers = new HashMap<>();
+					if (response.getProps().getHeaders() != null) {
+						headers.putAll(response.getProps().getHeaders());
+					}
+					headers.remove(AmqpBroker.DEAD_LETTER_REASON_HEADER);
+					this.publisher.publish("", queue, response.getProps().builder().headers(headers).build(),
+							response.getBody());
+					long tag = response.getEnvelope().getDeliveryTag();
+					channel.basicAck(tag, false);
+					held.remove(tag);
+					return true;
+				}
+			}
+			return false;
+		});
+	}
+
+	/**
+	 * Run an action on a channel with the messages it takes from the dead-letter queue held
+	 * unacknowledged, and give those still held back to the queue afterwards.
+	 */
+	private <T> T onDeadLetterQueue(String queue, String action, T whenAbsent, DeadLetterAction<T> work) {
 		String deadLetterQueue = queue + AmqpDeclarations.DEAD_LETTER_SUFFIX;
 		try {
 			if (this.admin.getQueueInfo(deadLetterQueue) == null) {
-				return List.of();
+				return whenAbsent;
 			}
-			List<DeadLetter> letters = this.admin.getRabbitTemplate().execute((channel) -> {
-				List<DeadLetter> taken = new ArrayList<>();
-				GetResponse response;
-				while (taken.size() < max && (response = channel.basicGet(deadLetterQueue, false)) != null) {
-					Map<String, Object> headers = AmqpTables.fromAmqp(response.getProps().getHeaders());
-					Object reason = headers.get(AmqpBroker.DEAD_LETTER_REASON_HEADER);
-					taken.add(new DeadLetter(queue, (reason != null) ? reason.toString() : "", response.getBody(),
-							headers));
-					channel.basicAck(response.getEnvelope().getDeliveryTag(), false);
+			T result = this.admin.getRabbitTemplate().execute((channel) -> {
+				List<Long> held = new ArrayList<>();
+				try {
+					return work.run(channel, held);
 				}
-				return taken;
+				finally {
+					for (long tag : held) {
+						channel.basicNack(tag, false, true);
+					}
+				}
 			});
-			return (letters != null) ? letters : List.of();
+			return (result != null) ? result : whenAbsent;
 		}
 		catch (AmqpException ex) {
-			throw new BrokerException("Cannot read the dead letters of queue '" + queue + "' on RabbitMQ at "
-					+ this.url + ": " + AmqpErrors.describe(ex), ex);
+			throw new BrokerException("Cannot " + action + " of queue '" + queue + "' on RabbitMQ at " + this.url
+					+ ": " + AmqpErrors.describe(ex), ex);
 		}
+	}
+
+	private static @Nullable GetResponse get(Channel channel, String queue, List<Long> held) throws IOException {
+		GetResponse response = channel.basicGet(queue + AmqpDeclarations.DEAD_LETTER_SUFFIX, false);
+		if (response != null) {
+			held.add(response.getEnvelope().getDeliveryTag());
+		}
+		return response;
+	}
+
+	private static DeadLetter letter(String queue, GetResponse response) {
+		Map<String, Object> headers = AmqpTables.fromAmqp(response.getProps().getHeaders());
+		Object reason = headers.get(AmqpBroker.DEAD_LETTER_REASON_HEADER);
+		Object id = headers.get("id");
+		return new DeadLetter(queue, (reason != null) ? reason.toString() : "", null,
+				(id instanceof String text) ? text : response.getProps().getCorrelationId(),
+				(headers.get("task") instanceof String task) ? task : null, response.getBody());
+	}
+
+	@FunctionalInterface
+	private interface DeadLetterAction<T> {
+
+		T run(Channel channel, List<Long> held) throws IOException;
+
 	}
 
 }

@@ -14,8 +14,10 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 
 import dev.taskqueue.broker.Broker;
+import dev.taskqueue.broker.BrokerAdmin;
 import dev.taskqueue.broker.ConsumerSettings;
 import dev.taskqueue.broker.Consumption;
+import dev.taskqueue.broker.DeadLetter;
 import dev.taskqueue.broker.DeliveryHandler;
 import dev.taskqueue.broker.OutboundMessage;
 import dev.taskqueue.protocol.EncodedMessage;
@@ -26,11 +28,11 @@ import dev.taskqueue.protocol.MessageCodec;
  * priority is served first (as on RabbitMQ), then first in, first out. Messages are lost when
  * the JVM stops.
  */
-public class InMemoryBroker implements Broker {
+public class InMemoryBroker implements Broker, BrokerAdmin {
 
 	private final Map<String, PriorityBlockingQueue<QueuedMessage>> queues = new ConcurrentHashMap<>();
 
-	private final List<DeadLetter> deadLetters = new CopyOnWriteArrayList<>();
+	private final List<StoredDeadLetter> deadLetters = new CopyOnWriteArrayList<>();
 
 	private final AtomicLong sequence = new AtomicLong();
 
@@ -69,19 +71,31 @@ public class InMemoryBroker implements Broker {
 		return "memory://";
 	}
 
-	/**
-	 * The number of messages waiting in a queue.
-	 * @param queue the queue name
-	 * @return the number of messages not yet delivered
-	 */
-	public int size(String queue) {
+	@Override
+	public long size(String queue) {
 		PriorityBlockingQueue<QueuedMessage> messages = this.queues.get(queue);
 		return (messages != null) ? messages.size() : 0;
 	}
 
-	/** The messages moved aside because they could not be handled, oldest first. */
-	public List<DeadLetter> deadLetters() {
-		return List.copyOf(this.deadLetters);
+	@Override
+	public List<DeadLetter> deadLetters(String queue, int limit) {
+		return this.deadLetters.stream()
+			.map(StoredDeadLetter::letter)
+			.filter((letter) -> letter.queue().equals(queue))
+			.limit(limit)
+			.toList();
+	}
+
+	@Override
+	public boolean requeueDeadLetter(String queue, String taskId) {
+		for (StoredDeadLetter stored : this.deadLetters) {
+			if (stored.letter().queue().equals(queue) && taskId.equals(stored.letter().taskId())
+					&& this.deadLetters.remove(stored)) {
+				enqueue(queue, stored.message(), false);
+				return true;
+			}
+		}
+		return false;
 	}
 
 	void enqueue(String queue, EncodedMessage message, boolean redelivered) {
@@ -92,7 +106,9 @@ public class InMemoryBroker implements Broker {
 	}
 
 	void deadLetter(String queue, EncodedMessage message, String reason) {
-		this.deadLetters.add(new DeadLetter(queue, message, reason, Instant.now()));
+		DeadLetter letter = new DeadLetter(queue, reason, Instant.now(), text(message.headers().get("id")),
+				text(message.headers().get("task")), message.body());
+		this.deadLetters.add(new StoredDeadLetter(letter, message));
 	}
 
 	@Nullable QueuedMessage poll(List<String> queueNames) {
@@ -130,15 +146,12 @@ public class InMemoryBroker implements Broker {
 		return this.codec;
 	}
 
-	/**
-	 * A message that could not be handled.
-	 *
-	 * @param queue the queue it was taken from
-	 * @param message the message as it was received
-	 * @param reason why it could not be handled
-	 * @param time when it was moved aside
-	 */
-	public record DeadLetter(String queue, EncodedMessage message, String reason, Instant time) {
+	private static @Nullable String text(@Nullable Object value) {
+		return (value instanceof String text) ? text : null;
+	}
+
+	/** A dead letter with the message to requeue. */
+	private record StoredDeadLetter(DeadLetter letter, EncodedMessage message) {
 	}
 
 	record QueuedMessage(EncodedMessage message, int priority, long sequence, boolean redelivered,

@@ -13,6 +13,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
+import dev.taskqueue.broker.DeadLetter;
 import dev.taskqueue.protocol.CeleryJson;
 import dev.taskqueue.protocol.EncodedMessage;
 import dev.taskqueue.protocol.MessageProperties;
@@ -178,15 +179,32 @@ final class Envelopes {
 	}
 
 	/**
-	 * Read a dead-letter record.
+	 * Read a dead-letter record; the task id and name come from the envelope's headers when it
+	 * has them.
 	 * @param record the record as JSON
 	 * @return the dead letter
 	 */
-	RedisBroker.DeadLetter readDeadLetter(String record) {
+	DeadLetter readDeadLetter(String record) {
 		Map<String, Object> map = object(parse(RedisKeys.bytes(record)), "the dead letter");
 		Object time = map.get("time");
-		return new RedisBroker.DeadLetter(text(map.get("queue"), ""), text(map.get("reason"), ""),
-				(time instanceof String s) ? Instant.parse(s) : Instant.EPOCH, text(map.get("envelope"), ""));
+		String envelope = text(map.get("envelope"), "");
+		JsonNode headers = headers(envelope);
+		return new DeadLetter(text(map.get("queue"), ""), text(map.get("reason"), ""),
+				(time instanceof String s) ? Instant.parse(s) : null, textOf(headers.get("id")),
+				textOf(headers.get("task")), RedisKeys.bytes(envelope));
+	}
+
+	private JsonNode headers(String envelope) {
+		try {
+			return this.mapper.readTree(envelope).path("headers");
+		}
+		catch (JacksonException ex) {
+			return this.mapper.missingNode();
+		}
+	}
+
+	private static @Nullable String textOf(@Nullable JsonNode node) {
+		return (node != null && node.isString()) ? node.asString() : null;
 	}
 
 	/**

@@ -142,6 +142,18 @@ final class KombuScripts {
 			return redis.call('LPUSH', KEYS[3], ARGV[2])
 			""", ScriptOutputType.INTEGER);
 
+	/**
+	 * Move a dead letter back to its queue: remove the record {@code ARGV[1]} from the
+	 * dead-letter list {@code KEYS[1]} and, when it was there, {@code LPUSH} the envelope
+	 * {@code ARGV[2]} to the queue's list {@code KEYS[2]} (behind the waiting messages).
+	 * Returns 1 when moved, 0 when the record was gone.
+	 */
+	static final LuaScript REQUEUE_DEAD_LETTER = new LuaScript("""
+			if redis.call('LREM', KEYS[1], 1, ARGV[1]) == 0 then return 0 end
+			redis.call('LPUSH', KEYS[2], ARGV[2])
+			return 1
+			""", ScriptOutputType.INTEGER);
+
 	/** redis-py's lock release: delete the lock only if it still holds our token. */
 	static final LuaScript UNLOCK = new LuaScript("""
 			local token = redis.call('get', KEYS[1])

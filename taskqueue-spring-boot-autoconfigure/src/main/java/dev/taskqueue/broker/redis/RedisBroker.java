@@ -1,6 +1,5 @@
 package dev.taskqueue.broker.redis;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -16,9 +15,10 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.util.Assert;
 
 import dev.taskqueue.broker.Broker;
-import dev.taskqueue.broker.BrokerException;
+import dev.taskqueue.broker.BrokerAdmin;
 import dev.taskqueue.broker.ConsumerSettings;
 import dev.taskqueue.broker.Consumption;
+import dev.taskqueue.broker.DeadLetter;
 import dev.taskqueue.broker.DeliveryHandler;
 import dev.taskqueue.broker.OutboundMessage;
 import dev.taskqueue.protocol.MessageCodec;
@@ -44,7 +44,7 @@ import dev.taskqueue.protocol.MessageCodec;
  * now. On {@link #destroy()} consumptions stop and deliveries still outstanding go back to
  * their queue, as kombu does on shutdown; the connection factory is left to its owner.
  */
-public class RedisBroker implements Broker, DisposableBean {
+public class RedisBroker implements Broker, BrokerAdmin, DisposableBean {
 
 	private static final Log logger = LogFactory.getLog(RedisBroker.class);
 
@@ -117,10 +117,8 @@ public class RedisBroker implements Broker, DisposableBean {
 	/**
 	 * The number of messages waiting in a queue: the sum of {@code LLEN} over its priority
 	 * lists.
-	 * @param queue the queue name
-	 * @return the number of messages not yet delivered
-	 * @throws BrokerException when Redis does not answer
 	 */
+	@Override
 	public long size(String queue) {
 		RedisClusterAsyncCommands<byte[], byte[]> commands = this.connector.commands();
 		List<RedisFuture<Long>> lengths = new ArrayList<>();
@@ -135,21 +133,43 @@ public class RedisBroker implements Broker, DisposableBean {
 	}
 
 	/**
-	 * The messages of a queue moved aside because they could not be handled (the list
-	 * {@code <queue>.dead-letter}), oldest first.
-	 * @param queue the queue name
-	 * @return the dead letters
-	 * @throws BrokerException when Redis does not answer
+	 * The dead letters of a queue: the records of the list {@code <queue>.dead-letter}, oldest
+	 * first.
 	 */
-	public List<DeadLetter> deadLetters(String queue) {
-		List<byte[]> records = this.connector.await(
-				this.connector.commands().lrange(this.channel.keys().deadLetters(queue), 0, -1),
-				"read the dead letters of queue '" + queue + "'");
-		List<DeadLetter> letters = new ArrayList<>(records.size());
-		for (int i = records.size() - 1; i >= 0; i--) {
+	@Override
+	public List<DeadLetter> deadLetters(String queue, int limit) {
+		List<byte[]> records = readDeadLetters(queue);
+		List<DeadLetter> letters = new ArrayList<>(Math.min(records.size(), limit));
+		for (int i = records.size() - 1; i >= 0 && letters.size() < limit; i--) {
 			letters.add(this.channel.envelopes().readDeadLetter(RedisKeys.string(records.get(i))));
 		}
 		return letters;
+	}
+
+	/**
+	 * Moves the envelope, unchanged, from {@code <queue>.dead-letter} to the list of its
+	 * queue and priority in one script, so that two callers cannot both requeue it.
+	 */
+	@Override
+	public boolean requeueDeadLetter(String queue, String taskId) {
+		List<byte[]> records = readDeadLetters(queue);
+		for (int i = records.size() - 1; i >= 0; i--) {
+			DeadLetter letter = this.channel.envelopes().readDeadLetter(RedisKeys.string(records.get(i)));
+			if (taskId.equals(letter.taskId())) {
+				int priority = this.channel.envelopes().redelivered(letter.rawText()).priority();
+				byte[][] keys = { this.channel.keys().deadLetters(queue), this.channel.keys().list(queue, priority) };
+				Long moved = this.connector.await(KombuScripts.REQUEUE_DEAD_LETTER.run(this.connector.commands(),
+						keys, records.get(i), letter.raw()), "requeue the dead letter of task " + taskId);
+				return moved != null && moved == 1;
+			}
+		}
+		return false;
+	}
+
+	private List<byte[]> readDeadLetters(String queue) {
+		return this.connector.await(
+				this.connector.commands().lrange(this.channel.keys().deadLetters(queue), 0, -1),
+				"read the dead letters of queue '" + queue + "'");
 	}
 
 	/**
@@ -181,17 +201,6 @@ public class RedisBroker implements Broker, DisposableBean {
 			}
 		}
 		this.connector.close();
-	}
-
-	/**
-	 * A message that could not be handled, as recorded in {@code <queue>.dead-letter}.
-	 *
-	 * @param queue the queue it was taken from
-	 * @param reason why it could not be handled
-	 * @param time when it was moved aside
-	 * @param envelope the kombu envelope exactly as it was popped
-	 */
-	public record DeadLetter(String queue, String reason, Instant time, String envelope) {
 	}
 
 }

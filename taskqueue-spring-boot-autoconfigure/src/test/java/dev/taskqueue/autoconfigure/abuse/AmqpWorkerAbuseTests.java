@@ -3,7 +3,6 @@ package dev.taskqueue.autoconfigure.abuse;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeoutException;
 
 import com.rabbitmq.client.AMQP;
@@ -12,6 +11,7 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import org.junit.jupiter.api.BeforeAll;
 
+import dev.taskqueue.broker.DeadLetter;
 import dev.taskqueue.broker.amqp.AmqpBroker;
 
 /**
@@ -20,8 +20,6 @@ import dev.taskqueue.broker.amqp.AmqpBroker;
  * {@code rpc://}.
  */
 class AmqpWorkerAbuseTests extends WorkerAbuseTests {
-
-	private final List<String> reasons = new CopyOnWriteArrayList<>();
 
 	private Connection connection;
 
@@ -61,10 +59,11 @@ class AmqpWorkerAbuseTests extends WorkerAbuseTests {
 
 	@Override
 	List<String> deadLetterReasons() {
-		this.context.getBean(AmqpBroker.class)
+		return this.context.getBean(AmqpBroker.class)
 			.deadLetters(this.queue, 2000)
-			.forEach((letter) -> this.reasons.add(letter.reason()));
-		return this.reasons;
+			.stream()
+			.map(DeadLetter::reason)
+			.toList();
 	}
 
 	@Override

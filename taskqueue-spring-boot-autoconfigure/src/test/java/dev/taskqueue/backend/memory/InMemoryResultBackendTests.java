@@ -11,10 +11,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 import dev.taskqueue.backend.ResultSubscription;
+import dev.taskqueue.protocol.CeleryStates;
 import dev.taskqueue.protocol.JsonResultMetaCodec;
 import dev.taskqueue.protocol.MessageEncodingException;
 import dev.taskqueue.protocol.ResultMeta;
-import dev.taskqueue.protocol.TaskState;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -31,56 +31,56 @@ class InMemoryResultBackendTests {
 
 	@Test
 	void unknownTaskIsPending() {
-		assertThat(this.backend.get("nope").status()).isEqualTo(TaskState.PENDING);
+		assertThat(this.backend.get("nope").status()).isEqualTo(CeleryStates.PENDING);
 	}
 
 	@Test
 	void successIsNeverOverwritten() {
-		this.backend.store(ResultMeta.of("t1", TaskState.SUCCESS, 5));
-		this.backend.store(ResultMeta.of("t1", TaskState.FAILURE, null));
-		this.backend.store(ResultMeta.of("t1", TaskState.STARTED, null));
-		assertThat(this.backend.get("t1").status()).isEqualTo(TaskState.SUCCESS);
+		this.backend.store(ResultMeta.of("t1", CeleryStates.SUCCESS, 5));
+		this.backend.store(ResultMeta.of("t1", CeleryStates.FAILURE, null));
+		this.backend.store(ResultMeta.of("t1", CeleryStates.STARTED, null));
+		assertThat(this.backend.get("t1").status()).isEqualTo(CeleryStates.SUCCESS);
 		assertThat(this.backend.get("t1").result()).isEqualTo(5);
 	}
 
 	@Test
 	void laterStatesReplaceEarlierOnes() {
-		this.backend.store(ResultMeta.of("t2", TaskState.STARTED, Map.of("pid", 1)));
-		this.backend.store(ResultMeta.of("t2", TaskState.of("PROGRESS"), Map.of("current", 2)));
-		assertThat(this.backend.get("t2").status().name()).isEqualTo("PROGRESS");
+		this.backend.store(ResultMeta.of("t2", CeleryStates.STARTED, Map.of("pid", 1)));
+		this.backend.store(ResultMeta.of("t2", "PROGRESS", Map.of("current", 2)));
+		assertThat(this.backend.get("t2").status()).isEqualTo("PROGRESS");
 	}
 
 	@Test
 	void subscribersSeeEveryStoredStateUntilClosed() {
 		List<String> seen = new CopyOnWriteArrayList<>();
-		ResultSubscription subscription = this.backend.subscribe("t3", (meta) -> seen.add(meta.status().name()));
-		this.backend.store(ResultMeta.of("t3", TaskState.STARTED, null));
-		this.backend.store(ResultMeta.of("t3", TaskState.SUCCESS, 1));
-		this.backend.store(ResultMeta.of("t3", TaskState.FAILURE, null));
+		ResultSubscription subscription = this.backend.subscribe("t3", (meta) -> seen.add(meta.status()));
+		this.backend.store(ResultMeta.of("t3", CeleryStates.STARTED, null));
+		this.backend.store(ResultMeta.of("t3", CeleryStates.SUCCESS, 1));
+		this.backend.store(ResultMeta.of("t3", CeleryStates.FAILURE, null));
 		subscription.close();
-		this.backend.store(ResultMeta.of("other", TaskState.SUCCESS, 1));
+		this.backend.store(ResultMeta.of("other", CeleryStates.SUCCESS, 1));
 		assertThat(seen).containsExactly("STARTED", "SUCCESS");
 	}
 
 	@Test
 	void resultsExpire() {
-		this.backend.store(ResultMeta.of("t4", TaskState.SUCCESS, 1));
+		this.backend.store(ResultMeta.of("t4", CeleryStates.SUCCESS, 1));
 		this.clock.advance(Duration.ofMinutes(11));
-		assertThat(this.backend.get("t4").status()).isEqualTo(TaskState.PENDING);
+		assertThat(this.backend.get("t4").status()).isEqualTo(CeleryStates.PENDING);
 	}
 
 	@Test
 	void forgetDeletes() {
-		this.backend.store(ResultMeta.of("t5", TaskState.SUCCESS, 1));
+		this.backend.store(ResultMeta.of("t5", CeleryStates.SUCCESS, 1));
 		this.backend.forget("t5");
-		assertThat(this.backend.get("t5").status()).isEqualTo(TaskState.PENDING);
+		assertThat(this.backend.get("t5").status()).isEqualTo(CeleryStates.PENDING);
 	}
 
 	@Test
 	void resultWithoutJsonFormIsRefused() {
 		assertThatExceptionOfType(MessageEncodingException.class)
-			.isThrownBy(() -> this.backend.store(ResultMeta.of("t6", TaskState.SUCCESS, new Object())));
-		assertThat(this.backend.get("t6").status()).isEqualTo(TaskState.PENDING);
+			.isThrownBy(() -> this.backend.store(ResultMeta.of("t6", CeleryStates.SUCCESS, new Object())));
+		assertThat(this.backend.get("t6").status()).isEqualTo(CeleryStates.PENDING);
 	}
 
 	static final class MutableClock extends Clock {

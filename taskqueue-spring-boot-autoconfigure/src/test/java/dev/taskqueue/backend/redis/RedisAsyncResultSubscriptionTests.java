@@ -11,9 +11,9 @@ import org.springframework.util.unit.DataSize;
 import dev.taskqueue.broker.memory.InMemoryBroker;
 import dev.taskqueue.core.TaskTemplate;
 import dev.taskqueue.protocol.CeleryJson;
+import dev.taskqueue.protocol.CeleryStates;
 import dev.taskqueue.protocol.JsonMessageCodec;
 import dev.taskqueue.protocol.ResultMeta;
-import dev.taskqueue.protocol.TaskState;
 import dev.taskqueue.routing.DefaultTaskRouter;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -38,7 +38,7 @@ class RedisAsyncResultSubscriptionTests {
 		String taskId = fixture.taskId();
 		CompletableFuture<String> future = this.template.result(taskId, String.class).toCompletableFuture();
 		assertThat(subscribers(taskId)).isOne();
-		fixture.worker.store(ResultMeta.of(taskId, TaskState.SUCCESS, "done"));
+		fixture.worker.store(ResultMeta.of(taskId, CeleryStates.SUCCESS, "done"));
 		assertThat(future).succeedsWithin(RedisFixture.WAIT).isEqualTo("done");
 		await().atMost(RedisFixture.WAIT).until(() -> subscribers(taskId) == 0);
 	}
@@ -74,7 +74,7 @@ class RedisAsyncResultSubscriptionTests {
 			assertThat(subscribers(dropped)).isZero();
 		});
 		assertThat(subscribers(held)).isOne();
-		fixture.worker.store(ResultMeta.of(held, TaskState.SUCCESS, "kept"));
+		fixture.worker.store(ResultMeta.of(held, CeleryStates.SUCCESS, "kept"));
 		assertThat(future).succeedsWithin(RedisFixture.WAIT).isEqualTo("kept");
 	}
 

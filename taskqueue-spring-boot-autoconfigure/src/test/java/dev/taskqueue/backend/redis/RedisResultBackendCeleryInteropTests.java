@@ -23,9 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.taskqueue.backend.ResultSubscription;
 import dev.taskqueue.protocol.CeleryJson;
+import dev.taskqueue.protocol.CeleryStates;
 import dev.taskqueue.protocol.ExceptionInfo;
 import dev.taskqueue.protocol.ResultMeta;
-import dev.taskqueue.protocol.TaskState;
 import dev.taskqueue.testsupport.TestProcesses;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -93,7 +93,7 @@ class RedisResultBackendCeleryInteropTests {
 		String taskId = redis.taskId();
 		Instant done = Instant.now().truncatedTo(ChronoUnit.MICROS);
 		Map<String, Object> value = Map.of("sum", 5, "items", List.of("a", 1.5));
-		redis.backend.store(new ResultMeta(taskId, TaskState.SUCCESS, value, null, List.of(), done, null, null, null,
+		redis.backend.store(new ResultMeta(taskId, CeleryStates.SUCCESS, value, null, List.of(), done, null, null, null,
 				null));
 		Map<String, Object> out = python("get", taskId);
 		assertThat(out).containsEntry("status", "SUCCESS")
@@ -104,7 +104,7 @@ class RedisResultBackendCeleryInteropTests {
 	@Test
 	void celeryRaisesBuiltinExceptionStoredHere() throws Exception {
 		String taskId = redis.taskId();
-		redis.backend.store(ResultMeta.ofException(taskId, TaskState.FAILURE,
+		redis.backend.store(ResultMeta.ofException(taskId, CeleryStates.FAILURE,
 				new ExceptionInfo("ValueError", List.of("boom from java", 42), "builtins"), "java stack"));
 		Map<String, Object> out = python("get", taskId);
 		assertThat(out).containsEntry("status", "FAILURE")
@@ -117,7 +117,7 @@ class RedisResultBackendCeleryInteropTests {
 	@Test
 	void celeryRaisesJavaExceptionStoredHereUnderItsName() throws Exception {
 		String taskId = redis.taskId();
-		redis.backend.store(ResultMeta.ofException(taskId, TaskState.FAILURE,
+		redis.backend.store(ResultMeta.ofException(taskId, CeleryStates.FAILURE,
 				ExceptionInfo.of(new IllegalStateException("no stock for order 7")), null));
 		Map<String, Object> out = python("get", taskId);
 		assertThat(out).containsEntry("status", "FAILURE")
@@ -132,11 +132,11 @@ class RedisResultBackendCeleryInteropTests {
 		try (ResultSubscription subscription = redis.backend.subscribe(taskId, received::complete)) {
 			python("store", taskId, "{\"total\": [1, 2, 3], \"ok\": true}");
 			ResultMeta published = received.get(10, TimeUnit.SECONDS);
-			assertThat(published.status()).isEqualTo(TaskState.SUCCESS);
+			assertThat(published.status()).isEqualTo(CeleryStates.SUCCESS);
 			assertThat(published.result()).isEqualTo(Map.of("total", List.of(1, 2, 3), "ok", true));
 		}
 		ResultMeta stored = redis.backend.get(taskId);
-		assertThat(stored.status()).isEqualTo(TaskState.SUCCESS);
+		assertThat(stored.status()).isEqualTo(CeleryStates.SUCCESS);
 		assertThat(stored.result()).isEqualTo(Map.of("total", List.of(1, 2, 3), "ok", true));
 		assertThat(stored.dateDone()).isCloseTo(Instant.now(), within(1, ChronoUnit.MINUTES));
 		assertThat(redis.redis().ttl(TestRedis.key(taskId))).isBetween(86390L, 86400L);
@@ -147,7 +147,7 @@ class RedisResultBackendCeleryInteropTests {
 		String taskId = redis.taskId();
 		python("fail", taskId, "py boom");
 		ResultMeta stored = redis.backend.get(taskId);
-		assertThat(stored.status()).isEqualTo(TaskState.FAILURE);
+		assertThat(stored.status()).isEqualTo(CeleryStates.FAILURE);
 		assertThat(stored.exception()).isEqualTo(new ExceptionInfo("ValueError", List.of("py boom", 7), "builtins"));
 		assertThat(stored.traceback()).isEqualTo("Traceback: py");
 		assertThat(stored.dateDone()).isNotNull();
@@ -157,7 +157,7 @@ class RedisResultBackendCeleryInteropTests {
 	void successStoredByCeleryIsNotOverwritten() throws Exception {
 		String taskId = redis.taskId();
 		python("store", taskId, "1");
-		redis.backend.store(ResultMeta.of(taskId, TaskState.FAILURE, null));
+		redis.backend.store(ResultMeta.of(taskId, CeleryStates.FAILURE, null));
 		assertThat(redis.backend.get(taskId).result()).isEqualTo(1);
 	}
 

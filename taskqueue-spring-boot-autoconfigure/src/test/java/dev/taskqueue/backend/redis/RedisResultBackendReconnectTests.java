@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import dev.taskqueue.backend.redis.RedisFixture.Watch;
+import dev.taskqueue.protocol.CeleryStates;
 import dev.taskqueue.protocol.ResultMeta;
-import dev.taskqueue.protocol.TaskState;
 import dev.taskqueue.testsupport.RedisServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -50,17 +50,17 @@ class RedisResultBackendReconnectTests {
 			assertThat(killed).isOne();
 			await().atMost(WAIT).until(() -> this.redis.numsub(TestRedis.key(done.taskId())) == 0);
 			// Lettuce waits 2 s before reconnecting: nobody receives these publishes
-			this.redis.worker.store(ResultMeta.of(done.taskId(), TaskState.SUCCESS, "while away"));
-			this.redis.worker.store(ResultMeta.of(running.taskId(), TaskState.of("PROGRESS"), Map.of("p", 1)));
+			this.redis.worker.store(ResultMeta.of(done.taskId(), CeleryStates.SUCCESS, "while away"));
+			this.redis.worker.store(ResultMeta.of(running.taskId(), "PROGRESS", Map.of("p", 1)));
 			assertThat(this.redis.numsub(TestRedis.key(done.taskId()))).isZero();
 			await().atMost(WAIT).until(() -> !done.seen().isEmpty());
 			assertThat(done.seen()).singleElement().satisfies((meta) -> {
-				assertThat(meta.status()).isEqualTo(TaskState.SUCCESS);
+				assertThat(meta.status()).isEqualTo(CeleryStates.SUCCESS);
 				assertThat(meta.result()).isEqualTo("while away");
 			});
 			// catching up delivers ready states only; live publishes flow again
 			assertThat(this.redis.numsub(TestRedis.key(running.taskId()))).isOne();
-			this.redis.worker.store(ResultMeta.of(running.taskId(), TaskState.SUCCESS, "live"));
+			this.redis.worker.store(ResultMeta.of(running.taskId(), CeleryStates.SUCCESS, "live"));
 			await().atMost(WAIT).until(() -> !running.seen().isEmpty());
 			assertThat(running.seen()).singleElement()
 				.satisfies((meta) -> assertThat(meta.result()).isEqualTo("live"));
@@ -81,14 +81,14 @@ class RedisResultBackendReconnectTests {
 					this.redis.resources);
 			try {
 				RedisResultBackend fresh = RedisFixture.backend(freshFactory, Duration.ofHours(1));
-				fresh.store(ResultMeta.of(early.taskId(), TaskState.SUCCESS, "early"));
+				fresh.store(ResultMeta.of(early.taskId(), CeleryStates.SUCCESS, "early"));
 			}
 			finally {
 				freshFactory.destroy();
 			}
 			await().atMost(WAIT).until(() -> this.redis.numsub(TestRedis.key(late.taskId())) == 1);
 			// stored by the worker of before the restart: its connection and script cache are new
-			this.redis.worker.store(ResultMeta.of(late.taskId(), TaskState.SUCCESS, "late"));
+			this.redis.worker.store(ResultMeta.of(late.taskId(), CeleryStates.SUCCESS, "late"));
 			await().atMost(WAIT).until(() -> !early.seen().isEmpty() && !late.seen().isEmpty());
 			// a ready state may arrive twice (published, then read again after the re-subscribe)
 			assertThat(early.seen()).allSatisfy((meta) -> assertThat(meta.result()).isEqualTo("early"));

@@ -17,10 +17,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.taskqueue.protocol.CeleryJson;
+import dev.taskqueue.protocol.CeleryStates;
 import dev.taskqueue.protocol.ExceptionInfo;
 import dev.taskqueue.protocol.JsonResultMetaCodec;
 import dev.taskqueue.protocol.ResultMeta;
-import dev.taskqueue.protocol.TaskState;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -42,7 +42,7 @@ class RedisResultBackendStoreTests {
 		String taskId = (String) fixture.get("task_id");
 		String key = redis.use(TestRedis.key(taskId));
 		commands().del(key);
-		ResultMeta meta = new ResultMeta(taskId, TaskState.SUCCESS, 5, null, List.of(),
+		ResultMeta meta = new ResultMeta(taskId, CeleryStates.SUCCESS, 5, null, List.of(),
 				Instant.parse("2026-11-21T17:12:40.954801Z"), null, null, null, null);
 		try (StatefulRedisPubSubConnection<String, String> subscriber = redis.client.connectPubSub()) {
 			BlockingQueue<String> published = TestRedis.subscribe(subscriber, key);
@@ -94,7 +94,7 @@ class RedisResultBackendStoreTests {
 	void storesWithoutExpiryWhenResultsNeverExpire() {
 		RedisResultBackend forever = RedisFixture.backend(redis.clientFactory, Duration.ZERO);
 		String taskId = redis.taskId();
-		forever.store(ResultMeta.of(taskId, TaskState.SUCCESS, 1));
+		forever.store(ResultMeta.of(taskId, CeleryStates.SUCCESS, 1));
 		assertThat(commands().ttl(TestRedis.key(taskId))).isEqualTo(-1);
 		assertThat(forever.get(taskId).result()).isEqualTo(1);
 	}
@@ -103,7 +103,7 @@ class RedisResultBackendStoreTests {
 	void storesSubSecondExpiryInMilliseconds() {
 		RedisResultBackend shortLived = RedisFixture.backend(redis.clientFactory, Duration.ofMillis(60500));
 		String taskId = redis.taskId();
-		shortLived.store(ResultMeta.of(taskId, TaskState.SUCCESS, 1));
+		shortLived.store(ResultMeta.of(taskId, CeleryStates.SUCCESS, 1));
 		assertThat(commands().pttl(TestRedis.key(taskId))).isBetween(55_000L, 60_500L);
 	}
 
@@ -113,39 +113,39 @@ class RedisResultBackendStoreTests {
 		String key = TestRedis.key(taskId);
 		try (StatefulRedisPubSubConnection<String, String> subscriber = redis.client.connectPubSub()) {
 			BlockingQueue<String> published = TestRedis.subscribe(subscriber, key);
-			redis.backend.store(ResultMeta.of(taskId, TaskState.SUCCESS, 42));
-			redis.worker.store(ResultMeta.ofException(taskId, TaskState.FAILURE,
+			redis.backend.store(ResultMeta.of(taskId, CeleryStates.SUCCESS, 42));
+			redis.worker.store(ResultMeta.ofException(taskId, CeleryStates.FAILURE,
 					ExceptionInfo.python("builtins", "ValueError", "late"), "tb"));
-			redis.worker.store(ResultMeta.of(taskId, TaskState.STARTED, Map.of("pid", 1, "hostname", "w@h")));
+			redis.worker.store(ResultMeta.of(taskId, CeleryStates.STARTED, Map.of("pid", 1, "hostname", "w@h")));
 			commands().publish(key, "end");
 			assertThat(published.poll(5, TimeUnit.SECONDS)).contains("\"SUCCESS\"");
 			assertThat(published.poll(5, TimeUnit.SECONDS)).isEqualTo("end");
 		}
 		ResultMeta stored = redis.backend.get(taskId);
-		assertThat(stored.status()).isEqualTo(TaskState.SUCCESS);
+		assertThat(stored.status()).isEqualTo(CeleryStates.SUCCESS);
 		assertThat(stored.result()).isEqualTo(42);
 	}
 
 	@Test
 	void customStateThenSuccess() {
 		String taskId = redis.taskId();
-		redis.backend.store(ResultMeta.of(taskId, TaskState.STARTED, Map.of("pid", 1, "hostname", "w@h")));
-		redis.backend.store(ResultMeta.of(taskId, TaskState.of("PROGRESS"), Map.of("current", 1, "total", 10)));
+		redis.backend.store(ResultMeta.of(taskId, CeleryStates.STARTED, Map.of("pid", 1, "hostname", "w@h")));
+		redis.backend.store(ResultMeta.of(taskId, "PROGRESS", Map.of("current", 1, "total", 10)));
 		ResultMeta progress = redis.backend.get(taskId);
-		assertThat(progress.status().name()).isEqualTo("PROGRESS");
+		assertThat(progress.status()).isEqualTo("PROGRESS");
 		assertThat(progress.result()).isEqualTo(Map.of("current", 1, "total", 10));
 		assertThat(progress.dateDone()).isNull();
-		redis.backend.store(ResultMeta.of(taskId, TaskState.SUCCESS, "done"));
-		assertThat(redis.backend.get(taskId).status()).isEqualTo(TaskState.SUCCESS);
+		redis.backend.store(ResultMeta.of(taskId, CeleryStates.SUCCESS, "done"));
+		assertThat(redis.backend.get(taskId).status()).isEqualTo(CeleryStates.SUCCESS);
 		assertThat(redis.backend.get(taskId).result()).isEqualTo("done");
 	}
 
 	@Test
 	void failureAfterFailureIsStored() {
 		String taskId = redis.taskId();
-		redis.backend.store(ResultMeta.ofException(taskId, TaskState.FAILURE,
+		redis.backend.store(ResultMeta.ofException(taskId, CeleryStates.FAILURE,
 				ExceptionInfo.python("builtins", "ValueError", "first"), null));
-		redis.backend.store(ResultMeta.ofException(taskId, TaskState.FAILURE,
+		redis.backend.store(ResultMeta.ofException(taskId, CeleryStates.FAILURE,
 				ExceptionInfo.python("builtins", "KeyError", "second"), null));
 		assertThat(redis.backend.get(taskId).exception().type()).isEqualTo("KeyError");
 	}
@@ -154,7 +154,7 @@ class RedisResultBackendStoreTests {
 	void valueThatIsNotJsonIsOverwritten() {
 		String taskId = redis.taskId();
 		commands().set(TestRedis.key(taskId), "garbage");
-		redis.backend.store(ResultMeta.of(taskId, TaskState.SUCCESS, 3));
+		redis.backend.store(ResultMeta.of(taskId, CeleryStates.SUCCESS, 3));
 		assertThat(redis.backend.get(taskId).result()).isEqualTo(3);
 	}
 

@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.taskqueue.backend.ResultSubscription;
+import dev.taskqueue.protocol.CeleryStates;
 import dev.taskqueue.protocol.ResultMeta;
-import dev.taskqueue.protocol.TaskState;
 
 import static dev.taskqueue.backend.redis.RedisFixture.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -40,7 +40,7 @@ class RedisResultBackendSubscribeRaceTests {
 				String taskId = redis.taskId();
 				CompletableFuture<ResultMeta> result = new CompletableFuture<>();
 				subscriptions.add(redis.backend.subscribe(taskId, result::complete));
-				redis.worker.store(ResultMeta.of(taskId, TaskState.SUCCESS, i));
+				redis.worker.store(ResultMeta.of(taskId, CeleryStates.SUCCESS, i));
 				results.add(result);
 			}
 			await().atMost(WAIT).until(() -> results.stream().allMatch(CompletableFuture::isDone));
@@ -73,7 +73,7 @@ class RedisResultBackendSubscribeRaceTests {
 								received.complete(meta);
 							}
 						})) {
-							redis.worker.store(ResultMeta.of(taskId, TaskState.of("PROGRESS"), marker));
+							redis.worker.store(ResultMeta.of(taskId, "PROGRESS", marker));
 							received.orTimeout(10, TimeUnit.SECONDS).join();
 						}
 					}

@@ -17,8 +17,8 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 import dev.taskqueue.backend.ResultBackendException;
 import dev.taskqueue.backend.ResultListener;
 import dev.taskqueue.backend.ResultSubscription;
+import dev.taskqueue.protocol.CeleryStates;
 import dev.taskqueue.protocol.ResultMeta;
-import dev.taskqueue.protocol.TaskState;
 
 import static dev.taskqueue.backend.redis.RedisFixture.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -38,13 +38,13 @@ class RedisResultBackendSubscribeTests {
 	void statesStoredAfterSubscribingAreDeliveredInOrder() {
 		String taskId = redis.taskId();
 		List<String> seen = new CopyOnWriteArrayList<>();
-		ResultListener listener = (meta) -> seen.add(meta.status().name());
+		ResultListener listener = (meta) -> seen.add(meta.status());
 		try (ResultSubscription subscription = redis.backend.subscribe(taskId, listener)) {
-			redis.worker.store(ResultMeta.of(taskId, TaskState.STARTED, Map.of("pid", 1, "hostname", "w@h")));
+			redis.worker.store(ResultMeta.of(taskId, CeleryStates.STARTED, Map.of("pid", 1, "hostname", "w@h")));
 			for (int i = 0; i < 20; i++) {
-				redis.worker.store(ResultMeta.of(taskId, TaskState.of("PROGRESS"), Map.of("current", i)));
+				redis.worker.store(ResultMeta.of(taskId, "PROGRESS", Map.of("current", i)));
 			}
-			redis.worker.store(ResultMeta.of(taskId, TaskState.SUCCESS, 42));
+			redis.worker.store(ResultMeta.of(taskId, CeleryStates.SUCCESS, 42));
 			await().atMost(WAIT).until(() -> seen.size() == 22);
 		}
 		List<String> expected = new ArrayList<>();
@@ -59,10 +59,10 @@ class RedisResultBackendSubscribeTests {
 		String taskId = redis.taskId();
 		CompletableFuture<ResultMeta> received = new CompletableFuture<>();
 		try (ResultSubscription subscription = redis.backend.subscribe(taskId, received::complete)) {
-			redis.worker.store(ResultMeta.of(taskId, TaskState.SUCCESS, Map.of("sum", 5)));
+			redis.worker.store(ResultMeta.of(taskId, CeleryStates.SUCCESS, Map.of("sum", 5)));
 			ResultMeta meta = received.orTimeout(10, TimeUnit.SECONDS).join();
 			assertThat(meta.taskId()).isEqualTo(taskId);
-			assertThat(meta.status()).isEqualTo(TaskState.SUCCESS);
+			assertThat(meta.status()).isEqualTo(CeleryStates.SUCCESS);
 			assertThat(meta.result()).isEqualTo(Map.of("sum", 5));
 			assertThat(meta.dateDone()).isNotNull();
 		}
@@ -73,17 +73,17 @@ class RedisResultBackendSubscribeTests {
 		String taskId = redis.taskId();
 		String channel = TestRedis.key(taskId);
 		List<String> seen = new CopyOnWriteArrayList<>();
-		ResultSubscription subscription = redis.backend.subscribe(taskId, (meta) -> seen.add(meta.status().name()));
+		ResultSubscription subscription = redis.backend.subscribe(taskId, (meta) -> seen.add(meta.status()));
 		assertThat(redis.numsub(channel)).isEqualTo(1);
-		redis.worker.store(ResultMeta.of(taskId, TaskState.STARTED, null));
+		redis.worker.store(ResultMeta.of(taskId, CeleryStates.STARTED, null));
 		await().atMost(WAIT).until(() -> seen.size() == 1);
 		subscription.close();
 		subscription.close();
 		await().atMost(WAIT).until(() -> redis.numsub(channel) == 0);
-		redis.worker.store(ResultMeta.of(taskId, TaskState.of("PROGRESS"), null));
+		redis.worker.store(ResultMeta.of(taskId, "PROGRESS", null));
 		List<String> other = new CopyOnWriteArrayList<>();
-		try (ResultSubscription again = redis.backend.subscribe(taskId, (meta) -> other.add(meta.status().name()))) {
-			redis.worker.store(ResultMeta.of(taskId, TaskState.SUCCESS, 1));
+		try (ResultSubscription again = redis.backend.subscribe(taskId, (meta) -> other.add(meta.status()))) {
+			redis.worker.store(ResultMeta.of(taskId, CeleryStates.SUCCESS, 1));
 			await().atMost(WAIT).until(() -> other.size() == 1);
 		}
 		assertThat(other).containsExactly("SUCCESS");
@@ -96,14 +96,14 @@ class RedisResultBackendSubscribeTests {
 		String channel = TestRedis.key(taskId);
 		List<String> first = new CopyOnWriteArrayList<>();
 		List<String> second = new CopyOnWriteArrayList<>();
-		ResultSubscription one = redis.backend.subscribe(taskId, (meta) -> first.add(meta.status().name()));
-		ResultSubscription two = redis.backend.subscribe(taskId, (meta) -> second.add(meta.status().name()));
+		ResultSubscription one = redis.backend.subscribe(taskId, (meta) -> first.add(meta.status()));
+		ResultSubscription two = redis.backend.subscribe(taskId, (meta) -> second.add(meta.status()));
 		assertThat(redis.numsub(channel)).isEqualTo(1);
-		redis.worker.store(ResultMeta.of(taskId, TaskState.STARTED, null));
+		redis.worker.store(ResultMeta.of(taskId, CeleryStates.STARTED, null));
 		await().atMost(WAIT).until(() -> first.size() == 1 && second.size() == 1);
 		one.close();
 		assertThat(redis.numsub(channel)).isEqualTo(1);
-		redis.worker.store(ResultMeta.of(taskId, TaskState.SUCCESS, 1));
+		redis.worker.store(ResultMeta.of(taskId, CeleryStates.SUCCESS, 1));
 		await().atMost(WAIT).until(() -> second.size() == 2);
 		// one dispatcher thread calls the listeners of a message one after the other
 		assertThat(first).containsExactly("STARTED");
@@ -116,13 +116,13 @@ class RedisResultBackendSubscribeTests {
 	void sameListenerSubscribedTwiceIsCalledTwiceAndClosedSeparately() {
 		String taskId = redis.taskId();
 		List<String> seen = new CopyOnWriteArrayList<>();
-		ResultListener listener = (meta) -> seen.add(meta.status().name());
+		ResultListener listener = (meta) -> seen.add(meta.status());
 		ResultSubscription one = redis.backend.subscribe(taskId, listener);
 		ResultSubscription two = redis.backend.subscribe(taskId, listener);
-		redis.worker.store(ResultMeta.of(taskId, TaskState.STARTED, null));
+		redis.worker.store(ResultMeta.of(taskId, CeleryStates.STARTED, null));
 		await().atMost(WAIT).until(() -> seen.size() == 2);
 		one.close();
-		redis.worker.store(ResultMeta.of(taskId, TaskState.SUCCESS, null));
+		redis.worker.store(ResultMeta.of(taskId, CeleryStates.SUCCESS, null));
 		await().atMost(WAIT).until(() -> seen.size() == 3);
 		two.close();
 	}
@@ -134,7 +134,7 @@ class RedisResultBackendSubscribeTests {
 		try (ResultSubscription subscription = redis.backend.subscribe(taskId, seen::add)) {
 			redis.redis().publish(TestRedis.key(taskId), "not json");
 			redis.redis().publish(TestRedis.key(taskId), "{\"status\": \"SUCCESS\"}");
-			redis.worker.store(ResultMeta.of(taskId, TaskState.SUCCESS, 7));
+			redis.worker.store(ResultMeta.of(taskId, CeleryStates.SUCCESS, 7));
 			await().atMost(WAIT).until(() -> !seen.isEmpty());
 			assertThat(seen).singleElement().satisfies((meta) -> assertThat(meta.result()).isEqualTo(7));
 		}
@@ -148,9 +148,9 @@ class RedisResultBackendSubscribeTests {
 			throw new IllegalStateException("listener bug");
 		});
 				ResultSubscription subscription = redis.backend.subscribe(taskId,
-						(meta) -> seen.add(meta.status().name()))) {
-			redis.worker.store(ResultMeta.of(taskId, TaskState.STARTED, null));
-			redis.worker.store(ResultMeta.of(taskId, TaskState.SUCCESS, null));
+						(meta) -> seen.add(meta.status()))) {
+			redis.worker.store(ResultMeta.of(taskId, CeleryStates.STARTED, null));
+			redis.worker.store(ResultMeta.of(taskId, CeleryStates.SUCCESS, null));
 			await().atMost(WAIT).until(() -> seen.size() == 2);
 		}
 	}
@@ -169,7 +169,7 @@ class RedisResultBackendSubscribeTests {
 			assertThatExceptionOfType(ResultBackendException.class)
 				.isThrownBy(() -> destroyed.subscribe(taskId, seen::add))
 				.withMessageContaining("closed");
-			destroyed.store(ResultMeta.of(taskId, TaskState.SUCCESS, 1));
+			destroyed.store(ResultMeta.of(taskId, CeleryStates.SUCCESS, 1));
 			assertThat(destroyed.get(taskId).result()).isEqualTo(1);
 			assertThat(seen).isEmpty();
 		}

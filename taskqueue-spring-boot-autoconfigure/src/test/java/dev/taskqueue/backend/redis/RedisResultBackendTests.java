@@ -12,10 +12,10 @@ import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import dev.taskqueue.backend.ResultBackendException;
+import dev.taskqueue.protocol.CeleryStates;
 import dev.taskqueue.protocol.ExceptionInfo;
 import dev.taskqueue.protocol.JsonResultMetaCodec;
 import dev.taskqueue.protocol.ResultMeta;
-import dev.taskqueue.protocol.TaskState;
 import dev.taskqueue.testsupport.RedisServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -33,7 +33,7 @@ class RedisResultBackendTests {
 	@Test
 	void missingKeyIsPending() {
 		ResultMeta meta = redis.backend.get(TestRedis.taskId());
-		assertThat(meta.status()).isEqualTo(TaskState.PENDING);
+		assertThat(meta.status()).isEqualTo(CeleryStates.PENDING);
 		assertThat(meta.result()).isNull();
 	}
 
@@ -42,7 +42,7 @@ class RedisResultBackendTests {
 		String taskId = setFixture("plain/01_success_add");
 		ResultMeta meta = redis.backend.get(taskId);
 		assertThat(meta.taskId()).isEqualTo(taskId);
-		assertThat(meta.status()).isEqualTo(TaskState.SUCCESS);
+		assertThat(meta.status()).isEqualTo(CeleryStates.SUCCESS);
 		assertThat(meta.result()).isEqualTo(5);
 		assertThat(meta.traceback()).isNull();
 		assertThat(meta.children()).isEmpty();
@@ -53,7 +53,7 @@ class RedisResultBackendTests {
 	void readsFailureWrittenByCelery() {
 		String taskId = setFixture("plain/02_failure_valueerror");
 		ResultMeta meta = redis.backend.get(taskId);
-		assertThat(meta.status()).isEqualTo(TaskState.FAILURE);
+		assertThat(meta.status()).isEqualTo(CeleryStates.FAILURE);
 		assertThat(meta.exception()).isEqualTo(new ExceptionInfo("ValueError", List.of("boom"), "builtins"));
 		assertThat(meta.traceback()).startsWith("Traceback (most recent call last):").endsWith("ValueError: boom\n");
 		assertThat(meta.dateDone()).isEqualTo(Instant.parse("2026-11-21T17:12:41.683184Z"));
@@ -72,11 +72,11 @@ class RedisResultBackendTests {
 	void forgetDeletesTheKey() {
 		String taskId = redis.taskId();
 		String key = TestRedis.key(taskId);
-		redis.backend.store(ResultMeta.of(taskId, TaskState.SUCCESS, 1));
+		redis.backend.store(ResultMeta.of(taskId, CeleryStates.SUCCESS, 1));
 		assertThat(commands().exists(key)).isEqualTo(1);
 		redis.backend.forget(taskId);
 		assertThat(commands().exists(key)).isZero();
-		assertThat(redis.backend.get(taskId).status()).isEqualTo(TaskState.PENDING);
+		assertThat(redis.backend.get(taskId).status()).isEqualTo(CeleryStates.PENDING);
 		redis.backend.forget(taskId);
 	}
 
@@ -101,7 +101,7 @@ class RedisResultBackendTests {
 				url);
 		try {
 			assertThatExceptionOfType(ResultBackendException.class)
-				.isThrownBy(() -> unreachable.store(ResultMeta.of("t", TaskState.SUCCESS, 1)))
+				.isThrownBy(() -> unreachable.store(ResultMeta.of("t", CeleryStates.SUCCESS, 1)))
 				.withMessageContaining(url)
 				.withMessageNotContaining("s3cret");
 			assertThatExceptionOfType(ResultBackendException.class).isThrownBy(() -> unreachable.get("t"))
@@ -126,7 +126,7 @@ class RedisResultBackendTests {
 		RedisResultBackend notLettuce = RedisFixture.backend(TestRedis.notLettuce(redis.clientFactory),
 				Duration.ofDays(1));
 		String taskId = redis.taskId();
-		notLettuce.store(ResultMeta.of(taskId, TaskState.SUCCESS, 1));
+		notLettuce.store(ResultMeta.of(taskId, CeleryStates.SUCCESS, 1));
 		assertThat(notLettuce.get(taskId).result()).isEqualTo(1);
 		assertThatExceptionOfType(ResultBackendException.class)
 			.isThrownBy(() -> notLettuce.subscribe(taskId, (meta) -> {

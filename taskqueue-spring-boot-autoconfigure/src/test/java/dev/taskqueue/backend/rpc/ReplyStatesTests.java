@@ -13,8 +13,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import dev.taskqueue.backend.ResultSubscription;
+import dev.taskqueue.protocol.CeleryStates;
 import dev.taskqueue.protocol.ResultMeta;
-import dev.taskqueue.protocol.TaskState;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -25,7 +25,7 @@ import static org.awaitility.Awaitility.await;
  */
 class ReplyStatesTests {
 
-	private static final TaskState PROGRESS = TaskState.of("PROGRESS");
+	private static final String PROGRESS = "PROGRESS";
 
 	private final TestClock clock = new TestClock();
 
@@ -39,7 +39,7 @@ class ReplyStatesTests {
 	@Test
 	void keepsTheLatestStatePerTask() {
 		assertThat(this.states.latest("a")).isNull();
-		this.states.received("a", ResultMeta.of("a", TaskState.STARTED, null));
+		this.states.received("a", ResultMeta.of("a", CeleryStates.STARTED, null));
 		this.states.received("a", ResultMeta.of("a", PROGRESS, Map.of("done", 1)));
 		assertThat(this.states.latest("a").status()).isEqualTo(PROGRESS);
 		assertThat(this.states.latest("a").result()).isEqualTo(Map.of("done", 1));
@@ -49,26 +49,26 @@ class ReplyStatesTests {
 
 	@Test
 	void successIsNotReplacedByALaterState() {
-		this.states.received("a", ResultMeta.of("a", TaskState.SUCCESS, 5));
-		this.states.received("a", ResultMeta.of("a", TaskState.STARTED, null));
-		assertThat(this.states.latest("a").status()).isEqualTo(TaskState.SUCCESS);
+		this.states.received("a", ResultMeta.of("a", CeleryStates.SUCCESS, 5));
+		this.states.received("a", ResultMeta.of("a", CeleryStates.STARTED, null));
+		assertThat(this.states.latest("a").status()).isEqualTo(CeleryStates.SUCCESS);
 		this.clock.advance(Duration.ofHours(2));
-		this.states.received("a", ResultMeta.of("a", TaskState.STARTED, null));
-		assertThat(this.states.latest("a").status()).isEqualTo(TaskState.STARTED);
+		this.states.received("a", ResultMeta.of("a", CeleryStates.STARTED, null));
+		assertThat(this.states.latest("a").status()).isEqualTo(CeleryStates.STARTED);
 	}
 
 	@Test
 	void failureIsReplacedByALaterState() {
-		this.states.received("a", ResultMeta.of("a", TaskState.FAILURE, null));
-		this.states.received("a", ResultMeta.of("a", TaskState.SUCCESS, 1));
-		assertThat(this.states.latest("a").status()).isEqualTo(TaskState.SUCCESS);
+		this.states.received("a", ResultMeta.of("a", CeleryStates.FAILURE, null));
+		this.states.received("a", ResultMeta.of("a", CeleryStates.SUCCESS, 1));
+		assertThat(this.states.latest("a").status()).isEqualTo(CeleryStates.SUCCESS);
 	}
 
 	@Test
 	void statesExpireAfterResultExpires() {
-		this.states.received("old", ResultMeta.of("old", TaskState.SUCCESS, 1));
+		this.states.received("old", ResultMeta.of("old", CeleryStates.SUCCESS, 1));
 		this.clock.advance(Duration.ofMinutes(59));
-		this.states.received("new", ResultMeta.of("new", TaskState.SUCCESS, 2));
+		this.states.received("new", ResultMeta.of("new", CeleryStates.SUCCESS, 2));
 		assertThat(this.states.latest("old")).isNotNull();
 		this.clock.advance(Duration.ofMinutes(2));
 		assertThat(this.states.latest("old")).isNull();
@@ -95,7 +95,7 @@ class ReplyStatesTests {
 	@Test
 	void neverExpiresWithZeroDuration() {
 		ReplyStates forever = new ReplyStates(Duration.ZERO, 10, this.clock, "test-results");
-		forever.received("a", ResultMeta.of("a", TaskState.SUCCESS, 1));
+		forever.received("a", ResultMeta.of("a", CeleryStates.SUCCESS, 1));
 		this.clock.advance(Duration.ofDays(3650));
 		assertThat(forever.latest("a")).isNotNull();
 		forever.close();
@@ -103,7 +103,7 @@ class ReplyStatesTests {
 
 	@Test
 	void listenersGetTheStatesReceivedFromNowOnInOrderOnTheirOwnThread() {
-		this.states.received("a", ResultMeta.of("a", TaskState.STARTED, null));
+		this.states.received("a", ResultMeta.of("a", CeleryStates.STARTED, null));
 		List<String> seen = new CopyOnWriteArrayList<>();
 		List<String> threads = new CopyOnWriteArrayList<>();
 		ResultSubscription subscription = this.states.subscribe("a", (meta) -> {
@@ -114,7 +114,7 @@ class ReplyStatesTests {
 		for (int i = 0; i < 50; i++) {
 			this.states.received("a", ResultMeta.of("a", PROGRESS, i));
 		}
-		this.states.received("a", ResultMeta.of("a", TaskState.SUCCESS, "done"));
+		this.states.received("a", ResultMeta.of("a", CeleryStates.SUCCESS, "done"));
 		await().until(() -> seen.size() == 51);
 		assertThat(seen.get(0)).isEqualTo("PROGRESS:0");
 		assertThat(seen.get(49)).isEqualTo("PROGRESS:49");
@@ -122,8 +122,8 @@ class ReplyStatesTests {
 		assertThat(threads).containsOnly("test-results");
 		subscription.close();
 		this.states.forget("a");
-		this.states.received("a", ResultMeta.of("a", TaskState.SUCCESS, "again"));
-		this.states.received("b", ResultMeta.of("b", TaskState.SUCCESS, 1));
+		this.states.received("a", ResultMeta.of("a", CeleryStates.SUCCESS, "again"));
+		this.states.received("b", ResultMeta.of("b", CeleryStates.SUCCESS, 1));
 		await().until(() -> seen.contains("b"));
 		assertThat(seen).hasSize(52);
 	}
@@ -135,7 +135,7 @@ class ReplyStatesTests {
 			throw new IllegalStateException("listener bug");
 		});
 		this.states.subscribe("a", seen::add);
-		this.states.received("a", ResultMeta.of("a", TaskState.SUCCESS, 1));
+		this.states.received("a", ResultMeta.of("a", CeleryStates.SUCCESS, 1));
 		await().until(() -> seen.size() == 1);
 	}
 

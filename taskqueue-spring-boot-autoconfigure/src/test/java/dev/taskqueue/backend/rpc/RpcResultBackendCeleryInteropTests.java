@@ -25,10 +25,10 @@ import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 
 import dev.taskqueue.backend.ResultSubscription;
 import dev.taskqueue.protocol.CeleryJson;
+import dev.taskqueue.protocol.CeleryStates;
 import dev.taskqueue.protocol.ExceptionInfo;
 import dev.taskqueue.protocol.JsonResultMetaCodec;
 import dev.taskqueue.protocol.ResultMeta;
-import dev.taskqueue.protocol.TaskState;
 import dev.taskqueue.testsupport.RabbitServer;
 import dev.taskqueue.testsupport.TestProcesses;
 
@@ -112,7 +112,7 @@ class RpcResultBackendCeleryInteropTests {
 			python("store", backend.replyTo(), taskId, "SUCCESS", "{\"sum\": 5, \"items\": [\"a\", 1.5]}");
 			ResultMeta received = ready.get(WAIT.toSeconds(), TimeUnit.SECONDS);
 			assertThat(received.taskId()).isEqualTo(taskId);
-			assertThat(received.status()).isEqualTo(TaskState.SUCCESS);
+			assertThat(received.status()).isEqualTo(CeleryStates.SUCCESS);
 			assertThat(received.result()).isEqualTo(Map.of("sum", 5, "items", List.of("a", 1.5)));
 		}
 		assertThat(backend.get(taskId).result()).isEqualTo(Map.of("sum", 5, "items", List.of("a", 1.5)));
@@ -124,12 +124,12 @@ class RpcResultBackendCeleryInteropTests {
 		List<ResultMeta> seen = new CopyOnWriteArrayList<>();
 		try (ResultSubscription subscription = backend.subscribe(taskId, seen::add)) {
 			python("store", backend.replyTo(), taskId, "PROGRESS", "{\"current\": 3}");
-			await().atMost(WAIT).until(() -> backend.get(taskId).status().equals(TaskState.of("PROGRESS")));
+			await().atMost(WAIT).until(() -> backend.get(taskId).status().equals("PROGRESS"));
 			assertThat(backend.get(taskId).result()).isEqualTo(Map.of("current", 3));
 			python("store", backend.replyTo(), taskId, "SUCCESS", "5");
 			await().atMost(WAIT).until(() -> seen.size() == 2);
 		}
-		assertThat(seen).extracting((meta) -> meta.status().name()).containsExactly("PROGRESS", "SUCCESS");
+		assertThat(seen).extracting((meta) -> meta.status()).containsExactly("PROGRESS", "SUCCESS");
 		assertThat(backend.get(taskId).result()).isEqualTo(5);
 	}
 
@@ -137,9 +137,9 @@ class RpcResultBackendCeleryInteropTests {
 	void readsFailureSentByCelery() {
 		String taskId = UUID.randomUUID().toString();
 		python("fail", backend.replyTo(), taskId, "py boom");
-		await().atMost(WAIT).until(() -> backend.get(taskId).status().isReady());
+		await().atMost(WAIT).until(() -> backend.get(taskId).isReady());
 		ResultMeta failure = backend.get(taskId);
-		assertThat(failure.status()).isEqualTo(TaskState.FAILURE);
+		assertThat(failure.status()).isEqualTo(CeleryStates.FAILURE);
 		assertThat(failure.exception()).isEqualTo(new ExceptionInfo("ValueError", List.of("py boom", 7), "builtins"));
 		assertThat(failure.traceback()).isEqualTo("Traceback: py");
 	}
@@ -148,8 +148,8 @@ class RpcResultBackendCeleryInteropTests {
 	void celeryClientReadsSuccessSentHere() throws Exception {
 		String taskId = UUID.randomUUID().toString();
 		Map<String, Object> out = celeryWaits(taskId, (replyTo) -> {
-			backend.store(ResultMeta.of(taskId, TaskState.of("PROGRESS"), Map.of("current", 1)), replyTo);
-			backend.store(ResultMeta.of(taskId, TaskState.SUCCESS, Map.of("sum", 5, "items", List.of("a", 1.5))),
+			backend.store(ResultMeta.of(taskId, "PROGRESS", Map.of("current", 1)), replyTo);
+			backend.store(ResultMeta.of(taskId, CeleryStates.SUCCESS, Map.of("sum", 5, "items", List.of("a", 1.5))),
 					replyTo);
 		});
 		assertThat(out).containsEntry("status", "SUCCESS")
@@ -161,7 +161,7 @@ class RpcResultBackendCeleryInteropTests {
 	void celeryClientRaisesBuiltinExceptionSentHere() throws Exception {
 		String taskId = UUID.randomUUID().toString();
 		Map<String, Object> out = celeryWaits(taskId,
-				(replyTo) -> backend.store(ResultMeta.ofException(taskId, TaskState.FAILURE,
+				(replyTo) -> backend.store(ResultMeta.ofException(taskId, CeleryStates.FAILURE,
 						new ExceptionInfo("ValueError", List.of("boom from java", 42), "builtins"), "java stack"),
 						replyTo));
 		assertThat(out).containsEntry("status", "FAILURE")
@@ -175,7 +175,7 @@ class RpcResultBackendCeleryInteropTests {
 	void celeryClientRaisesJavaExceptionSentHereUnderItsName() throws Exception {
 		String taskId = UUID.randomUUID().toString();
 		Map<String, Object> out = celeryWaits(taskId, (replyTo) -> backend.store(ResultMeta.ofException(taskId,
-				TaskState.FAILURE, ExceptionInfo.of(new IllegalStateException("no stock for order 7")), null),
+				CeleryStates.FAILURE, ExceptionInfo.of(new IllegalStateException("no stock for order 7")), null),
 				replyTo));
 		assertThat(out).containsEntry("status", "FAILURE")
 			.containsEntry("type", "IllegalStateException")

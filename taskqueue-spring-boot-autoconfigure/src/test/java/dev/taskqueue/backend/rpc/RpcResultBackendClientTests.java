@@ -18,10 +18,10 @@ import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 
 import dev.taskqueue.backend.ResultSubscription;
+import dev.taskqueue.protocol.CeleryStates;
 import dev.taskqueue.protocol.ExceptionInfo;
 import dev.taskqueue.protocol.JsonResultMetaCodec;
 import dev.taskqueue.protocol.ResultMeta;
-import dev.taskqueue.protocol.TaskState;
 import dev.taskqueue.testsupport.RabbitServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -36,7 +36,7 @@ class RpcResultBackendClientTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(30);
 
-	private static final TaskState PROGRESS = TaskState.of("PROGRESS");
+	private static final String PROGRESS = "PROGRESS";
 
 	private static CachingConnectionFactory workerConnections;
 
@@ -76,10 +76,10 @@ class RpcResultBackendClientTests {
 		assertThat(progress.taskId()).isEqualTo(taskId);
 		assertThat(progress.result()).isEqualTo(Map.of("current", 3, "total", 10));
 		assertThat(progress.dateDone()).isNull();
-		worker.store(ResultMeta.of(taskId, TaskState.SUCCESS, List.of(5, "five")), replyTo);
-		await().atMost(WAIT).until(() -> client.get(taskId).status().isReady());
+		worker.store(ResultMeta.of(taskId, CeleryStates.SUCCESS, List.of(5, "five")), replyTo);
+		await().atMost(WAIT).until(() -> client.get(taskId).isReady());
 		ResultMeta success = client.get(taskId);
-		assertThat(success.status()).isEqualTo(TaskState.SUCCESS);
+		assertThat(success.status()).isEqualTo(CeleryStates.SUCCESS);
 		assertThat(success.result()).isEqualTo(List.of(5, "five"));
 		assertThat(success.traceback()).isNull();
 		assertThat(success.children()).isEmpty();
@@ -90,11 +90,11 @@ class RpcResultBackendClientTests {
 	@Test
 	void failureIsReadWithItsException() {
 		String taskId = UUID.randomUUID().toString();
-		worker.store(ResultMeta.ofException(taskId, TaskState.FAILURE,
+		worker.store(ResultMeta.ofException(taskId, CeleryStates.FAILURE,
 				new ExceptionInfo("ValueError", List.of("boom", 42), "builtins"), "Traceback: java"), replyTo);
-		await().atMost(WAIT).until(() -> client.get(taskId).status().isReady());
+		await().atMost(WAIT).until(() -> client.get(taskId).isReady());
 		ResultMeta failure = client.get(taskId);
-		assertThat(failure.status()).isEqualTo(TaskState.FAILURE);
+		assertThat(failure.status()).isEqualTo(CeleryStates.FAILURE);
 		assertThat(failure.exception()).isEqualTo(new ExceptionInfo("ValueError", List.of("boom", 42), "builtins"));
 		assertThat(failure.traceback()).isEqualTo("Traceback: java");
 	}
@@ -108,18 +108,18 @@ class RpcResultBackendClientTests {
 			seen.add(meta);
 			threads.add(Thread.currentThread().getName());
 		})) {
-			worker.store(ResultMeta.of(taskId, TaskState.STARTED, Map.of("pid", 1, "hostname", "w@h")), replyTo);
+			worker.store(ResultMeta.of(taskId, CeleryStates.STARTED, Map.of("pid", 1, "hostname", "w@h")), replyTo);
 			for (int i = 1; i <= 20; i++) {
 				worker.store(ResultMeta.of(taskId, PROGRESS, Map.of("current", i)), replyTo);
 			}
-			worker.store(ResultMeta.of(taskId, TaskState.SUCCESS, 42), replyTo);
+			worker.store(ResultMeta.of(taskId, CeleryStates.SUCCESS, 42), replyTo);
 			await().atMost(WAIT).until(() -> seen.size() == 22);
 		}
-		assertThat(seen).extracting(ResultMeta::status).first().isEqualTo(TaskState.STARTED);
+		assertThat(seen).extracting(ResultMeta::status).first().isEqualTo(CeleryStates.STARTED);
 		for (int i = 1; i <= 20; i++) {
 			assertThat(seen.get(i).result()).isEqualTo(Map.of("current", i));
 		}
-		assertThat(seen.get(21).status()).isEqualTo(TaskState.SUCCESS);
+		assertThat(seen.get(21).status()).isEqualTo(CeleryStates.SUCCESS);
 		assertThat(threads).containsOnly("taskqueue-rpc-results");
 	}
 
@@ -127,12 +127,12 @@ class RpcResultBackendClientTests {
 	void readyStateReceivedBeforeSubscribingIsReadWithGet() throws Exception {
 		// what BackendAsyncResult does: subscribe first, then get
 		String taskId = UUID.randomUUID().toString();
-		worker.store(ResultMeta.of(taskId, TaskState.SUCCESS, "early"), replyTo);
-		await().atMost(WAIT).until(() -> client.get(taskId).status().isReady());
+		worker.store(ResultMeta.of(taskId, CeleryStates.SUCCESS, "early"), replyTo);
+		await().atMost(WAIT).until(() -> client.get(taskId).isReady());
 		CompletableFuture<ResultMeta> ready = new CompletableFuture<>();
 		try (ResultSubscription subscription = client.subscribe(taskId, ready::complete)) {
 			ResultMeta current = client.get(taskId);
-			if (current.status().isReady()) {
+			if (current.isReady()) {
 				ready.complete(current);
 			}
 			assertThat(ready.get(1, TimeUnit.SECONDS).result()).isEqualTo("early");
@@ -145,32 +145,32 @@ class RpcResultBackendClientTests {
 		String other = UUID.randomUUID().toString();
 		CompletableFuture<ResultMeta> ready = new CompletableFuture<>();
 		try (ResultSubscription subscription = client.subscribe(waited, ready::complete)) {
-			worker.store(ResultMeta.of(other, TaskState.SUCCESS, "other"), replyTo);
-			worker.store(ResultMeta.of(waited, TaskState.SUCCESS, "waited"), replyTo);
+			worker.store(ResultMeta.of(other, CeleryStates.SUCCESS, "other"), replyTo);
+			worker.store(ResultMeta.of(waited, CeleryStates.SUCCESS, "waited"), replyTo);
 			assertThat(ready.get(30, TimeUnit.SECONDS).result()).isEqualTo("waited");
 		}
-		assertThat(client.get(other).status()).isEqualTo(TaskState.SUCCESS);
+		assertThat(client.get(other).status()).isEqualTo(CeleryStates.SUCCESS);
 		assertThat(client.get(other).result()).isEqualTo("other");
 	}
 
 	@Test
 	void forgetDropsTheState() {
 		String taskId = UUID.randomUUID().toString();
-		worker.store(ResultMeta.of(taskId, TaskState.SUCCESS, 1), replyTo);
-		await().atMost(WAIT).until(() -> client.get(taskId).status().isReady());
+		worker.store(ResultMeta.of(taskId, CeleryStates.SUCCESS, 1), replyTo);
+		await().atMost(WAIT).until(() -> client.get(taskId).isReady());
 		client.forget(taskId);
-		assertThat(client.get(taskId).status()).isEqualTo(TaskState.PENDING);
+		assertThat(client.get(taskId).status()).isEqualTo(CeleryStates.PENDING);
 	}
 
 	@Test
 	void successIsNotReplacedByALateState() {
 		String taskId = UUID.randomUUID().toString();
 		String marker = UUID.randomUUID().toString();
-		worker.store(ResultMeta.of(taskId, TaskState.SUCCESS, 1), replyTo);
-		worker.store(ResultMeta.of(taskId, TaskState.STARTED, null), replyTo);
-		worker.store(ResultMeta.of(marker, TaskState.SUCCESS, 1), replyTo);
-		await().atMost(WAIT).until(() -> client.get(marker).status().isReady());
-		assertThat(client.get(taskId).status()).isEqualTo(TaskState.SUCCESS);
+		worker.store(ResultMeta.of(taskId, CeleryStates.SUCCESS, 1), replyTo);
+		worker.store(ResultMeta.of(taskId, CeleryStates.STARTED, null), replyTo);
+		worker.store(ResultMeta.of(marker, CeleryStates.SUCCESS, 1), replyTo);
+		await().atMost(WAIT).until(() -> client.get(marker).isReady());
+		assertThat(client.get(taskId).status()).isEqualTo(CeleryStates.SUCCESS);
 	}
 
 	@Test
@@ -180,9 +180,9 @@ class RpcResultBackendClientTests {
 		try {
 			assertThat(otherClient.replyTo()).isNotEqualTo(replyTo);
 			String taskId = UUID.randomUUID().toString();
-			worker.store(ResultMeta.of(taskId, TaskState.SUCCESS, 1), replyTo);
-			await().atMost(WAIT).until(() -> client.get(taskId).status().isReady());
-			assertThat(otherClient.get(taskId).status()).isEqualTo(TaskState.PENDING);
+			worker.store(ResultMeta.of(taskId, CeleryStates.SUCCESS, 1), replyTo);
+			await().atMost(WAIT).until(() -> client.get(taskId).isReady());
+			assertThat(otherClient.get(taskId).status()).isEqualTo(CeleryStates.PENDING);
 		}
 		finally {
 			otherClient.destroy();
@@ -194,7 +194,7 @@ class RpcResultBackendClientTests {
 		String taskId = UUID.randomUUID().toString();
 		send(("{\"task_id\": \"" + taskId + "\", \"status\": \"SUCCESS\", \"result\": 7, \"traceback\": null, "
 				+ "\"children\": []}"), null);
-		await().atMost(WAIT).until(() -> client.get(taskId).status().isReady());
+		await().atMost(WAIT).until(() -> client.get(taskId).isReady());
 		assertThat(client.get(taskId).result()).isEqualTo(7);
 	}
 
@@ -203,8 +203,8 @@ class RpcResultBackendClientTests {
 		String taskId = UUID.randomUUID().toString();
 		send("not json", taskId);
 		send("{\"status\": \"SUCCESS\"}", taskId);
-		worker.store(ResultMeta.of(taskId, TaskState.SUCCESS, "after"), replyTo);
-		await().atMost(WAIT).until(() -> client.get(taskId).status().isReady());
+		worker.store(ResultMeta.of(taskId, CeleryStates.SUCCESS, "after"), replyTo);
+		await().atMost(WAIT).until(() -> client.get(taskId).isReady());
 		assertThat(client.get(taskId).result()).isEqualTo("after");
 	}
 

@@ -16,9 +16,9 @@ import org.springframework.amqp.rabbit.connection.ConnectionListener;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
 
 import dev.taskqueue.backend.ResultSubscription;
+import dev.taskqueue.protocol.CeleryStates;
 import dev.taskqueue.protocol.JsonResultMetaCodec;
 import dev.taskqueue.protocol.ResultMeta;
-import dev.taskqueue.protocol.TaskState;
 import dev.taskqueue.testsupport.RabbitServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -80,8 +80,8 @@ class RpcResultBackendReconnectTests {
 	void consumerResumesOnTheRedeclaredQueueAfterTheConnectionIsClosed() throws Exception {
 		String replyTo = this.client.replyTo();
 		String before = UUID.randomUUID().toString();
-		this.worker.store(ResultMeta.of(before, TaskState.SUCCESS, "before"), replyTo);
-		await().atMost(WAIT).until(() -> this.client.get(before).status().isReady());
+		this.worker.store(ResultMeta.of(before, CeleryStates.SUCCESS, "before"), replyTo);
+		await().atMost(WAIT).until(() -> this.client.get(before).isReady());
 		assertThat(consumers(replyTo)).isOne();
 		assertThat(this.clientConnectionsOpened).hasValue(1);
 
@@ -94,7 +94,7 @@ class RpcResultBackendReconnectTests {
 		String after = UUID.randomUUID().toString();
 		CompletableFuture<ResultMeta> ready = new CompletableFuture<>();
 		try (ResultSubscription subscription = this.client.subscribe(after, ready::complete)) {
-			this.worker.store(ResultMeta.of(after, TaskState.SUCCESS, "after"), replyTo);
+			this.worker.store(ResultMeta.of(after, CeleryStates.SUCCESS, "after"), replyTo);
 			assertThat(ready.get(WAIT.toSeconds(), TimeUnit.SECONDS).result()).isEqualTo("after");
 		}
 		assertThat(this.client.get(before).result()).isEqualTo("before");
@@ -105,16 +105,16 @@ class RpcResultBackendReconnectTests {
 	void workerPublishesAgainAfterItsConnectionIsClosed() {
 		String replyTo = this.client.replyTo();
 		String first = UUID.randomUUID().toString();
-		this.worker.store(ResultMeta.of(first, TaskState.SUCCESS, 1), replyTo);
-		await().atMost(WAIT).until(() -> this.client.get(first).status().isReady());
+		this.worker.store(ResultMeta.of(first, CeleryStates.SUCCESS, 1), replyTo);
+		await().atMost(WAIT).until(() -> this.client.get(first).isReady());
 
 		// replies go out on the publisher connection, which Spring AMQP names after the factory's
 		assertThat(RabbitServer.closeConnections(this.workerName + ".publisher")).isOne();
 
 		String second = UUID.randomUUID().toString();
 		await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> {
-			this.worker.store(ResultMeta.of(second, TaskState.SUCCESS, 2), replyTo);
-			assertThat(this.client.get(second).status()).isEqualTo(TaskState.SUCCESS);
+			this.worker.store(ResultMeta.of(second, CeleryStates.SUCCESS, 2), replyTo);
+			assertThat(this.client.get(second).status()).isEqualTo(CeleryStates.SUCCESS);
 		});
 	}
 
@@ -130,8 +130,8 @@ class RpcResultBackendReconnectTests {
 			unreachable.setPort(RabbitServer.PORT);
 			await().atMost(WAIT).until(() -> consumers(replyTo) == 1);
 			String taskId = UUID.randomUUID().toString();
-			this.worker.store(ResultMeta.of(taskId, TaskState.SUCCESS, "late"), replyTo);
-			await().atMost(WAIT).until(() -> late.get(taskId).status().isReady());
+			this.worker.store(ResultMeta.of(taskId, CeleryStates.SUCCESS, "late"), replyTo);
+			await().atMost(WAIT).until(() -> late.get(taskId).isReady());
 		}
 		finally {
 			late.destroy();

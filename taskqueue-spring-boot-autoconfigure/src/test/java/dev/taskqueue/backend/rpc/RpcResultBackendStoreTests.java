@@ -31,10 +31,10 @@ import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 
 import dev.taskqueue.protocol.CeleryJson;
+import dev.taskqueue.protocol.CeleryStates;
 import dev.taskqueue.protocol.JsonResultMetaCodec;
 import dev.taskqueue.protocol.MessageEncodingException;
 import dev.taskqueue.protocol.ResultMeta;
-import dev.taskqueue.protocol.TaskState;
 import dev.taskqueue.testsupport.RabbitServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -100,11 +100,11 @@ class RpcResultBackendStoreTests {
 
 	@Test
 	void nothingIsSentWithoutReplyQueue() {
-		ResultMeta meta = ResultMeta.of(UUID.randomUUID().toString(), TaskState.SUCCESS, 5);
+		ResultMeta meta = ResultMeta.of(UUID.randomUUID().toString(), CeleryStates.SUCCESS, 5);
 		worker.store(meta);
 		worker.store(meta, null);
 		worker.store(meta, "");
-		worker.store(ResultMeta.of("marker", TaskState.SUCCESS, 6), this.queue);
+		worker.store(ResultMeta.of("marker", CeleryStates.SUCCESS, 6), this.queue);
 		awaitMessages(1);
 		assertThat(basicGet().getProps().getCorrelationId()).isEqualTo("marker");
 		assertThat(basicGet()).isNull();
@@ -112,8 +112,8 @@ class RpcResultBackendStoreTests {
 
 	@Test
 	void replyToAMissingQueueIsDropped() {
-		worker.store(ResultMeta.of("t1", TaskState.SUCCESS, 5), "taskqueue.test.no-such-queue." + UUID.randomUUID());
-		worker.store(ResultMeta.of("t2", TaskState.SUCCESS, 6), this.queue);
+		worker.store(ResultMeta.of("t1", CeleryStates.SUCCESS, 5), "taskqueue.test.no-such-queue." + UUID.randomUUID());
+		worker.store(ResultMeta.of("t2", CeleryStates.SUCCESS, 6), this.queue);
 		awaitMessages(1);
 		GetResponse response = basicGet();
 		assertThat(response.getProps().getCorrelationId()).isEqualTo("t2");
@@ -121,9 +121,9 @@ class RpcResultBackendStoreTests {
 
 	@Test
 	void resultThatIsNotJsonFailsWithoutSending() {
-		ResultMeta meta = ResultMeta.of("t3", TaskState.SUCCESS, new Object());
+		ResultMeta meta = ResultMeta.of("t3", CeleryStates.SUCCESS, new Object());
 		assertThatExceptionOfType(MessageEncodingException.class).isThrownBy(() -> worker.store(meta, this.queue));
-		worker.store(ResultMeta.of("marker", TaskState.SUCCESS, 6), this.queue);
+		worker.store(ResultMeta.of("marker", CeleryStates.SUCCESS, 6), this.queue);
 		awaitMessages(1);
 		assertThat(basicGet().getProps().getCorrelationId()).isEqualTo("marker");
 		assertThat(basicGet()).isNull();
@@ -137,7 +137,7 @@ class RpcResultBackendStoreTests {
 		for (int i = 0; i < count; i++) {
 			int n = i;
 			executor.execute(() -> {
-				worker.store(ResultMeta.of("task-" + n, TaskState.SUCCESS, n), this.queue);
+				worker.store(ResultMeta.of("task-" + n, CeleryStates.SUCCESS, n), this.queue);
 				done.countDown();
 			});
 		}
@@ -181,7 +181,7 @@ class RpcResultBackendStoreTests {
 				String taskId = "task-" + t;
 				executor.execute(() -> {
 					for (int i = 0; i < states; i++) {
-						ordered.store(ResultMeta.of(taskId, TaskState.of("PROGRESS"), i), this.queue);
+						ordered.store(ResultMeta.of(taskId, "PROGRESS", i), this.queue);
 					}
 					done.countDown();
 				});

@@ -65,7 +65,7 @@ class InMemoryBrokerTests {
 			assertThat(again.message().id()).isEqualTo("m");
 			again.deadLetter("because");
 		}
-		assertThat(this.broker.deadLetters()).singleElement().satisfies((dead) -> {
+		assertThat(this.broker.deadLetters("q", 10)).singleElement().satisfies((dead) -> {
 			assertThat(dead.reason()).isEqualTo("because");
 			assertThat(dead.queue()).isEqualTo("q");
 		});

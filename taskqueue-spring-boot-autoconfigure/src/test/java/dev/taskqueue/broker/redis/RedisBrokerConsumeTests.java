@@ -10,6 +10,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.taskqueue.broker.ConsumerSettings;
 import dev.taskqueue.broker.Consumption;
+import dev.taskqueue.broker.DeadLetter;
 import dev.taskqueue.broker.Delivery;
 import dev.taskqueue.broker.OutboundMessage;
 import dev.taskqueue.broker.RecordingHandler;
@@ -162,11 +163,11 @@ class RedisBrokerConsumeTests {
 		}
 		assertThat(this.redis.redis.hlen(this.redis.key("unacked"))).isZero();
 		assertThat(this.redis.redis.zcard(this.redis.key("unacked_index"))).isZero();
-		List<RedisBroker.DeadLetter> letters = broker.deadLetters("celery");
+		List<DeadLetter> letters = broker.deadLetters("celery", 100);
 		assertThat(letters).hasSize(1);
 		assertThat(letters.get(0).queue()).isEqualTo("celery");
 		assertThat(letters.get(0).reason()).isEqualTo("Task 'tasks.add' is not registered");
-		assertThat(letters.get(0).envelope()).isEqualTo(raw);
+		assertThat(letters.get(0).rawText()).isEqualTo(raw);
 		assertThat(letters.get(0).time()).isBetween(before.minusSeconds(1), Instant.now());
 		Map<String, Object> record = map(MAPPER.readValue(this.redis.redis.lindex(this.redis.key("celery.dead-letter"), 0),
 				Object.class));
@@ -202,7 +203,7 @@ class RedisBrokerConsumeTests {
 			broker.publish(RedisTestSupport.message("celery", "after", 0));
 			assertThat(handler.await(5).get(4).message().id()).isEqualTo("after");
 		}
-		assertThat(broker.deadLetters("celery")).extracting(RedisBroker.DeadLetter::envelope)
+		assertThat(broker.deadLetters("celery", 100)).extracting(DeadLetter::rawText)
 			.containsExactly("not json at all", badBase64, noProperties);
 		assertThat(this.redis.redis.hkeys(this.redis.key("unacked"))).hasSize(1);
 	}
@@ -247,7 +248,7 @@ class RedisBrokerConsumeTests {
 			deliveries.get(2).ack();
 			assertThat(consumption.failure()).isNull();
 		}
-		assertThat(broker.deadLetters("celery")).extracting(RedisBroker.DeadLetter::reason)
+		assertThat(broker.deadLetters("celery", 100)).extracting(DeadLetter::reason)
 			.containsExactly("Worker failed handling the message: java.lang.OutOfMemoryError: Java heap space",
 					"Worker failed handling the message: java.lang.StackOverflowError");
 		assertThat(this.redis.redis.hlen(this.redis.key("unacked"))).isZero();
@@ -282,12 +283,12 @@ class RedisBrokerConsumeTests {
 			handler.assertStaysAt(2, Duration.ofMillis(300));
 			handler.deliveries.forEach(Delivery::ack);
 		}
-		List<RedisBroker.DeadLetter> letters = broker.deadLetters("celery");
+		List<DeadLetter> letters = broker.deadLetters("celery", 100);
 		assertThat(letters).hasSize(2).allSatisfy((letter) -> assertThat(letter.reason())
 			.startsWith("Message envelope of ")
 			.contains("exceeds the limit of " + RedisChannel.largestEnvelope(small.limits()) + " bytes"));
-		assertThat(letters.get(0).envelope()).contains("huge-backlog");
-		assertThat(letters.get(1).envelope()).contains("huge-idle");
+		assertThat(letters.get(0).rawText()).contains("huge-backlog");
+		assertThat(letters.get(1).rawText()).contains("huge-idle");
 		assertThat(this.redis.redis.hlen(this.redis.key("unacked"))).isZero();
 	}
 

@@ -132,7 +132,7 @@ class RedisBrokerRestoreTests {
 		assertThat(broker.restoreVisible()).isZero();
 		assertThat(this.redis.redis.zcard(this.redis.key("unacked_index"))).isZero();
 		assertThat(this.redis.redis.hlen(this.redis.key("unacked"))).isZero();
-		assertThat(broker.deadLetters("celery")).singleElement()
+		assertThat(broker.deadLetters("celery", 100)).singleElement()
 			.satisfies((letter) -> assertThat(letter.reason()).contains("no queue is bound to exchange 'nowhere'"));
 	}
 

@@ -1,8 +1,8 @@
-package dev.taskqueue.protocol;
-
-import java.util.Set;
+package dev.taskqueue.core;
 
 import org.springframework.util.Assert;
+
+import dev.taskqueue.protocol.CeleryStates;
 
 /**
  * A task state as Celery names it: one of the built-in states or a custom one such as
@@ -13,29 +13,25 @@ import org.springframework.util.Assert;
 public record TaskState(String name) {
 
 	/** Unknown or waiting: never stored, the absence of a result means pending. */
-	public static final TaskState PENDING = new TaskState("PENDING");
+	public static final TaskState PENDING = new TaskState(CeleryStates.PENDING);
 
 	/** A worker received the task. */
-	public static final TaskState RECEIVED = new TaskState("RECEIVED");
+	public static final TaskState RECEIVED = new TaskState(CeleryStates.RECEIVED);
 
 	/** A worker started the task (stored only when the task tracks it). */
-	public static final TaskState STARTED = new TaskState("STARTED");
+	public static final TaskState STARTED = new TaskState(CeleryStates.STARTED);
 
 	/** The task returned; final. */
-	public static final TaskState SUCCESS = new TaskState("SUCCESS");
+	public static final TaskState SUCCESS = new TaskState(CeleryStates.SUCCESS);
 
 	/** The task raised; final. */
-	public static final TaskState FAILURE = new TaskState("FAILURE");
+	public static final TaskState FAILURE = new TaskState(CeleryStates.FAILURE);
 
 	/** The task is to be retried. */
-	public static final TaskState RETRY = new TaskState("RETRY");
+	public static final TaskState RETRY = new TaskState(CeleryStates.RETRY);
 
 	/** The task was revoked or expired; final. */
-	public static final TaskState REVOKED = new TaskState("REVOKED");
-
-	private static final Set<String> READY = Set.of("SUCCESS", "FAILURE", "REVOKED");
-
-	private static final Set<String> EXCEPTION = Set.of("FAILURE", "RETRY", "REVOKED");
+	public static final TaskState REVOKED = new TaskState(CeleryStates.REVOKED);
 
 	public TaskState {
 		Assert.hasText(name, "'name' must not be empty");
@@ -52,12 +48,12 @@ public record TaskState(String name) {
 
 	/** Whether the state is final: SUCCESS, FAILURE or REVOKED. */
 	public boolean isReady() {
-		return READY.contains(this.name);
+		return CeleryStates.isReady(this.name);
 	}
 
 	/** Whether the result of this state is an exception: FAILURE, RETRY or REVOKED. */
 	public boolean isException() {
-		return EXCEPTION.contains(this.name);
+		return CeleryStates.isException(this.name);
 	}
 
 	@Override
