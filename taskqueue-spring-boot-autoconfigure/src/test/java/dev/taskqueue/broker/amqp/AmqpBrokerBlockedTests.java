@@ -82,6 +82,14 @@ class AmqpBrokerBlockedTests {
 		List<BrokerException> failures;
 		this.alarm.raise();
 		try {
+			// RabbitMQ blocks the connection at the first publish after the alarm; on a loaded
+			// machine its notice can arrive after the confirm timeout of that publish, so wait
+			// for it before the eight large ones, which must all fail saying why
+			OutboundMessage probe = AmqpTestSupport.message(queue, "probe", 0);
+			await().atMost(BOUND).until(() -> {
+				BrokerException probed = failure(broker, probe);
+				return probed != null && probed.getMessage().contains(BLOCKING);
+			});
 			failures = publishFromEightThreads(broker, large);
 		}
 		finally {
