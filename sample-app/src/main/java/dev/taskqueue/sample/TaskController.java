@@ -3,7 +3,6 @@ package dev.taskqueue.sample;
 import java.net.URI;
 
 import org.jspecify.annotations.Nullable;
-
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;

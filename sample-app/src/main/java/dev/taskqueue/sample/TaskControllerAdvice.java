@@ -3,7 +3,6 @@ package dev.taskqueue.sample;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
-
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;

@@ -5,7 +5,6 @@ import java.util.Map;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
-
 import org.springframework.context.ConfigurableApplicationContext;
 
 import dev.taskqueue.core.TaskOperations;

@@ -7,7 +7,6 @@ import javax.net.ssl.TrustManager;
 
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.TrustEverythingTrustManager;
-
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.boot.ssl.SslBundle;
 

@@ -1,7 +1,5 @@
 package dev.taskqueue.autoconfigure;
 
-import tools.jackson.databind.json.JsonMapper;
-
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -10,6 +8,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
+import tools.jackson.databind.json.JsonMapper;
 
 import dev.taskqueue.backend.ResultBackend;
 import dev.taskqueue.broker.Broker;

@@ -1,7 +1,6 @@
 package dev.taskqueue.autoconfigure;
 
 import org.jspecify.annotations.Nullable;
-
 import org.springframework.boot.autoconfigure.service.connection.ConnectionDetails;
 
 /**

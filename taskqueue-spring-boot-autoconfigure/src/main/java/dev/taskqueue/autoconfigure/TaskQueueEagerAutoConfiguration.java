@@ -3,8 +3,6 @@ package dev.taskqueue.autoconfigure;
 import java.time.Duration;
 import java.util.List;
 
-import tools.jackson.databind.json.JsonMapper;
-
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -13,6 +11,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.util.function.SingletonSupplier;
+import tools.jackson.databind.json.JsonMapper;
 
 import dev.taskqueue.backend.ResultBackend;
 import dev.taskqueue.backend.memory.InMemoryResultBackend;

@@ -4,9 +4,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.taskqueue.routing.DefaultTaskRouter;
 import dev.taskqueue.routing.QueueSpec;
 import dev.taskqueue.routing.RouteRule;
-import dev.taskqueue.routing.DefaultTaskRouter;
 
 /**
  * Turns the {@code taskqueue.queues} and {@code taskqueue.routes} properties into the router's

@@ -3,7 +3,6 @@ package dev.taskqueue.autoconfigure;
 import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
-
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 
 /**

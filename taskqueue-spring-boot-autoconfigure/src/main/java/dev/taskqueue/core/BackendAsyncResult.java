@@ -9,10 +9,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import org.jspecify.annotations.Nullable;
+import org.springframework.core.ParameterizedTypeReference;
 import tools.jackson.databind.JavaType;
 import tools.jackson.databind.json.JsonMapper;
-
-import org.springframework.core.ParameterizedTypeReference;
 
 import dev.taskqueue.TaskQueueException;
 import dev.taskqueue.backend.ResultBackend;

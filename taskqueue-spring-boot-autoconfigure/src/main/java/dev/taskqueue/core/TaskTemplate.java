@@ -7,12 +7,11 @@ import java.util.Arrays;
 import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
-import tools.jackson.databind.json.JsonMapper;
-
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.util.Assert;
 import org.springframework.util.ClassUtils;
 import org.springframework.util.unit.DataSize;
+import tools.jackson.databind.json.JsonMapper;
 
 import dev.taskqueue.backend.ResultBackend;
 import dev.taskqueue.broker.Broker;

@@ -8,8 +8,6 @@ import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.util.Assert;
-
 /**
  * Celery's task meta: the state and result of a task as a result backend stores it.
  *

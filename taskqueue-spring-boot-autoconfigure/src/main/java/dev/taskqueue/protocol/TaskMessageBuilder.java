@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
-
 import org.springframework.util.Assert;
 
 /**

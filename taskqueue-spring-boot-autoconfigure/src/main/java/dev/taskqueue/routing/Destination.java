@@ -1,7 +1,6 @@
 package dev.taskqueue.routing;
 
 import org.jspecify.annotations.Nullable;
-
 import org.springframework.util.Assert;
 
 /**

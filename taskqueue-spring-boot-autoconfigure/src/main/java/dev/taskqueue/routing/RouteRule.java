@@ -3,7 +3,6 @@ package dev.taskqueue.routing;
 import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
-
 import org.springframework.util.Assert;
 
 /**

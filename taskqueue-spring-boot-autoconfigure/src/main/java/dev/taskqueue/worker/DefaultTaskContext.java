@@ -6,7 +6,6 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 import dev.taskqueue.core.TaskContext;
-import dev.taskqueue.protocol.CeleryStates;
 import dev.taskqueue.protocol.CeleryTime;
 import dev.taskqueue.protocol.TaskHeaders;
 import dev.taskqueue.protocol.TaskMessage;

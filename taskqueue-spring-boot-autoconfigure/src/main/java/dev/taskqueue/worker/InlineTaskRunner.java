@@ -2,9 +2,8 @@ package dev.taskqueue.worker;
 
 import java.time.Clock;
 
-import tools.jackson.databind.json.JsonMapper;
-
 import org.springframework.util.Assert;
+import tools.jackson.databind.json.JsonMapper;
 
 import dev.taskqueue.backend.ResultBackend;
 import dev.taskqueue.broker.Delivery;

@@ -15,11 +15,10 @@ import java.util.concurrent.TimeUnit;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
-import tools.jackson.databind.json.JsonMapper;
-
 import org.springframework.context.SmartLifecycle;
 import org.springframework.core.task.TaskDecorator;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
+import tools.jackson.databind.json.JsonMapper;
 
 import dev.taskqueue.backend.ResultBackend;
 import dev.taskqueue.broker.Broker;

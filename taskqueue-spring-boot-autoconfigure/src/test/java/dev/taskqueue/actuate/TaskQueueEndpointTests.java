@@ -9,11 +9,10 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-
 import org.springframework.boot.actuate.endpoint.Show;
 import org.springframework.util.unit.DataSize;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import dev.taskqueue.actuate.TaskQueueDescriptor.ActiveTaskDescriptor;
 import dev.taskqueue.backend.memory.InMemoryResultBackend;

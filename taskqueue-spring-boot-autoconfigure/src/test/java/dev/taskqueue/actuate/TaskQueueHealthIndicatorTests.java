@@ -1,10 +1,9 @@
 package dev.taskqueue.actuate;
 
 import org.junit.jupiter.api.Test;
-import tools.jackson.databind.json.JsonMapper;
-
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
+import tools.jackson.databind.json.JsonMapper;
 
 import dev.taskqueue.broker.Broker;
 import dev.taskqueue.broker.BrokerException;

@@ -10,13 +10,12 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-
 import org.springframework.beans.BeanWrapperImpl;
 import org.springframework.boot.convert.ApplicationConversionService;
 import org.springframework.core.convert.TypeDescriptor;
 import org.springframework.core.io.ClassPathResource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import dev.taskqueue.protocol.InboundLimits;
 import dev.taskqueue.worker.WorkerSettings;

@@ -3,7 +3,6 @@ package dev.taskqueue.autoconfigure;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
-
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;

@@ -1,7 +1,6 @@
 package dev.taskqueue.autoconfigure;
 
 import org.junit.jupiter.api.Test;
-
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 
 import static org.assertj.core.api.Assertions.assertThat;

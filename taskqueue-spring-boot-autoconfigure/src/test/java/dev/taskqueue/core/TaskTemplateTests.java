@@ -6,10 +6,8 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import org.junit.jupiter.api.Test;
-
 import org.springframework.util.unit.DataSize;
 
 import dev.taskqueue.backend.memory.InMemoryResultBackend;

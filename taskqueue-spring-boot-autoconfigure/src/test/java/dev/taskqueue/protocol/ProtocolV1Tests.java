@@ -5,10 +5,10 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import static dev.taskqueue.protocol.CeleryFixtures.map;
 import static dev.taskqueue.protocol.TestMessages.ID;
 import static dev.taskqueue.protocol.TestMessages.headers;
 import static dev.taskqueue.protocol.TestMessages.message;
-import static dev.taskqueue.protocol.CeleryFixtures.map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
-
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
@@ -21,8 +20,8 @@ import dev.taskqueue.core.AsyncResult;
 import dev.taskqueue.core.TaskFailedException;
 import dev.taskqueue.core.TaskOperations;
 import dev.taskqueue.core.TaskSendException;
-import dev.taskqueue.protocol.JsonMessageCodec;
 import dev.taskqueue.core.TaskState;
+import dev.taskqueue.protocol.JsonMessageCodec;
 import dev.taskqueue.worker.WorkerContainer;
 
 import static org.assertj.core.api.Assertions.assertThat;

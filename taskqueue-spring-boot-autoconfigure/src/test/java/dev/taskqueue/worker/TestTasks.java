@@ -1,6 +1,5 @@
 package dev.taskqueue.worker;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;

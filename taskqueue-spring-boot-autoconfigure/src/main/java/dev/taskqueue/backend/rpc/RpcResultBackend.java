@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.time.Duration;
 
 import org.jspecify.annotations.Nullable;
-
 import org.springframework.amqp.AmqpException;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;

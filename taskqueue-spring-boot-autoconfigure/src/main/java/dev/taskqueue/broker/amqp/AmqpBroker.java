@@ -8,7 +8,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
 import com.rabbitmq.client.Channel;
-
 import org.springframework.amqp.AmqpException;
 import org.springframework.amqp.core.QueueInformation;
 import org.springframework.amqp.rabbit.connection.Connection;

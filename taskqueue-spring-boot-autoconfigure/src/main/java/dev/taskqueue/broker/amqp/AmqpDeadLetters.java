@@ -11,7 +11,6 @@ import com.rabbitmq.client.AMQP.BasicProperties;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.GetResponse;
 import org.jspecify.annotations.Nullable;
-
 import org.springframework.amqp.AmqpException;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
 

@@ -8,7 +8,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.rabbitmq.client.AMQP.BasicProperties;
-
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 
 import dev.taskqueue.broker.BrokerException;

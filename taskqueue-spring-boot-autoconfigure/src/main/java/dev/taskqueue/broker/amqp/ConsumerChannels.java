@@ -7,7 +7,6 @@ import java.util.Map;
 
 import com.rabbitmq.client.Channel;
 import org.jspecify.annotations.Nullable;
-
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 
 /**

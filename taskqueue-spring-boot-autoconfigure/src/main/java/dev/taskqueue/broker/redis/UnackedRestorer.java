@@ -21,7 +21,6 @@ import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
-
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
 /**

@@ -3,7 +3,6 @@ package dev.taskqueue.autoconfigure.actuate;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
-
 import org.springframework.boot.actuate.endpoint.Show;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfigurations;

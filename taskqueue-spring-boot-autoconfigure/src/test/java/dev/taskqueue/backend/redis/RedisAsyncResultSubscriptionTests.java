@@ -5,7 +5,6 @@ import java.util.concurrent.CompletableFuture;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-
 import org.springframework.util.unit.DataSize;
 
 import dev.taskqueue.broker.memory.InMemoryBroker;

@@ -11,7 +11,6 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import dev.taskqueue.backend.ResultBackendException;

@@ -1,9 +1,6 @@
 package dev.taskqueue.broker.amqp;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -27,7 +24,6 @@ import dev.taskqueue.protocol.TaskMessageBuilder;
 import dev.taskqueue.routing.Destination;
 import dev.taskqueue.routing.QueueSpec;
 import dev.taskqueue.testsupport.RabbitServer;
-import dev.taskqueue.testsupport.TestProcesses;
 
 /**
  * Brokers against the real RabbitMQ at 127.0.0.1:5672 (started if down), a plain Java

@@ -6,12 +6,12 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import dev.taskqueue.testsupport.RedisServer;
 import dev.taskqueue.broker.ConsumerSettings;
 import dev.taskqueue.broker.Consumption;
 import dev.taskqueue.broker.DeadLetter;
 import dev.taskqueue.broker.Delivery;
 import dev.taskqueue.broker.RecordingHandler;
+import dev.taskqueue.testsupport.RedisServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

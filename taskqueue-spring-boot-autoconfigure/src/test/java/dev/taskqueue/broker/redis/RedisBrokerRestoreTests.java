@@ -7,10 +7,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import dev.taskqueue.broker.RecordingHandler;
 import dev.taskqueue.broker.ConsumerSettings;
 import dev.taskqueue.broker.Consumption;
 import dev.taskqueue.broker.Delivery;
+import dev.taskqueue.broker.RecordingHandler;
 
 import static dev.taskqueue.broker.redis.RedisTestSupport.SEP;
 import static dev.taskqueue.broker.redis.RedisTestSupport.deliveryTag;

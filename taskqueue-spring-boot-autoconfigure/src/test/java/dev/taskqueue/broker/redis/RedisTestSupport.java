@@ -9,7 +9,6 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.RedisClient;
