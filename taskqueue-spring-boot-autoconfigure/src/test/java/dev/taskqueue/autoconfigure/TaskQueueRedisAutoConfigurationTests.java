@@ -70,24 +70,6 @@ class TaskQueueRedisAutoConfigurationTests {
 		});
 	}
 
-	@Configuration(proxyBeanMethods = false)
-	static class AppRedisConfiguration {
-
-		@Bean
-		LettuceConnectionFactory appRedis() {
-			return new LettuceConnectionFactory("127.0.0.1", 6379);
-		}
-
-		@Bean
-		AppRedisUser appRedisUser(RedisConnectionFactory factory) {
-			return new AppRedisUser(factory);
-		}
-
-	}
-
-	record AppRedisUser(RedisConnectionFactory factory) {
-	}
-
 	@Test
 	void routesSelectTheRedisQueue() {
 		this.contextRunner
@@ -119,6 +101,24 @@ class TaskQueueRedisAutoConfigurationTests {
 				.hasMessageContaining("No transport for taskqueue.broker.url=redis://127.0.0.1:6379/13")
 				.hasMessageContaining("spring-data-redis");
 		});
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class AppRedisConfiguration {
+
+		@Bean
+		LettuceConnectionFactory appRedis() {
+			return new LettuceConnectionFactory("127.0.0.1", 6379);
+		}
+
+		@Bean
+		AppRedisUser appRedisUser(RedisConnectionFactory factory) {
+			return new AppRedisUser(factory);
+		}
+
+	}
+
+	record AppRedisUser(RedisConnectionFactory factory) {
 	}
 
 }

@@ -20,6 +20,7 @@ import dev.taskqueue.routing.DefaultTaskRouter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
  * Tests for sending after commit with a real transaction manager (H2 in memory).
@@ -58,7 +59,7 @@ class TaskTemplateAfterCommitTests {
 
 	@Test
 	void exceptionRollingBackSendsNothing() {
-		assertThatExceptionOfType(IllegalStateException.class).isThrownBy(() -> this.transactions.execute((status) -> {
+		assertThatIllegalStateException().isThrownBy(() -> this.transactions.execute((status) -> {
 			this.template.task("tasks.add").args(1, 2).sendAfterCommit();
 			throw new IllegalStateException("rolled back");
 		}));

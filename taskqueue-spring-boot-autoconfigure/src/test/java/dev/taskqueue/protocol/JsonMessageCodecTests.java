@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import org.junit.jupiter.api.Test;
 
 import static dev.taskqueue.protocol.TestMessages.ID;
@@ -217,7 +218,8 @@ class JsonMessageCodecTests {
 
 	static class Broken {
 
-		public int getValue() {
+		@JsonProperty
+		int getValue() {
 			throw new IllegalStateException("no JSON for you");
 		}
 

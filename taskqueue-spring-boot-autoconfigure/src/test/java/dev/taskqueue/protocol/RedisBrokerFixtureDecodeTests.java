@@ -195,10 +195,9 @@ class RedisBrokerFixtureDecodeTests {
 			case "09" -> assertThat(first.properties().priority()).isEqualTo(9);
 			case "10" -> assertThat(headers.timeLimit()).isEqualTo(new TimeLimit(30.0, 20.0));
 			case "11" -> {
-				assertThat(first.embed().callbacks()).singleElement().satisfies((callback) -> {
-					assertThat(callback).containsEntry("task", "labapp.add").containsEntry("args", List.of(10))
-						.containsEntry("immutable", false);
-				});
+				assertThat(first.embed().callbacks()).singleElement().satisfies((callback) -> assertThat(callback).containsEntry("task", "labapp.add")
+					.containsEntry("args", List.of(10))
+					.containsEntry("immutable", false));
 				assertThat(first.embed().errbacks()).singleElement()
 					.satisfies((errback) -> assertThat(errback).containsEntry("task", "labapp.on_error"));
 				assertThat(first.embed().chain()).isNull();

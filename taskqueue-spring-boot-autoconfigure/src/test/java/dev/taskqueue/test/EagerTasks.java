@@ -10,25 +10,6 @@ import dev.taskqueue.core.TaskContext;
  */
 class EagerTasks {
 
-	/** A type with no JSON form that reads back: it goes out as {@code {"radius": ...}}. */
-	interface Shape {
-
-		double area();
-
-	}
-
-	record Circle(double radius) implements Shape {
-
-		@Override
-		public double area() {
-			return Math.PI * this.radius * this.radius;
-		}
-
-	}
-
-	record Point(int x, int y) {
-	}
-
 	@CeleryTask(name = "eager.add")
 	long add(long x, long y) {
 		return x + y;
@@ -52,6 +33,25 @@ class EagerTasks {
 	@CeleryTask(name = "eager.fail")
 	void fail(String message) {
 		throw new IllegalStateException(message);
+	}
+
+	/** A type with no JSON form that reads back: it goes out as {@code {"radius": ...}}. */
+	interface Shape {
+
+		double area();
+
+	}
+
+	record Circle(double radius) implements Shape {
+
+		@Override
+		public double area() {
+			return Math.PI * this.radius * this.radius;
+		}
+
+	}
+
+	record Point(int x, int y) {
 	}
 
 }

@@ -28,9 +28,6 @@ class TestTasks {
 
 	volatile Map<String, Object> childHeaders;
 
-	record Point(int x, int y) {
-	}
-
 	@CeleryTask(name = "t.add")
 	long add(long x, long y) {
 		this.executions.incrementAndGet();
@@ -88,6 +85,9 @@ class TestTasks {
 	@CeleryTask
 	String unnamed() {
 		return "ok";
+	}
+
+	record Point(int x, int y) {
 	}
 
 }

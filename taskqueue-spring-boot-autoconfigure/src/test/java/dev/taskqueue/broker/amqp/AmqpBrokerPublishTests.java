@@ -36,6 +36,7 @@ import static dev.taskqueue.broker.amqp.AmqpTestSupport.list;
 import static dev.taskqueue.broker.amqp.AmqpTestSupport.map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIOException;
 import static org.assertj.core.api.Assertions.assertThatNoException;
 
 /**
@@ -227,7 +228,7 @@ class AmqpBrokerPublishTests {
 		this.rabbit.broker().publish(AmqpTestSupport.message(queue, "priority", 5));
 		assertThatNoException().isThrownBy(
 				() -> this.rabbit.channel().queueDeclare(name, true, false, false, Map.of("x-max-priority", 10)));
-		assertThatExceptionOfType(IOException.class)
+		assertThatIOException()
 			.isThrownBy(() -> this.rabbit.channel().queueDeclare(name, true, false, false, Map.of()))
 			.havingRootCause()
 			.withMessageContaining("PRECONDITION_FAILED");

@@ -77,9 +77,7 @@ class RedisBrokerReconnectTests {
 				TestProcesses.sleep(3000);
 				startServer();
 
-				await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
-					broker.publish(RedisTestSupport.message("celery", "after", 0));
-				});
+				await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> broker.publish(RedisTestSupport.message("celery", "after", 0)));
 				await().atMost(Duration.ofSeconds(30)).until(() -> received.contains("after"));
 				await().atMost(Duration.ofSeconds(5))
 					.until(() -> redis.redis.hlen(redis.key("unacked")) == 0);
