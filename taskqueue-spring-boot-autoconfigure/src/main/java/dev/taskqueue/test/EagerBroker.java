@@ -5,9 +5,6 @@ import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 import dev.taskqueue.broker.Broker;
-import dev.taskqueue.broker.ConsumerSettings;
-import dev.taskqueue.broker.Consumption;
-import dev.taskqueue.broker.DeliveryHandler;
 import dev.taskqueue.broker.OutboundMessage;
 import dev.taskqueue.core.TaskSendException;
 import dev.taskqueue.protocol.MessageCodec;
@@ -27,7 +24,7 @@ import dev.taskqueue.worker.InlineTaskRunner;
  * to the method's parameters). A task that runs and throws ends in FAILURE, as on a worker.
  * ETAs and countdowns are not waited for. Nothing is ever delivered to consumers.
  */
-public class EagerBroker implements Broker {
+public class EagerBroker extends PublishOnlyBroker {
 
 	private final WireRoundTrip wire;
 
@@ -40,6 +37,7 @@ public class EagerBroker implements Broker {
 	 * no worker; asked on each publish, so it may be looked up lazily
 	 */
 	public EagerBroker(MessageCodec codec, Supplier<@Nullable InlineTaskRunner> runner) {
+		super("eager://");
 		this.wire = new WireRoundTrip(codec);
 		this.runner = runner;
 	}
@@ -64,24 +62,6 @@ public class EagerBroker implements Broker {
 
 	private static String queueOf(Destination destination) {
 		return (destination.queue() != null) ? destination.queue().name() : destination.routingKey();
-	}
-
-	/**
-	 * Consume nothing: eager tasks never reach a queue.
-	 */
-	@Override
-	public Consumption consume(ConsumerSettings settings, DeliveryHandler handler) {
-		return () -> {
-		};
-	}
-
-	@Override
-	public void ping() {
-	}
-
-	@Override
-	public String url() {
-		return "eager://";
 	}
 
 }

@@ -5,9 +5,6 @@ import java.util.Collections;
 import java.util.List;
 
 import dev.taskqueue.broker.Broker;
-import dev.taskqueue.broker.ConsumerSettings;
-import dev.taskqueue.broker.Consumption;
-import dev.taskqueue.broker.DeliveryHandler;
 import dev.taskqueue.broker.OutboundMessage;
 import dev.taskqueue.protocol.MessageCodec;
 import dev.taskqueue.protocol.TaskHeaders;
@@ -17,13 +14,14 @@ import dev.taskqueue.routing.Destination;
 /**
  * A {@link Broker} that decodes and keeps what is published and delivers nothing.
  */
-final class RecordingBroker implements Broker {
+final class RecordingBroker extends PublishOnlyBroker {
 
 	private final WireRoundTrip wire;
 
 	private final List<SentTask> sent = Collections.synchronizedList(new ArrayList<>());
 
 	RecordingBroker(MessageCodec codec) {
+		super("recording://");
 		this.wire = new WireRoundTrip(codec);
 	}
 
@@ -52,21 +50,6 @@ final class RecordingBroker implements Broker {
 
 	MessageCodec codec() {
 		return this.wire.codec();
-	}
-
-	@Override
-	public Consumption consume(ConsumerSettings settings, DeliveryHandler handler) {
-		return () -> {
-		};
-	}
-
-	@Override
-	public void ping() {
-	}
-
-	@Override
-	public String url() {
-		return "recording://";
 	}
 
 }

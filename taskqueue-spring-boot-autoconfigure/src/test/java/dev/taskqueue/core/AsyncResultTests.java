@@ -139,14 +139,7 @@ class AsyncResultTests {
 	@Test
 	void backendFailureWhileWaitingIsRethrownAsIs() {
 		ResultBackendException failure = new ResultBackendException("backend down");
-		TaskTemplate failing = template(new ForwardingResultBackend(this.backend) {
-
-			@Override
-			public ResultMeta get(String taskId) {
-				throw failure;
-			}
-
-		});
+		TaskTemplate failing = templateFailingToRead(failure);
 		assertThatExceptionOfType(ResultBackendException.class).isThrownBy(() -> failing.result("t1").get(WAIT))
 			.isSameAs(failure);
 	}
@@ -154,14 +147,7 @@ class AsyncResultTests {
 	@Test
 	void otherFailureWhileWaitingIsWrappedInTaskQueueException() {
 		IllegalStateException failure = new IllegalStateException("odd backend");
-		TaskTemplate failing = template(new ForwardingResultBackend(this.backend) {
-
-			@Override
-			public ResultMeta get(String taskId) {
-				throw failure;
-			}
-
-		});
+		TaskTemplate failing = templateFailingToRead(failure);
 		assertThatExceptionOfType(TaskQueueException.class).isThrownBy(() -> failing.result("t1").await(WAIT))
 			.isInstanceOf(ResultBackendException.class)
 			.withMessageContaining("t1")
