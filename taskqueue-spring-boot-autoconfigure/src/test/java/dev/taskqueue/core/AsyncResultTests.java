@@ -154,6 +154,17 @@ class AsyncResultTests {
 			.withCause(failure);
 	}
 
+	private TaskTemplate templateFailingToRead(RuntimeException failure) {
+		return template(new ForwardingResultBackend(this.backend) {
+
+			@Override
+			public ResultMeta get(String taskId) {
+				throw failure;
+			}
+
+		});
+	}
+
 	private static TaskTemplate template(ForwardingResultBackend backend) {
 		return new TaskTemplate(new InMemoryBroker(new JsonMessageCodec()), backend,
 				DefaultTaskRouter.withDefaultQueue("celery"), new JsonMessageCodec(), CeleryJson.newMapper(),
