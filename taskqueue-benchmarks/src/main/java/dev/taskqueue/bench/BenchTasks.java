@@ -24,7 +24,10 @@ public class BenchTasks {
 		return x + y;
 	}
 
-	/** Expect the given number of no-op executions from now on. */
+	/**
+	 * Expect the given number of no-op executions from now on.
+	 * @param count the number of no-op executions to expect
+	 */
 	void expect(int count) {
 		this.pending = new CountDownLatch(count);
 	}

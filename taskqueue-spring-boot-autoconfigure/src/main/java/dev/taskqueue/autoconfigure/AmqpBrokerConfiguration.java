@@ -63,6 +63,8 @@ class AmqpBrokerConfiguration {
 	 * RabbitMQ then delivers it again, to every worker in turn. So the client's limit stays above
 	 * ours (at least RabbitMQ's own largest message, 128 MiB by default) and our own check
 	 * dead-letters oversized messages.
+	 * @param maxBodySize the largest message body the worker accepts
+	 * @return the inbound message body limit for the RabbitMQ client, in bytes
 	 */
 	static int inboundClientLimit(DataSize maxBodySize) {
 		return (int) Math.min(Integer.MAX_VALUE, Math.max(RABBITMQ_MAX_MESSAGE_SIZE, maxBodySize.toBytes() + 1));
@@ -106,6 +108,10 @@ class AmqpBrokerConfiguration {
 	 * The queue to declare: as the router declares it when it is the default router, else as
 	 * configured or with Celery's defaults (a custom router's destinations carry their own
 	 * queues, declared when first published to).
+	 * @param router the task router
+	 * @param name the queue name
+	 * @param properties the taskqueue properties
+	 * @return the queue to declare
 	 */
 	private static QueueSpec queue(TaskRouter router, String name, TaskQueueProperties properties) {
 		if (router instanceof DefaultTaskRouter defaultRouter) {

@@ -18,13 +18,22 @@ import org.springframework.context.annotation.Conditional;
 @Conditional(OnUrlSchemeCondition.class)
 @interface ConditionalOnUrlScheme {
 
-	/** The property holding the URL, such as {@code taskqueue.broker.url}. */
+	/**
+	 * The property holding the URL, such as {@code taskqueue.broker.url}.
+	 * @return the property name
+	 */
 	String property();
 
-	/** The schemes that match. */
+	/**
+	 * The schemes that match.
+	 * @return the matching schemes
+	 */
 	String[] schemes();
 
-	/** Whether an unset (or blank) property matches. */
+	/**
+	 * Whether an unset (or blank) property matches.
+	 * @return whether a missing property matches
+	 */
 	boolean matchIfMissing() default false;
 
 }

@@ -32,22 +32,34 @@ public class MissingTransportException extends TaskQueueException {
 		this.dependency = dependency;
 	}
 
-	/** The property that names the transport, such as {@code taskqueue.broker.url}. */
+	/**
+	 * Return the property that names the transport, such as {@code taskqueue.broker.url}.
+	 * @return the property name
+	 */
 	public String getProperty() {
 		return this.property;
 	}
 
-	/** The URL, its password masked. */
+	/**
+	 * Return the URL, its password masked.
+	 * @return the masked URL
+	 */
 	public String getUrl() {
 		return this.url;
 	}
 
-	/** The transport, such as {@code Redis}. */
+	/**
+	 * Return the transport, such as {@code Redis}.
+	 * @return the transport name
+	 */
 	public String getTransport() {
 		return this.transport;
 	}
 
-	/** The Maven coordinates of the dependency to add. */
+	/**
+	 * Return the Maven coordinates of the dependency to add.
+	 * @return the dependency coordinates
+	 */
 	public String getDependency() {
 		return this.dependency;
 	}

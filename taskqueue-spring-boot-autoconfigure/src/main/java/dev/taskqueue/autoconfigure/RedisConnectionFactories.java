@@ -57,6 +57,8 @@ final class RedisConnectionFactories {
 	/**
 	 * Describe the application's connection factory as a Redis URL without a password, such as
 	 * {@code redis://localhost:6379/0}, for messages and the actuator.
+	 * @param connectionFactory the application's connection factory
+	 * @return the description of the connection
 	 */
 	static String describe(RedisConnectionFactory connectionFactory) {
 		if (connectionFactory instanceof LettuceConnectionFactory lettuce) {

@@ -40,6 +40,9 @@ public final class TaskQueueEagerAutoConfiguration {
 
 	/**
 	 * Results stay in this JVM: the tasks run here, and a test needs no Redis or RabbitMQ.
+	 * @param codec the codec for result metadata
+	 * @param properties the taskqueue properties
+	 * @return the in-memory result backend
 	 */
 	@Bean
 	@ConditionalOnMissingBean(ResultBackend.class)

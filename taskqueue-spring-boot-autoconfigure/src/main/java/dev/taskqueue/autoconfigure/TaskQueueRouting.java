@@ -36,6 +36,8 @@ final class TaskQueueRouting {
 	 * Queue arguments typed as py-amqp sends Python values: whole numbers as 32-bit integers
 	 * when they fit and 64-bit ones otherwise, {@code true}/{@code false} as booleans, the rest
 	 * as strings. RabbitMQ checks the type of arguments such as {@code x-message-ttl}.
+	 * @param properties the arguments as configured, by name
+	 * @return the typed arguments, in the same order
 	 */
 	static Map<String, Object> arguments(Map<String, String> properties) {
 		Map<String, Object> arguments = new LinkedHashMap<>();

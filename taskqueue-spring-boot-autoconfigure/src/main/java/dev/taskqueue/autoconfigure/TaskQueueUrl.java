@@ -104,7 +104,10 @@ public record TaskQueueUrl(String scheme, String raw) {
 		return this;
 	}
 
-	/** The URL with any password replaced by {@code **}. */
+	/**
+	 * Return the URL with any password replaced by {@code **}.
+	 * @return the masked URL
+	 */
 	public String masked() {
 		return mask(this.raw);
 	}
@@ -151,26 +154,6 @@ public record TaskQueueUrl(String scheme, String raw) {
 		return java.net.URLDecoder.decode(value, java.nio.charset.StandardCharsets.UTF_8);
 	}
 
-	/**
-	 * The decoded parts of a URL after its scheme.
-	 *
-	 * @param username the user, or {@code null}
-	 * @param password the password, or {@code null}
-	 * @param host the host, {@code localhost} when empty
-	 * @param port the port, or {@code null} for the scheme's default
-	 * @param path the path without its leading slash and query: the Redis database or the AMQP
-	 * virtual host
-	 */
-	record Parts(@Nullable String username, @Nullable String password, String host, @Nullable Integer port,
-			String path) {
-
-		@Override
-		public String toString() {
-			return "Parts[host=" + this.host + ", port=" + this.port + ", path=" + this.path + "]";
-		}
-
-	}
-
 	@Override
 	public String toString() {
 		return masked();
@@ -197,6 +180,26 @@ public record TaskQueueUrl(String scheme, String raw) {
 			return null;
 		}
 		return url.substring(start, at);
+	}
+
+	/**
+	 * The decoded parts of a URL after its scheme.
+	 *
+	 * @param username the user, or {@code null}
+	 * @param password the password, or {@code null}
+	 * @param host the host, {@code localhost} when empty
+	 * @param port the port, or {@code null} for the scheme's default
+	 * @param path the path without its leading slash and query: the Redis database or the AMQP
+	 * virtual host
+	 */
+	record Parts(@Nullable String username, @Nullable String password, String host, @Nullable Integer port,
+			String path) {
+
+		@Override
+		public String toString() {
+			return "Parts[host=" + this.host + ", port=" + this.port + ", path=" + this.path + "]";
+		}
+
 	}
 
 }

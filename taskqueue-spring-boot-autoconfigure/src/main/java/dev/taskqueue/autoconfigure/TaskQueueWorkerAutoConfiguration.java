@@ -85,6 +85,9 @@ public final class TaskQueueWorkerAutoConfiguration {
 	 * The shorter of the worker's own shutdown timeout and Spring's shutdown phase timeout: the
 	 * worker stops synchronously, so waiting longer than the phase would hold up the shutdown
 	 * Spring promised to bound.
+	 * @param own the worker's own shutdown timeout
+	 * @param environment the environment holding Spring's shutdown phase timeout
+	 * @return the shorter of the two timeouts
 	 */
 	static Duration shutdownTimeout(Duration own, Environment environment) {
 		Duration phase = Binder.get(environment)

@@ -59,7 +59,10 @@ public interface ResultBackend {
 	 */
 	ResultSubscription subscribe(String taskId, ResultListener listener);
 
-	/** The backend URL with any password masked. */
+	/**
+	 * Return the backend URL with any password masked.
+	 * @return the masked backend URL
+	 */
 	String url();
 
 	/**

@@ -30,7 +30,10 @@ public interface Broker {
 	 */
 	void ping();
 
-	/** The broker URL with any password masked. */
+	/**
+	 * Return the broker URL with any password masked.
+	 * @return the masked broker URL
+	 */
 	String url();
 
 }

@@ -48,7 +48,10 @@ final class AfterCommitPublisher {
 		return true;
 	}
 
-	/** How many publications failed after their transaction committed. */
+	/**
+	 * Return how many publications failed after their transaction committed.
+	 * @return the number of failed publications
+	 */
 	long failures() {
 		return this.failures.get();
 	}

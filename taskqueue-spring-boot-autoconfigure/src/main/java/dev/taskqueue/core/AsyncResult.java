@@ -19,19 +19,34 @@ import org.springframework.core.ParameterizedTypeReference;
  */
 public interface AsyncResult<T> {
 
-	/** The task id. */
+	/**
+	 * Return the task id.
+	 * @return the task id
+	 */
 	String id();
 
-	/** The latest state; PENDING when the backend knows nothing of the task yet. */
+	/**
+	 * Return the latest state; PENDING when the backend knows nothing of the task yet.
+	 * @return the latest state
+	 */
 	TaskState state();
 
-	/** Whether the task reached a final state: SUCCESS, FAILURE or REVOKED. */
+	/**
+	 * Return whether the task reached a final state: SUCCESS, FAILURE or REVOKED.
+	 * @return whether the task is ready
+	 */
 	boolean ready();
 
-	/** Whether the task ended in SUCCESS. */
+	/**
+	 * Return whether the task ended in SUCCESS.
+	 * @return whether the task succeeded
+	 */
 	boolean successful();
 
-	/** Whether the task ended in FAILURE. */
+	/**
+	 * Return whether the task ended in FAILURE.
+	 * @return whether the task failed
+	 */
 	boolean failed();
 
 	/**
@@ -96,18 +111,28 @@ public interface AsyncResult<T> {
 	 */
 	TaskResult meta();
 
-	/** The traceback stored with a FAILURE or RETRY, or {@code null}. */
+	/**
+	 * Return the traceback stored with a FAILURE or RETRY, or {@code null}.
+	 * @return the traceback, or {@code null}
+	 */
 	@Nullable String traceback();
 
-	/** When the task reached its final state, or {@code null}. */
+	/**
+	 * Return when the task reached its final state, or {@code null}.
+	 * @return the completion time, or {@code null}
+	 */
 	@Nullable Instant dateDone();
 
-	/** The ids of the subtasks the task sent, empty when none (or none stored yet). */
+	/**
+	 * Return the ids of the subtasks the task sent, empty when none (or none stored yet).
+	 * @return the subtask ids
+	 */
 	List<String> children();
 
 	/**
-	 * How often the task was retried, or {@code null} when the worker does not store extended
-	 * results ({@code result_extended}).
+	 * Return how often the task was retried, or {@code null} when the worker does not store
+	 * extended results ({@code result_extended}).
+	 * @return the number of retries, or {@code null}
 	 */
 	@Nullable Integer retries();
 

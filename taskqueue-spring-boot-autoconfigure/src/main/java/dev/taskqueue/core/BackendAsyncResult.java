@@ -24,6 +24,8 @@ import dev.taskqueue.protocol.ResultMeta;
 /**
  * An {@link AsyncResult} read from a {@link ResultBackend}. Waiting subscribes to the task's
  * updates first and reads the stored state second, so no update can slip between the two.
+ *
+ * @param <T> the type the result is converted to
  */
 final class BackendAsyncResult<T> implements AsyncResult<T> {
 

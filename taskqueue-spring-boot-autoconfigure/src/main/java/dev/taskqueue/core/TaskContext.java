@@ -10,22 +10,40 @@ import org.jspecify.annotations.Nullable;
  */
 public interface TaskContext {
 
-	/** The task id. */
+	/**
+	 * Return the task id.
+	 * @return the task id
+	 */
 	String id();
 
-	/** The task name. */
+	/**
+	 * Return the task name.
+	 * @return the task name
+	 */
 	String name();
 
-	/** How many times the task was retried before this run. */
+	/**
+	 * Return how many times the task was retried before this run.
+	 * @return the number of retries
+	 */
 	int retries();
 
-	/** The id of the first task of the workflow. */
+	/**
+	 * Return the id of the first task of the workflow.
+	 * @return the root task id
+	 */
 	String rootId();
 
-	/** The id of the task that sent this one, or {@code null}. */
+	/**
+	 * Return the id of the task that sent this one, or {@code null}.
+	 * @return the parent task id, or {@code null}
+	 */
 	@Nullable String parentId();
 
-	/** All message headers, including custom ones. */
+	/**
+	 * Return all message headers, including custom ones.
+	 * @return the message headers
+	 */
 	Map<String, Object> headers();
 
 	/**

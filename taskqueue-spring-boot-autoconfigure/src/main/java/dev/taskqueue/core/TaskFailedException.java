@@ -17,6 +17,12 @@ public class TaskFailedException extends TaskQueueException {
 
 	private final @Nullable String remoteTraceback;
 
+	/**
+	 * Create a new instance.
+	 * @param taskId the id of the task that failed
+	 * @param exception the exception's type, module and arguments
+	 * @param remoteTraceback the traceback the worker stored, or {@code null}
+	 */
 	public TaskFailedException(String taskId, ExceptionInfo exception, @Nullable String remoteTraceback) {
 		super("Task " + taskId + " failed: " + exception);
 		this.taskId = taskId;
@@ -24,16 +30,26 @@ public class TaskFailedException extends TaskQueueException {
 		this.remoteTraceback = remoteTraceback;
 	}
 
+	/**
+	 * Return the id of the task that failed.
+	 * @return the task id
+	 */
 	public String getTaskId() {
 		return this.taskId;
 	}
 
-	/** The exception's type, module and arguments. */
+	/**
+	 * Return the exception's type, module and arguments.
+	 * @return the exception information
+	 */
 	public ExceptionInfo getException() {
 		return this.exception;
 	}
 
-	/** The traceback the worker stored, or {@code null}. */
+	/**
+	 * Return the traceback the worker stored, or {@code null}.
+	 * @return the remote traceback, or {@code null}
+	 */
 	public @Nullable String getRemoteTraceback() {
 		return this.remoteTraceback;
 	}

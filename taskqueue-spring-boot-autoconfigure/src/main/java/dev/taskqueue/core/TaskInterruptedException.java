@@ -21,7 +21,10 @@ public class TaskInterruptedException extends TaskQueueException {
 		this.taskId = taskId;
 	}
 
-	/** The id of the task waited for. */
+	/**
+	 * Return the id of the task waited for.
+	 * @return the task id
+	 */
 	public String getTaskId() {
 		return this.taskId;
 	}

@@ -52,34 +52,55 @@ public final class TaskRequest {
 		this.sender = sender;
 	}
 
-	/** Positional arguments, JSON-serializable; replaces earlier ones. */
+	/**
+	 * Set the positional arguments, JSON-serializable; replaces earlier ones.
+	 * @param args the positional arguments
+	 * @return this request
+	 */
 	public TaskRequest args(@Nullable Object... args) {
 		this.args.clear();
 		this.args.addAll(Arrays.asList(args));
 		return this;
 	}
 
-	/** Positional arguments, JSON-serializable; replaces earlier ones. */
+	/**
+	 * Set the positional arguments, JSON-serializable; replaces earlier ones.
+	 * @param args the positional arguments
+	 * @return this request
+	 */
 	public TaskRequest args(List<?> args) {
 		this.args.clear();
 		this.args.addAll(args);
 		return this;
 	}
 
-	/** Keyword arguments, JSON-serializable; added to earlier ones. */
+	/**
+	 * Add keyword arguments, JSON-serializable, to earlier ones.
+	 * @param kwargs the keyword arguments, by name
+	 * @return this request
+	 */
 	public TaskRequest kwargs(Map<String, ?> kwargs) {
 		this.kwargs.putAll(kwargs);
 		return this;
 	}
 
-	/** One keyword argument. */
+	/**
+	 * Add one keyword argument.
+	 * @param name the argument name
+	 * @param value the argument value, JSON-serializable
+	 * @return this request
+	 */
 	public TaskRequest kwarg(String name, @Nullable Object value) {
 		Assert.hasText(name, "'name' must not be empty");
 		this.kwargs.put(name, value);
 		return this;
 	}
 
-	/** The task id to use instead of a new UUID. */
+	/**
+	 * Set the task id to use instead of a new UUID.
+	 * @param id the task id
+	 * @return this request
+	 */
 	public TaskRequest id(String id) {
 		Assert.hasText(id, "'id' must not be empty");
 		this.id = id;
@@ -88,6 +109,8 @@ public final class TaskRequest {
 
 	/**
 	 * Run no sooner than this long from now; replaces an {@link #eta(Instant) eta}.
+	 * @param countdown how long from now to wait at least
+	 * @return this request
 	 * @throws IllegalArgumentException when negative or more than
 	 * {@link TaskHeaders#MAX_ETA_AHEAD} (100 years)
 	 */
@@ -103,6 +126,8 @@ public final class TaskRequest {
 
 	/**
 	 * Run no sooner than this instant; replaces a {@link #countdown(Duration) countdown}.
+	 * @param eta the earliest time to run
+	 * @return this request
 	 * @throws IllegalArgumentException when more than {@link TaskHeaders#MAX_ETA_AHEAD} (100
 	 * years) ahead
 	 */
@@ -115,7 +140,11 @@ public final class TaskRequest {
 		return this;
 	}
 
-	/** Do not run once this long has passed from now; the task then ends REVOKED. */
+	/**
+	 * Do not run once this long has passed from now; the task then ends REVOKED.
+	 * @param expires how long from now the task expires
+	 * @return this request
+	 */
 	public TaskRequest expires(Duration expires) {
 		Assert.isTrue(!expires.isNegative(), () -> "expires must not be negative, got " + expires);
 		this.expiresIn = expires;
@@ -123,35 +152,57 @@ public final class TaskRequest {
 		return this;
 	}
 
-	/** Do not run after this instant; the task then ends REVOKED. */
+	/**
+	 * Do not run after this instant; the task then ends REVOKED.
+	 * @param expires the instant the task expires
+	 * @return this request
+	 */
 	public TaskRequest expires(Instant expires) {
 		this.expiresAt = expires;
 		this.expiresIn = null;
 		return this;
 	}
 
-	/** The queue to send to, instead of the routed one. */
+	/**
+	 * Set the queue to send to, instead of the routed one.
+	 * @param queue the queue name
+	 * @return this request
+	 */
 	public TaskRequest queue(String queue) {
 		Assert.hasText(queue, "'queue' must not be empty");
 		this.queue = queue;
 		return this;
 	}
 
-	/** Message priority, 0 to 255 (Redis uses 0 to 9, lower first; RabbitMQ higher first). */
+	/**
+	 * Set the message priority, 0 to 255 (Redis uses 0 to 9, lower first; RabbitMQ higher
+	 * first).
+	 * @param priority the message priority
+	 * @return this request
+	 */
 	public TaskRequest priority(int priority) {
 		Assert.isTrue(priority >= 0 && priority <= 255, () -> "priority must be between 0 and 255, got " + priority);
 		this.priority = priority;
 		return this;
 	}
 
-	/** A custom message header. */
+	/**
+	 * Add a custom message header.
+	 * @param name the header name
+	 * @param value the header value
+	 * @return this request
+	 */
 	public TaskRequest header(String name, @Nullable Object value) {
 		Assert.hasText(name, "'name' must not be empty");
 		this.headers.put(name, value);
 		return this;
 	}
 
-	/** Ask the worker not to store the result. */
+	/**
+	 * Ask the worker not to store the result.
+	 * @param ignoreResult whether the worker should not store the result
+	 * @return this request
+	 */
 	public TaskRequest ignoreResult(boolean ignoreResult) {
 		this.ignoreResult = ignoreResult;
 		return this;

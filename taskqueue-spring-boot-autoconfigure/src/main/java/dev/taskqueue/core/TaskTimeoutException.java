@@ -29,17 +29,26 @@ public class TaskTimeoutException extends TaskQueueException {
 		this.lastState = lastState;
 	}
 
-	/** The id of the task waited for. */
+	/**
+	 * Return the id of the task waited for.
+	 * @return the task id
+	 */
 	public String getTaskId() {
 		return this.taskId;
 	}
 
-	/** How long the caller waited. */
+	/**
+	 * Return how long the caller waited.
+	 * @return the timeout
+	 */
 	public Duration getTimeout() {
 		return this.timeout;
 	}
 
-	/** The state the task was in when the wait ended. */
+	/**
+	 * Return the state the task was in when the wait ended.
+	 * @return the last state
+	 */
 	public TaskState getLastState() {
 		return this.lastState;
 	}

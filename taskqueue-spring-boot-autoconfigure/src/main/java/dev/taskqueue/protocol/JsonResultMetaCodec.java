@@ -61,7 +61,7 @@ public final class JsonResultMetaCodec implements ResultMetaCodec {
 	 * {@code {"task_id", "status", "result", "traceback", "children"}}, without
 	 * {@code date_done} or extended fields.
 	 * @param meta the meta
-	 * @return JSON bytes (UTF-8)
+	 * @return the JSON bytes (UTF-8)
 	 * @throws MessageEncodingException when the result cannot be serialized
 	 */
 	@Override

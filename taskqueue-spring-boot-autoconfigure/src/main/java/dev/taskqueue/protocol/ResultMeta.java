@@ -52,7 +52,7 @@ public record ResultMeta(String taskId, String status, @Nullable Object result, 
 	/**
 	 * A meta for an exception state.
 	 * @param taskId the task id
-	 * @param status FAILURE, RETRY or REVOKED
+	 * @param status the status: FAILURE, RETRY or REVOKED
 	 * @param exception the exception
 	 * @param traceback the stack trace, or {@code null}
 	 * @return the meta

@@ -26,7 +26,7 @@ public interface ResultMetaCodec {
 	 * Encode the body of an {@code rpc://} backend reply. By default the same as
 	 * {@link #encode(ResultMeta)}; Celery reads only the fields it needs.
 	 * @param meta the meta
-	 * @return JSON bytes (UTF-8)
+	 * @return the JSON bytes (UTF-8)
 	 * @throws MessageEncodingException when the result cannot be serialized
 	 */
 	default byte[] encodeRpc(ResultMeta meta) {

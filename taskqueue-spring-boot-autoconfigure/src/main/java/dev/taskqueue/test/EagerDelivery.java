@@ -63,7 +63,10 @@ final class EagerDelivery implements Delivery {
 		}
 	}
 
-	/** Why the worker refused the message, or {@code null} when it ran the task. */
+	/**
+	 * Return why the worker refused the message, or {@code null} when it ran the task.
+	 * @return the reason for the refusal, or {@code null}
+	 */
 	@Nullable String refusal() {
 		return this.refusal.get();
 	}

@@ -116,6 +116,10 @@ public class CeleryTaskAnnotationBeanPostProcessor
 
 	/**
 	 * Resolve placeholders, then evaluate SpEL, as {@code @RabbitListener} attributes are.
+	 * @param value the attribute value as declared
+	 * @param attribute the attribute name, for error messages
+	 * @param where the annotated method, for error messages
+	 * @return the resolved value, empty when it evaluates to {@code null}
 	 */
 	private String resolve(String value, String attribute, String where) {
 		if (this.beanFactory == null || !StringUtils.hasText(value)) {

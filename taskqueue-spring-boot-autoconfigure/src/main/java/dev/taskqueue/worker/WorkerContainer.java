@@ -185,12 +185,18 @@ public class WorkerContainer implements SmartLifecycle {
 		return problems;
 	}
 
-	/** The node name of this worker. */
+	/**
+	 * Return the node name of this worker.
+	 * @return the node name
+	 */
 	public String hostname() {
 		return this.settings.hostname();
 	}
 
-	/** How this worker runs. */
+	/**
+	 * Return how this worker runs.
+	 * @return the worker settings
+	 */
 	public WorkerSettings settings() {
 		return this.settings;
 	}

@@ -121,7 +121,10 @@ final class ReplyStates {
 		}
 	}
 
-	/** The number of tasks whose state is kept. */
+	/**
+	 * Return the number of tasks whose state is kept.
+	 * @return the number of kept states
+	 */
 	int size() {
 		synchronized (this.lock) {
 			return this.states.size();

@@ -114,6 +114,8 @@ public class AmqpBroker implements Broker, BrokerAdmin, DisposableBean {
 	 * The factory of the connection to publish on: the publisher connection factory when
 	 * there is one (a {@code CachingConnectionFactory} has one), so that when RabbitMQ blocks
 	 * publishing (a resource alarm) consumers still receive and acknowledge messages.
+	 * @param connectionFactory the connection factory given to the broker
+	 * @return the connection factory to publish with
 	 */
 	private static ConnectionFactory publishing(ConnectionFactory connectionFactory) {
 		ConnectionFactory publishing = connectionFactory.getPublisherConnectionFactory();

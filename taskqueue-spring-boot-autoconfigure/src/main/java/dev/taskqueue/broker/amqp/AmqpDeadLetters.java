@@ -84,6 +84,8 @@ final class AmqpDeadLetters {
 	/**
 	 * Move the dead letter of a task back to its queue (on the default exchange, without the
 	 * reason header), acknowledging it in the dead-letter queue only once the queue took it.
+	 * @param queue the queue name
+	 * @param taskId the task id
 	 * @return whether a dead letter of the task was found and moved
 	 * @throws BrokerException when RabbitMQ cannot be reached or did not take the message
 	 */
@@ -112,6 +114,13 @@ final class AmqpDeadLetters {
 	/**
 	 * Run an action on a channel with the messages it takes from the dead-letter queue held
 	 * unacknowledged, and give those still held back to the queue afterwards.
+	 * @param <T> the type of the result
+	 * @param queue the queue whose dead-letter queue to use
+	 * @param action what the action does, for error messages
+	 * @param whenAbsent the result when there is no dead-letter queue
+	 * @param work the action
+	 * @return the result of the action, or {@code whenAbsent} when there is no dead-letter
+	 * queue or the action returned {@code null}
 	 */
 	private <T> T onDeadLetterQueue(String queue, String action, T whenAbsent, DeadLetterAction<T> work) {
 		String deadLetterQueue = queue + AmqpDeclarations.DEAD_LETTER_SUFFIX;
