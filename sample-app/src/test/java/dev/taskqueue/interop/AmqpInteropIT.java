@@ -65,7 +65,7 @@ class AmqpInteropIT {
 			assertThat(tasks.task("tasks.add").args(2, 3).send(Integer.class).get(TIMEOUT)).isEqualTo(5);
 			AsyncResult<Object> fail = tasks.send("tasks.fail", "boom from java");
 			assertThatExceptionOfType(TaskFailedException.class).isThrownBy(() -> fail.get(TIMEOUT))
-				.satisfies((ex) -> assertThat(ex.getException().type()).isEqualTo("ValueError"));
+				.satisfies((ex) -> assertThat(ex.getExceptionType()).isEqualTo("ValueError"));
 			AsyncResult<Object> progress = tasks.send("tasks.progress", 5);
 			await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(20)).until(() -> {
 				TaskResult meta = progress.meta();

@@ -64,9 +64,9 @@ class JavaClientToPythonWorkerIT {
 	void pythonExceptionComesBackAsTaskFailedException() {
 		AsyncResult<Object> result = tasks.send("tasks.fail", "boom from java");
 		assertThatExceptionOfType(TaskFailedException.class).isThrownBy(() -> result.get(TIMEOUT)).satisfies((ex) -> {
-			assertThat(ex.getException().type()).isEqualTo("ValueError");
-			assertThat(ex.getException().module()).isEqualTo("builtins");
-			assertThat(ex.getException().text()).isEqualTo("boom from java");
+			assertThat(ex.getExceptionType()).isEqualTo("ValueError");
+			assertThat(ex.getExceptionModule()).isEqualTo("builtins");
+			assertThat(ex.getExceptionMessage()).isEqualTo("boom from java");
 			assertThat(ex.getRemoteTraceback()).contains("Traceback (most recent call last)")
 				.contains("ValueError: boom from java");
 		});

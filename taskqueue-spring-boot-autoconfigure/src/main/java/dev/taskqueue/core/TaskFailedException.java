@@ -1,5 +1,7 @@
 package dev.taskqueue.core;
 
+import java.util.List;
+
 import org.jspecify.annotations.Nullable;
 
 import dev.taskqueue.TaskQueueException;
@@ -7,7 +9,7 @@ import dev.taskqueue.protocol.ExceptionInfo;
 
 /**
  * Thrown by {@link AsyncResult#get} when the task ended in FAILURE. Carries the exception as
- * the worker, Java or Python, stored it.
+ * the worker, Java or Python, stored it: type, module, arguments and traceback.
  */
 public class TaskFailedException extends TaskQueueException {
 
@@ -39,11 +41,37 @@ public class TaskFailedException extends TaskQueueException {
 	}
 
 	/**
-	 * Return the exception's type, module and arguments.
-	 * @return the exception information
+	 * Return the type of the exception the task raised, such as {@code ValueError} or
+	 * {@code IllegalStateException}.
+	 * @return the exception type, without its module
 	 */
-	public ExceptionInfo getException() {
-		return this.exception;
+	public String getExceptionType() {
+		return this.exception.type();
+	}
+
+	/**
+	 * Return the module of the exception type: a Python module such as {@code builtins}, or
+	 * the Java package for an exception a Java worker stored.
+	 * @return the module
+	 */
+	public String getExceptionModule() {
+		return this.exception.module();
+	}
+
+	/**
+	 * Return the arguments the exception was raised with (Python's {@code exc.args}).
+	 * @return the arguments, empty when there were none
+	 */
+	public List<Object> getExceptionArguments() {
+		return this.exception.message();
+	}
+
+	/**
+	 * Return the exception's message: its only argument as text, or the list of its arguments.
+	 * @return the message
+	 */
+	public String getExceptionMessage() {
+		return this.exception.text();
 	}
 
 	/**

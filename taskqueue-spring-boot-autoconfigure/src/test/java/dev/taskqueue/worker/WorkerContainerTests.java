@@ -77,9 +77,9 @@ class WorkerContainerTests {
 		AsyncResult<Object> result = this.fixture.template.send("t.fail", "boom");
 		assertThatExceptionOfType(TaskFailedException.class).isThrownBy(() -> result.get(TIMEOUT))
 			.satisfies((ex) -> {
-				assertThat(ex.getException().type()).isEqualTo("IllegalStateException");
-				assertThat(ex.getException().module()).isEqualTo("java.lang");
-				assertThat(ex.getException().message()).containsExactly("boom");
+				assertThat(ex.getExceptionType()).isEqualTo("IllegalStateException");
+				assertThat(ex.getExceptionModule()).isEqualTo("java.lang");
+				assertThat(ex.getExceptionArguments()).containsExactly("boom");
 				assertThat(ex.getRemoteTraceback()).contains("IllegalStateException: boom").contains("TestTasks.fail");
 			});
 		assertThat(result.failed()).isTrue();
@@ -90,9 +90,9 @@ class WorkerContainerTests {
 		AsyncResult<Object> unknown = this.fixture.template.send("t.nosuch", 1);
 		assertThatExceptionOfType(TaskFailedException.class).isThrownBy(() -> unknown.get(TIMEOUT))
 			.satisfies((ex) -> {
-				assertThat(ex.getException().type()).isEqualTo("NotRegistered");
-				assertThat(ex.getException().module()).isEqualTo("celery.exceptions");
-				assertThat(ex.getException().message()).containsExactly("t.nosuch");
+				assertThat(ex.getExceptionType()).isEqualTo("NotRegistered");
+				assertThat(ex.getExceptionModule()).isEqualTo("celery.exceptions");
+				assertThat(ex.getExceptionArguments()).containsExactly("t.nosuch");
 			});
 		assertThat(this.fixture.broker.deadLetters("celery", 100)).singleElement()
 			.satisfies((dead) -> assertThat(dead.reason()).contains("'t.nosuch' is not registered"));
@@ -117,9 +117,9 @@ class WorkerContainerTests {
 		AsyncResult<Object> result = this.fixture.template.send("t.add", "two", 3);
 		assertThatExceptionOfType(TaskFailedException.class).isThrownBy(() -> result.get(TIMEOUT))
 			.satisfies((ex) -> {
-				assertThat(ex.getException().type()).isEqualTo("TypeError");
-				assertThat(ex.getException().module()).isEqualTo("builtins");
-				assertThat(ex.getException().text()).contains("argument 'x'").contains("'two'");
+				assertThat(ex.getExceptionType()).isEqualTo("TypeError");
+				assertThat(ex.getExceptionModule()).isEqualTo("builtins");
+				assertThat(ex.getExceptionMessage()).contains("argument 'x'").contains("'two'");
 			});
 		assertThat(this.fixture.tasks.executions).hasValue(0);
 		assertThat(this.fixture.broker.deadLetters("celery", 100)).singleElement()
