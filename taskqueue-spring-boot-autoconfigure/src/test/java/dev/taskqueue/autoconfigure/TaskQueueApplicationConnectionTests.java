@@ -17,8 +17,10 @@ import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
+import dev.taskqueue.backend.redis.RedisResultBackend;
 import dev.taskqueue.broker.Broker;
 import dev.taskqueue.broker.amqp.AmqpBroker;
+import dev.taskqueue.broker.memory.InMemoryBroker;
 import dev.taskqueue.broker.redis.RedisBroker;
 import dev.taskqueue.core.CeleryTask;
 import dev.taskqueue.core.TaskOperations;
@@ -66,6 +68,18 @@ class TaskQueueApplicationConnectionTests {
 			Object sum = context.getBean(TaskOperations.class).send("boot.add", 2, 3).get(Duration.ofSeconds(10));
 			assertThat(sum).isEqualTo(5);
 		});
+	}
+
+	@Test
+	void theResultBackendsOwnRedisConnectionIsNotTakenForTheApplicationsOne() {
+		this.contextRunner.withUserConfiguration(Tasks.class)
+			.withPropertyValues("taskqueue.backend.url=redis://127.0.0.1:6379/" + DB)
+			.run((context) -> {
+				assertThat(context).hasSingleBean(InMemoryBroker.class);
+				assertThat(context).hasSingleBean(RedisResultBackend.class);
+				Object sum = context.getBean(TaskOperations.class).send("boot.add", 2, 3).get(Duration.ofSeconds(10));
+				assertThat(sum).isEqualTo(5);
+			});
 	}
 
 	@Test
