@@ -26,13 +26,16 @@ public @interface CeleryTask {
 
 	/**
 	 * The task name. Defaults to the declaring class' fully qualified name, a dot and the method
-	 * name, as Celery names a function by module and name.
+	 * name, as Celery names a function by module and name. May hold {@code ${...}} placeholders
+	 * and {@code #{...}} SpEL expressions, resolved at start-up.
 	 * @return the task name
 	 */
 	String name() default "";
 
 	/**
 	 * The queue the task is sent to when the sender names none. Defaults to the default queue.
+	 * May hold {@code ${...}} placeholders and {@code #{...}} SpEL expressions, resolved at
+	 * start-up; the queue is handed to every {@code TaskRouter} bean.
 	 * @return the queue name
 	 */
 	String queue() default "";
