@@ -33,14 +33,9 @@ class RestoreIT {
 		List<String> ids = new ArrayList<>();
 		// All four are queued before the worker starts: it reserves them at once and is killed
 		// while the first still sleeps, however slowly the clients ran
-		ids.add(PythonCelery.client(env, "send", "tasks.sleep", "{\"args\": [4], \"queue\": \"" + queue + "\"}")
-			.get("id")
-			.asString());
+		ids.add(send(env, queue, "tasks.sleep", "4"));
 		for (int i = 0; i < 3; i++) {
-			ids.add(PythonCelery.client(env, "send", "tasks.record",
-					"{\"args\": [\"" + key + "\"], \"queue\": \"" + queue + "\"}")
-				.get("id")
-				.asString());
+			ids.add(send(env, queue, "tasks.record", "\"" + key + "\""));
 		}
 		Process python = PythonCelery.startWorker("restore-py", env, "-Q", queue, "-c", "1");
 		try {
@@ -73,14 +68,9 @@ class RestoreIT {
 				Interop.javaProperties(queue, "taskqueue.broker.redis.visibility-timeout=3s",
 						"taskqueue.task.acks-late=true", "taskqueue.worker.concurrency=1",
 						"taskqueue.worker.prefetch-multiplier=4"))) {
-			ids.add(PythonCelery.client(env, "send", "tasks.sleep", "{\"args\": [5], \"queue\": \"" + queue + "\"}")
-				.get("id")
-				.asString());
+			ids.add(send(env, queue, "tasks.sleep", "5"));
 			for (int i = 0; i < 3; i++) {
-				ids.add(PythonCelery.client(env, "send", "tasks.add",
-						"{\"args\": [" + i + ", 100], \"queue\": \"" + queue + "\"}")
-					.get("id")
-					.asString());
+				ids.add(send(env, queue, "tasks.add", i + ", 100"));
 			}
 			await().atMost(TIMEOUT).until(() -> Interop.unackedTags(queue).size() == 4);
 			held = Interop.unackedTags(queue);
@@ -103,6 +93,20 @@ class RestoreIT {
 		finally {
 			PythonCelery.stop(python);
 		}
+	}
+
+	/**
+	 * Send a task with the Python client.
+	 * @param env the client's environment
+	 * @param queue the queue to send to
+	 * @param task the task name
+	 * @param args the positional arguments, as the inside of a JSON array
+	 * @return the task id
+	 */
+	private static String send(Map<String, String> env, String queue, String task, String args) throws Exception {
+		return PythonCelery.client(env, "send", task, "{\"args\": [" + args + "], \"queue\": \"" + queue + "\"}")
+			.get("id")
+			.asString();
 	}
 
 }

@@ -31,10 +31,8 @@ class RedisBackendConfiguration {
 			TaskQueueProperties properties, ObjectProvider<SslBundles> sslBundles,
 			ObjectProvider<TaskQueueLettuceClientConfigurationBuilderCustomizer> customizers) {
 		TaskQueueUrl url = backendUrl(connectionDetails);
-		ConnectionTls tls = ConnectionTls.of(url, "rediss", "taskqueue.backend", properties.getBackend().getSsl(),
-				sslBundles);
-		return RedisConnectionFactories.create(url, TaskQueueConnection.BACKEND, tls,
-				customizers.orderedStream().toList());
+		return RedisConnectionFactories.create(url, TaskQueueConnection.BACKEND, properties.getBackend().getSsl(),
+				sslBundles, customizers);
 	}
 
 	@Bean

@@ -42,10 +42,8 @@ class RedisBrokerConfiguration {
 			TaskQueueProperties properties, ObjectProvider<SslBundles> sslBundles,
 			ObjectProvider<TaskQueueLettuceClientConfigurationBuilderCustomizer> customizers) {
 		TaskQueueUrl url = brokerUrl(connectionDetails);
-		ConnectionTls tls = ConnectionTls.of(url, "rediss", "taskqueue.broker", properties.getBroker().getSsl(),
-				sslBundles);
-		return RedisConnectionFactories.create(url, TaskQueueConnection.BROKER, tls,
-				customizers.orderedStream().toList());
+		return RedisConnectionFactories.create(url, TaskQueueConnection.BROKER, properties.getBroker().getSsl(),
+				sslBundles, customizers);
 	}
 
 	@Bean

@@ -7,7 +7,9 @@ import io.lettuce.core.ClientOptions;
 import io.lettuce.core.SslOptions;
 import io.lettuce.core.SslVerifyMode;
 import io.lettuce.core.TimeoutOptions;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
@@ -26,6 +28,24 @@ final class RedisConnectionFactories {
 	private static final int DEFAULT_PORT = 6379;
 
 	private RedisConnectionFactories() {
+	}
+
+	/**
+	 * Create the connection factory of the broker or the backend, with the TLS its
+	 * {@code taskqueue.broker.ssl.*} or {@code taskqueue.backend.ssl.*} properties ask for.
+	 * @param url the Redis URL
+	 * @param connection which connection this is
+	 * @param ssl the TLS properties of that connection
+	 * @param sslBundles the application's SSL bundles
+	 * @param customizers the customizers of the client
+	 * @return the connection factory, not started
+	 */
+	static LettuceConnectionFactory create(TaskQueueUrl url, TaskQueueConnection connection,
+			TaskQueueProperties.Ssl ssl, ObjectProvider<SslBundles> sslBundles,
+			ObjectProvider<TaskQueueLettuceClientConfigurationBuilderCustomizer> customizers) {
+		String prefix = (connection == TaskQueueConnection.BROKER) ? "taskqueue.broker" : "taskqueue.backend";
+		return create(url, connection, ConnectionTls.of(url, "rediss", prefix, ssl, sslBundles),
+				customizers.orderedStream().toList());
 	}
 
 	static LettuceConnectionFactory create(TaskQueueUrl url, TaskQueueConnection connection, ConnectionTls tls,

@@ -10,6 +10,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnThreading;
+import org.springframework.boot.autoconfigure.context.LifecycleProperties;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.thread.Threading;
 import org.springframework.context.annotation.Bean;
@@ -40,11 +41,6 @@ import dev.taskqueue.worker.WorkerState;
 @AutoConfiguration(after = TaskQueueAutoConfiguration.class)
 @ConditionalOnBooleanProperty(name = "taskqueue.worker.enabled", matchIfMissing = true)
 public final class TaskQueueWorkerAutoConfiguration {
-
-	/** Spring's bound on each shutdown phase, 30 seconds unless set. */
-	private static final String SHUTDOWN_PHASE_TIMEOUT = "spring.lifecycle.timeout-per-shutdown-phase";
-
-	private static final Duration DEFAULT_SHUTDOWN_PHASE_TIMEOUT = Duration.ofSeconds(30);
 
 	/** Name of the thread factory of the worker's task threads. */
 	public static final String THREAD_FACTORY_BEAN_NAME = "taskQueueWorkerThreadFactory";
@@ -90,9 +86,11 @@ public final class TaskQueueWorkerAutoConfiguration {
 	 * @return the shorter of the two timeouts
 	 */
 	static Duration shutdownTimeout(Duration own, Environment environment) {
+		// Spring Boot's own binding of spring.lifecycle.*, with its default
 		Duration phase = Binder.get(environment)
-			.bind(SHUTDOWN_PHASE_TIMEOUT, Duration.class)
-			.orElse(DEFAULT_SHUTDOWN_PHASE_TIMEOUT);
+			.bind("spring.lifecycle", LifecycleProperties.class)
+			.orElseGet(LifecycleProperties::new)
+			.getTimeoutPerShutdownPhase();
 		return (phase.compareTo(own) < 0) ? phase : own;
 	}
 

@@ -10,6 +10,7 @@ import java.util.concurrent.TimeoutException;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.ParameterizedTypeReference;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JavaType;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -197,7 +198,13 @@ final class BackendAsyncResult<T> implements AsyncResult<T> {
 		if (CeleryStates.REVOKED.equals(meta.status())) {
 			throw new TaskRevokedException(this.id, exceptionOf(meta).text());
 		}
-		return this.mapper.convertValue(meta.result(), type);
+		try {
+			return this.mapper.convertValue(meta.result(), type);
+		}
+		catch (JacksonException ex) {
+			// the result is data from the worker: a caller catches TaskQueueException, not Jackson's
+			throw new TaskResultConversionException(this.id, type.toString(), ex);
+		}
 	}
 
 	private static ExceptionInfo exceptionOf(ResultMeta meta) {

@@ -52,6 +52,20 @@ class AsyncResultTests {
 	}
 
 	@Test
+	void resultThatDoesNotFitTheTypeFailsWithATaskQueueException() {
+		this.backend.store(ResultMeta.of("t1", CeleryStates.SUCCESS, "not a number"));
+		assertThatExceptionOfType(TaskResultConversionException.class)
+			.isThrownBy(() -> this.template.result("t1").get(WAIT, Integer.class))
+			.withMessageContaining("t1")
+			.withMessageContaining("Integer")
+			.satisfies((ex) -> assertThat(ex.getTaskId()).isEqualTo("t1"));
+		assertThat(this.template.result("t1", Integer.class).toCompletableFuture())
+			.failsWithin(WAIT)
+			.withThrowableThat()
+			.withCauseInstanceOf(TaskResultConversionException.class);
+	}
+
+	@Test
 	void sendWithGenericTypeConvertsResult() {
 		AsyncResult<List<Item>> sent = this.template.task("tasks.items")
 			.send(new ParameterizedTypeReference<List<Item>>() {

@@ -3,8 +3,9 @@ package dev.taskqueue.broker.memory;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.PriorityBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -32,7 +33,7 @@ public class InMemoryBroker implements Broker, BrokerAdmin {
 
 	private final Map<String, PriorityBlockingQueue<QueuedMessage>> queues = new ConcurrentHashMap<>();
 
-	private final List<StoredDeadLetter> deadLetters = new CopyOnWriteArrayList<>();
+	private final Queue<StoredDeadLetter> deadLetters = new ConcurrentLinkedQueue<>();
 
 	private final AtomicLong sequence = new AtomicLong();
 

@@ -47,6 +47,9 @@ public class RedisBroker implements Broker, BrokerAdmin, DisposableBean {
 
 	private static final Log logger = LogFactory.getLog(RedisBroker.class);
 
+	/** How many dead letters a search for one reads per round trip. */
+	private static final int DEAD_LETTER_PAGE = 100;
+
 	private final RedisTransportOptions options;
 
 	private final RedisConnector connector;
@@ -137,9 +140,10 @@ public class RedisBroker implements Broker, BrokerAdmin, DisposableBean {
 	 */
 	@Override
 	public List<DeadLetter> deadLetters(String queue, int limit) {
-		List<byte[]> records = readDeadLetters(queue);
-		List<DeadLetter> letters = new ArrayList<>(Math.min(records.size(), limit));
-		for (int i = records.size() - 1; i >= 0 && letters.size() < limit; i--) {
+		Assert.isTrue(limit > 0, () -> "limit must be positive, got " + limit);
+		List<byte[]> records = readDeadLetters(queue, 0, limit);
+		List<DeadLetter> letters = new ArrayList<>(records.size());
+		for (int i = records.size() - 1; i >= 0; i--) {
 			letters.add(this.channel.envelopes().readDeadLetter(RedisKeys.string(records.get(i))));
 		}
 		return letters;
@@ -147,27 +151,45 @@ public class RedisBroker implements Broker, BrokerAdmin, DisposableBean {
 
 	/**
 	 * Moves the envelope, unchanged, from {@code <queue>.dead-letter} to the list of its
-	 * queue and priority in one script, so that two callers cannot both requeue it.
+	 * queue and priority in one script, so that two callers cannot both requeue it. The dead
+	 * letters are searched a page at a time, oldest first, never all fetched at once.
 	 */
 	@Override
 	public boolean requeueDeadLetter(String queue, String taskId) {
-		List<byte[]> records = readDeadLetters(queue);
-		for (int i = records.size() - 1; i >= 0; i--) {
-			DeadLetter letter = this.channel.envelopes().readDeadLetter(RedisKeys.string(records.get(i)));
-			if (taskId.equals(letter.taskId())) {
-				int priority = this.channel.envelopes().redelivered(letter.rawText()).priority();
-				byte[][] keys = { this.channel.keys().deadLetters(queue), this.channel.keys().list(queue, priority) };
-				Long moved = this.connector.await(KombuScripts.REQUEUE_DEAD_LETTER.run(this.connector.commands(),
-						keys, records.get(i), letter.raw()), "requeue the dead letter of task " + taskId);
-				return moved != null && moved == 1;
+		for (long skip = 0;; skip += DEAD_LETTER_PAGE) {
+			List<byte[]> records = readDeadLetters(queue, skip, DEAD_LETTER_PAGE);
+			for (int i = records.size() - 1; i >= 0; i--) {
+				DeadLetter letter = this.channel.envelopes().readDeadLetter(RedisKeys.string(records.get(i)));
+				if (taskId.equals(letter.taskId())) {
+					return requeue(queue, records.get(i), letter);
+				}
+			}
+			if (records.size() < DEAD_LETTER_PAGE) {
+				return false;
 			}
 		}
-		return false;
 	}
 
-	private List<byte[]> readDeadLetters(String queue) {
+	private boolean requeue(String queue, byte[] record, DeadLetter letter) {
+		int priority = this.channel.envelopes().redelivered(letter.rawText()).priority();
+		byte[][] keys = { this.channel.keys().deadLetters(queue), this.channel.keys().list(queue, priority) };
+		Long moved = this.connector.await(
+				KombuScripts.REQUEUE_DEAD_LETTER.run(this.connector.commands(), keys, record, letter.raw()),
+				"requeue the dead letter of task " + letter.taskId());
+		return moved != null && moved == 1;
+	}
+
+	/**
+	 * Read dead letters of a queue counted from the oldest. The list grows at its head, so
+	 * the oldest is its last element.
+	 * @param queue the queue name
+	 * @param skip how many of the oldest to pass over
+	 * @param count how many to read at most
+	 * @return the records, oldest last
+	 */
+	private List<byte[]> readDeadLetters(String queue, long skip, int count) {
 		return this.connector.await(
-				this.connector.commands().lrange(this.channel.keys().deadLetters(queue), 0, -1),
+				this.connector.commands().lrange(this.channel.keys().deadLetters(queue), -(skip + count), -(skip + 1)),
 				"read the dead letters of queue '" + queue + "'");
 	}
 

@@ -127,17 +127,13 @@ abstract class WorkerAbuseTests {
 
 	@Test
 	void zlibBombOfAGigabyte() {
-		Map<String, Object> headers = headers("zlib-bomb");
-		headers.put("compression", "application/x-gzip");
-		publishRaw(headers, "application/json", "utf-8", HostileBodies.zlibBomb(1024L * 1024 * 1024));
+		publishCompressed("zlib-bomb", "application/x-gzip", HostileBodies.zlibBomb(1024L * 1024 * 1024));
 		assertDeadLettered("Decompressed message body exceeds the limit of 67108864 bytes");
 	}
 
 	@Test
 	void bzip2Bomb() {
-		Map<String, Object> headers = headers("bzip2-bomb");
-		headers.put("compression", "application/x-bz2");
-		publishRaw(headers, "application/json", "utf-8", HostileBodies.bzip2Bomb(128L * 1024 * 1024));
+		publishCompressed("bzip2-bomb", "application/x-bz2", HostileBodies.bzip2Bomb(128L * 1024 * 1024));
 		assertDeadLettered("Decompressed message body exceeds");
 	}
 
@@ -236,6 +232,18 @@ abstract class WorkerAbuseTests {
 			.pollInterval(Duration.ofMillis(200))
 			.untilAsserted(() -> assertThat(deadLetterReasons()).anySatisfy(
 					(letter) -> assertThat(letter).contains(reason)));
+	}
+
+	/**
+	 * Publish a JSON body that the headers declare compressed.
+	 * @param id the start of the task id
+	 * @param compression the compression header
+	 * @param body the compressed body
+	 */
+	void publishCompressed(String id, String compression, byte[] body) {
+		Map<String, Object> headers = headers(id);
+		headers.put("compression", compression);
+		publishRaw(headers, "application/json", "utf-8", body);
 	}
 
 	Map<String, Object> headers(String id) {

@@ -10,6 +10,7 @@ import dev.taskqueue.broker.ConsumerSettings;
 import dev.taskqueue.broker.Consumption;
 import dev.taskqueue.broker.DeadLetter;
 import dev.taskqueue.broker.Delivery;
+import dev.taskqueue.broker.OutboundMessage;
 import dev.taskqueue.broker.RecordingHandler;
 import dev.taskqueue.testsupport.RedisServer;
 
@@ -65,6 +66,23 @@ class RedisBrokerAdminTests {
 			assertThat(delivery.message().id()).isEqualTo("first");
 			delivery.ack();
 		}
+	}
+
+	@Test
+	void requeueFindsADeadLetterBeyondTheFirstPage() {
+		OutboundMessage[] messages = new OutboundMessage[150];
+		for (int i = 0; i < messages.length; i++) {
+			messages[i] = RedisTestSupport.message("api-q", "t" + i, 0);
+		}
+		RedisBroker broker = this.redis.brokerWith(messages);
+		deadLetterAll(broker, messages.length);
+		assertThat(broker.deadLetters("api-q", 120)).hasSize(120)
+			.extracting(DeadLetter::taskId)
+			.startsWith("t0", "t1")
+			.endsWith("t119");
+		assertThat(broker.requeueDeadLetter("api-q", "t149")).isTrue();
+		assertThat(broker.size("api-q")).isOne();
+		assertThat(broker.deadLetters("api-q", 200)).hasSize(149).extracting(DeadLetter::taskId).doesNotContain("t149");
 	}
 
 	@Test
