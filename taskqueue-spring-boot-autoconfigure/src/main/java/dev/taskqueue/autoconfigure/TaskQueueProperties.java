@@ -1,6 +1,7 @@
 package dev.taskqueue.autoconfigure;
 
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -8,6 +9,7 @@ import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.convert.DurationUnit;
 import org.springframework.util.unit.DataSize;
 
 import dev.taskqueue.protocol.InboundLimits;
@@ -48,6 +50,12 @@ public class TaskQueueProperties {
 	 */
 	private final Map<String, Route> routes = new LinkedHashMap<>();
 
+	/**
+	 * Options of tasks by task name or glob, overriding what their @CeleryTask declares
+	 * (Celery's task_annotations). Globs apply in order, then the exact name.
+	 */
+	private final Map<String, TaskOverride> tasks = new LinkedHashMap<>();
+
 	private final Broker broker = new Broker();
 
 	private final Backend backend = new Backend();
@@ -86,6 +94,10 @@ public class TaskQueueProperties {
 
 	public Map<String, Route> getRoutes() {
 		return this.routes;
+	}
+
+	public Map<String, TaskOverride> getTasks() {
+		return this.tasks;
 	}
 
 	public Broker getBroker() {
@@ -462,6 +474,63 @@ public class TaskQueueProperties {
 		 */
 		private boolean sendAfterCommit;
 
+		/**
+		 * How long a task may run before it is stopped and fails with TimeLimitExceeded
+		 * (Celery's task_time_limit); a number is seconds. None when not set. A task's own
+		 * timeLimit, and a message's timelimit header, win.
+		 */
+		@DurationUnit(ChronoUnit.SECONDS)
+		private @Nullable Duration timeLimit;
+
+		/**
+		 * How long a task may run before its thread is interrupted so that it can clean up
+		 * (Celery's task_soft_time_limit); a number is seconds. None when not set.
+		 */
+		@DurationUnit(ChronoUnit.SECONDS)
+		private @Nullable Duration softTimeLimit;
+
+		/**
+		 * Whether tasks store STARTED when they begin (Celery's task_track_started).
+		 */
+		private boolean trackStarted;
+
+		/**
+		 * Whether tasks store no result (Celery's task_ignore_result).
+		 */
+		private boolean ignoreResult;
+
+		public @Nullable Duration getTimeLimit() {
+			return this.timeLimit;
+		}
+
+		public void setTimeLimit(@Nullable Duration timeLimit) {
+			this.timeLimit = timeLimit;
+		}
+
+		public @Nullable Duration getSoftTimeLimit() {
+			return this.softTimeLimit;
+		}
+
+		public void setSoftTimeLimit(@Nullable Duration softTimeLimit) {
+			this.softTimeLimit = softTimeLimit;
+		}
+
+		public boolean isTrackStarted() {
+			return this.trackStarted;
+		}
+
+		public void setTrackStarted(boolean trackStarted) {
+			this.trackStarted = trackStarted;
+		}
+
+		public boolean isIgnoreResult() {
+			return this.ignoreResult;
+		}
+
+		public void setIgnoreResult(boolean ignoreResult) {
+			this.ignoreResult = ignoreResult;
+		}
+
 		public boolean isAcksLate() {
 			return this.acksLate;
 		}
@@ -500,6 +569,149 @@ public class TaskQueueProperties {
 
 		public void setSendAfterCommit(boolean sendAfterCommit) {
 			this.sendAfterCommit = sendAfterCommit;
+		}
+
+	}
+
+	/**
+	 * Options of the tasks one name or glob matches, each overriding the task's own.
+	 */
+	public static class TaskOverride {
+
+		/**
+		 * Queue the tasks are sent to when neither the sender nor a route names one.
+		 */
+		private @Nullable String queue;
+
+		/**
+		 * How often the tasks may start on each worker: 10/s, 100/m, 1000/h, or a number per
+		 * second (Celery's rate_limit); 0 lifts a limit.
+		 */
+		private @Nullable String rateLimit;
+
+		/**
+		 * Hard time limit (Celery's time_limit); a number is seconds, 0 lifts a limit.
+		 */
+		@DurationUnit(ChronoUnit.SECONDS)
+		private @Nullable Duration timeLimit;
+
+		/**
+		 * Soft time limit (Celery's soft_time_limit); a number is seconds, 0 lifts a limit.
+		 */
+		@DurationUnit(ChronoUnit.SECONDS)
+		private @Nullable Duration softTimeLimit;
+
+		/**
+		 * Most retries (Celery's max_retries), -1 for no limit.
+		 */
+		private @Nullable Integer maxRetries;
+
+		/**
+		 * Wait of a retry that names no countdown or ETA (Celery's default_retry_delay); a
+		 * number is seconds.
+		 */
+		@DurationUnit(ChronoUnit.SECONDS)
+		private @Nullable Duration defaultRetryDelay;
+
+		/**
+		 * Whether the tasks acknowledge their message after they ran (Celery's acks_late).
+		 */
+		private @Nullable Boolean acksLate;
+
+		/**
+		 * Whether the tasks run again when their worker died while running them (Celery's
+		 * reject_on_worker_lost).
+		 */
+		private @Nullable Boolean rejectOnWorkerLost;
+
+		/**
+		 * Whether the tasks store no result (Celery's ignore_result).
+		 */
+		private @Nullable Boolean ignoreResult;
+
+		/**
+		 * Whether the tasks store STARTED (Celery's track_started).
+		 */
+		private @Nullable Boolean trackStarted;
+
+		public @Nullable String getQueue() {
+			return this.queue;
+		}
+
+		public void setQueue(@Nullable String queue) {
+			this.queue = queue;
+		}
+
+		public @Nullable String getRateLimit() {
+			return this.rateLimit;
+		}
+
+		public void setRateLimit(@Nullable String rateLimit) {
+			this.rateLimit = rateLimit;
+		}
+
+		public @Nullable Duration getTimeLimit() {
+			return this.timeLimit;
+		}
+
+		public void setTimeLimit(@Nullable Duration timeLimit) {
+			this.timeLimit = timeLimit;
+		}
+
+		public @Nullable Duration getSoftTimeLimit() {
+			return this.softTimeLimit;
+		}
+
+		public void setSoftTimeLimit(@Nullable Duration softTimeLimit) {
+			this.softTimeLimit = softTimeLimit;
+		}
+
+		public @Nullable Integer getMaxRetries() {
+			return this.maxRetries;
+		}
+
+		public void setMaxRetries(@Nullable Integer maxRetries) {
+			this.maxRetries = maxRetries;
+		}
+
+		public @Nullable Duration getDefaultRetryDelay() {
+			return this.defaultRetryDelay;
+		}
+
+		public void setDefaultRetryDelay(@Nullable Duration defaultRetryDelay) {
+			this.defaultRetryDelay = defaultRetryDelay;
+		}
+
+		public @Nullable Boolean getAcksLate() {
+			return this.acksLate;
+		}
+
+		public void setAcksLate(@Nullable Boolean acksLate) {
+			this.acksLate = acksLate;
+		}
+
+		public @Nullable Boolean getRejectOnWorkerLost() {
+			return this.rejectOnWorkerLost;
+		}
+
+		public void setRejectOnWorkerLost(@Nullable Boolean rejectOnWorkerLost) {
+			this.rejectOnWorkerLost = rejectOnWorkerLost;
+		}
+
+		public @Nullable Boolean getIgnoreResult() {
+			return this.ignoreResult;
+		}
+
+		public void setIgnoreResult(@Nullable Boolean ignoreResult) {
+			this.ignoreResult = ignoreResult;
+		}
+
+		public @Nullable Boolean getTrackStarted() {
+			return this.trackStarted;
+		}
+
+		public void setTrackStarted(@Nullable Boolean trackStarted) {
+			this.trackStarted = trackStarted;
 		}
 
 	}

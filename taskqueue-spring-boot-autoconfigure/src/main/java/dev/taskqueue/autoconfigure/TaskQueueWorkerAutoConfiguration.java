@@ -47,8 +47,8 @@ public final class TaskQueueWorkerAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	static TaskRegistry taskRegistry() {
-		return new TaskRegistry();
+	static TaskRegistry taskRegistry(TaskQueueProperties properties) {
+		return new TaskRegistry(TaskQueueTaskAnnotations.annotations(properties));
 	}
 
 	@Bean
@@ -74,7 +74,7 @@ public final class TaskQueueWorkerAutoConfiguration {
 		String hostname = (worker.getHostname() != null) ? worker.getHostname() : NodeNames.defaultWorker();
 		return new WorkerSettings(hostname, queues, concurrency, worker.getPrefetchMultiplier(),
 				shutdownTimeout(worker.getShutdownTimeout(), environment), properties.getBackend().isResultExtended(),
-				properties.getTask().isAcksLate(), worker.getMaxHeldEta(), worker.getStallTimeout());
+				false, worker.getMaxHeldEta(), worker.getStallTimeout());
 	}
 
 	/**

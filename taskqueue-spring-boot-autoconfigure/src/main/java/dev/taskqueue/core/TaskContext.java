@@ -56,6 +56,26 @@ public interface TaskContext {
 	void updateState(String state, @Nullable Object meta);
 
 	/**
+	 * Return a retry of this task to throw, as Celery's {@code raise self.retry()}: the task
+	 * runs again after its {@code defaultRetryDelay} unless the retry is given a countdown or an
+	 * ETA.
+	 * @return the retry, to configure and throw
+	 */
+	default TaskRetry retry() {
+		return TaskRetry.of(name());
+	}
+
+	/**
+	 * Return a retry of this task because of an exception, as Celery's
+	 * {@code raise self.retry(exc=ex)}.
+	 * @param exception the exception that made the task retry
+	 * @return the retry, to configure and throw
+	 */
+	default TaskRetry retry(Throwable exception) {
+		return retry().exception(exception);
+	}
+
+	/**
 	 * The context of the task running on the current thread.
 	 * @return the context, or {@code null} outside a task
 	 */

@@ -1,14 +1,13 @@
 package dev.taskqueue.routing;
 
-import java.util.regex.Pattern;
-
 import org.jspecify.annotations.Nullable;
 import org.springframework.util.Assert;
 
+import dev.taskqueue.protocol.TaskNamePattern;
+
 /**
  * One entry of Celery's {@code task_routes}: tasks whose name equals the pattern, or matches it
- * as a glob ({@code *} any characters, dots included, {@code ?} one character, as Python's
- * {@code fnmatch}), go to a queue, or to an exchange with a routing key.
+ * as a {@link TaskNamePattern glob}, go to a queue, or to an exchange with a routing key.
  *
  * @param pattern a task name or a glob such as {@code tasks.*}
  * @param queue the queue, or {@code null}
@@ -30,23 +29,7 @@ public record RouteRule(String pattern, @Nullable String queue, @Nullable String
 	 * @return whether the name equals the pattern or matches the glob
 	 */
 	public boolean matches(String taskName) {
-		return this.pattern.equals(taskName) || (isGlob() && glob().matcher(taskName).matches());
-	}
-
-	private boolean isGlob() {
-		return this.pattern.indexOf('*') >= 0 || this.pattern.indexOf('?') >= 0;
-	}
-
-	private Pattern glob() {
-		StringBuilder regex = new StringBuilder();
-		for (char c : this.pattern.toCharArray()) {
-			switch (c) {
-				case '*' -> regex.append(".*");
-				case '?' -> regex.append('.');
-				default -> regex.append(Pattern.quote(String.valueOf(c)));
-			}
-		}
-		return Pattern.compile(regex.toString());
+		return TaskNamePattern.of(this.pattern).matches(taskName);
 	}
 
 }

@@ -1,6 +1,7 @@
 package dev.taskqueue.worker;
 
 import java.lang.reflect.Method;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -20,6 +21,7 @@ import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.util.StringUtils;
 
 import dev.taskqueue.core.CeleryTask;
+import dev.taskqueue.core.RateLimitScope;
 import dev.taskqueue.routing.TaskRouter;
 
 /**
@@ -73,11 +75,8 @@ public class CeleryTaskAnnotationBeanPostProcessor
 					.findMergedAnnotation(method, CeleryTask.class));
 		if (!annotated.isEmpty()) {
 			TaskRegistry registry = this.registry.get();
-			annotated.forEach((method, annotation) -> {
-				TaskEndpoint endpoint = endpoint(bean, beanName, targetClass, method, annotation);
-				registry.register(endpoint);
-				this.endpoints.add(endpoint);
-			});
+			annotated.forEach((method, annotation) -> this.endpoints
+				.add(register(registry, bean, beanName, targetClass, method, annotation)));
 		}
 		return bean;
 	}
@@ -100,18 +99,70 @@ public class CeleryTaskAnnotationBeanPostProcessor
 		});
 	}
 
-	private TaskEndpoint endpoint(Object bean, String beanName, Class<?> targetClass, Method method,
-			CeleryTask annotation) {
+	private TaskEndpoint register(TaskRegistry registry, Object bean, String beanName, Class<?> targetClass,
+			Method method, CeleryTask annotation) {
 		String where = "@CeleryTask on bean '" + beanName + "', method " + targetClass.getSimpleName() + "."
 				+ method.getName();
 		String declaredName = resolve(annotation.name(), "name", where);
 		String name = StringUtils.hasText(declaredName) ? declaredName : targetClass.getName() + "." + method.getName();
 		Method invocable = AopUtils.selectInvocableMethod(method, bean.getClass());
 		invocable.trySetAccessible();
-		String declaredQueue = resolve(annotation.queue(), "queue", where);
-		String queue = StringUtils.hasText(declaredQueue) ? declaredQueue : null;
-		return new TaskEndpoint(name, bean, invocable, queue, annotation.ignoreResult(), annotation.trackStarted(),
-				annotation.acksLate());
+		TaskOptions declared = options(annotation, where);
+		try {
+			return registry.register(name, bean, invocable, declared);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new IllegalStateException("Invalid settings of task '" + name + "' (" + where + "): "
+					+ ex.getMessage(), ex);
+		}
+	}
+
+	private TaskOptions options(CeleryTask annotation, String where) {
+		String queue = resolve(annotation.queue(), "queue", where);
+		return new TaskOptions(StringUtils.hasText(queue) ? queue : null, annotation.ignoreResult() ? true : null,
+				annotation.trackStarted() ? true : null, bool(annotation.acksLate(), "acksLate", where),
+				bool(annotation.rejectOnWorkerLost(), "rejectOnWorkerLost", where),
+				(annotation.maxRetries() != RetryPolicy.DEFAULTS.maxRetries()) ? annotation.maxRetries() : null,
+				duration(annotation.defaultRetryDelay(), "defaultRetryDelay", where),
+				(annotation.autoretryFor().length > 0) ? List.of(annotation.autoretryFor()) : null,
+				(annotation.dontAutoretryFor().length > 0) ? List.of(annotation.dontAutoretryFor()) : null,
+				(annotation.retryBackoff() != 0) ? annotation.retryBackoff() : null,
+				duration(annotation.retryBackoffMax(), "retryBackoffMax", where),
+				annotation.retryJitter() ? null : false, duration(annotation.timeLimit(), "timeLimit", where),
+				duration(annotation.softTimeLimit(), "softTimeLimit", where), rateLimit(annotation.rateLimit(), where),
+				(annotation.rateLimitScope() != RateLimitScope.WORKER) ? annotation.rateLimitScope() : null);
+	}
+
+	private @Nullable Boolean bool(String value, String attribute, String where) {
+		String resolved = resolve(value, attribute, where).trim();
+		if (resolved.isEmpty()) {
+			return null;
+		}
+		if (resolved.equalsIgnoreCase("true") || resolved.equalsIgnoreCase("false")) {
+			return Boolean.valueOf(resolved);
+		}
+		throw new IllegalStateException("The " + attribute + " '" + value + "' of " + where
+				+ " must be 'true', 'false' or empty, got '" + resolved + "'");
+	}
+
+	private @Nullable Duration duration(String value, String attribute, String where) {
+		String resolved = resolve(value, attribute, where);
+		try {
+			return TaskDurations.parse(resolved);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new IllegalStateException("The " + attribute + " of " + where + " is invalid: " + ex.getMessage(), ex);
+		}
+	}
+
+	private @Nullable RateLimit rateLimit(String value, String where) {
+		String resolved = resolve(value, "rateLimit", where);
+		try {
+			return RateLimit.parse(resolved);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new IllegalStateException("The rateLimit of " + where + " is invalid: " + ex.getMessage(), ex);
+		}
 	}
 
 	/**

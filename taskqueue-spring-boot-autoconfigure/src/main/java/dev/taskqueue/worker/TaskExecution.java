@@ -130,8 +130,8 @@ final class TaskExecution implements Runnable {
 		}
 		this.state.started(new WorkerState.ActiveTask(this.message.id(), this.message.task(), this.message.argsrepr(),
 				this.message.kwargsrepr(), this.clock.instant(), Thread.currentThread().getName()));
-		boolean storeResult = !this.endpoint.ignoreResult() && !this.message.headers().ignoreResult();
-		if (this.endpoint.trackStarted() && storeResult) {
+		boolean storeResult = !this.endpoint.settings().ignoreResult() && !this.message.headers().ignoreResult();
+		if (this.endpoint.settings().trackStarted() && storeResult) {
 			this.recorder.storeQuietly(() -> this.recorder.started(this.message, queue), this.message.id());
 		}
 		Outcome outcome = invoke(context, arguments);

@@ -1,5 +1,6 @@
 package dev.taskqueue.worker;
 
+import java.lang.reflect.Method;
 import java.util.Collection;
 import java.util.Map;
 import java.util.SortedSet;
@@ -9,11 +10,47 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The tasks this worker can run, by name.
+ * The tasks this worker can run, by name, each with the settings its declaration and the
+ * {@link TaskAnnotations} make.
  */
 public class TaskRegistry {
 
 	private final Map<String, TaskEndpoint> endpoints = new ConcurrentHashMap<>();
+
+	private final TaskAnnotations annotations;
+
+	/**
+	 * Create a registry with the default settings and no overrides.
+	 */
+	public TaskRegistry() {
+		this(TaskAnnotations.NONE);
+	}
+
+	/**
+	 * Create a registry.
+	 * @param annotations the defaults and overrides of the tasks' own options
+	 */
+	public TaskRegistry(TaskAnnotations annotations) {
+		this.annotations = annotations;
+	}
+
+	/**
+	 * Register a task with the options it declares, under the defaults and overrides of this
+	 * registry.
+	 * @param name the task name
+	 * @param bean the bean the method is invoked on
+	 * @param method the method
+	 * @param declared the options the task declares
+	 * @return the registered task
+	 * @throws IllegalStateException when another method already has the name
+	 * @throws IllegalArgumentException when the options make invalid settings
+	 */
+	public TaskEndpoint register(String name, Object bean, Method method, TaskOptions declared) {
+		TaskOptions options = this.annotations.optionsOf(name, declared);
+		TaskEndpoint endpoint = new TaskEndpoint(name, bean, method, options.queue(), options.resolve());
+		register(endpoint);
+		return endpoint;
+	}
 
 	/**
 	 * Register a task.

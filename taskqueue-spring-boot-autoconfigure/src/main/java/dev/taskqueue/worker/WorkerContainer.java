@@ -96,7 +96,7 @@ public class WorkerContainer implements SmartLifecycle {
 				.newSingleThreadScheduledExecutor(new CustomizableThreadFactory("taskqueue-eta-"));
 			Clock clock = Clock.systemUTC();
 			TaskExecutionFactory executions = (delivery, message, endpoint, stopping) -> new TaskExecution(delivery,
-					message, endpoint, endpoint.acksLate() || this.settings.acksLate(), stopping, this.binder,
+					message, endpoint, endpoint.settings().acksLate() || this.settings.acksLate(), stopping, this.binder,
 					this.recorder, this.state, clock);
 			WorkerDispatcher dispatcher = new WorkerDispatcher(this.registry, executions, this.recorder, this.state,
 					decorated(executor, this.taskDecorator), timer, clock, this.settings.maxHeldEta());

@@ -18,7 +18,10 @@ class WorkerShutdownTests {
 
 	@Test
 	void stopLetsRunningTaskFinishAndGivesBackWhatDidNotStart() {
-		try (WorkerFixture fixture = new WorkerFixture(1).start()) {
+		// a prefetch of 4 takes all three messages while the first runs unacknowledged
+		WorkerSettings settings = new WorkerSettings("celery@test", List.of("celery"), 1, 4, Duration.ofSeconds(5),
+				false, false);
+		try (WorkerFixture fixture = new WorkerFixture(settings).start()) {
 			AsyncResult<Object> running = fixture.template.send("t.sleep", 500);
 			await().atMost(Duration.ofSeconds(5)).until(() -> fixture.state.activeTasks().size() == 1);
 			fixture.template.send("t.add", 1, 1);

@@ -1,0 +1,64 @@
+package dev.taskqueue.worker;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.taskqueue.protocol.TaskNamePattern;
+
+/**
+ * Celery's {@code task_annotations}: options that override what tasks declare, by task name or
+ * glob, on top of defaults for every task. A task's options are, from weakest to strongest: the
+ * defaults, its {@code @CeleryTask} attributes, the matching globs in the order given, and the
+ * entry with its exact name.
+ */
+public final class TaskAnnotations {
+
+	/** Our defaults and no overrides. */
+	public static final TaskAnnotations NONE = new TaskAnnotations(TaskOptions.NONE, Map.of());
+
+	private final TaskOptions defaults;
+
+	private final List<Override> globs = new ArrayList<>();
+
+	private final Map<String, TaskOptions> exact = new LinkedHashMap<>();
+
+	/**
+	 * Create the annotations.
+	 * @param defaults the options of every task that it does not declare itself
+	 * @param overrides options by task name or glob, in order
+	 */
+	public TaskAnnotations(TaskOptions defaults, Map<String, TaskOptions> overrides) {
+		this.defaults = defaults;
+		overrides.forEach((pattern, options) -> {
+			if (pattern.indexOf('*') >= 0 || pattern.indexOf('?') >= 0) {
+				this.globs.add(new Override(TaskNamePattern.of(pattern), options));
+			}
+			else {
+				this.exact.put(pattern, options);
+			}
+		});
+	}
+
+	/**
+	 * Return the options of a task.
+	 * @param name the task name
+	 * @param declared the options the task declares
+	 * @return the options with the defaults under and the overrides over them
+	 */
+	public TaskOptions optionsOf(String name, TaskOptions declared) {
+		TaskOptions options = this.defaults.overriddenBy(declared);
+		for (Override glob : this.globs) {
+			if (glob.pattern().matches(name)) {
+				options = options.overriddenBy(glob.options());
+			}
+		}
+		TaskOptions named = this.exact.get(name);
+		return (named != null) ? options.overriddenBy(named) : options;
+	}
+
+	private record Override(TaskNamePattern pattern, TaskOptions options) {
+	}
+
+}
