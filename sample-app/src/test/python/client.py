@@ -2,7 +2,8 @@
 
   client.py send NAME '<json options>'    options: args, kwargs, queue, countdown, eta (ISO), expires
                                           (seconds or ISO), priority, wait (seconds to wait for the result),
-                                          watch_progress (collect PROGRESS metas while waiting)
+                                          watch_progress (collect PROGRESS metas while waiting); the
+                                          output lists the states seen while waiting, in order
   client.py delay NAME '<json options>'   task.delay(*args, **kwargs) on the default queue (INTEROP_QUEUE); wait
   client.py get ID [wait]                 reads a result
 """
@@ -16,13 +17,17 @@ from tasks import app
 
 def outcome(result, wait, watch_progress=False):
     seen = []
+    states = []
     if wait:
         deadline = time.time() + wait
         while time.time() < deadline and not result.ready():
-            if watch_progress and result.state == "PROGRESS" and result.info not in seen:
+            state = result.state
+            if not states or states[-1] != state:
+                states.append(state)
+            if watch_progress and state == "PROGRESS" and result.info not in seen:
                 seen.append(result.info)
             time.sleep(0.02)
-    out = {"id": result.id, "state": result.state, "progress": seen,
+    out = {"id": result.id, "state": result.state, "progress": seen, "states": states,
            "date_done": result.date_done.isoformat() if result.date_done else None}
     if result.state == "SUCCESS":
         out["result"] = result.result

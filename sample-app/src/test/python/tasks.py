@@ -85,6 +85,14 @@ def flaky(self, succeed_on):
     return self.request.retries
 
 
+@app.task(name="tasks.retry_once", bind=True)
+def retry_once(self):
+    """Retries once, 0.5 s later, then returns the number of retries (1)."""
+    if self.request.retries == 0:
+        raise self.retry(countdown=0.5)
+    return self.request.retries
+
+
 _records = None
 
 

@@ -1,5 +1,6 @@
 package dev.taskqueue.sample;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -94,6 +95,36 @@ public class SampleTasks {
 			Thread.sleep(200);
 		}
 		return steps;
+	}
+
+	/**
+	 * Retry once, half a second later, then return how many times the task was retried: the
+	 * smallest task that shows Celery's {@code self.retry} round trip.
+	 * @param context the running task's context
+	 * @return the number of retries, 1
+	 */
+	@CeleryTask(name = "tasks.retry_once")
+	public int retryOnce(TaskContext context) {
+		if (context.retries() == 0) {
+			throw context.retry().countdown(Duration.ofMillis(500));
+		}
+		return context.retries();
+	}
+
+	/**
+	 * Fail with an {@link IllegalStateException}, and retry on it by itself (Celery's
+	 * {@code autoretry_for}) half a second later, until the task has been retried
+	 * {@code succeedOn} times; at most 3 retries.
+	 * @param succeedOn the retries after which the task succeeds
+	 * @param context the running task's context
+	 * @return the number of retries
+	 */
+	@CeleryTask(name = "tasks.flaky", autoretryFor = IllegalStateException.class, defaultRetryDelay = "0.5")
+	public int flaky(int succeedOn, TaskContext context) {
+		if (context.retries() < succeedOn) {
+			throw new IllegalStateException("attempt " + context.retries());
+		}
+		return context.retries();
 	}
 
 }

@@ -51,6 +51,11 @@ class AmqpInteropIT {
 					"{\"args\": [4], \"queue\": \"" + queue + "\", \"wait\": 20, \"watch_progress\": true}");
 			assertThat(progress.get("result").asInt()).isEqualTo(4);
 			assertThat(progress.get("progress")).isNotEmpty();
+			JsonNode retry = PythonCelery.client(env, "send", "tasks.retry_once",
+					"{\"queue\": \"" + queue + "\", \"wait\": 20}");
+			assertThat(retry.get("state").asString()).isEqualTo("SUCCESS");
+			assertThat(retry.get("result").asInt()).isEqualTo(1);
+			assertThat(retry.get("states").values()).extracting(JsonNode::asString).contains("RETRY");
 		}
 	}
 
@@ -72,6 +77,7 @@ class AmqpInteropIT {
 				return meta.state().name().equals("PROGRESS") || meta.ready();
 			});
 			assertThat(progress.get(TIMEOUT)).isEqualTo(5);
+			assertThat(tasks.send("tasks.retry_once").get(TIMEOUT)).isEqualTo(1);
 		}
 		finally {
 			PythonCelery.stop(python);

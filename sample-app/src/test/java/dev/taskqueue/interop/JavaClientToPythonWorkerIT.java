@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -16,6 +17,8 @@ import dev.taskqueue.core.TaskFailedException;
 import dev.taskqueue.core.TaskOperations;
 import dev.taskqueue.core.TaskResult;
 import dev.taskqueue.core.TaskState;
+import dev.taskqueue.sample.SendTaskRequest;
+import dev.taskqueue.sample.TaskController;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -99,6 +102,22 @@ class JavaClientToPythonWorkerIT {
 					(exception) -> assertThat(exception.get("exc_type")).isEqualTo("KeyError"));
 		}
 		assertThat(result.get(TIMEOUT)).isEqualTo(2);
+	}
+
+	@Test
+	void pythonRetryOfATaskSentThroughTheSampleRestApiEndsSuccessAfterRetry() {
+		TaskController api = javaClient.getBean(TaskController.class);
+		String id = api.send("tasks.retry_once", SendTaskRequest.EMPTY).getBody().id();
+		List<String> states = new CopyOnWriteArrayList<>();
+		await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(20)).until(() -> {
+			String state = api.status(id).state();
+			if (states.isEmpty() || !states.get(states.size() - 1).equals(state)) {
+				states.add(state);
+			}
+			return state.equals("SUCCESS");
+		});
+		assertThat(states).contains("RETRY");
+		assertThat(api.status(id).result()).isEqualTo(1);
 	}
 
 	@Test

@@ -113,6 +113,22 @@ class PythonClientToJavaWorkerIT {
 	}
 
 	@Test
+	void javaRetryOfATaskPythonSentEndsSuccessAfterRetry() throws Exception {
+		JsonNode out = send("tasks.retry_once", "{\"queue\": \"" + QUEUE + "\", \"wait\": 15}");
+		assertThat(out.get("state").asString()).isEqualTo("SUCCESS");
+		assertThat(out.get("result").asInt()).isEqualTo(1);
+		assertThat(out.get("states").values()).extracting(JsonNode::asString).contains("RETRY");
+	}
+
+	@Test
+	void javaAutoretryOfATaskPythonSentRetriesUntilItSucceeds() throws Exception {
+		JsonNode out = send("tasks.flaky", "{\"args\": [2], \"queue\": \"" + QUEUE + "\", \"wait\": 15}");
+		assertThat(out.get("state").asString()).isEqualTo("SUCCESS");
+		assertThat(out.get("result").asInt()).isEqualTo(2);
+		assertThat(out.get("states").values()).extracting(JsonNode::asString).contains("RETRY");
+	}
+
+	@Test
 	void unknownTaskFailsNotRegistered() throws Exception {
 		JsonNode out = send("tasks.nosuch", "{\"queue\": \"" + QUEUE + "\", \"wait\": 10}");
 		assertThat(out.get("state").asString()).isEqualTo("FAILURE");

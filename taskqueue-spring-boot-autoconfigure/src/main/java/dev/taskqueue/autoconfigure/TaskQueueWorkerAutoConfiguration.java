@@ -21,6 +21,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import dev.taskqueue.backend.ResultBackend;
 import dev.taskqueue.broker.Broker;
+import dev.taskqueue.protocol.MessageCodec;
 import dev.taskqueue.protocol.NodeNames;
 import dev.taskqueue.worker.CeleryTaskAnnotationBeanPostProcessor;
 import dev.taskqueue.worker.TaskRegistry;
@@ -107,10 +108,11 @@ public final class TaskQueueWorkerAutoConfiguration {
 			WorkerState state, WorkerSettings settings,
 			@Qualifier(TaskQueueAutoConfiguration.MAPPER_BEAN_NAME) JsonMapper mapper,
 			@Qualifier(THREAD_FACTORY_BEAN_NAME) ObjectProvider<ThreadFactory> threadFactory,
-			TaskQueueProperties properties, ObjectProvider<TaskDecorator> taskDecorator,
+			TaskQueueProperties properties, MessageCodec codec, ObjectProvider<TaskDecorator> taskDecorator,
 			ObjectProvider<WorkerContainerCustomizer> customizers) {
 		WorkerContainer container = new WorkerContainer(broker, backend, registry, state, settings, mapper,
 				threadFactory.getIfAvailable());
+		container.setMessageCodec(codec);
 		container.setAutoStartup(properties.getWorker().isAutoStartup() && !properties.getTask().isAlwaysEager());
 		container.setTaskDecorator(taskDecorator.getIfUnique());
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(container));

@@ -111,6 +111,16 @@ public record ResultMeta(String taskId, String status, @Nullable Object result, 
 				this.groupId, this.groupIndex, this.parentId, extended);
 	}
 
+	/**
+	 * Return this meta with other children.
+	 * @param children result tuples of the subtasks the task sent
+	 * @return the meta with the children
+	 */
+	public ResultMeta withChildren(List<Object> children) {
+		return new ResultMeta(this.taskId, this.status, this.result, this.traceback, List.copyOf(children), this.dateDone,
+				this.groupId, this.groupIndex, this.parentId, this.extended);
+	}
+
 	public ResultMeta withLineage(@Nullable String groupId, @Nullable Integer groupIndex,
 			@Nullable String parentId) {
 		return new ResultMeta(this.taskId, this.status, this.result, this.traceback, this.children, this.dateDone,

@@ -1,5 +1,7 @@
 package dev.taskqueue.protocol;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -44,6 +46,29 @@ public record TaskMessage(TaskHeaders headers, MessageProperties properties, Lis
 	public String kwargsrepr() {
 		String sent = this.headers.kwargsrepr();
 		return (sent != null) ? PythonRepr.truncate(sent, 2 * PythonRepr.MAX_LENGTH) : PythonRepr.kwargs(this.kwargs);
+	}
+
+	/**
+	 * The message that retries this task, as Celery's {@code Task.retry} sends it: the same id,
+	 * arguments, canvas, properties and headers, with the retry count raised by one, the new ETA,
+	 * this task as parent, the retrying worker as origin, and the expiration property counted
+	 * from now.
+	 * @param eta when the retry runs
+	 * @param origin the node name of the retrying worker
+	 * @param now the current time
+	 * @return the retry message
+	 */
+	public TaskMessage retry(Instant eta, String origin, Instant now) {
+		TaskHeaders h = this.headers;
+		TaskHeaders retry = new TaskHeaders(h.lang(), h.task(), h.id(), h.shadow(), eta, h.expires(), h.group(),
+				h.groupIndex(), h.retries() + 1, h.timeLimit(), h.rootId(), h.id(), h.argsrepr(), h.kwargsrepr(), origin,
+				h.ignoreResult(), h.replacedTaskNesting(), h.stampedHeaders(), h.stamps(), h.extra());
+		MessageProperties p = this.properties;
+		String expiration = (h.expires() != null)
+				? Long.toString(Math.max(0, Duration.between(now, h.expires()).toMillis())) : null;
+		MessageProperties properties = new MessageProperties(p.correlationId(), p.replyTo(), p.deliveryMode(),
+				p.priority(), expiration);
+		return new TaskMessage(retry, properties, this.args, this.kwargs, this.embed);
 	}
 
 }

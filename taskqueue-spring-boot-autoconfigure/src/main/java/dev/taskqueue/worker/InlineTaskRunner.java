@@ -1,12 +1,14 @@
 package dev.taskqueue.worker;
 
 import java.time.Clock;
+import java.util.random.RandomGenerator;
 
 import org.springframework.util.Assert;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.taskqueue.backend.ResultBackend;
 import dev.taskqueue.broker.Delivery;
+import dev.taskqueue.protocol.NodeNames;
 import dev.taskqueue.protocol.TaskMessage;
 
 /**
@@ -27,6 +29,8 @@ public final class InlineTaskRunner {
 
 	private final TaskArgumentBinder binder;
 
+	private final TaskRetrier retrier;
+
 	/**
 	 * Create a runner.
 	 * @param registry the tasks it can run
@@ -44,6 +48,8 @@ public final class InlineTaskRunner {
 		this.settings = settings;
 		this.recorder = new ResultRecorder(backend, settings);
 		this.binder = new TaskArgumentBinder(mapper);
+		this.retrier = new TaskRetrier((retry, queue) -> run(new RetryDelivery(retry, queue)), Clock.systemUTC(),
+				RandomGenerator.getDefault(), NodeNames.client());
 	}
 
 	/**
@@ -68,9 +74,35 @@ public final class InlineTaskRunner {
 		Assert.isTrue(endpoint != null, () -> "Task '" + message.task() + "' is not registered");
 		this.state.reserved();
 		this.state.queued();
-		new TaskExecution(delivery, message, endpoint, endpoint.settings().acksLate() || this.settings.acksLate(), () -> false,
-				this.binder, this.recorder, this.state, Clock.systemUTC())
+		new TaskExecution(delivery, message, endpoint, endpoint.settings().acksLate() || this.settings.acksLate(),
+				() -> false, this.binder, this.recorder, this.retrier, this.state, Clock.systemUTC())
 			.run();
+	}
+
+	/**
+	 * The delivery of a retry run inline: at once, as Celery's eager retries run, whatever
+	 * their countdown.
+	 */
+	private record RetryDelivery(TaskMessage message, String queue) implements Delivery {
+
+		@Override
+		public boolean redelivered() {
+			return false;
+		}
+
+		@Override
+		public void ack() {
+		}
+
+		@Override
+		public void requeue() {
+		}
+
+		@Override
+		public void deadLetter(String reason) {
+			throw new IllegalStateException("The retry of task " + this.message.id() + " was refused: " + reason);
+		}
+
 	}
 
 }

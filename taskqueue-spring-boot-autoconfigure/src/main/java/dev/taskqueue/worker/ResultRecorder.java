@@ -3,6 +3,9 @@ package dev.taskqueue.worker;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.lang.management.ManagementFactory;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 import org.apache.commons.logging.Log;
@@ -10,7 +13,9 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import dev.taskqueue.backend.ResultBackend;
+import dev.taskqueue.core.TaskRetry;
 import dev.taskqueue.protocol.CeleryStates;
+import dev.taskqueue.protocol.CeleryTime;
 import dev.taskqueue.protocol.ExceptionInfo;
 import dev.taskqueue.protocol.MessageEncodingException;
 import dev.taskqueue.protocol.ResultMeta;
@@ -57,6 +62,24 @@ final class ResultRecorder {
 	void failure(TaskMessage message, String queue, ExceptionInfo exception, @Nullable Throwable cause) {
 		store(message, queue, ResultMeta.ofException(message.id(), CeleryStates.FAILURE, exception,
 				(cause != null) ? stackTrace(cause) : null));
+	}
+
+	/**
+	 * Store RETRY as Celery does: the retry's exception, or Celery's {@code Retry} naming when
+	 * the task runs again when it gave none, and the retry as the only child (the task sent it).
+	 * @param message the message of the run that retries
+	 * @param queue the queue it came from
+	 * @param retry the retry
+	 * @param eta when the retry runs
+	 */
+	void retry(TaskMessage message, String queue, TaskRetry retry, Instant eta) {
+		Throwable exception = retry.getException();
+		ExceptionInfo info = (exception != null) ? ExceptionInfo.of(exception) : ExceptionInfo
+			.python("celery.exceptions", "Retry", "Retry at " + CeleryTime.format(eta));
+		ResultMeta meta = ResultMeta.ofException(message.id(), CeleryStates.RETRY, info,
+				(exception != null) ? stackTrace(exception) : null);
+		List<Object> self = Arrays.asList(Arrays.asList(message.id(), null), null);
+		store(message, queue, meta.withChildren(List.of(self)));
 	}
 
 	void revoked(TaskMessage message, String queue, String reason) {

@@ -13,6 +13,7 @@ import org.jspecify.annotations.Nullable;
 
 import dev.taskqueue.broker.Delivery;
 import dev.taskqueue.core.TaskContextHolder;
+import dev.taskqueue.core.TaskRetry;
 import dev.taskqueue.protocol.CeleryStates;
 import dev.taskqueue.protocol.ExceptionInfo;
 import dev.taskqueue.protocol.TaskMessage;
@@ -40,13 +41,15 @@ final class TaskExecution implements Runnable {
 
 	private final ResultRecorder recorder;
 
+	private final TaskRetrier retrier;
+
 	private final WorkerState state;
 
 	private final Clock clock;
 
 	TaskExecution(Delivery delivery, TaskMessage message, TaskEndpoint endpoint, boolean acksLate,
-			BooleanSupplier stopping, TaskArgumentBinder binder, ResultRecorder recorder, WorkerState state,
-			Clock clock) {
+			BooleanSupplier stopping, TaskArgumentBinder binder, ResultRecorder recorder, TaskRetrier retrier,
+			WorkerState state, Clock clock) {
 		this.delivery = delivery;
 		this.message = message;
 		this.endpoint = endpoint;
@@ -54,6 +57,7 @@ final class TaskExecution implements Runnable {
 		this.stopping = stopping;
 		this.binder = binder;
 		this.recorder = recorder;
+		this.retrier = retrier;
 		this.state = state;
 		this.clock = clock;
 	}
@@ -134,14 +138,25 @@ final class TaskExecution implements Runnable {
 		if (this.endpoint.settings().trackStarted() && storeResult) {
 			this.recorder.storeQuietly(() -> this.recorder.started(this.message, queue), this.message.id());
 		}
-		Outcome outcome = invoke(context, arguments);
-		if (this.acksLate && outcome.failure() != null && interruptedByShutdown(outcome.failure())) {
+		Outcome invoked = invoke(context, arguments);
+		if (this.acksLate && invoked.failure() != null && interruptedByShutdown(invoked.failure())) {
 			logger.warn("Task " + this.message.task() + "[" + this.message.id() + "] was interrupted because it ran "
 					+ "past the worker's shutdown timeout; its message goes back to the broker, to run again");
 			this.state.givenBack(this.message.id());
 			this.delivery.requeue();
 			return null;
 		}
+		Throwable failure = invoked.failure();
+		TaskRetry retry = (failure != null)
+				? this.retrier.retryOf(failure, this.message, this.endpoint.settings().retry()) : null;
+		ExceptionInfo exhausted = (retry != null)
+				? this.retrier.exhausted(retry, this.message, this.endpoint.settings().retry()) : null;
+		if (retry != null && exhausted == null) {
+			retry(retry, queue, storeResult);
+			return null;
+		}
+		Outcome outcome = (retry != null && exhausted != null) ? Outcome.failure(exhausted, retry.getException())
+				: invoked;
 		this.state.finished(this.message.id(), this.message.task(), outcome.state());
 		if (storeResult) {
 			this.recorder.storeQuietly(() -> outcome.store(this.recorder, this.message, queue), this.message.id());
@@ -150,6 +165,45 @@ final class TaskExecution implements Runnable {
 			this.delivery.ack();
 		}
 		return outcome.fatal();
+	}
+
+	/**
+	 * Retry the task, as Celery's worker handles {@code Retry}: store RETRY first (so that it
+	 * cannot overwrite the state of a retry that already ran), send the retry message, and
+	 * settle this run's message once the broker took the retry. A retry that cannot be sent
+	 * dead-letters the message, as Celery rejects it; when the message was acknowledged before
+	 * the run, the task ends FAILURE with the reason instead.
+	 * @param retry the retry the task asked for
+	 * @param queue the queue the task came from
+	 * @param storeResult whether the task stores its states
+	 */
+	private void retry(TaskRetry retry, String queue, boolean storeResult) {
+		Instant eta = this.retrier.etaOf(retry, this.endpoint.settings().retry());
+		if (storeResult) {
+			this.recorder.storeQuietly(() -> this.recorder.retry(this.message, queue, retry, eta), this.message.id());
+		}
+		try {
+			this.retrier.send(this.message, queue, eta);
+		}
+		catch (RuntimeException ex) {
+			String reason = "The retry of task " + this.message.task() + "[" + this.message.id()
+					+ "] could not be sent: " + ex.getMessage();
+			logger.error(reason, ex);
+			this.state.finished(this.message.id(), this.message.task(), CeleryStates.FAILURE);
+			if (this.acksLate) {
+				this.delivery.deadLetter(reason);
+			}
+			if (storeResult) {
+				this.recorder.storeQuietly(() -> this.recorder.failure(this.message, queue,
+						ExceptionInfo.python("celery.exceptions", "Reject", reason), ex), this.message.id());
+			}
+			return;
+		}
+		logger.info("Task " + this.message.task() + "[" + this.message.id() + "] retries at " + eta);
+		this.state.finished(this.message.id(), this.message.task(), CeleryStates.RETRY);
+		if (this.acksLate) {
+			this.delivery.ack();
+		}
 	}
 
 	/**
@@ -190,19 +244,24 @@ final class TaskExecution implements Runnable {
 	/**
 	 * How a task ended: its return value, or what it threw.
 	 */
-	private record Outcome(String state, @Nullable Object result, @Nullable Throwable failure) {
+	private record Outcome(String state, @Nullable Object result, @Nullable Throwable failure,
+			@Nullable ExceptionInfo exception) {
 
 		static Outcome success(@Nullable Object result) {
-			return new Outcome(CeleryStates.SUCCESS, result, null);
+			return new Outcome(CeleryStates.SUCCESS, result, null, null);
 		}
 
 		static Outcome failure(Throwable failure) {
-			return new Outcome(CeleryStates.FAILURE, null, failure);
+			return new Outcome(CeleryStates.FAILURE, null, failure, ExceptionInfo.of(failure));
+		}
+
+		static Outcome failure(ExceptionInfo exception, @Nullable Throwable failure) {
+			return new Outcome(CeleryStates.FAILURE, null, failure, exception);
 		}
 
 		void store(ResultRecorder recorder, TaskMessage message, String queue) {
-			if (this.failure != null) {
-				recorder.failure(message, queue, ExceptionInfo.of(this.failure), this.failure);
+			if (this.exception != null) {
+				recorder.failure(message, queue, this.exception, this.failure);
 			}
 			else {
 				recorder.success(message, queue, this.result);

@@ -18,12 +18,16 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.core.task.TaskDecorator;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
+import org.springframework.util.Assert;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.taskqueue.backend.ResultBackend;
 import dev.taskqueue.broker.Broker;
 import dev.taskqueue.broker.ConsumerSettings;
 import dev.taskqueue.broker.Consumption;
+import dev.taskqueue.protocol.JsonMessageCodec;
+import dev.taskqueue.protocol.MessageCodec;
+import dev.taskqueue.protocol.NodeNames;
 
 /**
  * A Celery worker as a {@link SmartLifecycle}: consumes the configured queues with a prefetch
@@ -62,6 +66,8 @@ public class WorkerContainer implements SmartLifecycle {
 
 	private @Nullable TaskDecorator taskDecorator;
 
+	private MessageCodec codec = new JsonMessageCodec();
+
 	/**
 	 * Create a worker.
 	 * @param broker the broker to consume from
@@ -95,9 +101,10 @@ public class WorkerContainer implements SmartLifecycle {
 			ScheduledExecutorService timer = Executors
 				.newSingleThreadScheduledExecutor(new CustomizableThreadFactory("taskqueue-eta-"));
 			Clock clock = Clock.systemUTC();
+			TaskRetrier retrier = TaskRetrier.publishingTo(this.broker, this.codec, clock, NodeNames.client());
 			TaskExecutionFactory executions = (delivery, message, endpoint, stopping) -> new TaskExecution(delivery,
 					message, endpoint, endpoint.settings().acksLate() || this.settings.acksLate(), stopping, this.binder,
-					this.recorder, this.state, clock);
+					this.recorder, retrier, this.state, clock);
 			WorkerDispatcher dispatcher = new WorkerDispatcher(this.registry, executions, this.recorder, this.state,
 					decorated(executor, this.taskDecorator), timer, clock, this.settings.maxHeldEta());
 			Consumption consumption = this.broker
@@ -140,6 +147,16 @@ public class WorkerContainer implements SmartLifecycle {
 	 */
 	public void setTaskDecorator(@Nullable TaskDecorator taskDecorator) {
 		this.taskDecorator = taskDecorator;
+	}
+
+	/**
+	 * Set the codec that encodes the messages of retries, the one tasks are sent with. JSON by
+	 * default. Takes effect at the next start.
+	 * @param codec the codec
+	 */
+	public void setMessageCodec(MessageCodec codec) {
+		Assert.notNull(codec, "'codec' must not be null");
+		this.codec = codec;
 	}
 
 	@Override

@@ -1,0 +1,128 @@
+package dev.taskqueue.worker;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.random.RandomGenerator;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.taskqueue.broker.Broker;
+import dev.taskqueue.broker.OutboundMessage;
+import dev.taskqueue.core.TaskRetry;
+import dev.taskqueue.protocol.ExceptionInfo;
+import dev.taskqueue.protocol.MessageCodec;
+import dev.taskqueue.protocol.TaskMessage;
+import dev.taskqueue.routing.Destination;
+
+/**
+ * Celery's retry, on the worker's side: decides whether what a task threw is a retry (a
+ * {@link TaskRetry}, or an exception of its {@code autoretryFor}), whether a retry is left, when
+ * the retry runs, and sends the retry message to the queue the task came from.
+ */
+final class TaskRetrier {
+
+	private final Publisher publisher;
+
+	private final Clock clock;
+
+	private final RandomGenerator random;
+
+	private final String origin;
+
+	TaskRetrier(Publisher publisher, Clock clock, RandomGenerator random, String origin) {
+		this.publisher = publisher;
+		this.clock = clock;
+		this.random = random;
+		this.origin = origin;
+	}
+
+	/**
+	 * A retrier that publishes retries through a broker.
+	 * @param broker the broker
+	 * @param codec encodes retry messages
+	 * @param clock the clock
+	 * @param origin the node name of the worker
+	 * @return the retrier
+	 */
+	static TaskRetrier publishingTo(Broker broker, MessageCodec codec, Clock clock, String origin) {
+		// straight to the queue the task came from, without declaring it: it exists, perhaps
+		// with arguments (priority, quorum) a declaration with Celery's defaults would contradict
+		return new TaskRetrier((message, queue) -> broker
+			.publish(new OutboundMessage(codec.encode(message), new Destination("", queue))), clock,
+				RandomGenerator.getDefault(), origin);
+	}
+
+	/**
+	 * Return the retry a failure asks for.
+	 * @param failure what the task threw
+	 * @param message the task's message
+	 * @param policy how the task retries
+	 * @return the retry, or {@code null} when the failure is no retry
+	 */
+	@Nullable TaskRetry retryOf(Throwable failure, TaskMessage message, RetryPolicy policy) {
+		if (failure instanceof TaskRetry retry) {
+			return retry;
+		}
+		if (!policy.autoretries(failure)) {
+			return null;
+		}
+		TaskRetry retry = TaskRetry.of(message.task()).exception(failure);
+		Duration backoff = policy.backoff(message.headers().retries(), this.random);
+		return (backoff != null) ? retry.countdown(backoff) : retry;
+	}
+
+	/**
+	 * Return what the task fails with when no retry is left, or {@code null} when one is.
+	 * @param retry the retry
+	 * @param message the task's message
+	 * @param policy how the task retries
+	 * @return the exception the task fails with, or {@code null} to retry
+	 */
+	@Nullable ExceptionInfo exhausted(TaskRetry retry, TaskMessage message, RetryPolicy policy) {
+		if (!policy.exceeded(message.headers().retries() + 1, retry.getMaxRetries())) {
+			return null;
+		}
+		Throwable exception = retry.getException();
+		return (exception != null) ? ExceptionInfo.of(exception)
+				: ExceptionInfo.python("celery.exceptions", "MaxRetriesExceededError", "Can't retry " + message.task()
+						+ "[" + message.id() + "] args:" + message.argsrepr() + " kwargs:" + message.kwargsrepr());
+	}
+
+	/**
+	 * Return when a retry runs: its ETA, or now plus its countdown or the default delay.
+	 * @param retry the retry
+	 * @param policy how the task retries
+	 * @return the ETA of the retry
+	 */
+	Instant etaOf(TaskRetry retry, RetryPolicy policy) {
+		Instant eta = retry.getEta();
+		if (eta != null) {
+			return eta;
+		}
+		Duration countdown = retry.getCountdown();
+		return this.clock.instant().plus((countdown != null) ? countdown : policy.defaultRetryDelay());
+	}
+
+	/**
+	 * Send the retry message and return once the broker has taken it.
+	 * @param message the message of the run that retries
+	 * @param queue the queue it came from
+	 * @param eta when the retry runs
+	 * @return the retry message sent
+	 */
+	TaskMessage send(TaskMessage message, String queue, Instant eta) {
+		TaskMessage retry = message.retry(eta, this.origin, this.clock.instant());
+		this.publisher.publish(retry, queue);
+		return retry;
+	}
+
+	/** Sends a retry message to a queue. */
+	@FunctionalInterface
+	interface Publisher {
+
+		void publish(TaskMessage message, String queue);
+
+	}
+
+}
