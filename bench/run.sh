@@ -3,7 +3,8 @@
 #   bench/run.sh [redis|amqp] [N=20000]
 # Prints the publish rate of N no-op tasks (Java: 8 publishing threads; the Python script: one),
 # the drain rate of those N tasks by a worker started
-# after they were queued, and add(1, 2).get() round-trip latency over 1,000 calls.
+# after they were queued, and add(1, 2).get() round-trip latency over 1,000 calls; the drain and the
+# round trip twice: with tasks acknowledged late (our default) and early (Celery's default).
 # Python figures come from the lab's baseline scripts (../shared/lab/bench, or $TASKQUEUE_LAB/bench).
 # On amqp it also measures the Java drain with a prefetch window of 128 instead of Celery's default
 # (concurrency x 4), and runs RabbitMQ PerfTest twice as the broker's ceiling: the lab's run (1 producer,
@@ -35,6 +36,10 @@ trap cleanup EXIT
 echo "== Java: $(java -version 2>&1 | head -1)" >&2
 java -jar taskqueue-benchmarks/target/taskqueue-benchmarks.jar "$BROKER_URL" "$BACKEND_URL" "$N" 8 1000 \
   | grep '^RESULT' | tee -a "$out"
+# Tasks acknowledge late by default (Celery's default is early): the same drain and round trip, acking early
+java -Dtaskqueue.task.acks-late=false -jar taskqueue-benchmarks/target/taskqueue-benchmarks.jar \
+  "$BROKER_URL" "$BACKEND_URL" "$N" 8 1000 | grep -E '^RESULT (drain|latency) ' \
+  | sed 's/^RESULT \([a-z]*\) /RESULT \1_early /' | tee -a "$out"
 if [ "$BROKER" = amqp ]; then
   java -Dtaskqueue.worker.prefetch-multiplier=64 -jar taskqueue-benchmarks/target/taskqueue-benchmarks.jar \
     "$BROKER_URL" "$BACKEND_URL" "$N" 8 0 | grep '^RESULT drain' | sed 's/^RESULT drain /RESULT drain128 /' | tee -a "$out"
@@ -97,6 +102,8 @@ row "publish, tasks/s" publish rate "$(field publish python rate)"
 row "drain of $N no-op tasks, tasks/s" drain rate "$(field drain python rate)"
 row "add(1, 2).get() p50, ms" latency p50_ms "$(field latency python p50_ms)"
 row "add(1, 2).get() p99, ms" latency p99_ms "$(field latency python p99_ms)"
+row "drain, tasks acking early (Celery's default), tasks/s" drain_early rate ""
+row "add(1, 2).get() p50, acking early, ms" latency_early p50_ms ""
 if [ "$BROKER" = amqp ]; then
   row "drain of $N no-op tasks, prefetch 128, tasks/s" drain128 rate ""
   echo "| PerfTest drain of $N persistent messages, prefetch 128, manual acks, msg/s | $(field perftest_drain perftest rate) | |"
