@@ -94,11 +94,15 @@ public interface AsyncResult<T> {
 	 * SUCCESS, FAILURE or REVOKED, with which it is called before this method returns or throws.
 	 * States stored before the call are not told, except the latest one.
 	 * <p>
+	 * Each state comes as a {@link TaskResult}: its {@link TaskResult#state() state} and raw
+	 * {@link TaskResult#result() result} as {@link #result()} reads it (the meta of PROGRESS).
 	 * The callback runs on a thread of the result backend, one state at a time, and must not
-	 * block: it holds up the states of other tasks (with the in-memory backend, the worker
-	 * storing the state). What it throws is logged, and it is called with the next states
-	 * all the same.
-	 * @param timeout how long to wait
+	 * block: it holds up the states of other tasks (with the in-memory backend, it runs on the
+	 * thread that stores the state, a worker's). What it throws is logged, and it is called with
+	 * the next states all the same.
+	 * @param timeout how long to wait, including for the callback to be called with the final
+	 * state, which the Redis and rpc backends do on a thread of theirs even for a task already
+	 * done
 	 * @param onUpdate called with each state
 	 * @return the result converted to {@code T}
 	 * @throws TaskFailedException when the task failed

@@ -106,11 +106,13 @@ final class ResultChannels extends RedisPubSubAdapter<byte[], byte[]> {
 		synchronized (this.lock) {
 			connection = this.connection;
 		}
-		CompletableFuture<String> barrier = (connection != null) ? connection.async().ping().toCompletableFuture()
-				: CompletableFuture.completedFuture("closed");
-		// runs on Lettuce's thread after the messages received before the answer were queued
-		barrier.whenComplete((pong, ex) -> this.dispatcher.release(subscribed.channel(),
-				subscribed.registration(), stored));
+		CompletableFuture<String> barrier = (connection != null)
+				? connection.async().ping().toCompletableFuture().copy() : CompletableFuture.completedFuture("closed");
+		// on an answer, runs on Lettuce's thread after the messages received before it were queued;
+		// without one in time, the held states are told anyway rather than never
+		barrier.orTimeout(subscribed.timeout().toMillis(), TimeUnit.MILLISECONDS)
+			.whenComplete((pong, ex) -> this.dispatcher.release(subscribed.channel(), subscribed.registration(),
+					stored));
 		return subscribed.subscription();
 	}
 
@@ -133,7 +135,7 @@ final class ResultChannels extends RedisPubSubAdapter<byte[], byte[]> {
 		ResultSubscription subscription = () -> remove(subscribed, registration);
 		try {
 			channel.activation().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-			return new Subscribed(channel, registration, subscription);
+			return new Subscribed(channel, registration, subscription, timeout);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
@@ -241,7 +243,7 @@ final class ResultChannels extends RedisPubSubAdapter<byte[], byte[]> {
 	}
 
 	private record Subscribed(TaskChannel channel, TaskChannel.Registration registration,
-			ResultSubscription subscription) {
+			ResultSubscription subscription, Duration timeout) {
 	}
 
 }

@@ -103,8 +103,11 @@ final class TaskChannel {
 		for (Registration registration : this.registrations) {
 			if (registration.held != null) {
 				registration.held.add(meta);
+				continue;
 			}
-			else {
+			boolean late = meta.equals(registration.late);
+			registration.late = null;
+			if (!late) {
 				tell(registration, meta);
 			}
 		}
@@ -114,7 +117,9 @@ final class TaskChannel {
 	 * Tell a registration that held what the channel brought the value its key had when the
 	 * subscription started, unless the channel brought it too, then what it held. Called on
 	 * the dispatcher thread once every message published before the key was read was
-	 * delivered.
+	 * delivered, or once that could not be known in time (then, and in a cluster, where a
+	 * message published on another node may come later, the value read could still arrive:
+	 * the next message is dropped when it equals it).
 	 * @param registration the registration
 	 * @param stored the value of the key, or {@code null} when it was missing or not a meta
 	 */
@@ -125,6 +130,7 @@ final class TaskChannel {
 			return;
 		}
 		if (stored != null && !held.contains(stored)) {
+			registration.late = stored;
 			tell(registration, stored);
 		}
 		held.forEach((meta) -> tell(registration, meta));
@@ -151,6 +157,9 @@ final class TaskChannel {
 
 		/** What the channel brought before the key was read; only used on the dispatcher thread. */
 		private @Nullable List<ResultMeta> held;
+
+		/** The value read, told before the messages that came after it; only used on the dispatcher thread. */
+		private @Nullable ResultMeta late;
 
 		private Registration(ResultListener listener, boolean hold) {
 			this.listener = listener;
