@@ -8,27 +8,16 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.util.unit.DataSize;
 
 import dev.taskqueue.backend.ResultBackend;
-import dev.taskqueue.broker.memory.InMemoryBroker;
-import dev.taskqueue.protocol.CeleryJson;
 import dev.taskqueue.protocol.CeleryStates;
 import dev.taskqueue.protocol.ExceptionInfo;
-import dev.taskqueue.protocol.JsonMessageCodec;
 import dev.taskqueue.protocol.ResultMeta;
-import dev.taskqueue.routing.DefaultTaskRouter;
-import dev.taskqueue.worker.CeleryTaskAnnotationBeanPostProcessor;
-import dev.taskqueue.worker.TaskRegistry;
-import dev.taskqueue.worker.WorkerContainer;
-import dev.taskqueue.worker.WorkerSettings;
-import dev.taskqueue.worker.WorkerState;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -45,14 +34,7 @@ abstract class TaskUpdatesTests {
 
 	private static final String PROGRESS = "PROGRESS";
 
-	/** How often the race of subscribing and storing is run. */
-	private static final int ROUNDS = 100;
-
-	private final InMemoryBroker broker = new InMemoryBroker(new JsonMessageCodec());
-
-	private final ProgressTasks tasks = new ProgressTasks();
-
-	private WorkerContainer worker;
+	private ProgressWorker worker;
 
 	private TaskTemplate template;
 
@@ -78,21 +60,13 @@ abstract class TaskUpdatesTests {
 
 	@BeforeEach
 	void startWorker() {
-		TaskRegistry registry = new TaskRegistry();
-		new CeleryTaskAnnotationBeanPostProcessor(registry).postProcessAfterInitialization(this.tasks, "tasks");
-		WorkerSettings settings = new WorkerSettings("celery@progress-test", List.of("progress-celery"), 2, 2,
-				Duration.ofSeconds(5), false, false);
-		this.worker = new WorkerContainer(this.broker, workerBackend(), registry, new WorkerState(), settings,
-				CeleryJson.newMapper(), null);
-		this.template = new TaskTemplate(this.broker, clientBackend(), DefaultTaskRouter.withDefaultQueue("progress-celery"),
-				new JsonMessageCodec(), CeleryJson.newMapper(), DataSize.ofMegabytes(1));
-		this.worker.start();
+		this.worker = new ProgressWorker(workerBackend(), clientBackend());
+		this.template = this.worker.template;
 	}
 
 	@AfterEach
 	void stopWorker() {
-		this.tasks.releaseAll();
-		this.worker.stop();
+		this.worker.close();
 	}
 
 	@Test
@@ -151,7 +125,7 @@ abstract class TaskUpdatesTests {
 	@Test
 	void finishedTaskTellsItsFinalStateOnly() {
 		AsyncResult<String> result = send("progress.steps");
-		this.tasks.go(result.id());
+		this.worker.tasks.go(result.id());
 		assertThat(result.get(TIMEOUT)).isEqualTo("done");
 		List<TaskResult> updates = new CopyOnWriteArrayList<>();
 		assertThat(result.get(TIMEOUT, updates::add)).isEqualTo("done");
@@ -192,7 +166,7 @@ abstract class TaskUpdatesTests {
 			closing.close();
 			store(ResultMeta.of(result.id(), PROGRESS, Map.of("step", 2)));
 			store(ResultMeta.of(result.id(), CeleryStates.SUCCESS, "done"));
-			// both are told each state in the same pass, so once the open one has SUCCESS, the closed one is done
+			// a backend tells both in one pass: once the open one has SUCCESS, the closed one is past it
 			await().atMost(TIMEOUT).until(() -> open.size() == 3);
 		}
 		assertThat(closed).extracting(TaskResult::result).containsExactly(Map.of("step", 1));
@@ -215,8 +189,8 @@ abstract class TaskUpdatesTests {
 	}
 
 	@Test
-	void statesStoredWhileSubscribingAreToldOnceInOrder() throws Exception {
-		for (int round = 0; round < ROUNDS; round++) {
+	void statesStoredWhileSubscribingAreToldOnceInOrder() {
+		for (int round = 0; round < 100; round++) {
 			AsyncResult<Object> result = this.template.result(taskId());
 			List<ResultMeta> stored = new ArrayList<>();
 			for (int step = 1; step <= 20; step++) {
@@ -224,12 +198,7 @@ abstract class TaskUpdatesTests {
 			}
 			stored.add(ResultMeta.of(result.id(), CeleryStates.SUCCESS, "done"));
 			List<TaskResult> updates = new CopyOnWriteArrayList<>();
-			CountDownLatch start = new CountDownLatch(1);
-			CompletableFuture<Void> storing = CompletableFuture.runAsync(() -> {
-				awaitQuietly(start);
-				stored.forEach(this::store);
-			});
-			start.countDown();
+			CompletableFuture<Void> storing = CompletableFuture.runAsync(() -> stored.forEach(this::store));
 			try (UpdateSubscription subscription = result.onUpdate(updates::add)) {
 				storing.join();
 				await().atMost(TIMEOUT)
@@ -260,7 +229,7 @@ abstract class TaskUpdatesTests {
 	private Consumer<TaskResult> goOnStarted(Consumer<TaskResult> callback) {
 		return (update) -> {
 			if (update.state().equals(TaskState.STARTED)) {
-				this.tasks.go(update.id());
+				this.worker.tasks.go(update.id());
 			}
 			callback.accept(update);
 		};
@@ -277,15 +246,6 @@ abstract class TaskUpdatesTests {
 		assertThat(updates.get(3).result()).isEqualTo("done");
 		assertThat(updates.get(3).dateDone() != null).isEqualTo(keepsDateDone());
 		assertThat(updates.subList(0, 3)).allSatisfy((update) -> assertThat(update.dateDone()).isNull());
-	}
-
-	private static void awaitQuietly(CountDownLatch latch) {
-		try {
-			latch.await();
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
 	}
 
 }
