@@ -106,3 +106,13 @@ def record(key):
     _records.hincrby(key, record.request.id, 1)
     _records.hincrby(key + ":by", "python", 1)
     return record.request.hostname
+
+
+@app.task(name="tasks.progress_twice", bind=True, track_started=True)
+def progress_twice(self, pause):
+    """STARTED, PROGRESS {step: 1, of: 2}, PROGRESS {step: 2, of: 2} `pause` seconds apart, then "done"."""
+    for step in (1, 2):
+        time.sleep(pause)
+        self.update_state(state="PROGRESS", meta={"step": step, "of": 2})
+    time.sleep(pause)
+    return "done"

@@ -60,6 +60,26 @@ public interface ResultBackend {
 	ResultSubscription subscribe(String taskId, ResultListener listener);
 
 	/**
+	 * Be told of the state stored for a task when this is called, unless there is none
+	 * (PENDING), and of every state stored after it: each state once, in the order stored. A
+	 * state stored while the subscription starts is not told twice, even though it is both read
+	 * and received. The listener is called on the backend's threads, or for the stored state on
+	 * the calling thread before this method returns, and must not block.
+	 * <p>
+	 * The default subscribes, reads the stored state with {@link #get}, holds what arrives in
+	 * between, and tells the stored state unless it arrived in between too; when a backend
+	 * might tell it later still, the first later state equal to it is dropped. Backends that
+	 * can order the read with what they tell (all of this library's) override it.
+	 * @param taskId the task id
+	 * @param listener receives the stored state, then each new state
+	 * @return a handle that ends the subscription
+	 * @throws ResultBackendException when the backend cannot subscribe or read the state
+	 */
+	default ResultSubscription follow(String taskId, ResultListener listener) {
+		return HeldStates.follow(this, taskId, listener);
+	}
+
+	/**
 	 * Return the backend URL with any password masked.
 	 * @return the masked backend URL
 	 */

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.ParameterizedTypeReference;
@@ -84,6 +85,46 @@ public interface AsyncResult<T> {
 	 * @throws TaskTimeoutException when the task is not done in time
 	 */
 	<R> @Nullable R get(Duration timeout, ParameterizedTypeReference<R> type);
+
+	/**
+	 * Wait for the task to finish and return its result, calling {@code onUpdate} with each
+	 * state the task stores on the way, as Celery's {@code get(on_message=...)}: the state
+	 * stored when the call starts (unless PENDING), then every later one, each once and in
+	 * order, such as STARTED, PROGRESS with its meta, RETRY with its exception, and the final
+	 * SUCCESS, FAILURE or REVOKED, with which it is called before this method returns or throws.
+	 * States stored before the call are not told, except the latest one.
+	 * <p>
+	 * Each state comes as a {@link TaskResult}: its {@link TaskResult#state() state} and raw
+	 * {@link TaskResult#result() result} as {@link #result()} reads it (the meta of PROGRESS).
+	 * The callback runs on a thread of the result backend, one state at a time, and must not
+	 * block: it holds up the states of other tasks (with the in-memory backend, it runs on the
+	 * thread that stores the state, a worker's). What it throws is logged, and it is called with
+	 * the next states all the same.
+	 * @param timeout how long to wait, including for the callback to be called with the final
+	 * state, which the Redis and rpc backends do on a thread of theirs even for a task already
+	 * done
+	 * @param onUpdate called with each state
+	 * @return the result converted to {@code T}
+	 * @throws TaskFailedException when the task failed
+	 * @throws TaskRevokedException when the task was revoked or expired
+	 * @throws TaskTimeoutException when the task is not done in time
+	 * @throws TaskInterruptedException when the waiting thread is interrupted
+	 */
+	@Nullable T get(Duration timeout, Consumer<TaskResult> onUpdate);
+
+	/**
+	 * Call {@code onUpdate} with each state of the task, without waiting: the state stored
+	 * now (unless PENDING), then every later one, each once and in order, up to and including
+	 * the final one, after which the subscription ends by itself. See
+	 * {@link #get(Duration, Consumer)} for the states and the thread the callback runs on;
+	 * the state stored now may also be told on the calling thread before this method returns.
+	 * <p>
+	 * Close the returned subscription to stop earlier. With a result backend that sends
+	 * results as messages ({@code rpc://}), only states that reach this client are told.
+	 * @param onUpdate called with each state
+	 * @return the subscription, to close when no more states are wanted
+	 */
+	UpdateSubscription onUpdate(Consumer<TaskResult> onUpdate);
 
 	/**
 	 * Wait for the task to reach a final state and return it without throwing for FAILURE or

@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.ParameterizedTypeReference;
@@ -86,6 +87,17 @@ final class BackendAsyncResult<T> implements AsyncResult<T> {
 	}
 
 	@Override
+	public @Nullable T get(Duration timeout, Consumer<TaskResult> onUpdate) {
+		return convert(awaitMeta(TaskUpdates.follow(this.backend, this.id, onUpdate).ready(), timeout),
+				this.resultType);
+	}
+
+	@Override
+	public UpdateSubscription onUpdate(Consumer<TaskResult> onUpdate) {
+		return TaskUpdates.follow(this.backend, this.id, onUpdate);
+	}
+
+	@Override
 	public TaskResult await(Duration timeout) {
 		return TaskResult.of(awaitMeta(timeout));
 	}
@@ -142,7 +154,10 @@ final class BackendAsyncResult<T> implements AsyncResult<T> {
 	}
 
 	private ResultMeta awaitMeta(Duration timeout) {
-		CompletableFuture<ResultMeta> ready = awaitReady();
+		return awaitMeta(awaitReady(), timeout);
+	}
+
+	private ResultMeta awaitMeta(CompletableFuture<ResultMeta> ready, Duration timeout) {
 		try {
 			return ready.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
 		}

@@ -1,6 +1,8 @@
 package dev.taskqueue.test;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -19,8 +21,10 @@ import dev.taskqueue.broker.memory.InMemoryBroker;
 import dev.taskqueue.core.AsyncResult;
 import dev.taskqueue.core.TaskFailedException;
 import dev.taskqueue.core.TaskOperations;
+import dev.taskqueue.core.TaskResult;
 import dev.taskqueue.core.TaskSendException;
 import dev.taskqueue.core.TaskState;
+import dev.taskqueue.core.UpdateSubscription;
 import dev.taskqueue.protocol.JsonMessageCodec;
 import dev.taskqueue.worker.WorkerContainer;
 
@@ -73,6 +77,22 @@ class EagerModeTests {
 			AsyncResult<Long> sum = tasks.task("eager.add").args(2, 40).send(Long.class);
 			assertThat(sum.ready()).isTrue();
 			assertThat(sum.get(Duration.ZERO)).isEqualTo(42L);
+		});
+	}
+
+	@Test
+	void updatesOfAnEagerTaskAreItsFinalStateOnTheCallersThread() {
+		this.contextRunner.run((context) -> {
+			AsyncResult<String> progress = context.getBean(TaskOperations.class)
+				.task("eager.progress")
+				.send(String.class);
+			List<TaskResult> updates = new ArrayList<>();
+			assertThat(progress.get(Duration.ZERO, updates::add)).isEqualTo("done");
+			assertThat(updates).extracting(TaskResult::state).containsExactly(TaskState.SUCCESS);
+			List<TaskResult> later = new ArrayList<>();
+			try (UpdateSubscription subscription = progress.onUpdate(later::add)) {
+				assertThat(later).extracting(TaskResult::result).containsExactly("done");
+			}
 		});
 	}
 

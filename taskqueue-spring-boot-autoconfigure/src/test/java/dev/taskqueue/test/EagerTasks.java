@@ -30,6 +30,12 @@ class EagerTasks {
 		return shape.area();
 	}
 
+	@CeleryTask(name = "eager.progress")
+	String progress(TaskContext context) {
+		context.updateState("PROGRESS", Map.of("step", 1));
+		return "done";
+	}
+
 	@CeleryTask(name = "eager.fail")
 	void fail(String message) {
 		throw new IllegalStateException(message);

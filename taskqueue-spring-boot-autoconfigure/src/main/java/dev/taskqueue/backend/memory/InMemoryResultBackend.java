@@ -8,6 +8,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
 import dev.taskqueue.backend.ResultBackend;
 import dev.taskqueue.backend.ResultListener;
 import dev.taskqueue.backend.ResultSubscription;
@@ -18,8 +21,16 @@ import dev.taskqueue.protocol.ResultMetaCodec;
 /**
  * A {@link ResultBackend} in this JVM ({@code memory://}). Results are kept in their JSON form,
  * so a result that Celery could not store fails here too, and expire after the configured time.
+ * <p>
+ * Listeners are called on the thread that stores the state, one state at a time: a state is
+ * stored and told under one lock, so that {@link #follow} reads the stored state and starts
+ * listening in one step. A listener that throws is logged and the others are still called.
  */
 public class InMemoryResultBackend implements ResultBackend {
+
+	private static final Log logger = LogFactory.getLog(InMemoryResultBackend.class);
+
+	private final Object lock = new Object();
 
 	private final Map<String, Stored> results = new ConcurrentHashMap<>();
 
@@ -49,14 +60,17 @@ public class InMemoryResultBackend implements ResultBackend {
 	@Override
 	public void store(ResultMeta meta) {
 		byte[] json = this.codec.encode(meta);
-		Instant now = this.clock.instant();
-		Stored candidate = new Stored(json, meta.status(), now.plus(this.expires));
-		Stored stored = this.results.compute(meta.taskId(), (id, previous) -> (previous != null
-				&& !previous.isExpired(now) && CeleryStates.SUCCESS.equals(previous.status())) ? previous : candidate);
-		List<ResultListener> subscribers = this.listeners.get(meta.taskId());
-		if (stored == candidate && subscribers != null) {
-			ResultMeta published = this.codec.decode(json);
-			subscribers.forEach((listener) -> listener.onResult(published));
+		synchronized (this.lock) {
+			Instant now = this.clock.instant();
+			Stored candidate = new Stored(json, meta.status(), now.plus(this.expires));
+			Stored stored = this.results.compute(meta.taskId(), (id, previous) -> (previous != null
+					&& !previous.isExpired(now) && CeleryStates.SUCCESS.equals(previous.status())) ? previous
+							: candidate);
+			List<ResultListener> subscribers = this.listeners.get(meta.taskId());
+			if (stored == candidate && subscribers != null) {
+				ResultMeta published = this.codec.decode(json);
+				subscribers.forEach((listener) -> tell(listener, published));
+			}
 		}
 	}
 
@@ -85,6 +99,31 @@ public class InMemoryResultBackend implements ResultBackend {
 			list.remove(listener);
 			return list.isEmpty() ? null : list;
 		});
+	}
+
+	/**
+	 * Tell the stored state, if any, on the calling thread, and every state stored from then on;
+	 * nothing is stored in between.
+	 */
+	@Override
+	public ResultSubscription follow(String taskId, ResultListener listener) {
+		synchronized (this.lock) {
+			ResultMeta stored = get(taskId);
+			ResultSubscription subscription = subscribe(taskId, listener);
+			if (!CeleryStates.PENDING.equals(stored.status())) {
+				tell(listener, stored);
+			}
+			return subscription;
+		}
+	}
+
+	private static void tell(ResultListener listener, ResultMeta meta) {
+		try {
+			listener.onResult(meta);
+		}
+		catch (RuntimeException ex) {
+			logger.warn("A listener of task " + meta.taskId() + " failed on its " + meta.status() + " state", ex);
+		}
 	}
 
 	@Override

@@ -84,6 +84,17 @@ final class ChannelDispatcher {
 	}
 
 	/**
+	 * Tell a registration that holds what its channel brings the value its key had, then what
+	 * it held, after the messages queued so far.
+	 * @param channel the channel
+	 * @param registration the registration
+	 * @param stored the value of the channel's key, or {@code null} when it was missing
+	 */
+	void release(TaskChannel channel, TaskChannel.Registration registration, byte @Nullable [] stored) {
+		execute(() -> channel.release(registration, (stored != null) ? decode(channel.name(), stored) : null));
+	}
+
+	/**
 	 * Read a channel's key again after it was re-subscribed. Called on the dispatcher thread;
 	 * the confirmations of one re-subscribe are queued together, so they share one MGET.
 	 * @param name the channel name

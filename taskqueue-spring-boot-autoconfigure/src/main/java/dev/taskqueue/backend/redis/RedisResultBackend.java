@@ -111,6 +111,16 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 		return this.channels.subscribe(KEY_PREFIX + taskId, listener);
 	}
 
+	/**
+	 * Subscribe, read the key, and tell the state read before what the channel brings after
+	 * it, each state once: see {@link ResultChannels#follow}.
+	 */
+	@Override
+	public ResultSubscription follow(String taskId, ResultListener listener) {
+		return this.channels.follow(KEY_PREFIX + taskId, listener, () -> execute("read the result of task " + taskId,
+				(connection) -> connection.stringCommands().get(key(taskId))));
+	}
+
 	@Override
 	public String url() {
 		return this.url;

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -76,6 +77,46 @@ final class ResultChannels extends RedisPubSubAdapter<byte[], byte[]> {
 	}
 
 	ResultSubscription subscribe(String name, ResultListener listener) {
+		return subscribe(name, listener, false).subscription();
+	}
+
+	/**
+	 * Subscribe, read the channel's key and tell the listener the value read, unless it is
+	 * missing, before what the channel brings after it. The listener holds what arrives until
+	 * then; a {@code PING} on the pub/sub connection, sent after the read, orders the two: when
+	 * its answer arrives, every message published before the read did, so the value read is
+	 * among the held messages exactly when it was published after the subscription started,
+	 * and is told once either way.
+	 * @param name the channel name
+	 * @param listener the listener
+	 * @param reader reads the key, returns {@code null} when it is missing
+	 * @return the subscription
+	 */
+	ResultSubscription follow(String name, ResultListener listener, Supplier<byte @Nullable []> reader) {
+		Subscribed subscribed = subscribe(name, listener, true);
+		byte[] stored;
+		try {
+			stored = reader.get();
+		}
+		catch (RuntimeException ex) {
+			subscribed.subscription().close();
+			throw ex;
+		}
+		StatefulRedisPubSubConnection<byte[], byte[]> connection;
+		synchronized (this.lock) {
+			connection = this.connection;
+		}
+		CompletableFuture<String> barrier = (connection != null)
+				? connection.async().ping().toCompletableFuture().copy() : CompletableFuture.completedFuture("closed");
+		// on an answer, runs on Lettuce's thread after the messages received before it were queued;
+		// without one in time, the held states are told anyway rather than never
+		barrier.orTimeout(subscribed.timeout().toMillis(), TimeUnit.MILLISECONDS)
+			.whenComplete((pong, ex) -> this.dispatcher.release(subscribed.channel(), subscribed.registration(),
+					stored));
+		return subscribed.subscription();
+	}
+
+	private Subscribed subscribe(String name, ResultListener listener, boolean hold) {
 		TaskChannel channel;
 		TaskChannel.Registration registration;
 		Duration timeout;
@@ -88,13 +129,13 @@ final class ResultChannels extends RedisPubSubAdapter<byte[], byte[]> {
 				this.channels.put(name, channel);
 				channel.activateWith(connection.async().subscribe(bytes(name)).toCompletableFuture());
 			}
-			registration = channel.add(listener);
+			registration = channel.add(listener, hold);
 		}
 		TaskChannel subscribed = channel;
 		ResultSubscription subscription = () -> remove(subscribed, registration);
 		try {
 			channel.activation().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-			return subscription;
+			return new Subscribed(channel, registration, subscription, timeout);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
@@ -199,6 +240,10 @@ final class ResultChannels extends RedisPubSubAdapter<byte[], byte[]> {
 
 	private static String string(byte[] bytes) {
 		return new String(bytes, StandardCharsets.UTF_8);
+	}
+
+	private record Subscribed(TaskChannel channel, TaskChannel.Registration registration,
+			ResultSubscription subscription, Duration timeout) {
 	}
 
 }

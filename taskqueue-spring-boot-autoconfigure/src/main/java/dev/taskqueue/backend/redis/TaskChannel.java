@@ -1,5 +1,6 @@
 package dev.taskqueue.backend.redis;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -8,6 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import dev.taskqueue.backend.ResultListener;
 import dev.taskqueue.protocol.ResultMeta;
@@ -58,8 +60,14 @@ final class TaskChannel {
 		return this.confirmations.incrementAndGet() > 1;
 	}
 
-	Registration add(ResultListener listener) {
-		Registration registration = new Registration(listener);
+	/**
+	 * Add a listener.
+	 * @param listener the listener
+	 * @param hold whether to hold what the channel brings until {@link #release}
+	 * @return the registration
+	 */
+	Registration add(ResultListener listener, boolean hold) {
+		Registration registration = new Registration(listener, hold);
 		this.registrations.add(registration);
 		return registration;
 	}
@@ -93,12 +101,50 @@ final class TaskChannel {
 	void deliver(ResultMeta meta) {
 		this.readyDelivered |= meta.isReady();
 		for (Registration registration : this.registrations) {
-			try {
-				registration.listener.onResult(meta);
+			if (registration.held != null) {
+				registration.held.add(meta);
+				continue;
 			}
-			catch (RuntimeException ex) {
-				logger.warn("Result listener of " + this.name + " failed", ex);
+			boolean late = meta.equals(registration.late);
+			registration.late = null;
+			if (!late) {
+				tell(registration, meta);
 			}
+		}
+	}
+
+	/**
+	 * Tell a registration that held what the channel brought the value its key had when the
+	 * subscription started, unless the channel brought it too, then what it held. Called on
+	 * the dispatcher thread once every message published before the key was read was
+	 * delivered, or once that could not be known in time (then, and in a cluster, where a
+	 * message published on another node may come later, the value read could still arrive:
+	 * the next message is dropped when it equals it).
+	 * @param registration the registration
+	 * @param stored the value of the key, or {@code null} when it was missing or not a meta
+	 */
+	void release(Registration registration, @Nullable ResultMeta stored) {
+		List<ResultMeta> held = registration.held;
+		registration.held = null;
+		if (held == null) {
+			return;
+		}
+		if (stored != null && !held.contains(stored)) {
+			registration.late = stored;
+			tell(registration, stored);
+		}
+		held.forEach((meta) -> tell(registration, meta));
+	}
+
+	private void tell(Registration registration, ResultMeta meta) {
+		if (!registration.active.get()) {
+			return;
+		}
+		try {
+			registration.listener.onResult(meta);
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Result listener of " + this.name + " failed", ex);
 		}
 	}
 
@@ -109,8 +155,15 @@ final class TaskChannel {
 
 		private final AtomicBoolean active = new AtomicBoolean(true);
 
-		private Registration(ResultListener listener) {
+		/** What the channel brought before the key was read; only used on the dispatcher thread. */
+		private @Nullable List<ResultMeta> held;
+
+		/** The value read, told before the messages that came after it; only used on the dispatcher thread. */
+		private @Nullable ResultMeta late;
+
+		private Registration(ResultListener listener, boolean hold) {
 			this.listener = listener;
+			this.held = hold ? new ArrayList<>() : null;
 		}
 
 	}

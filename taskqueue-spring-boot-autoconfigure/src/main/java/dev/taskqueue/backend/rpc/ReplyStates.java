@@ -139,6 +139,25 @@ final class ReplyStates {
 		return subscription;
 	}
 
+	/**
+	 * Subscribe and tell the listener the latest state received, if any, before the states
+	 * received from now on: both happen under the lock, so no state is told twice or skipped.
+	 * @param taskId the task id
+	 * @param listener the listener
+	 * @return the subscription
+	 */
+	ResultSubscription follow(String taskId, ResultListener listener) {
+		Subscription subscription = new Subscription(taskId, listener);
+		synchronized (this.lock) {
+			this.subscriptions.computeIfAbsent(taskId, (id) -> new ArrayList<>()).add(subscription);
+			ResultMeta latest = latest(taskId);
+			if (latest != null) {
+				dispatch(List.of(subscription), latest);
+			}
+		}
+		return subscription;
+	}
+
 	/** Stop calling listeners. */
 	void close() {
 		synchronized (this.lock) {

@@ -142,6 +142,16 @@ public class RpcResultBackend implements ResultBackend, DisposableBean {
 		return this.states.subscribe(taskId, listener);
 	}
 
+	/**
+	 * Tell the latest state this client received for the task, if any, then the states it
+	 * receives from now on, each once and in the order received; states received before the
+	 * latest one are not kept. Listeners are called on a thread of this backend.
+	 */
+	@Override
+	public ResultSubscription follow(String taskId, ResultListener listener) {
+		return this.states.follow(taskId, listener);
+	}
+
 	@Override
 	public String url() {
 		return this.url;

@@ -63,6 +63,39 @@ class InMemoryResultBackendTests {
 	}
 
 	@Test
+	void followTellsTheStoredStateOnTheCallingThreadThenTheNewOnes() {
+		this.backend.store(ResultMeta.of("t4", CeleryStates.STARTED, null));
+		this.backend.store(ResultMeta.of("t4", "PROGRESS", Map.of("step", 1)));
+		List<String> seen = new CopyOnWriteArrayList<>();
+		List<Thread> threads = new CopyOnWriteArrayList<>();
+		try (ResultSubscription subscription = this.backend.follow("t4", (meta) -> {
+			seen.add(meta.status());
+			threads.add(Thread.currentThread());
+		})) {
+			assertThat(seen).containsExactly("PROGRESS");
+			this.backend.store(ResultMeta.of("t4", CeleryStates.SUCCESS, 1));
+		}
+		assertThat(seen).containsExactly("PROGRESS", "SUCCESS");
+		assertThat(threads).containsOnly(Thread.currentThread());
+		List<String> pending = new CopyOnWriteArrayList<>();
+		try (ResultSubscription subscription = this.backend.follow("t5", (meta) -> pending.add(meta.status()))) {
+			assertThat(pending).isEmpty();
+		}
+	}
+
+	@Test
+	void listenerThatThrowsDoesNotFailTheStoreNorStopTheOthers() {
+		List<String> seen = new CopyOnWriteArrayList<>();
+		this.backend.subscribe("t6", (meta) -> {
+			throw new IllegalStateException("listener bug");
+		});
+		this.backend.subscribe("t6", (meta) -> seen.add(meta.status()));
+		this.backend.store(ResultMeta.of("t6", CeleryStates.SUCCESS, 1));
+		assertThat(seen).containsExactly(CeleryStates.SUCCESS);
+		assertThat(this.backend.get("t6").status()).isEqualTo(CeleryStates.SUCCESS);
+	}
+
+	@Test
 	void resultsExpire() {
 		this.backend.store(ResultMeta.of("t4", CeleryStates.SUCCESS, 1));
 		this.clock.advance(Duration.ofMinutes(11));

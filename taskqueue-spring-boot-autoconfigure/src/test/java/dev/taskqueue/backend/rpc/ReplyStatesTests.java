@@ -5,8 +5,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.AfterEach;
@@ -137,6 +140,57 @@ class ReplyStatesTests {
 		this.states.subscribe("a", seen::add);
 		this.states.received("a", ResultMeta.of("a", CeleryStates.SUCCESS, 1));
 		await().until(() -> seen.size() == 1);
+	}
+
+	@Test
+	void followTellsTheLatestStateThenTheNewOnesOnTheirThread() {
+		this.states.received("a", ResultMeta.of("a", CeleryStates.STARTED, null));
+		this.states.received("a", ResultMeta.of("a", PROGRESS, 1));
+		List<String> seen = new CopyOnWriteArrayList<>();
+		List<String> threads = new CopyOnWriteArrayList<>();
+		try (ResultSubscription subscription = this.states.follow("a", (meta) -> {
+			seen.add(meta.status() + ":" + meta.result());
+			threads.add(Thread.currentThread().getName());
+		})) {
+			this.states.received("a", ResultMeta.of("a", PROGRESS, 2));
+			this.states.received("a", ResultMeta.of("a", CeleryStates.SUCCESS, "done"));
+			await().until(() -> seen.size() == 3);
+		}
+		assertThat(seen).containsExactly("PROGRESS:1", "PROGRESS:2", "SUCCESS:done");
+		assertThat(threads).containsOnly("test-results");
+		List<String> none = new CopyOnWriteArrayList<>();
+		try (ResultSubscription subscription = this.states.follow("b", (meta) -> none.add(meta.status()))) {
+			this.states.received("b", ResultMeta.of("b", CeleryStates.SUCCESS, 1));
+			await().until(() -> none.size() == 1);
+		}
+		assertThat(none).containsExactly(CeleryStates.SUCCESS);
+	}
+
+	@Test
+	void followWhileStatesArriveTellsEachStateOnceInOrder() {
+		for (int round = 0; round < 50; round++) {
+			String taskId = "race-" + round;
+			List<Object> sent = new ArrayList<>();
+			for (int i = 0; i < 1000; i++) {
+				sent.add(i);
+			}
+			sent.add("done");
+			CompletableFuture<Void> receiving = CompletableFuture.runAsync(() -> sent
+				.forEach((result) -> this.states.received(taskId, ResultMeta.of(taskId,
+						"done".equals(result) ? CeleryStates.SUCCESS : PROGRESS, result))));
+			while (this.states.latest(taskId) == null) {
+				Thread.onSpinWait();
+			}
+			List<Object> told = new CopyOnWriteArrayList<>();
+			try (ResultSubscription subscription = this.states.follow(taskId, (meta) -> told.add(meta.result()))) {
+				receiving.join();
+				await().until(() -> !told.isEmpty() && "done".equals(told.get(told.size() - 1)));
+			}
+			assertThat(Collections.indexOfSubList(sent, told))
+				.as("round %d: %d states told, from %s to %s", round, told.size(), told.get(0),
+						told.subList(Math.max(0, told.size() - 3), told.size()))
+				.isEqualTo(sent.size() - told.size());
+		}
 	}
 
 	static final class TestClock extends Clock {
