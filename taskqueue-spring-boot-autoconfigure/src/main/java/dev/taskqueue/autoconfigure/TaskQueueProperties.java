@@ -11,6 +11,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
 import dev.taskqueue.protocol.InboundLimits;
+import dev.taskqueue.protocol.Serializer;
 import dev.taskqueue.protocol.TaskCompression;
 import dev.taskqueue.routing.ExchangeType;
 
@@ -47,6 +48,13 @@ public class TaskQueueProperties {
 	 * order: to a queue, or to an exchange with a routing key.
 	 */
 	private final Map<String, Route> routes = new LinkedHashMap<>();
+
+	/**
+	 * Serializers of the task messages the worker deserializes, by name (json, msgpack) or
+	 * content type (Celery's accept_content). A message of another content type is
+	 * dead-lettered unread. Pickle and YAML are never deserialized: naming them fails start-up.
+	 */
+	private List<String> acceptContent = new ArrayList<>(List.of("json", "msgpack"));
 
 	private final Broker broker = new Broker();
 
@@ -86,6 +94,14 @@ public class TaskQueueProperties {
 
 	public Map<String, Route> getRoutes() {
 		return this.routes;
+	}
+
+	public List<String> getAcceptContent() {
+		return this.acceptContent;
+	}
+
+	public void setAcceptContent(List<String> acceptContent) {
+		this.acceptContent = acceptContent;
 	}
 
 	public Broker getBroker() {
@@ -357,6 +373,12 @@ public class TaskQueueProperties {
 		 */
 		private boolean resultExtended;
 
+		/**
+		 * Serializer of the result metas the worker stores or sends (Celery's
+		 * result_serializer): json or msgpack. Results are read in either, whatever this is.
+		 */
+		private Serializer resultSerializer = Serializer.JSON;
+
 		private final Ssl ssl = new Ssl();
 
 		public @Nullable String getUrl() {
@@ -385,6 +407,14 @@ public class TaskQueueProperties {
 
 		public void setResultExtended(boolean resultExtended) {
 			this.resultExtended = resultExtended;
+		}
+
+		public Serializer getResultSerializer() {
+			return this.resultSerializer;
+		}
+
+		public void setResultSerializer(Serializer resultSerializer) {
+			this.resultSerializer = resultSerializer;
 		}
 
 	}
@@ -442,6 +472,11 @@ public class TaskQueueProperties {
 		private @Nullable TaskCompression compression;
 
 		/**
+		 * Serializer of the task messages sent (Celery's task_serializer): json or msgpack.
+		 */
+		private Serializer serializer = Serializer.JSON;
+
+		/**
 		 * Whether every task acknowledges its message only after it ran, as if each
 		 * {@code @CeleryTask} set acksLate (Celery's task_acks_late).
 		 */
@@ -484,6 +519,14 @@ public class TaskQueueProperties {
 
 		public void setCompression(@Nullable TaskCompression compression) {
 			this.compression = compression;
+		}
+
+		public Serializer getSerializer() {
+			return this.serializer;
+		}
+
+		public void setSerializer(Serializer serializer) {
+			this.serializer = serializer;
 		}
 
 		public boolean isAlwaysEager() {
