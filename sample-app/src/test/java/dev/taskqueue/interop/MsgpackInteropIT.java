@@ -34,8 +34,8 @@ import static org.awaitility.Awaitility.await;
  * Java and Python Celery with kombu's msgpack serializer, on Redis (broker and backend in
  * database 15, the broker's keys under a prefix of the test's own) and on RabbitMQ with the
  * rpc:// backend: a Python worker that accepts only msgpack runs what the Java template sends
- * with {@code taskqueue.task.serializer=msgpack}, and stores msgpack results the Java client
- * reads; a Python client that sends and reads msgpack ({@code task_serializer},
+ * with {@code taskqueue.task.serializer=msgpack} (and zlib), and stores msgpack results the
+ * Java client reads; a Python client that sends and reads msgpack ({@code task_serializer},
  * {@code result_serializer} msgpack) gets the results a Java worker stored with
  * {@code taskqueue.backend.result-serializer=msgpack}.
  */
@@ -59,7 +59,7 @@ class MsgpackInteropIT {
 				"msgpack", "INTEROP_RESULT_SERIALIZER", "msgpack", "INTEROP_KEYPREFIX", queue + ":"), "-Q", queue,
 				"-c", "2");
 		try (ConfigurableApplicationContext java = JavaSample.start(stack.javaProperties(queue,
-				"taskqueue.worker.enabled=false", "taskqueue.task.serializer=msgpack",
+				"taskqueue.worker.enabled=false", "taskqueue.task.serializer=msgpack", "taskqueue.task.compression=zlib",
 				"taskqueue.broker.redis.global-keyprefix=" + queue + ":"))) {
 			TaskOperations tasks = java.getBean(TaskOperations.class);
 			assertThat(tasks.task("tasks.add").args(2, 3).send(Integer.class).get(TIMEOUT)).isEqualTo(5);
