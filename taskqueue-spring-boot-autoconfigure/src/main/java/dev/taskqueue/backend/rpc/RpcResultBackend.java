@@ -26,9 +26,9 @@ import dev.taskqueue.protocol.ResultMetaCodec;
  * exchange with the task's {@code reply_to} as routing key, {@code correlation_id} = task id,
  * {@code delivery_mode} 1, the codec's content type and encoding ({@code application/json} and
  * {@code utf-8}, or {@code application/x-msgpack} and {@code binary} with
- * {@code result_serializer} msgpack) and empty headers; the body is {@code {"task_id",
- * "status", "result", "traceback", "children"}}. No publisher confirms,
- * as in Celery. All states go out on one channel, so that they arrive in the order they were
+ * {@code result_serializer} msgpack) and empty headers; the body is
+ * {@code {"task_id", "status", "result", "traceback", "children"}}. No publisher confirms, as
+ * in Celery. All states go out on one channel, so that they arrive in the order they were
  * stored (see {@link ReplyPublisher}). Without a {@code reply_to} nothing is sent.
  * <p>
  * <b>Client side</b>: {@link #replyTo()} names this client's reply queue (a random UUID, as
