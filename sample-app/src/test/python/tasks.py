@@ -9,6 +9,10 @@ Configured from the environment so one module serves every scenario:
   INTEROP_QUEUE        task_default_queue, so that plain delay() calls reach the test's queue
   INTEROP_MAX_PRIORITY task_queue_max_priority (x-max-priority of the queues this app declares)
   INTEROP_TOPIC_QUEUE  "queue:exchange:binding_key": consume a queue bound to a topic exchange
+  INTEROP_TASK_SERIALIZER   task_serializer (default json)
+  INTEROP_RESULT_SERIALIZER result_serializer (default json)
+  INTEROP_ACCEPT       accept_content, comma-separated (default Celery's ['json'])
+  INTEROP_KEYPREFIX    Redis global_keyprefix of the broker's keys
 Run a worker: /usr/bin/python3 -m celery -A tasks worker -Q <queue> -n py@%h
 """
 import os
@@ -36,6 +40,15 @@ if os.environ.get("INTEROP_TOPIC_QUEUE"):
 if os.environ.get("INTEROP_VISIBILITY"):
     app.conf.broker_transport_options = {"visibility_timeout": int(os.environ["INTEROP_VISIBILITY"])}
     app.conf.result_backend_transport_options = {"visibility_timeout": int(os.environ["INTEROP_VISIBILITY"])}
+if os.environ.get("INTEROP_KEYPREFIX"):
+    app.conf.broker_transport_options = dict(app.conf.broker_transport_options or {},
+                                             global_keyprefix=os.environ["INTEROP_KEYPREFIX"])
+if os.environ.get("INTEROP_TASK_SERIALIZER"):
+    app.conf.task_serializer = os.environ["INTEROP_TASK_SERIALIZER"]
+if os.environ.get("INTEROP_RESULT_SERIALIZER"):
+    app.conf.result_serializer = os.environ["INTEROP_RESULT_SERIALIZER"]
+if os.environ.get("INTEROP_ACCEPT"):
+    app.conf.accept_content = os.environ["INTEROP_ACCEPT"].split(",")
 
 
 @app.task(name="tasks.add")
@@ -56,6 +69,12 @@ def xsum(numbers):
 @app.task(name="tasks.identity")
 def identity(x):
     return x
+
+
+@app.task(name="tasks.typeof")
+def typeof(x):
+    """The Python type name of the argument, as the worker received it (bytes, str, dict, ...)."""
+    return type(x).__name__
 
 
 @app.task(name="tasks.fail")

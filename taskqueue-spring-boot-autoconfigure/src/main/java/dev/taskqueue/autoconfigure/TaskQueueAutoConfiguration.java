@@ -1,10 +1,13 @@
 package dev.taskqueue.autoconfigure;
 
+import java.util.List;
+
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
@@ -14,6 +17,7 @@ import dev.taskqueue.backend.ResultBackend;
 import dev.taskqueue.broker.Broker;
 import dev.taskqueue.core.TaskOperations;
 import dev.taskqueue.core.TaskTemplate;
+import dev.taskqueue.protocol.AcceptContent;
 import dev.taskqueue.protocol.CeleryJson;
 import dev.taskqueue.protocol.JsonMessageCodec;
 import dev.taskqueue.protocol.JsonResultMetaCodec;
@@ -63,14 +67,25 @@ public final class TaskQueueAutoConfiguration {
 	@ConditionalOnMissingBean
 	MessageCodec taskQueueMessageCodec(TaskQueueProperties properties) {
 		TaskCompression compression = properties.getTask().getCompression();
-		return new JsonMessageCodec((compression != null) ? compression.kombuName() : null,
-				properties.getWorker().getLimits().toInboundLimits());
+		return new JsonMessageCodec(properties.getTask().getSerializer(),
+				(compression != null) ? compression.kombuName() : null,
+				properties.getWorker().getLimits().toInboundLimits(), acceptContent(properties.getAcceptContent()));
+	}
+
+	private static AcceptContent acceptContent(List<String> names) {
+		try {
+			return AcceptContent.of(names);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidConfigurationPropertyValueException("taskqueue.accept-content", String.join(",", names),
+					ex.getMessage());
+		}
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
-	ResultMetaCodec taskQueueResultMetaCodec() {
-		return new JsonResultMetaCodec();
+	ResultMetaCodec taskQueueResultMetaCodec(TaskQueueProperties properties) {
+		return new JsonResultMetaCodec(properties.getBackend().getResultSerializer());
 	}
 
 	@Bean

@@ -13,6 +13,7 @@ import org.springframework.boot.convert.DurationUnit;
 import org.springframework.util.unit.DataSize;
 
 import dev.taskqueue.protocol.InboundLimits;
+import dev.taskqueue.protocol.Serializer;
 import dev.taskqueue.protocol.TaskCompression;
 import dev.taskqueue.routing.ExchangeType;
 
@@ -56,6 +57,13 @@ public class TaskQueueProperties {
 	 */
 	private final Map<String, TaskOverride> tasks = new LinkedHashMap<>();
 
+	/**
+	 * Serializers of the task messages the worker deserializes, by name (json, msgpack) or
+	 * content type (Celery's accept_content). A message of another content type is
+	 * dead-lettered unread. Pickle and YAML are never deserialized: naming them fails start-up.
+	 */
+	private List<String> acceptContent = new ArrayList<>(List.of("json", "msgpack"));
+
 	private final Broker broker = new Broker();
 
 	private final Backend backend = new Backend();
@@ -98,6 +106,14 @@ public class TaskQueueProperties {
 
 	public Map<String, TaskOverride> getTasks() {
 		return this.tasks;
+	}
+
+	public List<String> getAcceptContent() {
+		return this.acceptContent;
+	}
+
+	public void setAcceptContent(List<String> acceptContent) {
+		this.acceptContent = acceptContent;
 	}
 
 	public Broker getBroker() {
@@ -369,6 +385,12 @@ public class TaskQueueProperties {
 		 */
 		private boolean resultExtended;
 
+		/**
+		 * Serializer of the result metas the worker stores or sends (Celery's
+		 * result_serializer): json or msgpack. Results are read in either, whatever this is.
+		 */
+		private Serializer resultSerializer = Serializer.JSON;
+
 		private final Ssl ssl = new Ssl();
 
 		public @Nullable String getUrl() {
@@ -397,6 +419,14 @@ public class TaskQueueProperties {
 
 		public void setResultExtended(boolean resultExtended) {
 			this.resultExtended = resultExtended;
+		}
+
+		public Serializer getResultSerializer() {
+			return this.resultSerializer;
+		}
+
+		public void setResultSerializer(Serializer resultSerializer) {
+			this.resultSerializer = resultSerializer;
 		}
 
 	}
@@ -452,6 +482,11 @@ public class TaskQueueProperties {
 		 * Celery's task_compression. None when not set.
 		 */
 		private @Nullable TaskCompression compression;
+
+		/**
+		 * Serializer of the task messages sent (Celery's task_serializer): json or msgpack.
+		 */
+		private Serializer serializer = Serializer.JSON;
 
 		/**
 		 * Whether every task acknowledges its message only after it ran, as if each
@@ -553,6 +588,14 @@ public class TaskQueueProperties {
 
 		public void setCompression(@Nullable TaskCompression compression) {
 			this.compression = compression;
+		}
+
+		public Serializer getSerializer() {
+			return this.serializer;
+		}
+
+		public void setSerializer(Serializer serializer) {
+			this.serializer = serializer;
 		}
 
 		public boolean isAlwaysEager() {

@@ -208,8 +208,8 @@ public class TaskTemplate implements TaskOperations {
 			return this.codec.encode(message);
 		}
 		catch (MessageEncodingException ex) {
-			throw new TaskSendException("Task '" + message.task() + "' has arguments that cannot be serialized to "
-					+ "JSON: " + ex.getMessage(), ex);
+			throw new TaskSendException("Task '" + message.task() + "' has arguments that cannot be serialized: "
+					+ ex.getMessage(), ex);
 		}
 	}
 

@@ -17,45 +17,51 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The Celery task message codec: writes protocol v2 messages with Kombu's {@code json}
- * serializer and reads v2, v1 and hybrid messages in JSON or msgpack.
+ * serializer (the default) or its {@code msgpack} serializer, and reads v2, v1 and hybrid
+ * messages in JSON or msgpack.
  * <p>
  * Encoding writes the body {@code [args, kwargs, {"callbacks", "errbacks", "chain",
- * "chord"}]} with content type {@code application/json} and encoding {@code utf-8}, and
- * the headers in Celery's order (see {@link TaskHeaders}), followed by the custom headers
- * and, when the body is compressed, {@code compression}.
+ * "chord"}]} with content type {@code application/json} and encoding {@code utf-8} (or
+ * {@code application/x-msgpack} and {@code binary}, see {@link Serializer}), and the headers
+ * in Celery's order (see {@link TaskHeaders}), followed by the custom headers and, when the
+ * body is compressed, {@code compression}. Headers are never serialized with the body's
+ * serializer: they travel in the transport's envelope or frame.
  * <p>
- * Decoding first decompresses the body when a {@code compression} header is present, then
- * deserializes it by content type: {@code application/json} (also assumed when the content
- * type is missing), or {@code application/x-msgpack}. Any other type, such as pickle
- * ({@code application/x-python-serialize}) or YAML, is refused, as a Celery worker with the
- * default {@code accept_content} refuses it. Kombu 5.3+ typed JSON values
+ * Decoding first checks the content type against the accepted ones (Celery's
+ * {@code accept_content}, see {@link AcceptContent}), then decompresses the body when a
+ * {@code compression} header is present, then deserializes it: {@code application/json}
+ * (also assumed when the content type is missing), or {@code application/x-msgpack}. Any
+ * other type, such as pickle ({@code application/x-python-serialize}) or YAML, is refused
+ * with a {@link ContentDisallowedException}. Kombu 5.3+ typed JSON values
  * ({@code {"__type__": …, "__value__": …}}) become their text form. Times without an
  * offset are read as UTC, also in v1 messages sent with {@code "utc": false} (see
  * {@link ProtocolV1}).
  */
 public final class JsonMessageCodec implements MessageCodec {
 
-	/** The content type this codec writes. */
+	/** The content type this codec writes with the {@code json} serializer. */
 	public static final String CONTENT_TYPE = "application/json";
 
-	/** The content encoding this codec writes. */
+	/** The content encoding this codec writes with the {@code json} serializer. */
 	public static final String CONTENT_ENCODING = "utf-8";
 
-	private static final String MSGPACK = "application/x-msgpack";
-
 	private final JsonMapper mapper;
+
+	private final ValueWriter writer;
 
 	private final @Nullable BodyCompression compression;
 
 	private final InboundLimits limits;
 
-	/** A codec that does not compress and reads within the default limits. */
+	private final AcceptContent accept;
+
+	/** A codec that writes JSON, does not compress and reads within the default limits. */
 	public JsonMessageCodec() {
 		this(null);
 	}
 
 	/**
-	 * A codec that compresses the bodies it writes.
+	 * A codec that writes JSON and compresses the bodies it writes.
 	 * @param compression a Kombu compression alias: {@code zlib} or {@code gzip} (a zlib
 	 * stream, header {@code application/x-gzip}), {@code bzip2} or {@code bzip} (header
 	 * {@code application/x-bz2}, needs commons-compress), or {@code null} for none
@@ -67,19 +73,38 @@ public final class JsonMessageCodec implements MessageCodec {
 	}
 
 	/**
-	 * A codec that compresses the bodies it writes and reads received ones within limits.
+	 * A codec that writes JSON, compresses the bodies it writes and reads received ones within
+	 * limits.
 	 * @param compression a Kombu compression alias, see {@link #JsonMessageCodec(String)}
 	 * @param limits what a received message may cost to decode
 	 * @throws IllegalArgumentException when the compression is not supported
 	 * @throws IllegalStateException when bzip2 is asked for without commons-compress
 	 */
 	public JsonMessageCodec(@Nullable String compression, InboundLimits limits) {
+		this(Serializer.JSON, compression, limits, AcceptContent.ALL);
+	}
+
+	/**
+	 * A codec that writes with a serializer, compresses the bodies it writes and reads received
+	 * ones of accepted content types within limits.
+	 * @param serializer the serializer of the bodies it writes (Celery's
+	 * {@code task_serializer})
+	 * @param compression a Kombu compression alias, see {@link #JsonMessageCodec(String)}
+	 * @param limits what a received message may cost to decode
+	 * @param accept the content types it reads (Celery's {@code accept_content})
+	 * @throws IllegalArgumentException when the compression is not supported
+	 * @throws IllegalStateException when bzip2 is asked for without commons-compress
+	 */
+	public JsonMessageCodec(Serializer serializer, @Nullable String compression, InboundLimits limits,
+			AcceptContent accept) {
 		this.compression = (compression != null && !compression.isBlank()) ? compression(compression) : null;
 		this.limits = limits;
+		this.accept = accept;
 		this.mapper = CeleryJson.newMapper(StreamReadConstraints.builder()
 			.maxNestingDepth(limits.maxDepth())
 			.maxStringLength((int) Math.min(Integer.MAX_VALUE, limits.maxDecompressedSize()))
 			.build());
+		this.writer = new ValueWriter(serializer, this.mapper);
 	}
 
 	private static BodyCompression compression(String name) {
@@ -102,7 +127,9 @@ public final class JsonMessageCodec implements MessageCodec {
 			body = this.compression.compress(body);
 			headers.put(TaskHeadersMapper.COMPRESSION, this.compression.mimeType());
 		}
-		return new EncodedMessage(headers, message.properties(), CONTENT_TYPE, CONTENT_ENCODING, body);
+		Serializer serializer = this.writer.serializer();
+		return new EncodedMessage(headers, message.properties(), serializer.contentType(),
+				serializer.contentEncoding(), body);
 	}
 
 	private byte[] writeBody(TaskMessage message) {
@@ -113,39 +140,30 @@ public final class JsonMessageCodec implements MessageCodec {
 		embedMap.put("chain", embed.chain());
 		embedMap.put("chord", embed.chord());
 		try {
-			return this.mapper.writeValueAsBytes(Arrays.asList(message.args(), message.kwargs(), embedMap));
+			return this.writer.write(Arrays.asList(message.args(), message.kwargs(), embedMap));
 		}
-		catch (JacksonException ex) {
+		catch (MessageEncodingException ex) {
 			throw new MessageEncodingException("Cannot serialize task " + TaskMessageReader.describe(message.headers())
-					+ " to JSON: " + culprit(message, embedMap) + ": " + ex.getOriginalMessage(), ex);
+					+ " to " + this.writer.displayName() + ": " + culprit(message, embedMap) + ": " + ex.getMessage(),
+					ex);
 		}
 	}
 
 	private String culprit(TaskMessage message, Map<String, Object> embed) {
 		List<Object> args = message.args();
 		for (int i = 0; i < args.size(); i++) {
-			if (!serializable(args.get(i))) {
+			if (!this.writer.canWrite(args.get(i))) {
 				return "positional argument " + i + " (" + typeName(args.get(i)) + ") cannot be serialized";
 			}
 		}
 		for (Map.Entry<String, Object> entry : message.kwargs().entrySet()) {
-			if (!serializable(entry.getValue())) {
+			if (!this.writer.canWrite(entry.getValue())) {
 				return "keyword argument '" + entry.getKey() + "' (" + typeName(entry.getValue())
 						+ ") cannot be serialized";
 			}
 		}
-		return serializable(embed) ? "the arguments cannot be serialized"
+		return this.writer.canWrite(embed) ? "the arguments cannot be serialized"
 				: "the embedded callbacks, errbacks, chain or chord cannot be serialized";
-	}
-
-	private boolean serializable(@Nullable Object value) {
-		try {
-			this.mapper.writeValueAsBytes(value);
-			return true;
-		}
-		catch (JacksonException ex) {
-			return false;
-		}
 	}
 
 	private static String typeName(@Nullable Object value) {
@@ -162,6 +180,7 @@ public final class JsonMessageCodec implements MessageCodec {
 		Map<String, Object> headers = message.headers();
 		byte[] body = message.body();
 		this.limits.checkBodySize(body.length);
+		Serializer serializer = this.accept.check(message.contentType());
 		Object compressionHeader = headers.get(TaskHeadersMapper.COMPRESSION);
 		if (compressionHeader != null) {
 			String name = compressionHeader.toString();
@@ -172,20 +191,9 @@ public final class JsonMessageCodec implements MessageCodec {
 			}
 			body = compression.decompress(body, this.limits);
 		}
-		return TaskMessageReader.read(headers, message.properties(), deserialize(message, body));
-	}
-
-	private @Nullable Object deserialize(EncodedMessage message, byte[] body) {
-		String contentType = mediaType(message.contentType());
-		if (contentType.isEmpty() || CONTENT_TYPE.equals(contentType)) {
-			return KombuJson.unwrap(readJson(body, message.contentEncoding()));
-		}
-		if (MSGPACK.equals(contentType) || "application/msgpack".equals(contentType)) {
-			return MsgpackBody.read(body, this.limits);
-		}
-		throw new MessageDecodingException("Content type '" + message.contentType()
-				+ "' is not accepted: only application/json and application/x-msgpack task messages can be read"
-				+ " (a Python worker with the default accept_content=['json'] refuses it as well)");
+		Object value = (serializer == Serializer.MSGPACK) ? MsgpackBody.read(body, this.limits)
+				: KombuJson.unwrap(readJson(body, message.contentEncoding()));
+		return TaskMessageReader.read(headers, message.properties(), value);
 	}
 
 	private @Nullable Object readJson(byte[] body, @Nullable String contentEncoding) {
@@ -216,15 +224,6 @@ public final class JsonMessageCodec implements MessageCodec {
 		catch (IllegalCharsetNameException | UnsupportedCharsetException ex) {
 			throw new MessageDecodingException("Unknown content encoding '" + encoding + "'", ex);
 		}
-	}
-
-	private static String mediaType(@Nullable String contentType) {
-		if (contentType == null) {
-			return "";
-		}
-		int parameters = contentType.indexOf(';');
-		String type = (parameters >= 0) ? contentType.substring(0, parameters) : contentType;
-		return type.trim().toLowerCase(Locale.ROOT);
 	}
 
 }

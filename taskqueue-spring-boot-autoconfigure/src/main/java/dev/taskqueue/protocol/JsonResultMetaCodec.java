@@ -12,22 +12,42 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The task meta in Celery's JSON result format (what the Redis backend stores under
- * {@code celery-task-meta-<id>} and publishes on the channel of the same name).
+ * The task meta in Celery's result format (what the Redis backend stores under
+ * {@code celery-task-meta-<id>} and publishes on the channel of the same name), written with
+ * kombu's {@code json} serializer (the default) or {@code msgpack} (Celery's
+ * {@code result_serializer}) and read in either: a msgpack meta starts with a map header,
+ * which no JSON text does, so a stored value needs no content type to be read.
  * <p>
  * Keys are written in Celery's order: {@code status, result, traceback, children,
  * date_done}, then {@code group_id} and {@code parent_id} when set, then the
  * {@code result_extended} fields {@code name, args, kwargs, worker, retries, queue} when
  * present, then {@code task_id}. Celery never writes {@code group_index} into a meta, so
- * neither does this codec (it is read when present). {@code date_done} is written with six
- * fractional digits and {@code +00:00}, as Celery 5.4+ does; it is read with or without
- * an offset (Celery 5.2 and 5.3 write naive UTC times).
+ * neither does this codec (it is read when present). {@code date_done} is a string in both
+ * serializers, written with six fractional digits and {@code +00:00}, as Celery 5.4+ does;
+ * it is read with or without an offset (Celery 5.2 and 5.3 write naive UTC times).
  */
 public final class JsonResultMetaCodec implements ResultMetaCodec {
+
+	private static final Set<String> GENERIC_TYPES = Set.of("", "application/octet-stream", "application/data");
 
 	private static final Set<String> EXTENDED = Set.of("name", "args", "kwargs", "worker", "retries", "queue");
 
 	private final JsonMapper mapper = CeleryJson.newMapper();
+
+	private final ValueWriter writer;
+
+	/** A codec that writes JSON and reads JSON and msgpack. */
+	public JsonResultMetaCodec() {
+		this(Serializer.JSON);
+	}
+
+	/**
+	 * A codec that writes with a serializer and reads JSON and msgpack.
+	 * @param serializer the serializer of the metas it writes
+	 */
+	public JsonResultMetaCodec(Serializer serializer) {
+		this.writer = new ValueWriter(serializer, this.mapper);
+	}
 
 	@Override
 	public byte[] encode(ResultMeta meta) {
@@ -61,7 +81,7 @@ public final class JsonResultMetaCodec implements ResultMetaCodec {
 	 * {@code {"task_id", "status", "result", "traceback", "children"}}, without
 	 * {@code date_done} or extended fields.
 	 * @param meta the meta
-	 * @return the JSON bytes (UTF-8)
+	 * @return the serialized meta
 	 * @throws MessageEncodingException when the result cannot be serialized
 	 */
 	@Override
@@ -77,17 +97,59 @@ public final class JsonResultMetaCodec implements ResultMetaCodec {
 
 	private byte[] write(ResultMeta meta, Map<String, Object> map) {
 		try {
-			return this.mapper.writeValueAsBytes(map);
+			return this.writer.write(map);
 		}
-		catch (JacksonException ex) {
+		catch (MessageEncodingException ex) {
 			String type = (meta.result() != null) ? meta.result().getClass().getName() : "null";
 			throw new MessageEncodingException("Cannot serialize the " + meta.status() + " result of task "
-					+ meta.taskId() + " (" + type + ") to JSON: " + ex.getOriginalMessage(), ex);
+					+ meta.taskId() + " (" + type + ") to " + this.writer.displayName() + ": " + ex.getMessage(), ex);
 		}
 	}
 
 	@Override
-	public ResultMeta decode(byte[] json) {
+	public String contentType() {
+		return this.writer.serializer().contentType();
+	}
+
+	@Override
+	public String contentEncoding() {
+		return this.writer.serializer().contentEncoding();
+	}
+
+	@Override
+	public ResultMeta decode(byte[] bytes) {
+		return isMsgpackMap(bytes) ? decodeMsgpack(bytes) : decodeJson(bytes);
+	}
+
+	/**
+	 * Decode a meta by its content type, JSON or msgpack; by its first byte when it has none
+	 * (or only a generic one: {@code application/octet-stream}, kombu's {@code application/data}).
+	 * @param bytes the serialized meta
+	 * @param contentType the content type it came with, {@code null} when none
+	 * @return the meta
+	 * @throws MessageDecodingException when the bytes are not a task meta, or the content type
+	 * is another one, such as pickle's
+	 */
+	@Override
+	public ResultMeta decode(byte[] bytes, @Nullable String contentType) {
+		if (GENERIC_TYPES.contains(Serializer.mediaType(contentType))) {
+			return decode(bytes);
+		}
+		Serializer serializer = Serializer.forContentType(contentType);
+		if (serializer == null) {
+			throw new MessageDecodingException("Invalid task meta: content type '" + contentType
+					+ "' is not read (only application/json and application/x-msgpack)");
+		}
+		return (serializer == Serializer.MSGPACK) ? decodeMsgpack(bytes) : decodeJson(bytes);
+	}
+
+	// a msgpack map starts with a fixmap, map 16 or map 32 header, which no JSON text does
+	private static boolean isMsgpackMap(byte[] bytes) {
+		int first = (bytes.length > 0) ? bytes[0] & 0xff : 0;
+		return (first >= 0x80 && first <= 0x8f) || first == 0xde || first == 0xdf;
+	}
+
+	private ResultMeta decodeJson(byte[] json) {
 		Object value;
 		try {
 			value = this.mapper.readValue(json, Object.class);
@@ -95,7 +157,22 @@ public final class JsonResultMetaCodec implements ResultMetaCodec {
 		catch (JacksonException ex) {
 			throw new MessageDecodingException("Invalid task meta: not JSON: " + ex.getOriginalMessage(), ex);
 		}
-		Map<String, Object> map = WireValues.map(KombuJson.unwrap(value), "task meta");
+		return read(KombuJson.unwrap(value));
+	}
+
+	private ResultMeta decodeMsgpack(byte[] msgpack) {
+		Object value;
+		try {
+			value = MsgpackBody.read(msgpack);
+		}
+		catch (MessageDecodingException ex) {
+			throw new MessageDecodingException("Invalid task meta: " + ex.getMessage(), ex);
+		}
+		return read(value);
+	}
+
+	private ResultMeta read(@Nullable Object value) {
+		Map<String, Object> map = WireValues.map(value, "task meta");
 		if (map == null) {
 			throw new MessageDecodingException("Invalid task meta: expected an object but got null");
 		}

@@ -97,6 +97,20 @@ class EagerModeTests {
 	}
 
 	@Test
+	void msgpackSerializersWorkInEagerMode() {
+		this.contextRunner
+			.withPropertyValues("taskqueue.task.serializer=msgpack", "taskqueue.backend.result-serializer=msgpack")
+			.run((context) -> {
+				AsyncResult<Long> sum = context.getBean(TaskOperations.class).task("eager.add").args(2, 40).send(Long.class);
+				assertThat(sum.get(Duration.ZERO)).isEqualTo(42L);
+			});
+		this.contextRunner.withPropertyValues("taskqueue.task.serializer=msgpack", "taskqueue.accept-content=json")
+			.run((context) -> assertThatExceptionOfType(TaskSendException.class)
+				.isThrownBy(() -> context.getBean(TaskOperations.class).send("eager.add", 2, 40))
+				.withMessageContaining("accept_content is [json]"));
+	}
+
+	@Test
 	void argumentsTravelAsJsonAndBindAsTheWorkerBindsThem() {
 		this.contextRunner.run((context) -> {
 			AsyncResult<Object> described = context.getBean(TaskOperations.class)

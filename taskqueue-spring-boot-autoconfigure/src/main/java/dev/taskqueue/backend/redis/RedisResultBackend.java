@@ -28,7 +28,8 @@ import dev.taskqueue.protocol.ResultMetaCodec;
  * Celery's Redis result backend ({@code redis://host:port/db}), compatible both ways with
  * Celery 5.2+ workers and clients.
  * <p>
- * A task meta is stored as JSON under {@code celery-task-meta-<task id>} with a time to
+ * A task meta is stored as JSON or msgpack (the codec's {@code result_serializer}; both are
+ * read, whatever the codec writes) under {@code celery-task-meta-<task id>} with a time to
  * live of {@code result_expires}, and published on the channel of the same name. A stored
  * SUCCESS is never overwritten. Storing is one atomic {@code EVALSHA} of
  * {@link StoreResultScript}. A missing key reads as PENDING, {@link #forget} is {@code DEL}.
@@ -97,7 +98,8 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 		}
 		catch (RuntimeException ex) {
 			throw new ResultBackendException("The value of " + KEY_PREFIX + taskId + " in " + this.url
-					+ " is not a JSON task meta (is result_serializer json?): " + ex.getMessage(), ex);
+					+ " is not a task meta in JSON or msgpack (is result_serializer json or msgpack?): "
+					+ ex.getMessage(), ex);
 		}
 	}
 

@@ -15,7 +15,9 @@ import org.springframework.data.redis.core.script.RedisScript;
  * channel named like the key. Celery does {@code GET}, then {@code MULTI SETEX PUBLISH EXEC};
  * readers see the same commands' effects, without the race between the two steps.
  * <p>
- * A stored value that is not JSON is overwritten (Celery would fail to read it).
+ * The stored value is read as JSON or else as msgpack (Redis's {@code cjson} and
+ * {@code cmsgpack}), so that a SUCCESS is kept whatever {@code result_serializer} wrote it. A
+ * stored value that is neither is overwritten (Celery would fail to read it).
  */
 final class StoreResultScript {
 
@@ -23,6 +25,9 @@ final class StoreResultScript {
 			local current = redis.call('GET', KEYS[1])
 			if current then
 				local ok, meta = pcall(cjson.decode, current)
+				if not ok then
+					ok, meta = pcall(cmsgpack.unpack, current)
+				end
 				if ok and type(meta) == 'table' and meta['status'] == 'SUCCESS' then
 					return 0
 				end

@@ -30,25 +30,31 @@ final class ReplyPublisher {
 
 	private final ConnectionFactory connectionFactory;
 
+	private final String contentType;
+
+	private final String contentEncoding;
+
 	private final Object lock = new Object();
 
 	private @Nullable Channel channel;
 
-	ReplyPublisher(ConnectionFactory connectionFactory) {
+	ReplyPublisher(ConnectionFactory connectionFactory, String contentType, String contentEncoding) {
 		ConnectionFactory publishing = connectionFactory.getPublisherConnectionFactory();
 		this.connectionFactory = (publishing != null) ? publishing : connectionFactory;
+		this.contentType = contentType;
+		this.contentEncoding = contentEncoding;
 	}
 
 	/**
-	 * Publish a non-persistent JSON reply to the default exchange, without confirms.
+	 * Publish a non-persistent reply to the default exchange, without confirms.
 	 * @param queue the reply queue, the routing key
 	 * @param correlationId the task id
 	 * @param body the encoded task meta
 	 * @throws AmqpException when the broker cannot be reached or the channel fails
 	 */
 	void publish(String queue, String correlationId, byte[] body) {
-		BasicProperties properties = new BasicProperties.Builder().contentType("application/json")
-			.contentEncoding("utf-8")
+		BasicProperties properties = new BasicProperties.Builder().contentType(this.contentType)
+			.contentEncoding(this.contentEncoding)
 			.headers(Map.of())
 			.deliveryMode(1)
 			.priority(0)

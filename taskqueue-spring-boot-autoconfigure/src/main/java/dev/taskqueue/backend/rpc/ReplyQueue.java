@@ -128,11 +128,12 @@ final class ReplyQueue {
 	private void onReply(Message message) {
 		ResultMeta meta;
 		try {
-			meta = this.codec.decode(message.getBody());
+			meta = this.codec.decode(message.getBody(), message.getMessageProperties().getContentType());
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Skipping a message on reply queue " + name()
-					+ " that is not a JSON task meta (is result_serializer json?): " + ex.getMessage());
+					+ " that is not a task meta in JSON or msgpack (is result_serializer json or msgpack?): "
+					+ ex.getMessage());
 			return;
 		}
 		String correlationId = message.getMessageProperties().getCorrelationId();

@@ -24,16 +24,19 @@ import dev.taskqueue.protocol.ResultMetaCodec;
  * <p>
  * <b>Worker side</b>: {@link #store(ResultMeta, String)} publishes every state to the default
  * exchange with the task's {@code reply_to} as routing key, {@code correlation_id} = task id,
- * {@code delivery_mode} 1, {@code application/json}, {@code utf-8} and empty headers; the body
- * is {@code {"task_id", "status", "result", "traceback", "children"}}. No publisher confirms,
- * as in Celery. All states go out on one channel, so that they arrive in the order they were
+ * {@code delivery_mode} 1, the codec's content type and encoding ({@code application/json} and
+ * {@code utf-8}, or {@code application/x-msgpack} and {@code binary} with
+ * {@code result_serializer} msgpack) and empty headers; the body is
+ * {@code {"task_id", "status", "result", "traceback", "children"}}. No publisher confirms, as
+ * in Celery. All states go out on one channel, so that they arrive in the order they were
  * stored (see {@link ReplyPublisher}). Without a {@code reply_to} nothing is sent.
  * <p>
  * <b>Client side</b>: {@link #replyTo()} names this client's reply queue (a random UUID, as
  * Celery's {@code oid}). The queue is declared on the first call as Celery 5.2 to 5.6 declare
  * it (non-durable, auto-delete, {@code x-expires} = {@code result_expires}) and consumed with
  * auto-ack from then on. Replies are matched to tasks by {@code correlation_id} (by the body's
- * {@code task_id} when it is missing) and the latest state of every task is kept, whether or
+ * {@code task_id} when it is missing), read by their content type (JSON or msgpack, whatever
+ * this client's own serializer), and the latest state of every task is kept, whether or
  * not anybody waits for it, so {@link #get} reads it later; see {@link ReplyStates} for how
  * that is bounded. Results are not persisted: only this client can read them, and only while
  * it runs. When the connection is lost, RabbitMQ deletes the auto-delete queue; the consumer
@@ -76,7 +79,7 @@ public class RpcResultBackend implements ResultBackend, DisposableBean {
 		Assert.isTrue(resultExpires != null && !resultExpires.isNegative(), "'resultExpires' must not be negative");
 		Assert.hasText(maskedUrl, "'maskedUrl' must not be empty");
 		this.codec = codec;
-		this.publisher = new ReplyPublisher(connectionFactory);
+		this.publisher = new ReplyPublisher(connectionFactory, codec.contentType(), codec.contentEncoding());
 		this.states = new ReplyStates(resultExpires, maxStates, clock, "taskqueue-rpc-results");
 		this.replyQueue = new ReplyQueue(connectionFactory, new RabbitAdmin(connectionFactory), resultExpires, codec,
 				this.states, maskedUrl);

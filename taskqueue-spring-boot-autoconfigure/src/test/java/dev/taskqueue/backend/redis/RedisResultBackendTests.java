@@ -86,7 +86,7 @@ class RedisResultBackendTests {
 		commands().set(TestRedis.key(taskId), "\u0080\u0004pickled");
 		assertThatExceptionOfType(ResultBackendException.class).isThrownBy(() -> redis.backend.get(taskId))
 			.withMessageContaining(TestRedis.key(taskId))
-			.withMessageContaining("not a JSON task meta");
+			.withMessageContaining("not a task meta in JSON or msgpack");
 	}
 
 	@Test
