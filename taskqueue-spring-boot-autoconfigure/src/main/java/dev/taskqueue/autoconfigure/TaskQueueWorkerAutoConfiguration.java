@@ -14,12 +14,14 @@ import org.springframework.boot.autoconfigure.context.LifecycleProperties;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.thread.Threading;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 import org.springframework.core.task.TaskDecorator;
 import org.springframework.core.task.VirtualThreadTaskExecutor;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.taskqueue.backend.ResultBackend;
+import dev.taskqueue.backend.SharedTokenBuckets;
 import dev.taskqueue.broker.Broker;
 import dev.taskqueue.protocol.NodeNames;
 import dev.taskqueue.worker.CeleryTaskAnnotationBeanPostProcessor;
@@ -40,6 +42,7 @@ import dev.taskqueue.worker.WorkerState;
  */
 @AutoConfiguration(after = TaskQueueAutoConfiguration.class)
 @ConditionalOnBooleanProperty(name = "taskqueue.worker.enabled", matchIfMissing = true)
+@Import(RedisTokenBucketsConfiguration.class)
 public final class TaskQueueWorkerAutoConfiguration {
 
 	/** Name of the thread factory of the worker's task threads. */
@@ -108,11 +111,12 @@ public final class TaskQueueWorkerAutoConfiguration {
 			@Qualifier(TaskQueueAutoConfiguration.MAPPER_BEAN_NAME) JsonMapper mapper,
 			@Qualifier(THREAD_FACTORY_BEAN_NAME) ObjectProvider<ThreadFactory> threadFactory,
 			TaskQueueProperties properties, ObjectProvider<TaskDecorator> taskDecorator,
-			ObjectProvider<WorkerContainerCustomizer> customizers) {
+			ObjectProvider<WorkerContainerCustomizer> customizers, ObjectProvider<SharedTokenBuckets> sharedTokenBuckets) {
 		WorkerContainer container = new WorkerContainer(broker, backend, registry, state, settings, mapper,
 				threadFactory.getIfAvailable());
 		container.setAutoStartup(properties.getWorker().isAutoStartup() && !properties.getTask().isAlwaysEager());
 		container.setTaskDecorator(taskDecorator.getIfUnique());
+		container.setSharedTokenBuckets(sharedTokenBuckets.getIfUnique());
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(container));
 		return container;
 	}

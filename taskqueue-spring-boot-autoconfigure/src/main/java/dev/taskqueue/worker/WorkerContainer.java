@@ -21,6 +21,7 @@ import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.taskqueue.backend.ResultBackend;
+import dev.taskqueue.backend.SharedTokenBuckets;
 import dev.taskqueue.broker.Broker;
 import dev.taskqueue.broker.ConsumerSettings;
 import dev.taskqueue.broker.Consumption;
@@ -62,6 +63,8 @@ public class WorkerContainer implements SmartLifecycle {
 
 	private @Nullable TaskDecorator taskDecorator;
 
+	private @Nullable SharedTokenBuckets sharedTokenBuckets;
+
 	/**
 	 * Create a worker.
 	 * @param broker the broker to consume from
@@ -89,6 +92,7 @@ public class WorkerContainer implements SmartLifecycle {
 			if (this.running != null) {
 				return;
 			}
+			RateLimiter.requireSharedBucketsWhereNeeded(this.registry, this.sharedTokenBuckets);
 			ThreadPoolExecutor executor = new ThreadPoolExecutor(this.settings.concurrency(),
 					this.settings.concurrency(), 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
 					this.threadFactory);
@@ -99,7 +103,8 @@ public class WorkerContainer implements SmartLifecycle {
 					message, endpoint, endpoint.settings().acksLate() || this.settings.acksLate(), stopping, this.binder,
 					this.recorder, this.state, clock);
 			WorkerDispatcher dispatcher = new WorkerDispatcher(this.registry, executions, this.recorder, this.state,
-					decorated(executor, this.taskDecorator), timer, clock, this.settings.maxHeldEta());
+					decorated(executor, this.taskDecorator), timer, clock, this.settings.maxHeldEta(),
+					this.sharedTokenBuckets);
 			Consumption consumption = this.broker
 				.consume(new ConsumerSettings(this.settings.queues(), this.settings.prefetch()), dispatcher);
 			this.running = new Running(consumption, dispatcher, executor, timer);
@@ -140,6 +145,17 @@ public class WorkerContainer implements SmartLifecycle {
 	 */
 	public void setTaskDecorator(@Nullable TaskDecorator taskDecorator) {
 		this.taskDecorator = taskDecorator;
+	}
+
+	/**
+	 * Set the token buckets that all workers share, where tasks with a
+	 * {@link dev.taskqueue.core.RateLimitScope#CLUSTER cluster-wide} rate limit take their
+	 * tokens. Without them such tasks keep the worker from starting. Takes effect at the next
+	 * start.
+	 * @param sharedTokenBuckets the shared buckets, or {@code null} for none
+	 */
+	public void setSharedTokenBuckets(@Nullable SharedTokenBuckets sharedTokenBuckets) {
+		this.sharedTokenBuckets = sharedTokenBuckets;
 	}
 
 	@Override
