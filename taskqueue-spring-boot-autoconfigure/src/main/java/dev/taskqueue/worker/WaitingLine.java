@@ -162,8 +162,8 @@ final class WaitingLine {
 		catch (RuntimeException ex) {
 			this.failures++;
 			long backoff = Math.min(MAX_BACKOFF.toNanos(), MIN_BACKOFF.toNanos() << Math.min(this.failures - 1, 16));
-			String message = "Cannot take a rate limit token of task " + this.task + " from " + shared.url() + " ("
-					+ ex.getMessage() + "); its " + size() + " waiting task(s) stay held, trying again in "
+			String message = "No rate limit token for task " + this.task + " (" + ex.getMessage() + "); " + size()
+					+ " task(s) stay held, asking " + shared.url() + " again in "
 					+ TimeUnit.NANOSECONDS.toMillis(backoff) + " ms";
 			if (this.failures == 1 || this.failures % WARN_EVERY == 0) {
 				logger.warn(message);
