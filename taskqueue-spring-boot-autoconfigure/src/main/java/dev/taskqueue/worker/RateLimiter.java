@@ -13,6 +13,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
+import org.springframework.util.Assert;
 
 import dev.taskqueue.backend.SharedTokenBuckets;
 import dev.taskqueue.broker.Delivery;
@@ -125,7 +126,7 @@ final class RateLimiter {
 		if (line.tryTakeAtOnce(endpoint)) {
 			return false;
 		}
-		line.add(new Waiting(delivery, message, endpoint, deferWithinBound(delivery)));
+		line.add(new WaitingTask(delivery, message, endpoint, deferWithinBound(delivery)));
 		return true;
 	}
 
@@ -185,15 +186,13 @@ final class RateLimiter {
 	 */
 	boolean onSharedThread(Runnable call) {
 		try {
-			if (this.sharedCalls != null) {
-				this.sharedCalls.execute(call);
-				return true;
-			}
+			Assert.state(this.sharedCalls != null, "No shared buckets");
+			this.sharedCalls.execute(call);
+			return true;
 		}
 		catch (RejectedExecutionException ex) {
-			// stopped
+			return false;
 		}
-		return false;
 	}
 
 	/**
@@ -201,7 +200,7 @@ final class RateLimiter {
 	 * @param task the task
 	 * @param endpoint the task as the registry has it now
 	 */
-	void start(Waiting task, TaskEndpoint endpoint) {
+	void start(WaitingTask task, TaskEndpoint endpoint) {
 		release(task);
 		try {
 			this.starter.start(task.delivery(), task.message(), endpoint);
@@ -214,7 +213,7 @@ final class RateLimiter {
 		}
 	}
 
-	void giveBack(Waiting task) {
+	void giveBack(WaitingTask task) {
 		release(task);
 		this.state.unreserved();
 		task.delivery().requeue();
@@ -224,7 +223,7 @@ final class RateLimiter {
 	 * Forget a waiting task whose delivery the broker voided (it redelivers the message).
 	 * @param task the task
 	 */
-	void drop(Waiting task) {
+	void drop(WaitingTask task) {
 		release(task);
 		this.state.unreserved();
 		logger.info("Task " + task.message().id() + " not run: the broker gave its message back and redelivers it");
@@ -233,33 +232,19 @@ final class RateLimiter {
 	void failed(Throwable failure) {
 		this.state.failed(failure);
 	}
-
-	private void release(Waiting task) {
+	private void release(WaitingTask task) {
 		if (task.outsideWindow()) {
 			this.deferred.decrementAndGet();
 			task.delivery().resume();
 		}
 	}
 
-	/**
-	 * Starts a task whose token came.
-	 */
+	/** Starts a task whose token came. */
 	@FunctionalInterface
 	interface Starter {
 
 		void start(Delivery delivery, TaskMessage message, TaskEndpoint endpoint);
 
-	}
-
-	/**
-	 * A task waiting for its token.
-	 *
-	 * @param delivery its delivery
-	 * @param message its message
-	 * @param endpoint the task as it was when it came
-	 * @param outsideWindow whether the delivery was taken out of the prefetch window
-	 */
-	record Waiting(Delivery delivery, TaskMessage message, TaskEndpoint endpoint, boolean outsideWindow) {
 	}
 
 }

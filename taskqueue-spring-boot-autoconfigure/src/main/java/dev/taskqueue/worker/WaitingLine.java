@@ -38,7 +38,7 @@ final class WaitingLine {
 
 	private final RateLimiter limiter;
 
-	private final Deque<RateLimiter.Waiting> waiting = new ArrayDeque<>();
+	private final Deque<WaitingTask> waiting = new ArrayDeque<>();
 
 	private final TokenBucket bucket = new TokenBucket(System.nanoTime());
 
@@ -70,7 +70,7 @@ final class WaitingLine {
 		return this.bucket.take(perSecond(rate), System.nanoTime()) == 0;
 	}
 
-	void add(RateLimiter.Waiting task) {
+	void add(WaitingTask task) {
 		boolean pump;
 		synchronized (this) {
 			this.waiting.add(task);
@@ -104,7 +104,7 @@ final class WaitingLine {
 
 	private void startWhileTokensCome(boolean onSharedThread) {
 		while (!this.limiter.stopped()) {
-			RateLimiter.Waiting head;
+			WaitingTask head;
 			synchronized (this) {
 				head = this.waiting.peek();
 				if (head == null) {
@@ -160,6 +160,10 @@ final class WaitingLine {
 			return wait;
 		}
 		catch (RuntimeException ex) {
+			if (this.limiter.stopped()) {
+				// interrupted by the stop, which gives the waiting tasks back
+				return MAX_BACKOFF.toNanos();
+			}
 			this.failures++;
 			long backoff = Math.min(MAX_BACKOFF.toNanos(), MIN_BACKOFF.toNanos() << Math.min(this.failures - 1, 16));
 			String message = "No rate limit token for task " + this.task + " (" + ex.getMessage() + "); " + size()
@@ -197,7 +201,7 @@ final class WaitingLine {
 		}
 	}
 
-	private synchronized boolean remove(RateLimiter.Waiting head) {
+	private synchronized boolean remove(WaitingTask head) {
 		if (this.waiting.peek() != head) {
 			return false;
 		}
@@ -213,7 +217,7 @@ final class WaitingLine {
 	 * Give every waiting task back to the broker, as the worker stops.
 	 */
 	void giveBackAll() {
-		List<RateLimiter.Waiting> all;
+		List<WaitingTask> all;
 		synchronized (this) {
 			all = new ArrayList<>(this.waiting);
 			this.waiting.clear();

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 
 import org.jspecify.annotations.Nullable;
@@ -121,11 +120,8 @@ abstract class RateLimitTransportTests {
 
 		volatile UnaryOperator<TaskSettings> change = UnaryOperator.identity();
 
-		final AtomicInteger finds = new AtomicInteger();
-
 		@Override
 		public @Nullable TaskEndpoint find(String name) {
-			this.finds.incrementAndGet();
 			TaskEndpoint endpoint = super.find(name);
 			return (endpoint != null) ? endpoint.withSettings(this.change.apply(endpoint.settings())) : null;
 		}
