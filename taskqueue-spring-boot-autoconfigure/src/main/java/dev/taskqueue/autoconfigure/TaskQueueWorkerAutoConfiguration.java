@@ -37,8 +37,11 @@ import dev.taskqueue.worker.WorkerState;
  * <p>
  * The worker waits for running tasks at shutdown up to {@code taskqueue.worker.shutdown-timeout}
  * or Spring's {@code spring.lifecycle.timeout-per-shutdown-phase}, whichever is shorter; it
- * runs each task through the application's {@link TaskDecorator} if it has exactly one; and
- * {@link WorkerContainerCustomizer} beans customize it last.
+ * runs each task through the application's {@link TaskDecorator} if it has exactly one; it
+ * takes the tokens of cluster-wide rate limits from the application's
+ * {@link SharedTokenBuckets}, else from Redis when the broker or the result backend is Redis
+ * ({@link RedisTokenBucketsConfiguration}); and {@link WorkerContainerCustomizer} beans
+ * customize it last.
  */
 @AutoConfiguration(after = TaskQueueAutoConfiguration.class)
 @ConditionalOnBooleanProperty(name = "taskqueue.worker.enabled", matchIfMissing = true)
