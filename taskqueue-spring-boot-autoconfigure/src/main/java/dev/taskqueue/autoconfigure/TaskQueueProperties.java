@@ -627,8 +627,9 @@ public class TaskQueueProperties {
 		private @Nullable String queue;
 
 		/**
-		 * How often the tasks may start on each worker: 10/s, 100/m, 1000/h, or a number per
-		 * second (Celery's rate_limit); 0 lifts a limit.
+		 * How often the tasks may start on each worker (across all workers when the task's
+		 * rateLimitScope is CLUSTER): 10/s, 100/m, 1000/h, or a number per second (Celery's
+		 * rate_limit); 0 lifts a limit.
 		 */
 		private @Nullable String rateLimit;
 
@@ -800,8 +801,9 @@ public class TaskQueueProperties {
 		private Duration shutdownTimeout = Duration.ofSeconds(30);
 
 		/**
-		 * Most tasks held for their ETA or countdown outside the prefetch window. Past it,
-		 * held tasks take prefetch slots and fetching pauses until some come due.
+		 * Most tasks held for their ETA or countdown outside the prefetch window, and as many
+		 * again waiting for a rate-limit token. Past it, held tasks take prefetch slots and
+		 * fetching pauses until some come due.
 		 */
 		private int maxHeldEta = 10000;
 

@@ -14,12 +14,14 @@ import org.springframework.boot.autoconfigure.context.LifecycleProperties;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.thread.Threading;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 import org.springframework.core.task.TaskDecorator;
 import org.springframework.core.task.VirtualThreadTaskExecutor;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.taskqueue.backend.ResultBackend;
+import dev.taskqueue.backend.SharedTokenBuckets;
 import dev.taskqueue.broker.Broker;
 import dev.taskqueue.protocol.MessageCodec;
 import dev.taskqueue.protocol.NodeNames;
@@ -36,11 +38,15 @@ import dev.taskqueue.worker.WorkerState;
  * <p>
  * The worker waits for running tasks at shutdown up to {@code taskqueue.worker.shutdown-timeout}
  * or Spring's {@code spring.lifecycle.timeout-per-shutdown-phase}, whichever is shorter; it
- * runs each task through the application's {@link TaskDecorator} if it has exactly one; and
- * {@link WorkerContainerCustomizer} beans customize it last.
+ * runs each task through the application's {@link TaskDecorator} if it has exactly one; it
+ * takes the tokens of cluster-wide rate limits from the application's
+ * {@link SharedTokenBuckets}, else from Redis when the broker or the result backend is Redis
+ * ({@link RedisTokenBucketsConfiguration}); and {@link WorkerContainerCustomizer} beans
+ * customize it last.
  */
 @AutoConfiguration(after = TaskQueueAutoConfiguration.class)
 @ConditionalOnBooleanProperty(name = "taskqueue.worker.enabled", matchIfMissing = true)
+@Import(RedisTokenBucketsConfiguration.class)
 public final class TaskQueueWorkerAutoConfiguration {
 
 	/** Name of the thread factory of the worker's task threads. */
@@ -109,12 +115,13 @@ public final class TaskQueueWorkerAutoConfiguration {
 			@Qualifier(TaskQueueAutoConfiguration.MAPPER_BEAN_NAME) JsonMapper mapper,
 			@Qualifier(THREAD_FACTORY_BEAN_NAME) ObjectProvider<ThreadFactory> threadFactory,
 			TaskQueueProperties properties, MessageCodec codec, ObjectProvider<TaskDecorator> taskDecorator,
-			ObjectProvider<WorkerContainerCustomizer> customizers) {
+			ObjectProvider<WorkerContainerCustomizer> customizers, ObjectProvider<SharedTokenBuckets> sharedTokenBuckets) {
 		WorkerContainer container = new WorkerContainer(broker, backend, registry, state, settings, mapper,
 				threadFactory.getIfAvailable());
 		container.setMessageCodec(codec);
 		container.setAutoStartup(properties.getWorker().isAutoStartup() && !properties.getTask().isAlwaysEager());
 		container.setTaskDecorator(taskDecorator.getIfUnique());
+		container.setSharedTokenBuckets(sharedTokenBuckets.getIfUnique());
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(container));
 		return container;
 	}

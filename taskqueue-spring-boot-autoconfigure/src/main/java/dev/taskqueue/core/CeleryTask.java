@@ -149,6 +149,8 @@ public @interface CeleryTask {
 
 	/**
 	 * Whether {@link #rateLimit()} holds per worker, as in Celery, or across all workers.
+	 * {@link RateLimitScope#CLUSTER} counts in Redis, so it needs a Redis broker or result
+	 * backend; without one the worker does not start.
 	 * @return the scope of the rate limit
 	 */
 	RateLimitScope rateLimitScope() default RateLimitScope.WORKER;

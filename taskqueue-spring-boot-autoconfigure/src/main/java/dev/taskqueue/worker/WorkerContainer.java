@@ -22,6 +22,7 @@ import org.springframework.util.Assert;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.taskqueue.backend.ResultBackend;
+import dev.taskqueue.backend.SharedTokenBuckets;
 import dev.taskqueue.broker.Broker;
 import dev.taskqueue.broker.ConsumerSettings;
 import dev.taskqueue.broker.Consumption;
@@ -68,6 +69,8 @@ public class WorkerContainer implements SmartLifecycle {
 
 	private MessageCodec codec = new JsonMessageCodec();
 
+	private @Nullable SharedTokenBuckets sharedTokenBuckets;
+
 	/**
 	 * Create a worker.
 	 * @param broker the broker to consume from
@@ -95,6 +98,7 @@ public class WorkerContainer implements SmartLifecycle {
 			if (this.running != null) {
 				return;
 			}
+			RateLimiter.requireSharedBucketsWhereNeeded(this.registry, this.sharedTokenBuckets);
 			ThreadPoolExecutor executor = new ThreadPoolExecutor(this.settings.concurrency(),
 					this.settings.concurrency(), 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
 					this.threadFactory);
@@ -106,7 +110,8 @@ public class WorkerContainer implements SmartLifecycle {
 					message, endpoint, endpoint.settings().acksLate() || this.settings.acksLate(), stopping, this.binder,
 					this.recorder, retrier, this.state, clock);
 			WorkerDispatcher dispatcher = new WorkerDispatcher(this.registry, executions, this.recorder, this.state,
-					decorated(executor, this.taskDecorator), timer, clock, this.settings.maxHeldEta());
+					decorated(executor, this.taskDecorator), timer, clock, this.settings.maxHeldEta(),
+					this.sharedTokenBuckets);
 			Consumption consumption = this.broker
 				.consume(new ConsumerSettings(this.settings.queues(), this.settings.prefetch()), dispatcher);
 			this.running = new Running(consumption, dispatcher, executor, timer);
@@ -157,6 +162,17 @@ public class WorkerContainer implements SmartLifecycle {
 	public void setMessageCodec(MessageCodec codec) {
 		Assert.notNull(codec, "'codec' must not be null");
 		this.codec = codec;
+	}
+
+	/**
+	 * Set the token buckets that all workers share, where tasks with a
+	 * {@link dev.taskqueue.core.RateLimitScope#CLUSTER cluster-wide} rate limit take their
+	 * tokens. Without them such tasks keep the worker from starting. Takes effect at the next
+	 * start.
+	 * @param sharedTokenBuckets the shared buckets, or {@code null} for none
+	 */
+	public void setSharedTokenBuckets(@Nullable SharedTokenBuckets sharedTokenBuckets) {
+		this.sharedTokenBuckets = sharedTokenBuckets;
 	}
 
 	@Override

@@ -16,6 +16,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import dev.taskqueue.backend.SharedTokenBuckets;
 import dev.taskqueue.broker.Delivery;
 import dev.taskqueue.broker.DeliveryHandler;
 import dev.taskqueue.protocol.ExceptionInfo;
@@ -26,8 +27,8 @@ import dev.taskqueue.protocol.TaskMessage;
 /**
  * Receives deliveries and decides what becomes of each: invalid messages, unknown tasks and
  * ETAs beyond {@link TaskHeaders#MAX_ETA_AHEAD} go to the dead-letter place with the reason;
- * tasks with a future ETA are held unacknowledged until due; all others are queued for
- * execution.
+ * tasks with a future ETA are held unacknowledged until due; tasks over their rate limit wait
+ * in the {@link RateLimiter}; all others are queued for execution.
  * <p>
  * A held task is {@link Delivery#defer() deferred} (taken out of the prefetch window, as
  * Celery raises its QoS window for each ETA task) while fewer than {@code maxHeldEta} are;
@@ -60,10 +61,13 @@ final class WorkerDispatcher implements DeliveryHandler {
 
 	private final AtomicInteger deferred = new AtomicInteger();
 
+	private final RateLimiter rateLimiter;
+
 	private volatile boolean stopping;
 
 	WorkerDispatcher(TaskRegistry registry, TaskExecutionFactory executions, ResultRecorder recorder,
-			WorkerState state, Executor executor, ScheduledExecutorService timer, Clock clock, int maxHeldEta) {
+			WorkerState state, Executor executor, ScheduledExecutorService timer, Clock clock, int maxHeldEta,
+			@Nullable SharedTokenBuckets tokenBuckets) {
 		this.registry = registry;
 		this.executions = executions;
 		this.recorder = recorder;
@@ -72,6 +76,7 @@ final class WorkerDispatcher implements DeliveryHandler {
 		this.timer = timer;
 		this.clock = clock;
 		this.maxHeldEta = maxHeldEta;
+		this.rateLimiter = new RateLimiter(registry, tokenBuckets, timer, maxHeldEta, state, this::submit);
 	}
 
 	@Override
@@ -99,7 +104,7 @@ final class WorkerDispatcher implements DeliveryHandler {
 		}
 		this.state.reserved();
 		if (delay.isZero()) {
-			submit(delivery, message, endpoint);
+			start(delivery, message, endpoint);
 		}
 		else {
 			hold(delivery, message, endpoint, delay);
@@ -152,7 +157,7 @@ final class WorkerDispatcher implements DeliveryHandler {
 		}
 		try {
 			release(delivery, entry);
-			submit(delivery, message, endpoint);
+			start(delivery, message, endpoint);
 		}
 		catch (Throwable ex) {
 			logger.error("Could not start task " + message.id() + " at its ETA; its message goes back to the broker",
@@ -174,6 +179,12 @@ final class WorkerDispatcher implements DeliveryHandler {
 			release(delivery, entry);
 			this.state.unreserved();
 			delivery.requeue();
+		}
+	}
+
+	private void start(Delivery delivery, TaskMessage message, TaskEndpoint endpoint) {
+		if (!this.rateLimiter.holds(delivery, message, endpoint)) {
+			submit(delivery, message, endpoint);
 		}
 	}
 
@@ -208,11 +219,12 @@ final class WorkerDispatcher implements DeliveryHandler {
 	}
 
 	/**
-	 * Stop starting tasks: deliveries held for their ETA and those queued but not started go back
-	 * to the broker.
+	 * Stop starting tasks: deliveries held for their ETA or a rate limit and those queued but
+	 * not started go back to the broker.
 	 */
 	void stop() {
 		this.stopping = true;
+		this.rateLimiter.stop();
 		this.held.forEach((delivery, entry) -> {
 			ScheduledFuture<?> due = entry.due;
 			if (due != null) {

@@ -15,7 +15,8 @@ import org.springframework.util.Assert;
  * @param shutdownTimeout how long running tasks may take to finish when the worker stops
  * @param resultExtended whether results carry Celery's extended fields
  * @param acksLate whether all tasks acknowledge after they ran, whatever their annotation says
- * @param maxHeldEta the most tasks held for their ETA outside the prefetch window
+ * @param maxHeldEta the most tasks held for their ETA outside the prefetch window, and the
+ * most waiting for a rate-limit token outside it
  * @param stallTimeout how long tasks may wait for a pool thread while none starts or finishes
  * before the worker counts as wedged
  */
