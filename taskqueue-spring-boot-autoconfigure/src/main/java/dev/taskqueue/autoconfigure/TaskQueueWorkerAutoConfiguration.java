@@ -20,6 +20,7 @@ import org.springframework.core.task.VirtualThreadTaskExecutor;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.taskqueue.backend.ResultBackend;
+import dev.taskqueue.backend.RevokedTaskStore;
 import dev.taskqueue.broker.Broker;
 import dev.taskqueue.protocol.NodeNames;
 import dev.taskqueue.worker.CeleryTaskAnnotationBeanPostProcessor;
@@ -35,8 +36,9 @@ import dev.taskqueue.worker.WorkerState;
  * <p>
  * The worker waits for running tasks at shutdown up to {@code taskqueue.worker.shutdown-timeout}
  * or Spring's {@code spring.lifecycle.timeout-per-shutdown-phase}, whichever is shorter; it
- * runs each task through the application's {@link TaskDecorator} if it has exactly one; and
- * {@link WorkerContainerCustomizer} beans customize it last.
+ * runs each task through the application's {@link TaskDecorator} if it has exactly one; it
+ * follows the {@link RevokedTaskStore} (the auto-configured one, or the application's own);
+ * and {@link WorkerContainerCustomizer} beans customize it last.
  */
 @AutoConfiguration(after = TaskQueueAutoConfiguration.class)
 @ConditionalOnBooleanProperty(name = "taskqueue.worker.enabled", matchIfMissing = true)
@@ -108,9 +110,10 @@ public final class TaskQueueWorkerAutoConfiguration {
 			@Qualifier(TaskQueueAutoConfiguration.MAPPER_BEAN_NAME) JsonMapper mapper,
 			@Qualifier(THREAD_FACTORY_BEAN_NAME) ObjectProvider<ThreadFactory> threadFactory,
 			TaskQueueProperties properties, ObjectProvider<TaskDecorator> taskDecorator,
-			ObjectProvider<WorkerContainerCustomizer> customizers) {
+			ObjectProvider<RevokedTaskStore> revokedTaskStore, ObjectProvider<WorkerContainerCustomizer> customizers) {
 		WorkerContainer container = new WorkerContainer(broker, backend, registry, state, settings, mapper,
 				threadFactory.getIfAvailable());
+		container.setRevokedTaskStore(revokedTaskStore.getIfUnique());
 		container.setAutoStartup(properties.getWorker().isAutoStartup() && !properties.getTask().isAlwaysEager());
 		container.setTaskDecorator(taskDecorator.getIfUnique());
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(container));

@@ -4,8 +4,11 @@ import java.lang.reflect.Type;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
 import java.util.UUID;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.util.Assert;
@@ -13,7 +16,10 @@ import org.springframework.util.ClassUtils;
 import org.springframework.util.unit.DataSize;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.taskqueue.backend.DisabledResultBackend;
 import dev.taskqueue.backend.ResultBackend;
+import dev.taskqueue.backend.ResultBackendException;
+import dev.taskqueue.backend.RevokedTaskStore;
 import dev.taskqueue.broker.Broker;
 import dev.taskqueue.broker.BrokerException;
 import dev.taskqueue.broker.OutboundMessage;
@@ -21,6 +27,7 @@ import dev.taskqueue.protocol.EncodedMessage;
 import dev.taskqueue.protocol.MessageCodec;
 import dev.taskqueue.protocol.MessageEncodingException;
 import dev.taskqueue.protocol.NodeNames;
+import dev.taskqueue.protocol.ResultMeta;
 import dev.taskqueue.protocol.TaskMessage;
 import dev.taskqueue.protocol.TaskMessageBuilder;
 import dev.taskqueue.routing.Destination;
@@ -30,9 +37,12 @@ import dev.taskqueue.routing.TaskRouter;
 /**
  * The default {@link TaskOperations}: routes, builds and encodes a Celery v2 message, checks
  * its size and publishes it, at once or after the current transaction commits. A task sent
- * from inside a running task gets that task as parent. Thread-safe.
+ * from inside a running task gets that task as parent. Revokes are kept in the
+ * {@link RevokedTaskStore} the workers follow ({@link #setRevokedTaskStore}). Thread-safe.
  */
 public class TaskTemplate implements TaskOperations {
+
+	private static final Log logger = LogFactory.getLog(TaskTemplate.class);
 
 	private static final boolean transactionsPresent = ClassUtils.isPresent(
 			"org.springframework.transaction.support.TransactionSynchronizationManager",
@@ -62,6 +72,8 @@ public class TaskTemplate implements TaskOperations {
 			: null;
 
 	private volatile boolean sendAfterCommit;
+
+	private volatile @Nullable RevokedTaskStore revokedTaskStore;
 
 	/**
 	 * Create a template.
@@ -124,7 +136,43 @@ public class TaskTemplate implements TaskOperations {
 	private <T> AsyncResult<T> result(String id, Type resultType) {
 		Assert.hasText(id, "'id' must not be empty");
 		return new BackendAsyncResult<>(id, this.mapper.getTypeFactory().constructType(resultType), this.backend,
-				this.mapper);
+				this.mapper, this);
+	}
+
+	/**
+	 * Keep the revoke in the {@link #setRevokedTaskStore store} the workers follow, then store
+	 * REVOKED with the reason {@code revoked} unless the task already has a final state (a
+	 * backend that cannot be read or written then is logged: the revoke holds, and the worker
+	 * that meets the task stores REVOKED). With the {@code rpc://} backend the state goes to
+	 * this client's own reply queue.
+	 * @throws IllegalStateException when no store is set
+	 */
+	@Override
+	public void revoke(String id, boolean terminate) {
+		Assert.hasText(id, "'id' must not be empty");
+		RevokedTaskStore store = this.revokedTaskStore;
+		Assert.state(store != null, "No RevokedTaskStore is set on this TaskTemplate: set the one the workers follow");
+		store.revoke(List.of(id), terminate);
+		if (this.backend instanceof DisabledResultBackend) {
+			return;
+		}
+		try {
+			if (!this.backend.get(id).isReady()) {
+				this.backend.store(ResultMeta.revoked(id, "revoked"), this.replyTo);
+			}
+		}
+		catch (ResultBackendException ex) {
+			logger.warn("Task " + id + " is revoked, but its REVOKED state could not be stored: " + ex.getMessage());
+		}
+	}
+
+	/**
+	 * Set the store of revoked tasks that {@link #revoke} keeps revokes in: the one the
+	 * workers follow.
+	 * @param revokedTaskStore the store
+	 */
+	public void setRevokedTaskStore(@Nullable RevokedTaskStore revokedTaskStore) {
+		this.revokedTaskStore = revokedTaskStore;
 	}
 
 	/**

@@ -2,16 +2,18 @@ package dev.taskqueue.worker;
 
 import java.time.Clock;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.util.Assert;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.taskqueue.backend.ResultBackend;
+import dev.taskqueue.backend.RevokedTaskStore;
 import dev.taskqueue.broker.Delivery;
 import dev.taskqueue.protocol.TaskMessage;
 
 /**
  * Runs a task message in the calling thread through the same path a pool thread of the
- * {@link WorkerContainer} takes: expiry check, argument binding, {@code TaskContext},
+ * {@link WorkerContainer} takes: revoke and expiry checks, argument binding, {@code TaskContext},
  * invocation and result recording. ETAs are not waited for. For eager execution in tests,
  * where a send runs the task at once.
  */
@@ -27,6 +29,8 @@ public final class InlineTaskRunner {
 
 	private final TaskArgumentBinder binder;
 
+	private final RevokedTasks revokes;
+
 	/**
 	 * Create a runner.
 	 * @param registry the tasks it can run
@@ -37,6 +41,20 @@ public final class InlineTaskRunner {
 	 */
 	public InlineTaskRunner(TaskRegistry registry, ResultBackend backend, WorkerState state, WorkerSettings settings,
 			JsonMapper mapper) {
+		this(registry, backend, state, settings, mapper, null);
+	}
+
+	/**
+	 * Create a runner that discards the tasks revoked in a store, as a worker does.
+	 * @param registry the tasks it can run
+	 * @param backend where task states are stored
+	 * @param state where what ran is counted
+	 * @param settings the node name, result format and acknowledgement policy
+	 * @param mapper converts arguments to parameter types
+	 * @param revokedTaskStore the revoked tasks, or {@code null} for none
+	 */
+	public InlineTaskRunner(TaskRegistry registry, ResultBackend backend, WorkerState state, WorkerSettings settings,
+			JsonMapper mapper, @Nullable RevokedTaskStore revokedTaskStore) {
 		Assert.notNull(registry, "'registry' must not be null");
 		Assert.notNull(backend, "'backend' must not be null");
 		this.registry = registry;
@@ -44,6 +62,7 @@ public final class InlineTaskRunner {
 		this.settings = settings;
 		this.recorder = new ResultRecorder(backend, settings);
 		this.binder = new TaskArgumentBinder(mapper);
+		this.revokes = new RevokedTasks(revokedTaskStore, this.recorder, state);
 	}
 
 	/**
@@ -69,7 +88,7 @@ public final class InlineTaskRunner {
 		this.state.reserved();
 		this.state.queued();
 		new TaskExecution(delivery, message, endpoint, endpoint.acksLate() || this.settings.acksLate(), () -> false,
-				this.binder, this.recorder, this.state, Clock.systemUTC())
+				this.binder, this.recorder, this.revokes, this.state, Clock.systemUTC())
 			.run();
 	}
 

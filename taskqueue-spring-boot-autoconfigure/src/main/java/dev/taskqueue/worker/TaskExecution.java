@@ -18,9 +18,10 @@ import dev.taskqueue.protocol.ExceptionInfo;
 import dev.taskqueue.protocol.TaskMessage;
 
 /**
- * Runs one task the way a Celery worker does: skip it when expired (REVOKED), bind its
- * arguments (FAILURE with a TypeError when they do not fit), acknowledge early unless
- * {@code acksLate}, store STARTED when tracked, invoke, store SUCCESS or FAILURE.
+ * Runs one task the way a Celery worker does: skip it when revoked or expired (REVOKED), bind
+ * its arguments (FAILURE with a TypeError when they do not fit), acknowledge early unless
+ * {@code acksLate}, store STARTED when tracked, invoke (where a terminating revoke can
+ * interrupt it: REVOKED), store SUCCESS or FAILURE.
  */
 final class TaskExecution implements Runnable {
 
@@ -40,13 +41,15 @@ final class TaskExecution implements Runnable {
 
 	private final ResultRecorder recorder;
 
+	private final RevokedTasks revokes;
+
 	private final WorkerState state;
 
 	private final Clock clock;
 
 	TaskExecution(Delivery delivery, TaskMessage message, TaskEndpoint endpoint, boolean acksLate,
-			BooleanSupplier stopping, TaskArgumentBinder binder, ResultRecorder recorder, WorkerState state,
-			Clock clock) {
+			BooleanSupplier stopping, TaskArgumentBinder binder, ResultRecorder recorder, RevokedTasks revokes,
+			WorkerState state, Clock clock) {
 		this.delivery = delivery;
 		this.message = message;
 		this.endpoint = endpoint;
@@ -54,6 +57,7 @@ final class TaskExecution implements Runnable {
 		this.stopping = stopping;
 		this.binder = binder;
 		this.recorder = recorder;
+		this.revokes = revokes;
 		this.state = state;
 		this.clock = clock;
 	}
@@ -99,6 +103,9 @@ final class TaskExecution implements Runnable {
 			logger.info("Task " + this.message.id() + " not run: the broker gave its message back and redelivers it");
 			return null;
 		}
+		if (this.revokes.discard(this.delivery, this.message)) {
+			return null;
+		}
 		String queue = this.delivery.queue();
 		Instant expires = this.message.headers().expires();
 		if (expires != null && !this.clock.instant().isBefore(expires)) {
@@ -134,7 +141,7 @@ final class TaskExecution implements Runnable {
 		if (this.endpoint.trackStarted() && storeResult) {
 			this.recorder.storeQuietly(() -> this.recorder.started(this.message, queue), this.message.id());
 		}
-		Outcome outcome = invoke(context, arguments);
+		Outcome outcome = this.revokes.run(this.message.id(), () -> invoke(context, arguments), Outcome::revoked);
 		if (this.acksLate && outcome.failure() != null && interruptedByShutdown(outcome.failure())) {
 			logger.warn("Task " + this.message.task() + "[" + this.message.id() + "] was interrupted because it ran "
 					+ "past the worker's shutdown timeout; its message goes back to the broker, to run again");
@@ -143,7 +150,7 @@ final class TaskExecution implements Runnable {
 			return null;
 		}
 		this.state.finished(this.message.id(), this.message.task(), outcome.state());
-		if (storeResult) {
+		if (storeResult || outcome.isRevoked()) {
 			this.recorder.storeQuietly(() -> outcome.store(this.recorder, this.message, queue), this.message.id());
 		}
 		if (this.acksLate) {
@@ -200,8 +207,19 @@ final class TaskExecution implements Runnable {
 			return new Outcome(CeleryStates.FAILURE, null, failure);
 		}
 
+		static Outcome revoked(String reason) {
+			return new Outcome(CeleryStates.REVOKED, reason, null);
+		}
+
+		boolean isRevoked() {
+			return CeleryStates.REVOKED.equals(this.state);
+		}
+
 		void store(ResultRecorder recorder, TaskMessage message, String queue) {
-			if (this.failure != null) {
+			if (isRevoked()) {
+				recorder.revoked(message, queue, String.valueOf(this.result));
+			}
+			else if (this.failure != null) {
 				recorder.failure(message, queue, ExceptionInfo.of(this.failure), this.failure);
 			}
 			else {

@@ -21,6 +21,7 @@ import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.taskqueue.backend.ResultBackend;
+import dev.taskqueue.backend.RevokedTaskStore;
 import dev.taskqueue.broker.Broker;
 import dev.taskqueue.broker.ConsumerSettings;
 import dev.taskqueue.broker.Consumption;
@@ -29,7 +30,8 @@ import dev.taskqueue.broker.Consumption;
  * A Celery worker as a {@link SmartLifecycle}: consumes the configured queues with a prefetch
  * of concurrency times the multiplier, and runs tasks on a pool of {@code concurrency}
  * threads (virtual ones when the given thread factory makes them), each task run wrapped by
- * the {@link TaskDecorator} if one is set. Stopping stops fetching,
+ * the {@link TaskDecorator} if one is set. Starting follows the {@link RevokedTaskStore} if
+ * one is set (loading the revokes kept) before it consumes. Stopping stops fetching,
  * gives held and queued tasks back to the broker, and waits for running tasks up to the
  * shutdown timeout.
  */
@@ -61,6 +63,8 @@ public class WorkerContainer implements SmartLifecycle {
 	private boolean autoStartup = true;
 
 	private @Nullable TaskDecorator taskDecorator;
+
+	private @Nullable RevokedTaskStore revokedTaskStore;
 
 	/**
 	 * Create a worker.
@@ -95,14 +99,25 @@ public class WorkerContainer implements SmartLifecycle {
 			ScheduledExecutorService timer = Executors
 				.newSingleThreadScheduledExecutor(new CustomizableThreadFactory("taskqueue-eta-"));
 			Clock clock = Clock.systemUTC();
+			RevokedTasks revokes = new RevokedTasks(this.revokedTaskStore, this.recorder, this.state);
+			RevokedTaskStore.Following following = revokes.follow();
 			TaskExecutionFactory executions = (delivery, message, endpoint, stopping) -> new TaskExecution(delivery,
 					message, endpoint, endpoint.acksLate() || this.settings.acksLate(), stopping, this.binder,
-					this.recorder, this.state, clock);
-			WorkerDispatcher dispatcher = new WorkerDispatcher(this.registry, executions, this.recorder, this.state,
-					decorated(executor, this.taskDecorator), timer, clock, this.settings.maxHeldEta());
-			Consumption consumption = this.broker
-				.consume(new ConsumerSettings(this.settings.queues(), this.settings.prefetch()), dispatcher);
-			this.running = new Running(consumption, dispatcher, executor, timer);
+					this.recorder, revokes, this.state, clock);
+			WorkerDispatcher dispatcher = new WorkerDispatcher(this.registry, executions, this.recorder, revokes,
+					this.state, decorated(executor, this.taskDecorator), timer, clock, this.settings.maxHeldEta());
+			Consumption consumption;
+			try {
+				consumption = this.broker
+					.consume(new ConsumerSettings(this.settings.queues(), this.settings.prefetch()), dispatcher);
+			}
+			catch (RuntimeException | Error ex) {
+				if (following != null) {
+					following.close();
+				}
+				throw ex;
+			}
+			this.running = new Running(consumption, dispatcher, executor, timer, following);
 			logger.info("Worker " + this.settings.hostname() + " consuming " + this.settings.queues() + " from "
 					+ this.broker.url() + " with concurrency " + this.settings.concurrency() + ", tasks "
 					+ this.registry.names());
@@ -131,6 +146,16 @@ public class WorkerContainer implements SmartLifecycle {
 	 */
 	public void setAutoStartup(boolean autoStartup) {
 		this.autoStartup = autoStartup;
+	}
+
+	/**
+	 * Set the store of revoked tasks this worker follows: it discards the tasks revoked there
+	 * and interrupts those revoked with {@code terminate}. Without one nothing is revoked.
+	 * Takes effect at the next start.
+	 * @param revokedTaskStore the store, or {@code null} for none
+	 */
+	public void setRevokedTaskStore(@Nullable RevokedTaskStore revokedTaskStore) {
+		this.revokedTaskStore = revokedTaskStore;
 	}
 
 	/**
@@ -202,9 +227,20 @@ public class WorkerContainer implements SmartLifecycle {
 	}
 
 	private record Running(Consumption consumption, WorkerDispatcher dispatcher, ThreadPoolExecutor executor,
-			ScheduledExecutorService timer) {
+			ScheduledExecutorService timer, RevokedTaskStore.@Nullable Following following) {
 
 		void stop(WorkerSettings settings) {
+			try {
+				stopTasks(settings);
+			}
+			finally {
+				if (this.following != null) {
+					this.following.close();
+				}
+			}
+		}
+
+		private void stopTasks(WorkerSettings settings) {
 			this.consumption.close();
 			this.dispatcher.stop();
 			this.timer.shutdownNow();
