@@ -140,19 +140,26 @@ public class TaskTemplate implements TaskOperations {
 	}
 
 	/**
-	 * Keep the revoke in the {@link #setRevokedTaskStore store} the workers follow, then store
-	 * REVOKED with the reason {@code revoked} unless the task already has a final state (a
-	 * backend that cannot be read or written then is logged: the revoke holds, and the worker
-	 * that meets the task stores REVOKED). With the {@code rpc://} backend the state goes to
-	 * this client's own reply queue.
+	 * Store REVOKED with the reason {@code revoked} unless the task already has a final state,
+	 * then keep the revoke in the {@link #setRevokedTaskStore store} the workers follow. In
+	 * this order, as Celery does, so that the state a terminated task stores (reason
+	 * {@code terminated}) comes last. A backend that cannot be read or written is logged, not
+	 * thrown: the revoke still holds, and the worker that meets the task stores REVOKED. With
+	 * the {@code rpc://} backend the state goes to this client's own reply queue.
 	 * @throws IllegalStateException when no store is set
+	 * @throws ResultBackendException when the revoke cannot be kept (the state may be stored
+	 * already: revoke again)
 	 */
 	@Override
 	public void revoke(String id, boolean terminate) {
 		Assert.hasText(id, "'id' must not be empty");
 		RevokedTaskStore store = this.revokedTaskStore;
 		Assert.state(store != null, "No RevokedTaskStore is set on this TaskTemplate: set the one the workers follow");
+		storeRevoked(id);
 		store.revoke(List.of(id), terminate);
+	}
+
+	private void storeRevoked(String id) {
 		if (this.backend instanceof DisabledResultBackend) {
 			return;
 		}
@@ -162,7 +169,8 @@ public class TaskTemplate implements TaskOperations {
 			}
 		}
 		catch (ResultBackendException ex) {
-			logger.warn("Task " + id + " is revoked, but its REVOKED state could not be stored: " + ex.getMessage());
+			logger.warn("The REVOKED state of task " + id + " could not be stored; the worker stores it when it meets "
+					+ "the task: " + ex.getMessage());
 		}
 	}
 

@@ -119,7 +119,8 @@ public class RedisRevokedTaskStore extends AbstractRevokedTaskStore implements D
 	protected void stopFollowing() {
 		StatefulRedisPubSubConnection<byte[], byte[]> connection = this.pubSub;
 		this.pubSub = null;
-		if (connection != null) {
+		// closed already when the connection factory stopped first
+		if (connection != null && connection.isOpen()) {
 			connection.close();
 		}
 	}
