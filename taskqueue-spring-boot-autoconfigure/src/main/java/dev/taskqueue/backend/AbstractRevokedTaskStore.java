@@ -4,10 +4,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -21,7 +19,7 @@ import org.springframework.util.Assert;
 
 /**
  * The part of a {@link RevokedTaskStore} every implementation shares: this process' copy of
- * the revoked ids with their expiry (pruned as they expire), the listeners, counting who
+ * the revoked ids with their expiry ({@link RevokedIds}), the listeners, counting who
  * follows the store, and retrying a failed start of following. An implementation keeps the
  * revokes ({@link #persist}), starts and stops following them ({@link #startFollowing},
  * {@link #stopFollowing}) and hands every revoke it receives to {@link #apply} or, encoded
@@ -31,13 +29,10 @@ public abstract class AbstractRevokedTaskStore implements RevokedTaskStore {
 
 	private static final Log logger = LogFactory.getLog(AbstractRevokedTaskStore.class);
 
-	/** How often this process' copy is swept for expired revokes, at most. */
-	private static final Duration PRUNE_INTERVAL = Duration.ofMinutes(1);
-
 	/** How long to wait before trying again to follow a store that could not be reached. */
 	private static final Duration RETRY_INTERVAL = Duration.ofSeconds(5);
 
-	private final Map<String, Entry> revoked = new ConcurrentHashMap<>();
+	private final RevokedIds revoked;
 
 	private final List<RevokeListener> listeners = new CopyOnWriteArrayList<>();
 
@@ -51,8 +46,6 @@ public abstract class AbstractRevokedTaskStore implements RevokedTaskStore {
 
 	private @Nullable ScheduledExecutorService retries;
 
-	private volatile long nextPrune;
-
 	/**
 	 * Create a store.
 	 * @param ttl how long a revoke is kept
@@ -62,6 +55,7 @@ public abstract class AbstractRevokedTaskStore implements RevokedTaskStore {
 		Assert.isTrue(ttl != null && !ttl.isNegative() && !ttl.isZero(), "'ttl' must be positive");
 		this.ttl = ttl;
 		this.clock = clock;
+		this.revoked = new RevokedIds(clock);
 	}
 
 	@Override
@@ -103,26 +97,11 @@ public abstract class AbstractRevokedTaskStore implements RevokedTaskStore {
 	 * @param expires when the revokes expire
 	 */
 	protected final void apply(Collection<String> taskIds, boolean terminate, Instant expires) {
-		Instant now = this.clock.instant();
-		if (!expires.isAfter(now)) {
-			return;
-		}
 		for (String taskId : taskIds) {
-			AtomicBoolean news = new AtomicBoolean();
-			this.revoked.compute(taskId, (id, previous) -> {
-				boolean known = previous != null && previous.expires().isAfter(now);
-				news.set(!known || (terminate && !previous.terminate()));
-				if (!known) {
-					return new Entry(expires, terminate);
-				}
-				return new Entry(expires.isAfter(previous.expires()) ? expires : previous.expires(),
-						terminate || previous.terminate());
-			});
-			if (news.get()) {
+			if (this.revoked.add(taskId, terminate, expires)) {
 				notifyListeners(taskId, terminate);
 			}
 		}
-		pruneNow(now);
 	}
 
 	/**
@@ -153,20 +132,12 @@ public abstract class AbstractRevokedTaskStore implements RevokedTaskStore {
 
 	@Override
 	public boolean isRevoked(String taskId) {
-		Entry entry = this.revoked.get(taskId);
-		return entry != null && entry.expires().isAfter(this.clock.instant());
+		return this.revoked.contains(taskId);
 	}
 
 	@Override
 	public Map<String, Instant> revoked() {
-		Instant now = this.clock.instant();
-		Map<String, Instant> current = new HashMap<>();
-		this.revoked.forEach((id, entry) -> {
-			if (entry.expires().isAfter(now)) {
-				current.put(id, entry.expires());
-			}
-		});
-		return current;
+		return this.revoked.snapshot();
 	}
 
 	/** Forget this process' copy of the revokes (not the revokes kept). */
@@ -256,22 +227,9 @@ public abstract class AbstractRevokedTaskStore implements RevokedTaskStore {
 		return this.clock;
 	}
 
-	private void pruneNow(Instant now) {
-		long millis = now.toEpochMilli();
-		if (millis < this.nextPrune) {
-			return;
-		}
-		this.nextPrune = millis + PRUNE_INTERVAL.toMillis();
-		this.revoked.values().removeIf((entry) -> !entry.expires().isAfter(now));
-	}
-
 	@Override
 	public String toString() {
 		return getClass().getSimpleName() + "[" + describe() + ", ttl=" + this.ttl + "]";
-	}
-
-	private record Entry(Instant expires, boolean terminate) {
-
 	}
 
 }

@@ -4,11 +4,8 @@ import java.lang.reflect.Type;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.List;
 import java.util.UUID;
 
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.util.Assert;
@@ -16,9 +13,7 @@ import org.springframework.util.ClassUtils;
 import org.springframework.util.unit.DataSize;
 import tools.jackson.databind.json.JsonMapper;
 
-import dev.taskqueue.backend.DisabledResultBackend;
 import dev.taskqueue.backend.ResultBackend;
-import dev.taskqueue.backend.ResultBackendException;
 import dev.taskqueue.backend.RevokedTaskStore;
 import dev.taskqueue.broker.Broker;
 import dev.taskqueue.broker.BrokerException;
@@ -27,7 +22,6 @@ import dev.taskqueue.protocol.EncodedMessage;
 import dev.taskqueue.protocol.MessageCodec;
 import dev.taskqueue.protocol.MessageEncodingException;
 import dev.taskqueue.protocol.NodeNames;
-import dev.taskqueue.protocol.ResultMeta;
 import dev.taskqueue.protocol.TaskMessage;
 import dev.taskqueue.protocol.TaskMessageBuilder;
 import dev.taskqueue.routing.Destination;
@@ -41,8 +35,6 @@ import dev.taskqueue.routing.TaskRouter;
  * {@link RevokedTaskStore} the workers follow ({@link #setRevokedTaskStore}). Thread-safe.
  */
 public class TaskTemplate implements TaskOperations {
-
-	private static final Log logger = LogFactory.getLog(TaskTemplate.class);
 
 	private static final boolean transactionsPresent = ClassUtils.isPresent(
 			"org.springframework.transaction.support.TransactionSynchronizationManager",
@@ -67,6 +59,8 @@ public class TaskTemplate implements TaskOperations {
 	private final Clock clock;
 
 	private final TaskRequest.RequestSender sender = new Sender();
+
+	private final TaskRevoker revoker;
 
 	private final @Nullable AfterCommitPublisher afterCommit = transactionsPresent ? new AfterCommitPublisher()
 			: null;
@@ -102,6 +96,7 @@ public class TaskTemplate implements TaskOperations {
 		this.origin = NodeNames.client();
 		String backendReplyTo = backend.replyTo();
 		this.replyTo = (backendReplyTo != null) ? backendReplyTo : UUID.randomUUID().toString();
+		this.revoker = new TaskRevoker(backend, this.replyTo);
 		this.clock = clock;
 	}
 
@@ -140,38 +135,13 @@ public class TaskTemplate implements TaskOperations {
 	}
 
 	/**
-	 * Store REVOKED with the reason {@code revoked} unless the task already has a final state,
-	 * then keep the revoke in the {@link #setRevokedTaskStore store} the workers follow. In
-	 * this order, as Celery does, so that the state a terminated task stores (reason
-	 * {@code terminated}) comes last. A backend that cannot be read or written is logged, not
-	 * thrown: the revoke still holds, and the worker that meets the task stores REVOKED. With
-	 * the {@code rpc://} backend the state goes to this client's own reply queue.
+	 * Store REVOKED unless the task already has a final state, then keep the revoke in the
+	 * {@link #setRevokedTaskStore store} the workers follow (see {@link TaskRevoker}).
 	 * @throws IllegalStateException when no store is set
-	 * @throws ResultBackendException when the revoke cannot be kept (the state may be stored
-	 * already: revoke again)
 	 */
 	@Override
 	public void revoke(String id, boolean terminate) {
-		Assert.hasText(id, "'id' must not be empty");
-		RevokedTaskStore store = this.revokedTaskStore;
-		Assert.state(store != null, "No RevokedTaskStore is set on this TaskTemplate: set the one the workers follow");
-		storeRevoked(id);
-		store.revoke(List.of(id), terminate);
-	}
-
-	private void storeRevoked(String id) {
-		if (this.backend instanceof DisabledResultBackend) {
-			return;
-		}
-		try {
-			if (!this.backend.get(id).isReady()) {
-				this.backend.store(ResultMeta.revoked(id, "revoked"), this.replyTo);
-			}
-		}
-		catch (ResultBackendException ex) {
-			logger.warn("The REVOKED state of task " + id + " could not be stored; the worker stores it when it meets "
-					+ "the task: " + ex.getMessage());
-		}
+		this.revoker.revoke(this.revokedTaskStore, id, terminate);
 	}
 
 	/**

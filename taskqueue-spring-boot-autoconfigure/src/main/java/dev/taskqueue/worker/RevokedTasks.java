@@ -34,18 +34,28 @@ final class RevokedTasks implements RevokedTaskStore.RevokeListener {
 
 	private final Map<String, Running> running = new ConcurrentHashMap<>();
 
+	private volatile RevokedTaskStore.@Nullable Following following;
+
 	RevokedTasks(@Nullable RevokedTaskStore store, ResultRecorder recorder, WorkerState state) {
 		this.store = store;
 		this.recorder = recorder;
 		this.state = state;
 	}
 
-	/**
-	 * Follow the store, so that revokes made anywhere reach this worker.
-	 * @return the handle that stops following, or {@code null} without a store
-	 */
-	RevokedTaskStore.@Nullable Following follow() {
-		return (this.store != null) ? this.store.follow(this) : null;
+	/** Follow the store, so that revokes made anywhere reach this worker. */
+	void follow() {
+		if (this.store != null) {
+			this.following = this.store.follow(this);
+		}
+	}
+
+	/** Stop following the store. */
+	void close() {
+		RevokedTaskStore.Following current = this.following;
+		this.following = null;
+		if (current != null) {
+			current.close();
+		}
 	}
 
 	/**

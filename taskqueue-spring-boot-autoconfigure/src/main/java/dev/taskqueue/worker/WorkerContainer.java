@@ -100,7 +100,7 @@ public class WorkerContainer implements SmartLifecycle {
 				.newSingleThreadScheduledExecutor(new CustomizableThreadFactory("taskqueue-eta-"));
 			Clock clock = Clock.systemUTC();
 			RevokedTasks revokes = new RevokedTasks(this.revokedTaskStore, this.recorder, this.state);
-			RevokedTaskStore.Following following = revokes.follow();
+			revokes.follow();
 			TaskExecutionFactory executions = (delivery, message, endpoint, stopping) -> new TaskExecution(delivery,
 					message, endpoint, endpoint.acksLate() || this.settings.acksLate(), stopping, this.binder,
 					this.recorder, revokes, this.state, clock);
@@ -112,12 +112,10 @@ public class WorkerContainer implements SmartLifecycle {
 					.consume(new ConsumerSettings(this.settings.queues(), this.settings.prefetch()), dispatcher);
 			}
 			catch (RuntimeException | Error ex) {
-				if (following != null) {
-					following.close();
-				}
+				revokes.close();
 				throw ex;
 			}
-			this.running = new Running(consumption, dispatcher, executor, timer, following);
+			this.running = new Running(consumption, dispatcher, executor, timer, revokes);
 			logger.info("Worker " + this.settings.hostname() + " consuming " + this.settings.queues() + " from "
 					+ this.broker.url() + " with concurrency " + this.settings.concurrency() + ", tasks "
 					+ this.registry.names());
@@ -227,16 +225,14 @@ public class WorkerContainer implements SmartLifecycle {
 	}
 
 	private record Running(Consumption consumption, WorkerDispatcher dispatcher, ThreadPoolExecutor executor,
-			ScheduledExecutorService timer, RevokedTaskStore.@Nullable Following following) {
+			ScheduledExecutorService timer, RevokedTasks revokes) {
 
 		void stop(WorkerSettings settings) {
 			try {
 				stopTasks(settings);
 			}
 			finally {
-				if (this.following != null) {
-					this.following.close();
-				}
+				this.revokes.close();
 			}
 		}
 
