@@ -14,6 +14,7 @@ import org.springframework.core.env.Environment;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.taskqueue.backend.ResultBackend;
+import dev.taskqueue.backend.RevokedTaskStore;
 import dev.taskqueue.broker.Broker;
 import dev.taskqueue.core.TaskOperations;
 import dev.taskqueue.core.TaskTemplate;
@@ -30,14 +31,17 @@ import dev.taskqueue.routing.TaskRouter;
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration}
  * for sending Celery tasks: codecs, the broker and result backend chosen by
- * {@code taskqueue.broker.url} and {@code taskqueue.backend.url}, the router and the
- * {@link TaskTemplate}.
+ * {@code taskqueue.broker.url} and {@code taskqueue.backend.url}, the store of revoked tasks
+ * (Redis when the broker or the backend is Redis, a RabbitMQ stream on RabbitMQ otherwise, in
+ * memory next to the in-memory broker), the router and the {@link TaskTemplate}.
  */
 @AutoConfiguration(afterName = { "org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration",
 		"org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration" })
 @EnableConfigurationProperties(TaskQueueProperties.class)
 @Import({ MemoryBrokerConfiguration.class, RedisBrokerConfiguration.class, AmqpBrokerConfiguration.class,
-		MemoryBackendConfiguration.class, RedisBackendConfiguration.class, RpcBackendConfiguration.class })
+		MemoryBackendConfiguration.class, RedisBackendConfiguration.class, RpcBackendConfiguration.class,
+		RedisRevokedTaskStoreConfiguration.class, AmqpRevokedTaskStoreConfiguration.class,
+		MemoryRevokedTaskStoreConfiguration.class })
 public final class TaskQueueAutoConfiguration {
 
 	/**
@@ -98,10 +102,11 @@ public final class TaskQueueAutoConfiguration {
 	@ConditionalOnMissingBean(TaskOperations.class)
 	TaskTemplate taskTemplate(Broker broker, ResultBackend backend, TaskRouter router, MessageCodec codec,
 			@Qualifier(MAPPER_BEAN_NAME) JsonMapper mapper, TaskQueueProperties properties,
-			ObjectProvider<TaskTemplateCustomizer> customizers) {
+			ObjectProvider<RevokedTaskStore> revokedTaskStore, ObjectProvider<TaskTemplateCustomizer> customizers) {
 		TaskTemplate template = new TaskTemplate(broker, backend, router, codec, mapper,
 				properties.getTask().getMaxPayloadSize());
 		template.setSendAfterCommit(properties.getTask().isSendAfterCommit());
+		template.setRevokedTaskStore(revokedTaskStore.getIfUnique());
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(template));
 		return template;
 	}

@@ -14,7 +14,9 @@ import org.springframework.util.function.SingletonSupplier;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.taskqueue.backend.ResultBackend;
+import dev.taskqueue.backend.RevokedTaskStore;
 import dev.taskqueue.backend.memory.InMemoryResultBackend;
+import dev.taskqueue.backend.memory.InMemoryRevokedTaskStore;
 import dev.taskqueue.broker.Broker;
 import dev.taskqueue.protocol.MessageCodec;
 import dev.taskqueue.protocol.NodeNames;
@@ -29,7 +31,8 @@ import dev.taskqueue.worker.WorkerState;
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration}
  * of eager mode ({@code taskqueue.task.always-eager=true}, Celery's
  * {@code task_always_eager}), for tests: an {@link EagerBroker} that runs this application's
- * tasks in the sending thread, and an in-memory result backend, in place of the transports
+ * tasks in the sending thread, an in-memory result backend and store of revoked tasks (a task
+ * revoked before it is sent is not run), in place of the transports
  * the URLs name. It runs before {@link TaskQueueAutoConfiguration}, so its beans win over
  * the transports'; the application's own broker or backend beans still win over these.
  */
@@ -50,20 +53,32 @@ public final class TaskQueueEagerAutoConfiguration {
 		return new InMemoryResultBackend(codec, properties.getBackend().getResultExpires());
 	}
 
+	/**
+	 * Revokes stay in this JVM, with the tasks and their results.
+	 * @param properties the taskqueue properties
+	 * @return the in-memory store of revoked tasks
+	 */
+	@Bean
+	@ConditionalOnMissingBean(RevokedTaskStore.class)
+	InMemoryRevokedTaskStore taskQueueEagerRevokedTaskStore(TaskQueueProperties properties) {
+		return new InMemoryRevokedTaskStore(properties.getWorker().getRevokedTtl());
+	}
+
 	@Bean
 	@ConditionalOnMissingBean(Broker.class)
 	EagerBroker taskQueueEagerBroker(MessageCodec codec, ObjectProvider<TaskRegistry> registry,
 			ObjectProvider<ResultBackend> backend, ObjectProvider<WorkerState> state,
 			ObjectProvider<WorkerSettings> settings,
 			@Qualifier(TaskQueueAutoConfiguration.MAPPER_BEAN_NAME) ObjectProvider<JsonMapper> mapper,
-			TaskQueueProperties properties) {
+			ObjectProvider<RevokedTaskStore> revokedTaskStore, TaskQueueProperties properties) {
 		return new EagerBroker(codec, SingletonSupplier.of(() -> {
 			TaskRegistry tasks = registry.getIfAvailable();
 			if (tasks == null) {
 				return null;
 			}
 			return new InlineTaskRunner(tasks, backend.getObject(), state.getIfAvailable(WorkerState::new),
-					settings.getIfAvailable(() -> defaultSettings(properties)), mapper.getObject());
+					settings.getIfAvailable(() -> defaultSettings(properties)), mapper.getObject(),
+					revokedTaskStore.getIfUnique());
 		}));
 	}
 

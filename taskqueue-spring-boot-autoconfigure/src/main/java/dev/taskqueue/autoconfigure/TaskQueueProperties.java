@@ -813,6 +813,14 @@ public class TaskQueueProperties {
 		 */
 		private Duration stallTimeout = Duration.ofMinutes(10);
 
+		/**
+		 * How long a revoked task id is kept (Celery's REVOKE_EXPIRES). Revokes are durable:
+		 * kept in Redis when the broker or the result backend is Redis, in a RabbitMQ stream
+		 * on RabbitMQ otherwise, so they survive worker restarts and reach workers started
+		 * later. Revokes and workers of one deployment should agree on it.
+		 */
+		private Duration revokedTtl = Duration.ofHours(3);
+
 		private final Limits limits = new Limits();
 
 		public boolean isEnabled() {
@@ -885,6 +893,14 @@ public class TaskQueueProperties {
 
 		public void setStallTimeout(Duration stallTimeout) {
 			this.stallTimeout = stallTimeout;
+		}
+
+		public Duration getRevokedTtl() {
+			return this.revokedTtl;
+		}
+
+		public void setRevokedTtl(Duration revokedTtl) {
+			this.revokedTtl = revokedTtl;
 		}
 
 		public Limits getLimits() {

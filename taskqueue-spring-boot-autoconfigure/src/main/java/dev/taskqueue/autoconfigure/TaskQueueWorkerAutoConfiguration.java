@@ -22,6 +22,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import dev.taskqueue.backend.ResultBackend;
 import dev.taskqueue.backend.SharedTokenBuckets;
+import dev.taskqueue.backend.RevokedTaskStore;
 import dev.taskqueue.broker.Broker;
 import dev.taskqueue.protocol.MessageCodec;
 import dev.taskqueue.protocol.NodeNames;
@@ -41,7 +42,8 @@ import dev.taskqueue.worker.WorkerState;
  * runs each task through the application's {@link TaskDecorator} if it has exactly one; it
  * takes the tokens of cluster-wide rate limits from the application's
  * {@link SharedTokenBuckets}, else from Redis when the broker or the result backend is Redis
- * ({@link RedisTokenBucketsConfiguration}); and {@link WorkerContainerCustomizer} beans
+ * ({@link RedisTokenBucketsConfiguration}); it follows the {@link RevokedTaskStore} (the
+ * auto-configured one, or the application's own); and {@link WorkerContainerCustomizer} beans
  * customize it last.
  */
 @AutoConfiguration(after = TaskQueueAutoConfiguration.class)
@@ -115,10 +117,12 @@ public final class TaskQueueWorkerAutoConfiguration {
 			@Qualifier(TaskQueueAutoConfiguration.MAPPER_BEAN_NAME) JsonMapper mapper,
 			@Qualifier(THREAD_FACTORY_BEAN_NAME) ObjectProvider<ThreadFactory> threadFactory,
 			TaskQueueProperties properties, MessageCodec codec, ObjectProvider<TaskDecorator> taskDecorator,
-			ObjectProvider<WorkerContainerCustomizer> customizers, ObjectProvider<SharedTokenBuckets> sharedTokenBuckets) {
+			ObjectProvider<RevokedTaskStore> revokedTaskStore, ObjectProvider<WorkerContainerCustomizer> customizers,
+			ObjectProvider<SharedTokenBuckets> sharedTokenBuckets) {
 		WorkerContainer container = new WorkerContainer(broker, backend, registry, state, settings, mapper,
 				threadFactory.getIfAvailable());
 		container.setMessageCodec(codec);
+		container.setRevokedTaskStore(revokedTaskStore.getIfUnique());
 		container.setAutoStartup(properties.getWorker().isAutoStartup() && !properties.getTask().isAlwaysEager());
 		container.setTaskDecorator(taskDecorator.getIfUnique());
 		container.setSharedTokenBuckets(sharedTokenBuckets.getIfUnique());

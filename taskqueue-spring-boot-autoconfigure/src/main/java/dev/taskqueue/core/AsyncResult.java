@@ -181,6 +181,22 @@ public interface AsyncResult<T> {
 	void forget();
 
 	/**
+	 * Revoke the task: workers do not run it; one running it already lets it finish. See
+	 * {@link TaskOperations#revoke(String, boolean)}.
+	 * @throws dev.taskqueue.backend.ResultBackendException when the revoke cannot be kept
+	 */
+	void revoke();
+
+	/**
+	 * Revoke the task, and with {@code terminate} interrupt it where it runs (it then ends
+	 * REVOKED with the reason {@code terminated}). See
+	 * {@link TaskOperations#revoke(String, boolean)}.
+	 * @param terminate whether a worker running the task interrupts it
+	 * @throws dev.taskqueue.backend.ResultBackendException when the revoke cannot be kept
+	 */
+	void revoke(boolean terminate);
+
+	/**
 	 * A future completed with the result when the task succeeds, and exceptionally with
 	 * {@link TaskFailedException} or {@link TaskRevokedException} otherwise. It completes on
 	 * the common pool, never on a thread of the result backend.

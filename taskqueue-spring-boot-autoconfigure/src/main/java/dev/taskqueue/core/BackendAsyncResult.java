@@ -39,11 +39,15 @@ final class BackendAsyncResult<T> implements AsyncResult<T> {
 
 	private final JsonMapper mapper;
 
-	BackendAsyncResult(String id, JavaType resultType, ResultBackend backend, JsonMapper mapper) {
+	private final TaskOperations operations;
+
+	BackendAsyncResult(String id, JavaType resultType, ResultBackend backend, JsonMapper mapper,
+			TaskOperations operations) {
 		this.id = id;
 		this.resultType = resultType;
 		this.backend = backend;
 		this.mapper = mapper;
+		this.operations = operations;
 	}
 
 	@Override
@@ -131,6 +135,16 @@ final class BackendAsyncResult<T> implements AsyncResult<T> {
 	@Override
 	public void forget() {
 		this.backend.forget(this.id);
+	}
+
+	@Override
+	public void revoke() {
+		revoke(false);
+	}
+
+	@Override
+	public void revoke(boolean terminate) {
+		this.operations.revoke(this.id, terminate);
 	}
 
 	/**

@@ -55,4 +55,17 @@ public interface TaskOperations {
 	 */
 	<T> AsyncResult<T> result(String id, ParameterizedTypeReference<T> resultType);
 
+	/**
+	 * Revoke a task, sent by any client, even one not sent yet: workers do not run it, and
+	 * with {@code terminate} a worker running it interrupts it. Unlike Celery, the revoke is
+	 * durable: it is kept for {@code taskqueue.worker.revoked-ttl} (3 hours by default) where
+	 * every worker finds it, also workers started later. The task's state is REVOKED at once
+	 * (as from Celery 5.6.2), unless it already finished.
+	 * @param id the task id
+	 * @param terminate whether a worker running the task interrupts it (it then ends REVOKED
+	 * with the reason {@code terminated})
+	 * @throws dev.taskqueue.backend.ResultBackendException when the revoke cannot be kept
+	 */
+	void revoke(String id, boolean terminate);
+
 }

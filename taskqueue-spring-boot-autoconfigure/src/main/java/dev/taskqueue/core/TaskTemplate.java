@@ -14,6 +14,7 @@ import org.springframework.util.unit.DataSize;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.taskqueue.backend.ResultBackend;
+import dev.taskqueue.backend.RevokedTaskStore;
 import dev.taskqueue.broker.Broker;
 import dev.taskqueue.broker.BrokerException;
 import dev.taskqueue.broker.OutboundMessage;
@@ -30,7 +31,8 @@ import dev.taskqueue.routing.TaskRouter;
 /**
  * The default {@link TaskOperations}: routes, builds and encodes a Celery v2 message, checks
  * its size and publishes it, at once or after the current transaction commits. A task sent
- * from inside a running task gets that task as parent. Thread-safe.
+ * from inside a running task gets that task as parent. Revokes are kept in the
+ * {@link RevokedTaskStore} the workers follow ({@link #setRevokedTaskStore}). Thread-safe.
  */
 public class TaskTemplate implements TaskOperations {
 
@@ -58,10 +60,14 @@ public class TaskTemplate implements TaskOperations {
 
 	private final TaskRequest.RequestSender sender = new Sender();
 
+	private final TaskRevoker revoker;
+
 	private final @Nullable AfterCommitPublisher afterCommit = transactionsPresent ? new AfterCommitPublisher()
 			: null;
 
 	private volatile boolean sendAfterCommit;
+
+	private volatile @Nullable RevokedTaskStore revokedTaskStore;
 
 	/**
 	 * Create a template.
@@ -90,6 +96,7 @@ public class TaskTemplate implements TaskOperations {
 		this.origin = NodeNames.client();
 		String backendReplyTo = backend.replyTo();
 		this.replyTo = (backendReplyTo != null) ? backendReplyTo : UUID.randomUUID().toString();
+		this.revoker = new TaskRevoker(backend, this.replyTo);
 		this.clock = clock;
 	}
 
@@ -124,7 +131,26 @@ public class TaskTemplate implements TaskOperations {
 	private <T> AsyncResult<T> result(String id, Type resultType) {
 		Assert.hasText(id, "'id' must not be empty");
 		return new BackendAsyncResult<>(id, this.mapper.getTypeFactory().constructType(resultType), this.backend,
-				this.mapper);
+				this.mapper, this);
+	}
+
+	/**
+	 * Store REVOKED unless the task already has a final state, then keep the revoke in the
+	 * {@link #setRevokedTaskStore store} the workers follow (see {@link TaskRevoker}).
+	 * @throws IllegalStateException when no store is set
+	 */
+	@Override
+	public void revoke(String id, boolean terminate) {
+		this.revoker.revoke(this.revokedTaskStore, id, terminate);
+	}
+
+	/**
+	 * Set the store of revoked tasks that {@link #revoke} keeps revokes in: the one the
+	 * workers follow.
+	 * @param revokedTaskStore the store
+	 */
+	public void setRevokedTaskStore(@Nullable RevokedTaskStore revokedTaskStore) {
+		this.revokedTaskStore = revokedTaskStore;
 	}
 
 	/**

@@ -68,6 +68,18 @@ public record ResultMeta(String taskId, String status, @Nullable Object result, 
 				CeleryStates.isReady(status) ? Instant.now() : null, null, null, null, null);
 	}
 
+	/**
+	 * The REVOKED meta Celery stores for a revoked, expired or terminated task: a
+	 * {@code celery.exceptions.TaskRevokedError} with the reason as its argument.
+	 * @param taskId the task id
+	 * @param reason {@code revoked}, {@code expired} or {@code terminated}
+	 * @return the meta
+	 */
+	public static ResultMeta revoked(String taskId, String reason) {
+		return ofException(taskId, CeleryStates.REVOKED,
+				ExceptionInfo.python("celery.exceptions", "TaskRevokedError", reason), null);
+	}
+
 	/** Whether the state is final: SUCCESS, FAILURE or REVOKED. */
 	public boolean isReady() {
 		return CeleryStates.isReady(this.status);

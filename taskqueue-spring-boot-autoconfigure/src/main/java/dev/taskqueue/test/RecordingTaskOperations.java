@@ -2,11 +2,14 @@ package dev.taskqueue.test;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 import org.springframework.util.unit.DataSize;
 
+import dev.taskqueue.backend.RevokedTaskStore;
 import dev.taskqueue.backend.memory.InMemoryResultBackend;
+import dev.taskqueue.backend.memory.InMemoryRevokedTaskStore;
 import dev.taskqueue.core.TaskOperations;
 import dev.taskqueue.core.TaskTemplate;
 import dev.taskqueue.protocol.CeleryJson;
@@ -21,7 +24,7 @@ import dev.taskqueue.routing.TaskRouter;
  * publishing it. It is a real {@link TaskTemplate}: each task is routed, encoded and checked
  * as it would be for a broker, then decoded again and recorded as a {@link SentTask}, so an
  * argument with no JSON form fails the send as it would in production. Nothing runs: the
- * results of recorded tasks stay PENDING.
+ * results of recorded tasks stay PENDING, or REVOKED once revoked ({@link #revoked()}).
  * <p>
  * In a {@code @SpringBootTest}, declare it as a bean; it replaces the auto-configured
  * template:
@@ -41,6 +44,8 @@ import dev.taskqueue.routing.TaskRouter;
 public class RecordingTaskOperations extends TaskTemplate {
 
 	private final RecordingBroker broker;
+
+	private final InMemoryRevokedTaskStore revokes = new InMemoryRevokedTaskStore(RevokedTaskStore.DEFAULT_TTL);
 
 	/**
 	 * Record tasks routed to the {@code celery} queue unless sent to another queue.
@@ -70,6 +75,7 @@ public class RecordingTaskOperations extends TaskTemplate {
 		super(broker, new InMemoryResultBackend(new JsonResultMetaCodec(), Duration.ofDays(1)), router,
 				broker.codec(), CeleryJson.newMapper(), DataSize.ofMegabytes(8));
 		this.broker = broker;
+		setRevokedTaskStore(this.revokes);
 	}
 
 	/**
@@ -105,10 +111,20 @@ public class RecordingTaskOperations extends TaskTemplate {
 	}
 
 	/**
-	 * Forget the tasks sent so far, for example between tests sharing a context.
+	 * The ids of the tasks revoked so far ({@link #revoke}, {@code AsyncResult.revoke()}).
+	 * Their results read REVOKED unless they were final already.
+	 * @return the revoked task ids
+	 */
+	public Set<String> revoked() {
+		return this.revokes.revoked().keySet();
+	}
+
+	/**
+	 * Forget the tasks sent and revoked so far, for example between tests sharing a context.
 	 */
 	public void clear() {
 		this.broker.clear();
+		this.revokes.clear();
 	}
 
 	private String names() {

@@ -3,17 +3,19 @@ package dev.taskqueue.worker;
 import java.time.Clock;
 import java.util.random.RandomGenerator;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.util.Assert;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.taskqueue.backend.ResultBackend;
+import dev.taskqueue.backend.RevokedTaskStore;
 import dev.taskqueue.broker.Delivery;
 import dev.taskqueue.protocol.NodeNames;
 import dev.taskqueue.protocol.TaskMessage;
 
 /**
  * Runs a task message in the calling thread through the same path a pool thread of the
- * {@link WorkerContainer} takes: expiry check, argument binding, {@code TaskContext},
+ * {@link WorkerContainer} takes: revoke and expiry checks, argument binding, {@code TaskContext},
  * invocation and result recording. ETAs are not waited for. For eager execution in tests,
  * where a send runs the task at once.
  */
@@ -31,6 +33,8 @@ public final class InlineTaskRunner {
 
 	private final TaskRetrier retrier;
 
+	private final RevokedTasks revokes;
+
 	/**
 	 * Create a runner.
 	 * @param registry the tasks it can run
@@ -41,6 +45,20 @@ public final class InlineTaskRunner {
 	 */
 	public InlineTaskRunner(TaskRegistry registry, ResultBackend backend, WorkerState state, WorkerSettings settings,
 			JsonMapper mapper) {
+		this(registry, backend, state, settings, mapper, null);
+	}
+
+	/**
+	 * Create a runner that discards the tasks revoked in a store, as a worker does.
+	 * @param registry the tasks it can run
+	 * @param backend where task states are stored
+	 * @param state where what ran is counted
+	 * @param settings the node name, result format and acknowledgement policy
+	 * @param mapper converts arguments to parameter types
+	 * @param revokedTaskStore the revoked tasks, or {@code null} for none
+	 */
+	public InlineTaskRunner(TaskRegistry registry, ResultBackend backend, WorkerState state, WorkerSettings settings,
+			JsonMapper mapper, @Nullable RevokedTaskStore revokedTaskStore) {
 		Assert.notNull(registry, "'registry' must not be null");
 		Assert.notNull(backend, "'backend' must not be null");
 		this.registry = registry;
@@ -50,6 +68,7 @@ public final class InlineTaskRunner {
 		this.binder = new TaskArgumentBinder(mapper);
 		this.retrier = new TaskRetrier((retry, queue) -> run(new RetryDelivery(retry, queue)), Clock.systemUTC(),
 				RandomGenerator.getDefault(), NodeNames.client());
+		this.revokes = new RevokedTasks(revokedTaskStore, this.recorder, state);
 	}
 
 	/**
@@ -75,7 +94,7 @@ public final class InlineTaskRunner {
 		this.state.reserved();
 		this.state.queued();
 		new TaskExecution(delivery, message, endpoint, endpoint.settings().acksLate() || this.settings.acksLate(),
-				() -> false, this.binder, this.recorder, this.retrier, this.state, Clock.systemUTC())
+				() -> false, this.binder, this.recorder, this.retrier, this.revokes, this.state, Clock.systemUTC())
 			.run();
 	}
 

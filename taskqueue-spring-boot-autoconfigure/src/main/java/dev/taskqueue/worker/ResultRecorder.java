@@ -83,8 +83,7 @@ final class ResultRecorder {
 	}
 
 	void revoked(TaskMessage message, String queue, String reason) {
-		store(message, queue, ResultMeta.ofException(message.id(), CeleryStates.REVOKED,
-				ExceptionInfo.python("celery.exceptions", "TaskRevokedError", reason), null));
+		store(message, queue, ResultMeta.revoked(message.id(), reason));
 	}
 
 	private void store(TaskMessage message, String queue, ResultMeta meta) {

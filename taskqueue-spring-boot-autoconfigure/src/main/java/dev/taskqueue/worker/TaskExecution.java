@@ -19,9 +19,10 @@ import dev.taskqueue.protocol.ExceptionInfo;
 import dev.taskqueue.protocol.TaskMessage;
 
 /**
- * Runs one task the way a Celery worker does: skip it when expired (REVOKED), bind its
- * arguments (FAILURE with a TypeError when they do not fit), acknowledge early unless
- * {@code acksLate}, store STARTED when tracked, invoke, store SUCCESS or FAILURE.
+ * Runs one task the way a Celery worker does: skip it when revoked or expired (REVOKED), bind
+ * its arguments (FAILURE with a TypeError when they do not fit), acknowledge early unless
+ * {@code acksLate}, store STARTED when tracked, invoke (where a terminating revoke can
+ * interrupt it: REVOKED), store SUCCESS or FAILURE.
  */
 final class TaskExecution implements Runnable {
 
@@ -43,12 +44,15 @@ final class TaskExecution implements Runnable {
 
 	private final TaskRetrier retrier;
 
+	private final RevokedTasks revokes;
+
 	private final WorkerState state;
 
 	private final Clock clock;
 
 	TaskExecution(Delivery delivery, TaskMessage message, TaskEndpoint endpoint, boolean acksLate,
 			BooleanSupplier stopping, TaskArgumentBinder binder, ResultRecorder recorder, TaskRetrier retrier,
+			RevokedTasks revokes,
 			WorkerState state, Clock clock) {
 		this.delivery = delivery;
 		this.message = message;
@@ -58,6 +62,7 @@ final class TaskExecution implements Runnable {
 		this.binder = binder;
 		this.recorder = recorder;
 		this.retrier = retrier;
+		this.revokes = revokes;
 		this.state = state;
 		this.clock = clock;
 	}
@@ -103,6 +108,9 @@ final class TaskExecution implements Runnable {
 			logger.info("Task " + this.message.id() + " not run: the broker gave its message back and redelivers it");
 			return null;
 		}
+		if (this.revokes.discard(this.delivery, this.message)) {
+			return null;
+		}
 		String queue = this.delivery.queue();
 		Instant expires = this.message.headers().expires();
 		if (expires != null && !this.clock.instant().isBefore(expires)) {
@@ -138,7 +146,7 @@ final class TaskExecution implements Runnable {
 		if (this.endpoint.settings().trackStarted() && storeResult) {
 			this.recorder.storeQuietly(() -> this.recorder.started(this.message, queue), this.message.id());
 		}
-		Outcome invoked = invoke(context, arguments);
+		Outcome invoked = this.revokes.run(this.message.id(), () -> invoke(context, arguments), Outcome::revoked);
 		if (this.acksLate && invoked.failure() != null && interruptedByShutdown(invoked.failure())) {
 			logger.warn("Task " + this.message.task() + "[" + this.message.id() + "] was interrupted because it ran "
 					+ "past the worker's shutdown timeout; its message goes back to the broker, to run again");
@@ -158,7 +166,7 @@ final class TaskExecution implements Runnable {
 		Outcome outcome = (retry != null && exhausted != null) ? Outcome.failure(exhausted, retry.getException())
 				: invoked;
 		this.state.finished(this.message.id(), this.message.task(), outcome.state());
-		if (storeResult) {
+		if (storeResult || outcome.isRevoked()) {
 			this.recorder.storeQuietly(() -> outcome.store(this.recorder, this.message, queue), this.message.id());
 		}
 		if (this.acksLate) {
@@ -259,8 +267,19 @@ final class TaskExecution implements Runnable {
 			return new Outcome(CeleryStates.FAILURE, null, failure, exception);
 		}
 
+		static Outcome revoked(String reason) {
+			return new Outcome(CeleryStates.REVOKED, reason, null, null);
+		}
+
+		boolean isRevoked() {
+			return CeleryStates.REVOKED.equals(this.state);
+		}
+
 		void store(ResultRecorder recorder, TaskMessage message, String queue) {
-			if (this.exception != null) {
+			if (isRevoked()) {
+				recorder.revoked(message, queue, String.valueOf(this.result));
+			}
+			else if (this.exception != null) {
 				recorder.failure(message, queue, this.exception, this.failure);
 			}
 			else {

@@ -22,6 +22,7 @@ import org.springframework.util.Assert;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.taskqueue.backend.ResultBackend;
+import dev.taskqueue.backend.RevokedTaskStore;
 import dev.taskqueue.backend.SharedTokenBuckets;
 import dev.taskqueue.broker.Broker;
 import dev.taskqueue.broker.ConsumerSettings;
@@ -34,7 +35,8 @@ import dev.taskqueue.protocol.NodeNames;
  * A Celery worker as a {@link SmartLifecycle}: consumes the configured queues with a prefetch
  * of concurrency times the multiplier, and runs tasks on a pool of {@code concurrency}
  * threads (virtual ones when the given thread factory makes them), each task run wrapped by
- * the {@link TaskDecorator} if one is set. Stopping stops fetching,
+ * the {@link TaskDecorator} if one is set. Starting follows the {@link RevokedTaskStore} if
+ * one is set (loading the revokes kept) before it consumes. Stopping stops fetching,
  * gives held and queued tasks back to the broker, and waits for running tasks up to the
  * shutdown timeout.
  */
@@ -71,6 +73,8 @@ public class WorkerContainer implements SmartLifecycle {
 
 	private @Nullable SharedTokenBuckets sharedTokenBuckets;
 
+	private @Nullable RevokedTaskStore revokedTaskStore;
+
 	/**
 	 * Create a worker.
 	 * @param broker the broker to consume from
@@ -106,15 +110,24 @@ public class WorkerContainer implements SmartLifecycle {
 				.newSingleThreadScheduledExecutor(new CustomizableThreadFactory("taskqueue-eta-"));
 			Clock clock = Clock.systemUTC();
 			TaskRetrier retrier = TaskRetrier.publishingTo(this.broker, this.codec, clock, NodeNames.client());
+			RevokedTasks revokes = new RevokedTasks(this.revokedTaskStore, this.recorder, this.state);
+			revokes.follow();
 			TaskExecutionFactory executions = (delivery, message, endpoint, stopping) -> new TaskExecution(delivery,
 					message, endpoint, endpoint.settings().acksLate() || this.settings.acksLate(), stopping, this.binder,
-					this.recorder, retrier, this.state, clock);
-			WorkerDispatcher dispatcher = new WorkerDispatcher(this.registry, executions, this.recorder, this.state,
-					decorated(executor, this.taskDecorator), timer, clock, this.settings.maxHeldEta(),
+					this.recorder, retrier, revokes, this.state, clock);
+			WorkerDispatcher dispatcher = new WorkerDispatcher(this.registry, executions, this.recorder, revokes,
+					this.state, decorated(executor, this.taskDecorator), timer, clock, this.settings.maxHeldEta(),
 					this.sharedTokenBuckets);
-			Consumption consumption = this.broker
-				.consume(new ConsumerSettings(this.settings.queues(), this.settings.prefetch()), dispatcher);
-			this.running = new Running(consumption, dispatcher, executor, timer);
+			Consumption consumption;
+			try {
+				consumption = this.broker
+					.consume(new ConsumerSettings(this.settings.queues(), this.settings.prefetch()), dispatcher);
+			}
+			catch (RuntimeException | Error ex) {
+				revokes.close();
+				throw ex;
+			}
+			this.running = new Running(consumption, dispatcher, executor, timer, revokes);
 			logger.info("Worker " + this.settings.hostname() + " consuming " + this.settings.queues() + " from "
 					+ this.broker.url() + " with concurrency " + this.settings.concurrency() + ", tasks "
 					+ this.registry.names());
@@ -143,6 +156,16 @@ public class WorkerContainer implements SmartLifecycle {
 	 */
 	public void setAutoStartup(boolean autoStartup) {
 		this.autoStartup = autoStartup;
+	}
+
+	/**
+	 * Set the store of revoked tasks this worker follows: it discards the tasks revoked there
+	 * and interrupts those revoked with {@code terminate}. Without one nothing is revoked.
+	 * Takes effect at the next start.
+	 * @param revokedTaskStore the store, or {@code null} for none
+	 */
+	public void setRevokedTaskStore(@Nullable RevokedTaskStore revokedTaskStore) {
+		this.revokedTaskStore = revokedTaskStore;
 	}
 
 	/**
@@ -235,9 +258,18 @@ public class WorkerContainer implements SmartLifecycle {
 	}
 
 	private record Running(Consumption consumption, WorkerDispatcher dispatcher, ThreadPoolExecutor executor,
-			ScheduledExecutorService timer) {
+			ScheduledExecutorService timer, RevokedTasks revokes) {
 
 		void stop(WorkerSettings settings) {
+			try {
+				stopTasks(settings);
+			}
+			finally {
+				this.revokes.close();
+			}
+		}
+
+		private void stopTasks(WorkerSettings settings) {
 			this.consumption.close();
 			this.dispatcher.stop();
 			this.timer.shutdownNow();

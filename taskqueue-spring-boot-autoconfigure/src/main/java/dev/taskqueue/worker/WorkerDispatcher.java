@@ -27,8 +27,9 @@ import dev.taskqueue.protocol.TaskMessage;
 /**
  * Receives deliveries and decides what becomes of each: invalid messages, unknown tasks and
  * ETAs beyond {@link TaskHeaders#MAX_ETA_AHEAD} go to the dead-letter place with the reason;
- * tasks with a future ETA are held unacknowledged until due; tasks over their rate limit wait
- * in the {@link RateLimiter}; all others are queued for execution.
+ * revoked tasks are discarded (on arrival and again when their ETA comes, see
+ * {@link RevokedTasks}); tasks with a future ETA are held unacknowledged until due; tasks over
+ * their rate limit wait in the {@link RateLimiter}; all others are queued for execution.
  * <p>
  * A held task is {@link Delivery#defer() deferred} (taken out of the prefetch window, as
  * Celery raises its QoS window for each ETA task) while fewer than {@code maxHeldEta} are;
@@ -46,6 +47,8 @@ final class WorkerDispatcher implements DeliveryHandler {
 	private final TaskExecutionFactory executions;
 
 	private final ResultRecorder recorder;
+
+	private final RevokedTasks revokes;
 
 	private final WorkerState state;
 
@@ -66,11 +69,12 @@ final class WorkerDispatcher implements DeliveryHandler {
 	private volatile boolean stopping;
 
 	WorkerDispatcher(TaskRegistry registry, TaskExecutionFactory executions, ResultRecorder recorder,
-			WorkerState state, Executor executor, ScheduledExecutorService timer, Clock clock, int maxHeldEta,
-			@Nullable SharedTokenBuckets tokenBuckets) {
+			RevokedTasks revokes, WorkerState state, Executor executor, ScheduledExecutorService timer, Clock clock,
+			int maxHeldEta, @Nullable SharedTokenBuckets tokenBuckets) {
 		this.registry = registry;
 		this.executions = executions;
 		this.recorder = recorder;
+		this.revokes = revokes;
 		this.state = state;
 		this.executor = executor;
 		this.timer = timer;
@@ -87,6 +91,9 @@ final class WorkerDispatcher implements DeliveryHandler {
 		}
 		catch (MessageDecodingException ex) {
 			reject(delivery, "Invalid task message: " + ex.getMessage());
+			return;
+		}
+		if (this.revokes.discard(delivery, message)) {
 			return;
 		}
 		TaskEndpoint endpoint = this.registry.find(message.task());
@@ -157,6 +164,9 @@ final class WorkerDispatcher implements DeliveryHandler {
 		}
 		try {
 			release(delivery, entry);
+			if (this.revokes.discardReserved(delivery, message)) {
+				return;
+			}
 			start(delivery, message, endpoint);
 		}
 		catch (Throwable ex) {

@@ -5,7 +5,9 @@ import java.util.List;
 
 import org.springframework.util.unit.DataSize;
 
+import dev.taskqueue.backend.RevokedTaskStore;
 import dev.taskqueue.backend.memory.InMemoryResultBackend;
+import dev.taskqueue.backend.memory.InMemoryRevokedTaskStore;
 import dev.taskqueue.broker.memory.InMemoryBroker;
 import dev.taskqueue.core.TaskTemplate;
 import dev.taskqueue.protocol.CeleryJson;
@@ -14,13 +16,16 @@ import dev.taskqueue.protocol.JsonResultMetaCodec;
 import dev.taskqueue.routing.DefaultTaskRouter;
 
 /**
- * A worker on the in-memory broker and backend, with a template to send to it.
+ * A worker on the in-memory broker, backend and store of revoked tasks, with a template to
+ * send to it.
  */
 final class WorkerFixture implements AutoCloseable {
 
 	final InMemoryBroker broker = new InMemoryBroker(new JsonMessageCodec());
 
 	final InMemoryResultBackend backend = new InMemoryResultBackend(new JsonResultMetaCodec(), Duration.ofMinutes(5));
+
+	final InMemoryRevokedTaskStore revokes = new InMemoryRevokedTaskStore(RevokedTaskStore.DEFAULT_TTL);
 
 	final TaskRegistry registry = new TaskRegistry();
 
@@ -43,6 +48,8 @@ final class WorkerFixture implements AutoCloseable {
 		this.tasks.operations = this.template;
 		this.worker = new WorkerContainer(this.broker, this.backend, this.registry, this.state, settings,
 				CeleryJson.newMapper(), null);
+		this.template.setRevokedTaskStore(this.revokes);
+		this.worker.setRevokedTaskStore(this.revokes);
 	}
 
 	WorkerFixture start() {
