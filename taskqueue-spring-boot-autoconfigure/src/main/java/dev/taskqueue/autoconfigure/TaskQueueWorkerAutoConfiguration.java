@@ -74,7 +74,8 @@ public final class TaskQueueWorkerAutoConfiguration {
 		String hostname = (worker.getHostname() != null) ? worker.getHostname() : NodeNames.defaultWorker();
 		return new WorkerSettings(hostname, queues, concurrency, worker.getPrefetchMultiplier(),
 				shutdownTimeout(worker.getShutdownTimeout(), environment), properties.getBackend().isResultExtended(),
-				properties.getTask().isAcksLate(), worker.getMaxHeldEta(), worker.getStallTimeout());
+				properties.getTask().isAcksLate(), worker.getMaxHeldEta(), worker.getStallTimeout(),
+				properties.getTask().getMaxDeliveries(), properties.getTask().isRejectOnWorkerLost());
 	}
 
 	/**

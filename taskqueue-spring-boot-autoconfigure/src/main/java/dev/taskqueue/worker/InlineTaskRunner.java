@@ -68,7 +68,7 @@ public final class InlineTaskRunner {
 		Assert.isTrue(endpoint != null, () -> "Task '" + message.task() + "' is not registered");
 		this.state.reserved();
 		this.state.queued();
-		new TaskExecution(delivery, message, endpoint, endpoint.acksLate() || this.settings.acksLate(), () -> false,
+		new TaskExecution(delivery, message, endpoint, this.settings.acksLate(endpoint), () -> false,
 				this.binder, this.recorder, this.state, Clock.systemUTC())
 			.run();
 	}

@@ -96,10 +96,11 @@ public class WorkerContainer implements SmartLifecycle {
 				.newSingleThreadScheduledExecutor(new CustomizableThreadFactory("taskqueue-eta-"));
 			Clock clock = Clock.systemUTC();
 			TaskExecutionFactory executions = (delivery, message, endpoint, stopping) -> new TaskExecution(delivery,
-					message, endpoint, endpoint.acksLate() || this.settings.acksLate(), stopping, this.binder,
-					this.recorder, this.state, clock);
+					message, endpoint, this.settings.acksLate(endpoint), stopping, this.binder, this.recorder,
+					this.state, clock);
 			WorkerDispatcher dispatcher = new WorkerDispatcher(this.registry, executions, this.recorder, this.state,
-					decorated(executor, this.taskDecorator), timer, clock, this.settings.maxHeldEta());
+					decorated(executor, this.taskDecorator), timer, clock, this.settings.maxHeldEta(),
+					new RedeliveryGuard(this.settings, this.recorder, this.state, clock));
 			Consumption consumption = this.broker
 				.consume(new ConsumerSettings(this.settings.queues(), this.settings.prefetch()), dispatcher);
 			this.running = new Running(consumption, dispatcher, executor, timer);

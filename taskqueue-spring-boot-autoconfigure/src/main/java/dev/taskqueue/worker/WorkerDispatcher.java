@@ -26,8 +26,9 @@ import dev.taskqueue.protocol.TaskMessage;
 /**
  * Receives deliveries and decides what becomes of each: invalid messages, unknown tasks and
  * ETAs beyond {@link TaskHeaders#MAX_ETA_AHEAD} go to the dead-letter place with the reason;
- * tasks with a future ETA are held unacknowledged until due; all others are queued for
- * execution.
+ * messages delivered again after their worker was lost are settled by the
+ * {@link RedeliveryGuard} when they must not run again; tasks with a future ETA are held
+ * unacknowledged until due; all others are queued for execution.
  * <p>
  * A held task is {@link Delivery#defer() deferred} (taken out of the prefetch window, as
  * Celery raises its QoS window for each ETA task) while fewer than {@code maxHeldEta} are;
@@ -56,6 +57,8 @@ final class WorkerDispatcher implements DeliveryHandler {
 
 	private final int maxHeldEta;
 
+	private final RedeliveryGuard redeliveries;
+
 	private final Map<Delivery, Held> held = new ConcurrentHashMap<>();
 
 	private final AtomicInteger deferred = new AtomicInteger();
@@ -63,7 +66,8 @@ final class WorkerDispatcher implements DeliveryHandler {
 	private volatile boolean stopping;
 
 	WorkerDispatcher(TaskRegistry registry, TaskExecutionFactory executions, ResultRecorder recorder,
-			WorkerState state, Executor executor, ScheduledExecutorService timer, Clock clock, int maxHeldEta) {
+			WorkerState state, Executor executor, ScheduledExecutorService timer, Clock clock, int maxHeldEta,
+			RedeliveryGuard redeliveries) {
 		this.registry = registry;
 		this.executions = executions;
 		this.recorder = recorder;
@@ -72,6 +76,7 @@ final class WorkerDispatcher implements DeliveryHandler {
 		this.timer = timer;
 		this.clock = clock;
 		this.maxHeldEta = maxHeldEta;
+		this.redeliveries = redeliveries;
 	}
 
 	@Override
@@ -88,6 +93,9 @@ final class WorkerDispatcher implements DeliveryHandler {
 		if (endpoint == null) {
 			refuse(delivery, message, "Task '" + message.task() + "' is not registered on this worker",
 					ExceptionInfo.python("celery.exceptions", "NotRegistered", message.task()));
+			return;
+		}
+		if (this.redeliveries.settled(delivery, message, endpoint)) {
 			return;
 		}
 		Duration delay = delayOf(message.headers().eta());

@@ -37,6 +37,13 @@ final class RedisChannel {
 
 	private static final long ENVELOPE_HEADROOM = 1024 * 1024;
 
+	/**
+	 * How much longer than the visibility timeout a delivery counter is kept after its last
+	 * change: a message comes back within the visibility timeout of its consumer's death, and
+	 * is usually taken again soon after.
+	 */
+	private static final Duration DELIVERY_COUNT_SLACK = Duration.ofDays(1);
+
 	private final RedisConnector connector;
 
 	private final RedisKeys keys;
@@ -53,6 +60,8 @@ final class RedisChannel {
 
 	private final long largestEnvelope;
 
+	private final byte[] deliveryCountExpiry;
+
 	private final AtomicBoolean warnedOfLongEta = new AtomicBoolean();
 
 	RedisChannel(RedisConnector connector, RedisKeys keys, Envelopes envelopes, MessageCodec codec,
@@ -64,6 +73,8 @@ final class RedisChannel {
 		this.visibilityTimeout = visibilityTimeout;
 		this.largestEnvelope = largestEnvelope(codec.limits());
 		this.acks = new AckBatcher(connector, unackedKeys());
+		this.deliveryCountExpiry = RedisKeys
+			.bytes(Long.toString(visibilityTimeout.plus(DELIVERY_COUNT_SLACK).toMillis()));
 	}
 
 	RedisConnector connector() {
@@ -202,7 +213,9 @@ final class RedisChannel {
 	/**
 	 * Give a message back to the front of its queue (kombu's restore): remove it from the
 	 * ack-emulation keys and {@code RPUSH} it, marked redelivered, to the list of its
-	 * priority; nothing is pushed when the entry is gone (restored by someone else).
+	 * priority, lowering its delivery counter so that this redelivery does not count
+	 * ({@link KombuScripts#REQUEUE}); nothing is pushed when the entry is gone (restored by
+	 * someone else).
 	 * @param queue the queue name
 	 * @param envelope the envelope text
 	 * @param tag the delivery tag, or {@code null} when it was not recorded as unacknowledged
@@ -216,13 +229,55 @@ final class RedisChannel {
 				this.connector.await(commands.rpush(list, RedisKeys.bytes(restored.envelope())), "requeue a message");
 				return;
 			}
-			this.connector.await(KombuScripts.RESTORE.run(commands, unackedKeys(list), RedisKeys.bytes(tag),
-					RedisKeys.bytes(restored.envelope()), RedisKeys.bytes("*")), "requeue message " + tag);
+			this.connector.await(KombuScripts.REQUEUE.run(commands, unackedKeys(list, this.keys.deliveries(tag)),
+					RedisKeys.bytes(tag), RedisKeys.bytes(restored.envelope()), this.deliveryCountExpiry),
+					"requeue message " + tag);
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Could not requeue message " + tag + " of queue '" + queue + "' on " + this.connector.url()
 					+ " (it is delivered again after the visibility timeout): " + ex.getMessage());
 		}
+	}
+
+	/**
+	 * Count a delivery of a message marked redelivered ({@link KombuScripts#COUNT_DELIVERY}).
+	 * @param tag the delivery tag
+	 * @return how many times the message was delivered, this delivery included; 2 (it was
+	 * delivered before, at least once) when Redis cannot count
+	 */
+	int countDelivery(String tag) {
+		try {
+			Long counter = this.connector.await(KombuScripts.COUNT_DELIVERY.run(this.connector.commands(),
+					new byte[][] { this.keys.deliveries(tag) }, this.deliveryCountExpiry), "count delivery " + tag);
+			return (counter != null) ? (int) Math.max(1, Math.min(Integer.MAX_VALUE - 1, counter) + 1) : 2;
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Could not count the deliveries of redelivered message " + tag + " on " + this.connector.url()
+					+ "; counting 2: " + ex.getMessage());
+			return 2;
+		}
+	}
+
+	/**
+	 * Delete the delivery counter of a message that was settled; not awaited (it expires
+	 * anyway).
+	 * @param tag the delivery tag
+	 */
+	void forgetDeliveries(String tag) {
+		try {
+			this.connector.commands().del(this.keys.deliveries(tag));
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Could not delete the delivery counter of message " + tag + ": " + ex.getMessage());
+		}
+	}
+
+	/**
+	 * Return the expiry of a delivery counter, in milliseconds, as the text Redis takes.
+	 * @return the expiry
+	 */
+	byte[] deliveryCountExpiry() {
+		return this.deliveryCountExpiry;
 	}
 
 	/**
