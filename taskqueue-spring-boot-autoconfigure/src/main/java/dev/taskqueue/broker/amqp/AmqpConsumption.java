@@ -146,6 +146,12 @@ final class AmqpConsumption implements Consumption, ChannelAwareMessageListener,
 	/**
 	 * Replace a redelivered message of a classic queue with a copy carrying its delivery count
 	 * ({@link AmqpRedeliveries}), which a consumer gets later; the original is acknowledged.
+	 * @param channel the channel the original came on
+	 * @param deliveryTag the delivery tag of the original
+	 * @param queue the queue it came from
+	 * @param properties its properties
+	 * @param body its body
+	 * @param count its delivery count, the count of the copy's first delivery
 	 * @return whether the copy was published; if not, the original is handled as it is
 	 */
 	private boolean carriedOver(Channel channel, long deliveryTag, String queue, BasicProperties properties,

@@ -105,9 +105,13 @@ final class AmqpDelivery implements Delivery {
 		return this.queue;
 	}
 
+	/**
+	 * Whether RabbitMQ says so, or the message is a copy this broker put back in its queue
+	 * ({@link AmqpRedeliveries}), of a message delivered before.
+	 */
 	@Override
 	public boolean redelivered() {
-		return this.redelivered;
+		return this.redelivered || AmqpRedeliveries.isCopy(this.properties);
 	}
 
 	/** Counted as {@link AmqpRedeliveries} explains. */

@@ -121,6 +121,16 @@ final class AmqpRedeliveries {
 	}
 
 	/**
+	 * Whether a message is a copy made here.
+	 * @param properties the properties of the message
+	 * @return whether it carries {@value #COUNT_HEADER}
+	 */
+	static boolean isCopy(BasicProperties properties) {
+		Map<String, Object> headers = properties.getHeaders();
+		return headers != null && headers.containsKey(COUNT_HEADER);
+	}
+
+	/**
 	 * Return headers without the delivery counts, for a message that starts afresh (such as
 	 * a requeued dead letter) or gets a count of its own.
 	 * @param headers the headers, or {@code null}

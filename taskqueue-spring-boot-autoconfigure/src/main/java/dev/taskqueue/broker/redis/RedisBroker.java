@@ -180,7 +180,7 @@ public class RedisBroker implements Broker, BrokerAdmin, DisposableBean {
 		byte[][] keys = (tag != null) ? new byte[][] { deadLetters, list, this.channel.keys().deliveries(tag) }
 				: new byte[][] { deadLetters, list };
 		Long moved = this.connector.await(KombuScripts.REQUEUE_DEAD_LETTER.run(this.connector.commands(), keys, record,
-				letter.raw(), this.channel.deliveryCountExpiry()), "requeue the dead letter of task " + letter.taskId());
+				letter.raw(), this.channel.counters().expiry()), "requeue the dead letter of task " + letter.taskId());
 		return moved != null && moved == 1;
 	}
 

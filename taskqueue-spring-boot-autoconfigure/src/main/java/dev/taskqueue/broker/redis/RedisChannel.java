@@ -37,13 +37,6 @@ final class RedisChannel {
 
 	private static final long ENVELOPE_HEADROOM = 1024 * 1024;
 
-	/**
-	 * How much longer than the visibility timeout a delivery counter is kept after its last
-	 * change: a message comes back within the visibility timeout of its consumer's death, and
-	 * is usually taken again soon after.
-	 */
-	private static final Duration DELIVERY_COUNT_SLACK = Duration.ofDays(1);
-
 	private final RedisConnector connector;
 
 	private final RedisKeys keys;
@@ -60,7 +53,7 @@ final class RedisChannel {
 
 	private final long largestEnvelope;
 
-	private final byte[] deliveryCountExpiry;
+	private final DeliveryCounters counters;
 
 	private final AtomicBoolean warnedOfLongEta = new AtomicBoolean();
 
@@ -73,8 +66,7 @@ final class RedisChannel {
 		this.visibilityTimeout = visibilityTimeout;
 		this.largestEnvelope = largestEnvelope(codec.limits());
 		this.acks = new AckBatcher(connector, unackedKeys());
-		this.deliveryCountExpiry = RedisKeys
-			.bytes(Long.toString(visibilityTimeout.plus(DELIVERY_COUNT_SLACK).toMillis()));
+		this.counters = new DeliveryCounters(connector, keys, visibilityTimeout);
 	}
 
 	RedisConnector connector() {
@@ -230,7 +222,7 @@ final class RedisChannel {
 				return;
 			}
 			this.connector.await(KombuScripts.REQUEUE.run(commands, unackedKeys(list, this.keys.deliveries(tag)),
-					RedisKeys.bytes(tag), RedisKeys.bytes(restored.envelope()), this.deliveryCountExpiry),
+					RedisKeys.bytes(tag), RedisKeys.bytes(restored.envelope()), this.counters.expiry()),
 					"requeue message " + tag);
 		}
 		catch (RuntimeException ex) {
@@ -240,44 +232,11 @@ final class RedisChannel {
 	}
 
 	/**
-	 * Count a delivery of a message marked redelivered ({@link KombuScripts#COUNT_DELIVERY}).
-	 * @param tag the delivery tag
-	 * @return how many times the message was delivered, this delivery included; 2 (it was
-	 * delivered before, at least once) when Redis cannot count
+	 * Return the delivery counters of the messages.
+	 * @return the delivery counters
 	 */
-	int countDelivery(String tag) {
-		try {
-			Long counter = this.connector.await(KombuScripts.COUNT_DELIVERY.run(this.connector.commands(),
-					new byte[][] { this.keys.deliveries(tag) }, this.deliveryCountExpiry), "count delivery " + tag);
-			return (counter != null) ? (int) Math.max(1, Math.min(Integer.MAX_VALUE - 1, counter) + 1) : 2;
-		}
-		catch (RuntimeException ex) {
-			logger.warn("Could not count the deliveries of redelivered message " + tag + " on " + this.connector.url()
-					+ "; counting 2: " + ex.getMessage());
-			return 2;
-		}
-	}
-
-	/**
-	 * Delete the delivery counter of a message that was settled; not awaited (it expires
-	 * anyway).
-	 * @param tag the delivery tag
-	 */
-	void forgetDeliveries(String tag) {
-		try {
-			this.connector.commands().del(this.keys.deliveries(tag));
-		}
-		catch (RuntimeException ex) {
-			logger.debug("Could not delete the delivery counter of message " + tag + ": " + ex.getMessage());
-		}
-	}
-
-	/**
-	 * Return the expiry of a delivery counter, in milliseconds, as the text Redis takes.
-	 * @return the expiry
-	 */
-	byte[] deliveryCountExpiry() {
-		return this.deliveryCountExpiry;
+	DeliveryCounters counters() {
+		return this.counters;
 	}
 
 	/**

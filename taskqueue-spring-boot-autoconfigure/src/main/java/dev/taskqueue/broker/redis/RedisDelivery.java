@@ -21,8 +21,10 @@ import dev.taskqueue.protocol.TaskMessage;
  * The {@link #deliveryCount() delivery count} of a message kombu or this library marked
  * redelivered ({@code headers.redelivered}, set when a message is restored or requeued) is
  * kept in a counter in Redis, keyed by the delivery tag, which stays the same across
- * restores: a first delivery costs no round trip. Acknowledging or dead-lettering a counted
- * message deletes its counter.
+ * restores: a first delivery costs no round trip. The delivery is counted when its count is
+ * first asked for, which the worker does on receipt, before the task can start; a delivery
+ * whose consumer died before asking does not count. Acknowledging or dead-lettering a
+ * counted message deletes its counter.
  */
 final class RedisDelivery implements Delivery {
 
@@ -114,7 +116,7 @@ final class RedisDelivery implements Delivery {
 			return 1;
 		}
 		this.counted = true;
-		return this.channel.countDelivery(tag);
+		return this.channel.counters().count(tag);
 	}
 
 	DeliverySlot slot() {
@@ -171,7 +173,7 @@ final class RedisDelivery implements Delivery {
 
 	private void forgetDeliveries(String tag) {
 		if (this.counted) {
-			this.channel.forgetDeliveries(tag);
+			this.channel.counters().forget(tag);
 		}
 	}
 
