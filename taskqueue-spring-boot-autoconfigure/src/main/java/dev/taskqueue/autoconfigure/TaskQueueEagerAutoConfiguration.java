@@ -84,7 +84,7 @@ public final class TaskQueueEagerAutoConfiguration {
 
 	private static WorkerSettings defaultSettings(TaskQueueProperties properties) {
 		return new WorkerSettings(NodeNames.defaultWorker(), List.of(properties.getDefaultQueue()), 1, 1,
-				Duration.ZERO, properties.getBackend().isResultExtended(), false);
+				Duration.ZERO, properties.getBackend().isResultExtended());
 	}
 
 }

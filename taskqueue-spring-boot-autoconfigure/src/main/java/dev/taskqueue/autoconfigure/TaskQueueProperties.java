@@ -489,10 +489,29 @@ public class TaskQueueProperties {
 		private Serializer serializer = Serializer.JSON;
 
 		/**
-		 * Whether every task acknowledges its message only after it ran, as if each
-		 * {@code @CeleryTask} set acksLate (Celery's task_acks_late).
+		 * Whether tasks acknowledge their message only after they ran, unless their
+		 * {@code @CeleryTask} says otherwise (Celery's task_acks_late), so that the message of a
+		 * task whose worker dies is delivered again instead of lost. Celery's default is false
+		 * (acknowledge when the task starts), which loses such tasks; true here, because
+		 * max-deliveries stops the redelivery loop that made Celery choose losing.
 		 */
-		private boolean acksLate;
+		private boolean acksLate = true;
+
+		/**
+		 * The most times a message may be delivered: one delivered more often (its worker
+		 * was lost each time, as when the task kills the JVM) goes to the dead-letter place
+		 * with the count, and FAILURE WorkerLostError is stored for its task. 0 for no limit.
+		 * A worker giving messages back as it stops does not count.
+		 */
+		private int maxDeliveries = 5;
+
+		/**
+		 * Whether the message of an acks-late task whose worker was lost while holding it is
+		 * run again, unless the task's @CeleryTask says otherwise (Celery's
+		 * task_reject_on_worker_lost, false there). When false, it is not:
+		 * FAILURE WorkerLostError is stored and the message acknowledged, as Celery does.
+		 */
+		private boolean rejectOnWorkerLost = true;
 
 		/**
 		 * Whether sending a @CeleryTask of this application runs it at once in the sending
@@ -572,6 +591,22 @@ public class TaskQueueProperties {
 
 		public void setAcksLate(boolean acksLate) {
 			this.acksLate = acksLate;
+		}
+
+		public int getMaxDeliveries() {
+			return this.maxDeliveries;
+		}
+
+		public void setMaxDeliveries(int maxDeliveries) {
+			this.maxDeliveries = maxDeliveries;
+		}
+
+		public boolean isRejectOnWorkerLost() {
+			return this.rejectOnWorkerLost;
+		}
+
+		public void setRejectOnWorkerLost(boolean rejectOnWorkerLost) {
+			this.rejectOnWorkerLost = rejectOnWorkerLost;
 		}
 
 		public DataSize getMaxPayloadSize() {

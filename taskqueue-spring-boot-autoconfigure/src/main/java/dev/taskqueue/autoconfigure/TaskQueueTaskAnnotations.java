@@ -22,7 +22,8 @@ final class TaskQueueTaskAnnotations {
 	static TaskAnnotations annotations(TaskQueueProperties properties) {
 		TaskQueueProperties.Task task = properties.getTask();
 		TaskOptions defaults = new TaskOptions(null, task.isIgnoreResult() ? true : null,
-				task.isTrackStarted() ? true : null, task.isAcksLate(), null, null, null, null, null, null, null, null,
+				task.isTrackStarted() ? true : null, task.isAcksLate(), task.isRejectOnWorkerLost(), null, null, null,
+				null, null, null, null,
 				task.getTimeLimit(), task.getSoftTimeLimit(), null, null);
 		Map<String, TaskOptions> overrides = new LinkedHashMap<>();
 		properties.getTasks().forEach((pattern, override) -> overrides.put(pattern, options(pattern, override)));

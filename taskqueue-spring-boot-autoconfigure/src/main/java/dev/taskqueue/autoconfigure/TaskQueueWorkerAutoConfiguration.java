@@ -83,7 +83,7 @@ public final class TaskQueueWorkerAutoConfiguration {
 		String hostname = (worker.getHostname() != null) ? worker.getHostname() : NodeNames.defaultWorker();
 		return new WorkerSettings(hostname, queues, concurrency, worker.getPrefetchMultiplier(),
 				shutdownTimeout(worker.getShutdownTimeout(), environment), properties.getBackend().isResultExtended(),
-				false, worker.getMaxHeldEta(), worker.getStallTimeout());
+				worker.getMaxHeldEta(), worker.getStallTimeout(), properties.getTask().getMaxDeliveries());
 	}
 
 	/**

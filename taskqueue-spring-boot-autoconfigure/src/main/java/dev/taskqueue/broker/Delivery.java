@@ -30,6 +30,17 @@ public interface Delivery {
 	boolean redelivered();
 
 	/**
+	 * How many times the broker has delivered this message, this delivery included: 1 the
+	 * first time. A delivery that ended without being settled (its consumer died or lost its
+	 * connection) counts; one given back with {@link #requeue()} does not, so that a worker
+	 * that stops, or holds a task for its ETA across restarts, does not use up the message's
+	 * deliveries. The count survives the death of the consumer; a transport that cannot tell
+	 * answers 1. Transports only count: what a high count means is the worker's decision.
+	 * @return the number of deliveries, at least 1
+	 */
+	int deliveryCount();
+
+	/**
 	 * Whether the delivery can still be settled. A delivery stops being valid when the broker
 	 * has given the message back to its queue on its own, for example because the channel it
 	 * came on was closed by a lost connection; the message will be delivered again, so a worker
@@ -61,7 +72,10 @@ public interface Delivery {
 	/** Remove the message: it was handled. */
 	void ack();
 
-	/** Give the message back to the broker, to be delivered again. */
+	/**
+	 * Give the message back to the broker, to be delivered again; this delivery does not
+	 * count in the next one's {@link #deliveryCount()} where the transport can tell.
+	 */
 	void requeue();
 
 	/**

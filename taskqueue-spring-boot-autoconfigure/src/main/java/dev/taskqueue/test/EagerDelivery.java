@@ -42,6 +42,11 @@ final class EagerDelivery implements Delivery {
 	}
 
 	@Override
+	public int deliveryCount() {
+		return 1;
+	}
+
+	@Override
 	public void ack() {
 		this.settled = true;
 	}

@@ -93,8 +93,8 @@ public final class InlineTaskRunner {
 		Assert.isTrue(endpoint != null, () -> "Task '" + message.task() + "' is not registered");
 		this.state.reserved();
 		this.state.queued();
-		new TaskExecution(delivery, message, endpoint, endpoint.settings().acksLate() || this.settings.acksLate(),
-				() -> false, this.binder, this.recorder, this.retrier, this.revokes, this.state, Clock.systemUTC())
+		new TaskExecution(delivery, message, endpoint, endpoint.settings().acksLate(), () -> false, this.binder,
+				this.recorder, this.retrier, this.revokes, this.state, Clock.systemUTC())
 			.run();
 	}
 
@@ -107,6 +107,11 @@ public final class InlineTaskRunner {
 		@Override
 		public boolean redelivered() {
 			return false;
+		}
+
+		@Override
+		public int deliveryCount() {
+			return 1;
 		}
 
 		@Override

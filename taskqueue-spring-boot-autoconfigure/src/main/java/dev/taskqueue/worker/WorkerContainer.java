@@ -113,10 +113,11 @@ public class WorkerContainer implements SmartLifecycle {
 			RevokedTasks revokes = new RevokedTasks(this.revokedTaskStore, this.recorder, this.state);
 			revokes.follow();
 			TaskExecutionFactory executions = (delivery, message, endpoint, stopping) -> new TaskExecution(delivery,
-					message, endpoint, endpoint.settings().acksLate() || this.settings.acksLate(), stopping, this.binder,
-					this.recorder, retrier, revokes, this.state, clock);
+					message, endpoint, endpoint.settings().acksLate(), stopping, this.binder, this.recorder, retrier,
+					revokes, this.state, clock);
 			WorkerDispatcher dispatcher = new WorkerDispatcher(this.registry, executions, this.recorder, revokes,
-					this.state, decorated(executor, this.taskDecorator), timer, clock, this.settings.maxHeldEta(),
+					new RedeliveryGuard(this.settings, this.recorder, this.state, clock), this.state,
+					decorated(executor, this.taskDecorator), timer, clock, this.settings.maxHeldEta(),
 					this.sharedTokenBuckets);
 			Consumption consumption;
 			try {

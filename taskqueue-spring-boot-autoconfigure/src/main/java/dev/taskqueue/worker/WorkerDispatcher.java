@@ -28,8 +28,10 @@ import dev.taskqueue.protocol.TaskMessage;
  * Receives deliveries and decides what becomes of each: invalid messages, unknown tasks and
  * ETAs beyond {@link TaskHeaders#MAX_ETA_AHEAD} go to the dead-letter place with the reason;
  * revoked tasks are discarded (on arrival and again when their ETA comes, see
- * {@link RevokedTasks}); tasks with a future ETA are held unacknowledged until due; tasks over
- * their rate limit wait in the {@link RateLimiter}; all others are queued for execution.
+ * {@link RevokedTasks}); messages delivered again after their worker was lost are settled by
+ * the {@link RedeliveryGuard} when they must not run again; tasks with a future ETA are held
+ * unacknowledged until due; tasks over their rate limit wait in the {@link RateLimiter}; all
+ * others are queued for execution.
  * <p>
  * A held task is {@link Delivery#defer() deferred} (taken out of the prefetch window, as
  * Celery raises its QoS window for each ETA task) while fewer than {@code maxHeldEta} are;
@@ -60,6 +62,8 @@ final class WorkerDispatcher implements DeliveryHandler {
 
 	private final int maxHeldEta;
 
+	private final RedeliveryGuard redeliveries;
+
 	private final Map<Delivery, Held> held = new ConcurrentHashMap<>();
 
 	private final AtomicInteger deferred = new AtomicInteger();
@@ -69,8 +73,8 @@ final class WorkerDispatcher implements DeliveryHandler {
 	private volatile boolean stopping;
 
 	WorkerDispatcher(TaskRegistry registry, TaskExecutionFactory executions, ResultRecorder recorder,
-			RevokedTasks revokes, WorkerState state, Executor executor, ScheduledExecutorService timer, Clock clock,
-			int maxHeldEta, @Nullable SharedTokenBuckets tokenBuckets) {
+			RevokedTasks revokes, RedeliveryGuard redeliveries, WorkerState state, Executor executor,
+			ScheduledExecutorService timer, Clock clock, int maxHeldEta, @Nullable SharedTokenBuckets tokenBuckets) {
 		this.registry = registry;
 		this.executions = executions;
 		this.recorder = recorder;
@@ -81,6 +85,7 @@ final class WorkerDispatcher implements DeliveryHandler {
 		this.clock = clock;
 		this.maxHeldEta = maxHeldEta;
 		this.rateLimiter = new RateLimiter(registry, tokenBuckets, timer, maxHeldEta, state, this::submit);
+		this.redeliveries = redeliveries;
 	}
 
 	@Override
@@ -100,6 +105,9 @@ final class WorkerDispatcher implements DeliveryHandler {
 		if (endpoint == null) {
 			refuse(delivery, message, "Task '" + message.task() + "' is not registered on this worker",
 					ExceptionInfo.python("celery.exceptions", "NotRegistered", message.task()));
+			return;
+		}
+		if (this.redeliveries.settled(delivery, message, endpoint)) {
 			return;
 		}
 		Duration delay = delayOf(message.headers().eta());

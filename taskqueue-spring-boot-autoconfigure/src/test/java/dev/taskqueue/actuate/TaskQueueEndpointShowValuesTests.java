@@ -60,8 +60,7 @@ class TaskQueueEndpointShowValuesTests {
 	TaskQueueEndpointShowValuesTests() {
 		new CeleryTaskAnnotationBeanPostProcessor(this.registry).postProcessAfterInitialization(this.tasks, "tasks");
 		this.worker = new WorkerContainer(this.broker, this.backend, this.registry, this.state,
-				new WorkerSettings("celery@show-values-test", List.of("celery"), 1, 1, Duration.ofSeconds(5), false,
-						false),
+				new WorkerSettings("celery@show-values-test", List.of("celery"), 1, 1, Duration.ofSeconds(5), false),
 				CeleryJson.newMapper(), null);
 	}
 

@@ -63,7 +63,7 @@ class TaskQueueEndpointTests {
 	TaskQueueEndpointTests() {
 		new CeleryTaskAnnotationBeanPostProcessor(this.registry).postProcessAfterInitialization(this.tasks, "tasks");
 		WorkerSettings settings = new WorkerSettings("celery@endpoint-test", List.of("celery", "other"), 3, 2,
-				Duration.ofSeconds(5), false, false);
+				Duration.ofSeconds(5), false);
 		this.worker = new WorkerContainer(this.broker, this.backend, this.registry, this.state, settings,
 				CeleryJson.newMapper(), null);
 		this.endpoint = new TaskQueueEndpoint(this.broker, this.backend, this.worker, this.state, this.registry,

@@ -79,6 +79,8 @@ class ConfigurationMetadataTests {
 		assertThat(worker.getMaxHeldEta()).isEqualTo(WorkerSettings.DEFAULT_MAX_HELD_ETA);
 		assertThat(worker.getStallTimeout()).isEqualTo(WorkerSettings.DEFAULT_STALL_TIMEOUT);
 		assertThat(worker.getLimits().toInboundLimits()).isEqualTo(InboundLimits.DEFAULTS);
+		assertThat(new TaskQueueProperties().getTask().getMaxDeliveries())
+			.isEqualTo(WorkerSettings.DEFAULT_MAX_DELIVERIES);
 	}
 
 	@Test

@@ -40,7 +40,7 @@ final class ProgressWorker implements AutoCloseable {
 		TaskRegistry registry = new TaskRegistry();
 		new CeleryTaskAnnotationBeanPostProcessor(registry).postProcessAfterInitialization(this.tasks, "tasks");
 		WorkerSettings settings = new WorkerSettings("celery@progress-test", List.of(QUEUE), 2, 2,
-				Duration.ofSeconds(5), false, false);
+				Duration.ofSeconds(5), false);
 		this.worker = new WorkerContainer(broker, workerBackend, registry, new WorkerState(), settings,
 				CeleryJson.newMapper(), null);
 		this.template = new TaskTemplate(broker, clientBackend, DefaultTaskRouter.withDefaultQueue(QUEUE),

@@ -90,8 +90,7 @@ class RateLimitRedisOutageTests {
 		new CeleryTaskAnnotationBeanPostProcessor(registry).postProcessAfterInitialization(tasks, "tasks");
 		WorkerState state = new WorkerState();
 		WorkerContainer worker = new WorkerContainer(broker, backend, registry, state,
-				new WorkerSettings("celery@rate-outage", List.of("rate-outage"), 2, 1, Duration.ofSeconds(5), false,
-						false),
+				new WorkerSettings("celery@rate-outage", List.of("rate-outage"), 2, 1, Duration.ofSeconds(5), false),
 				CeleryJson.newMapper(), null);
 		worker.setSharedTokenBuckets(buckets);
 		TaskTemplate template = new TaskTemplate(broker, backend, DefaultTaskRouter.withDefaultQueue("rate-outage"),

@@ -166,8 +166,7 @@ abstract class RateLimitTransportTests {
 					DefaultTaskRouter.withDefaultQueue(RateLimitTransportTests.this.queue), new JsonMessageCodec(),
 					CeleryJson.newMapper(), DataSize.ofMegabytes(8));
 			WorkerSettings settings = new WorkerSettings("celery@rate-" + UUID.randomUUID(),
-					List.of(RateLimitTransportTests.this.queue), concurrency, multiplier, Duration.ofSeconds(5), false,
-					false, maxHeld, WorkerSettings.DEFAULT_STALL_TIMEOUT);
+					List.of(RateLimitTransportTests.this.queue), concurrency, multiplier, Duration.ofSeconds(5), false, maxHeld, WorkerSettings.DEFAULT_STALL_TIMEOUT, WorkerSettings.DEFAULT_MAX_DELIVERIES);
 			this.worker = new WorkerContainer(broker, RateLimitTransportTests.this.backend, this.registry, this.state,
 					settings, CeleryJson.newMapper(), null);
 			RateLimitTransportTests.this.workers.add(this.worker);

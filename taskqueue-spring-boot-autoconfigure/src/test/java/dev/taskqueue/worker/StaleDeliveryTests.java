@@ -112,6 +112,11 @@ class StaleDeliveryTests {
 			}
 
 			@Override
+			public int deliveryCount() {
+				return this.delivery.deliveryCount();
+			}
+
+			@Override
 			public void ack() {
 				VoidableBroker.this.settled.incrementAndGet();
 				this.delivery.ack();

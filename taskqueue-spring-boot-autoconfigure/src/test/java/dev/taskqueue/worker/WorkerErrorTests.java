@@ -25,7 +25,7 @@ class WorkerErrorTests {
 	void errorWhileStoringAResultDeadLettersTheMessageAndTheWorkerGoesOn() {
 		WorkerFixture fixture = new WorkerFixture(1);
 		WorkerSettings acksLate = new WorkerSettings("celery@test", List.of("celery"), 1, 2, Duration.ofSeconds(5),
-				false, true);
+				false);
 		WorkerContainer worker = new WorkerContainer(fixture.broker, new FailingSuccessStore(fixture.backend),
 				fixture.registry, fixture.state, acksLate, CeleryJson.newMapper(), null);
 		worker.start();

@@ -102,7 +102,7 @@ class WorkerEtaTests {
 
 	private static WorkerSettings settings(int concurrency, int multiplier, int maxHeldEta) {
 		return new WorkerSettings("celery@test", List.of("celery"), concurrency, multiplier, Duration.ofSeconds(5),
-				false, false, maxHeldEta, Duration.ofMinutes(10));
+				false, maxHeldEta, Duration.ofMinutes(10), WorkerSettings.DEFAULT_MAX_DELIVERIES);
 	}
 
 }

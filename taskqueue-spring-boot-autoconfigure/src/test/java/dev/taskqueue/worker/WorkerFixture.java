@@ -40,7 +40,7 @@ final class WorkerFixture implements AutoCloseable {
 	final WorkerContainer worker;
 
 	WorkerFixture(int concurrency) {
-		this(new WorkerSettings("celery@test", List.of("celery"), concurrency, 2, Duration.ofSeconds(5), false, false));
+		this(new WorkerSettings("celery@test", List.of("celery"), concurrency, 2, Duration.ofSeconds(5), false));
 	}
 
 	WorkerFixture(WorkerSettings settings) {

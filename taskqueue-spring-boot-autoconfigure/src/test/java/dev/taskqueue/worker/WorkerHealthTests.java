@@ -26,7 +26,7 @@ class WorkerHealthTests {
 	@Test
 	void wedgedPoolIsDownUntilATaskFinishes() {
 		WorkerSettings settings = new WorkerSettings("celery@test", List.of("celery"), 1, 2, Duration.ofSeconds(5),
-				false, false, 10, Duration.ofMillis(300));
+				false, 10, Duration.ofMillis(300), WorkerSettings.DEFAULT_MAX_DELIVERIES);
 		try (WorkerFixture fixture = new WorkerFixture(settings).start()) {
 			TaskQueueHealthIndicator indicator = new TaskQueueHealthIndicator(fixture.broker, fixture.backend,
 					fixture.worker);
@@ -50,7 +50,7 @@ class WorkerHealthTests {
 	@Test
 	void idleWorkerWithNothingWaitingStaysUp() {
 		WorkerSettings settings = new WorkerSettings("celery@test", List.of("celery"), 1, 2, Duration.ofSeconds(5),
-				false, false, 10, Duration.ofMillis(50));
+				false, 10, Duration.ofMillis(50), WorkerSettings.DEFAULT_MAX_DELIVERIES);
 		try (WorkerFixture fixture = new WorkerFixture(settings).start()) {
 			assertThat(fixture.template.send("t.add", 1, 2).get(Duration.ofSeconds(5))).isEqualTo(3);
 			TaskQueueHealthIndicator indicator = new TaskQueueHealthIndicator(fixture.broker, fixture.backend,

@@ -143,7 +143,7 @@ class WorkerRevokeTests {
 	@Test
 	void workerWithoutStoreRevokesNothing() {
 		try (WorkerFixture fixture = new WorkerFixture(new WorkerSettings("celery@test", List.of("celery"), 1, 1,
-				Duration.ofSeconds(5), false, false))) {
+				Duration.ofSeconds(5), false))) {
 			fixture.worker.setRevokedTaskStore(null);
 			fixture.start();
 			String id = UUID.randomUUID().toString();

@@ -20,7 +20,7 @@ class WorkerShutdownTests {
 	void stopLetsRunningTaskFinishAndGivesBackWhatDidNotStart() {
 		// a prefetch of 4 takes all three messages while the first runs unacknowledged
 		WorkerSettings settings = new WorkerSettings("celery@test", List.of("celery"), 1, 4, Duration.ofSeconds(5),
-				false, false);
+				false);
 		try (WorkerFixture fixture = new WorkerFixture(settings).start()) {
 			AsyncResult<Object> running = fixture.template.send("t.sleep", 500);
 			await().atMost(Duration.ofSeconds(5)).until(() -> fixture.state.activeTasks().size() == 1);
@@ -55,7 +55,7 @@ class WorkerShutdownTests {
 	@Test
 	void acksLateTasksInterruptedByTheShutdownTimeoutGoBackToTheBroker() {
 		WorkerSettings settings = new WorkerSettings("celery@test", List.of("celery"), 1, 2, Duration.ofMillis(300),
-				false, true);
+				false);
 		try (WorkerFixture fixture = new WorkerFixture(settings).start()) {
 			AsyncResult<Object> interrupted = fixture.template.send("t.sleep", 60_000);
 			await().atMost(Duration.ofSeconds(5)).until(() -> fixture.state.activeTasks().size() == 1);

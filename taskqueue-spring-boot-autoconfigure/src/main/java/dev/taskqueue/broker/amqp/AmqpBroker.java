@@ -56,6 +56,13 @@ public class AmqpBroker implements Broker, BrokerAdmin, DisposableBean {
 	/** The header holding why a message was dead-lettered. */
 	public static final String DEAD_LETTER_REASON_HEADER = "x-taskqueue-dead-letter-reason";
 
+	/**
+	 * The header of a message this broker put back in its queue (redelivered from a classic
+	 * queue, or given back by a worker) holding the delivery count of the copy's first
+	 * delivery; see {@link dev.taskqueue.broker.Delivery#deliveryCount()}.
+	 */
+	public static final String DELIVERY_COUNT_HEADER = "x-taskqueue-delivery-count";
+
 	private static final int PUBLISHER_CHANNELS = 4;
 
 	private final ConnectionFactory connectionFactory;
@@ -99,7 +106,9 @@ public class AmqpBroker implements Broker, BrokerAdmin, DisposableBean {
 		this.publisher = new AmqpPublisher(publishing, options.url(), options.publisherConfirms(),
 				options.confirmTimeout(), PUBLISHER_CHANNELS);
 		this.deadLetters = new AmqpDeadLetters(this.declarations, this.publisher, this.admin, options.url());
-		this.deliveryContext = new AmqpDelivery.Context(codec, this.deadLetters, this.channels);
+		this.deliveryContext = new AmqpDelivery.Context(codec, this.deadLetters, this.channels,
+				new AmqpRedeliveries(this.publisher, options.publisherConfirms(),
+						(queue) -> options.queue(queue).quorum()));
 		connectionFactory.addConnectionListener(this.declarations);
 		if (publishing != connectionFactory) {
 			// added to it too, but the declarations are made on (and last as long as) the main connection

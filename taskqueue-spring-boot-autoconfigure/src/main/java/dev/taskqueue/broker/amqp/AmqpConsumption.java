@@ -6,6 +6,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
+import com.rabbitmq.client.AMQP.BasicProperties;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.ShutdownSignalException;
 import org.apache.commons.logging.Log;
@@ -129,11 +130,49 @@ final class AmqpConsumption implements Consumption, ChannelAwareMessageListener,
 			requeueUnhandled(target, deliveryTag);
 			return;
 		}
-		String queue = properties.getConsumerQueue();
-		AmqpDelivery delivery = new AmqpDelivery(target, deliveryTag, (queue != null) ? queue : "",
-				properties.isRedelivered(), properties.amqp(), message.getBody(), this.context, this);
+		String queue = (properties.getConsumerQueue() != null) ? properties.getConsumerQueue() : "";
+		boolean redelivered = properties.isRedelivered();
+		int count = this.context.redeliveries().count(queue, properties.amqp(), redelivered);
+		if (this.context.redeliveries().mustCarryOver(queue, redelivered)
+				&& carriedOver(target, deliveryTag, queue, properties.amqp(), message.getBody(), count)) {
+			return;
+		}
+		AmqpDelivery delivery = new AmqpDelivery(target, deliveryTag, queue, redelivered, count, properties.amqp(),
+				message.getBody(), this.context, this);
 		this.channels.delivered(target);
 		this.handler.onDelivery(delivery);
+	}
+
+	/**
+	 * Replace a redelivered message of a classic queue with a copy carrying its delivery count
+	 * ({@link AmqpRedeliveries}), which a consumer gets later; the original is acknowledged.
+	 * @param channel the channel the original came on
+	 * @param deliveryTag the delivery tag of the original
+	 * @param queue the queue it came from
+	 * @param properties its properties
+	 * @param body its body
+	 * @param count its delivery count, the count of the copy's first delivery
+	 * @return whether the copy was published; if not, the original is handled as it is
+	 */
+	private boolean carriedOver(Channel channel, long deliveryTag, String queue, BasicProperties properties,
+			byte[] body, int count) {
+		try {
+			if (!this.context.redeliveries().carryOver(queue, properties, body, count)) {
+				return false;
+			}
+		}
+		catch (Error ex) {
+			logger.error("Could not carry a redelivered message of queue '" + queue + "' over", ex);
+			return false;
+		}
+		try {
+			channel.basicAck(deliveryTag, false);
+		}
+		catch (IOException | ShutdownSignalException ex) {
+			logger.warn("Carried a redelivered message of queue '" + queue + "' over, but could not acknowledge the "
+					+ "original (" + AmqpErrors.describe(ex) + "); RabbitMQ delivers it again, a duplicate");
+		}
+		return true;
 	}
 
 	@Override

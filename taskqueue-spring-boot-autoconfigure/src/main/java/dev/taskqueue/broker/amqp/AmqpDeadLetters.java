@@ -2,7 +2,6 @@ package dev.taskqueue.broker.amqp;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -83,7 +82,8 @@ final class AmqpDeadLetters {
 
 	/**
 	 * Move the dead letter of a task back to its queue (on the default exchange, without the
-	 * reason header), acknowledging it in the dead-letter queue only once the queue took it.
+	 * reason header and the delivery counts, so that its next delivery counts as its first),
+	 * acknowledging it in the dead-letter queue only once the queue took it.
 	 * @param queue the queue name
 	 * @param taskId the task id
 	 * @return whether a dead letter of the task was found and moved
@@ -94,10 +94,8 @@ final class AmqpDeadLetters {
 			GetResponse response;
 			while ((response = get(channel, queue, held)) != null) {
 				if (taskId.equals(letter(queue, response).taskId())) {
-					Map<String, Object> headers = new HashMap<>();
-					if (response.getProps().getHeaders() != null) {
-						headers.putAll(response.getProps().getHeaders());
-					}
+					// back as a new message: its deliveries start afresh
+					Map<String, Object> headers = AmqpRedeliveries.withoutCounts(response.getProps().getHeaders());
 					headers.remove(AmqpBroker.DEAD_LETTER_REASON_HEADER);
 					this.publisher.publish("", queue, response.getProps().builder().headers(headers).build(),
 							response.getBody());

@@ -38,6 +38,8 @@ final class AmqpDelivery implements Delivery {
 
 	private final boolean redelivered;
 
+	private final int deliveryCount;
+
 	private final BasicProperties properties;
 
 	private final byte[] body;
@@ -52,12 +54,13 @@ final class AmqpDelivery implements Delivery {
 
 	private final Source source;
 
-	AmqpDelivery(Channel channel, long deliveryTag, String queue, boolean redelivered, BasicProperties properties,
-			byte[] body, Context context, Source source) {
+	AmqpDelivery(Channel channel, long deliveryTag, String queue, boolean redelivered, int deliveryCount,
+			BasicProperties properties, byte[] body, Context context, Source source) {
 		this.channel = channel;
 		this.deliveryTag = deliveryTag;
 		this.queue = queue;
 		this.redelivered = redelivered;
+		this.deliveryCount = deliveryCount;
 		this.properties = properties;
 		this.body = body;
 		this.context = context;
@@ -81,6 +84,7 @@ final class AmqpDelivery implements Delivery {
 
 	private EncodedMessage encoded() {
 		Map<String, Object> headers = AmqpTables.fromAmqp(this.properties.getHeaders());
+		headers.remove(AmqpRedeliveries.COUNT_HEADER);
 		String correlationId = this.properties.getCorrelationId();
 		if (correlationId == null) {
 			correlationId = (headers.get("id") instanceof String id) ? id : "";
@@ -101,9 +105,19 @@ final class AmqpDelivery implements Delivery {
 		return this.queue;
 	}
 
+	/**
+	 * Whether RabbitMQ says so, or the message is a copy this broker put back in its queue
+	 * ({@link AmqpRedeliveries}), of a message delivered before.
+	 */
 	@Override
 	public boolean redelivered() {
-		return this.redelivered;
+		return this.redelivered || AmqpRedeliveries.isCopy(this.properties);
+	}
+
+	/** Counted as {@link AmqpRedeliveries} explains. */
+	@Override
+	public int deliveryCount() {
+		return this.deliveryCount;
 	}
 
 	@Override
@@ -130,9 +144,24 @@ final class AmqpDelivery implements Delivery {
 		settle("acknowledge", (channel) -> channel.basicAck(this.deliveryTag, false));
 	}
 
+	/**
+	 * Publish a copy with this delivery's count to the back of the queue and acknowledge the
+	 * original, so that giving the message back does not count as a delivery
+	 * ({@link AmqpRedeliveries#carryOver}); when no copy can be confirmed, reject it back to
+	 * the queue instead.
+	 */
 	@Override
 	public void requeue() {
-		settle("requeue", (channel) -> channel.basicReject(this.deliveryTag, true));
+		if (!claim("requeue")) {
+			return;
+		}
+		if (this.channel.isOpen()
+				&& this.context.redeliveries().carryOver(this.queue, this.properties, this.body, this.deliveryCount)) {
+			apply("acknowledge", (channel) -> channel.basicAck(this.deliveryTag, false));
+		}
+		else {
+			apply("requeue", (channel) -> channel.basicReject(this.deliveryTag, true));
+		}
 	}
 
 	/**
@@ -245,8 +274,10 @@ final class AmqpDelivery implements Delivery {
 	 * @param codec decodes the messages
 	 * @param deadLetters where dead letters go
 	 * @param channels counts the outstanding deliveries of each channel
+	 * @param redeliveries counts deliveries and carries messages over
 	 */
-	record Context(MessageCodec codec, AmqpDeadLetters deadLetters, ConsumerChannels channels) {
+	record Context(MessageCodec codec, AmqpDeadLetters deadLetters, ConsumerChannels channels,
+			AmqpRedeliveries redeliveries) {
 	}
 
 }

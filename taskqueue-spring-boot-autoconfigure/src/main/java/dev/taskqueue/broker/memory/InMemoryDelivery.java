@@ -46,6 +46,15 @@ final class InMemoryDelivery implements Delivery {
 		return this.queued.redelivered();
 	}
 
+	/**
+	 * Always 1: a message of this JVM's broker is lost with the JVM, never delivered again
+	 * after its consumer died, and one given back with {@link #requeue()} does not count.
+	 */
+	@Override
+	public int deliveryCount() {
+		return 1;
+	}
+
 	@Override
 	public boolean defer() {
 		return this.slot.defer();

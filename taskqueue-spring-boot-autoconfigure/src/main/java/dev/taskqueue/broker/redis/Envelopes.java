@@ -224,6 +224,25 @@ final class Envelopes {
 		}
 	}
 
+	/**
+	 * Return the delivery tag of an envelope marked redelivered in its headers, as kombu
+	 * marks what it restores.
+	 * @param raw the envelope text
+	 * @return the delivery tag, or {@code null} when the envelope is not marked or has none
+	 */
+	@Nullable String redeliveredTag(String raw) {
+		try {
+			JsonNode envelope = this.mapper.readTree(raw);
+			if (!envelope.path("headers").path("redelivered").asBoolean(false)) {
+				return null;
+			}
+			return textOf(envelope.path("properties").get("delivery_tag"));
+		}
+		catch (JacksonException ex) {
+			return null;
+		}
+	}
+
 	private Object parse(byte[] raw) {
 		try {
 			return this.mapper.readValue(raw, Object.class);

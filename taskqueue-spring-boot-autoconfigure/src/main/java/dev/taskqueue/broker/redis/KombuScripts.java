@@ -5,7 +5,12 @@ import io.lettuce.core.ScriptOutputType;
 /**
  * The Lua scripts of the transport. Each replaces one of kombu's {@code MULTI}/{@code EXEC}
  * (or {@code WATCH}) transactions with the same effect, atomically, in one round trip and
- * without a dedicated connection.
+ * without a dedicated connection; the delivery counters
+ * ({@link RedisKeys#deliveries(String)}) are this library's own.
+ * <p>
+ * A counter holds how many times a message came back marked redelivered, less the times a
+ * consumer gave it back with a requeue; a message is counted only when it comes back, so a
+ * first delivery costs nothing. Every change renews the counter's expiry.
  */
 final class KombuScripts {
 
@@ -130,6 +135,38 @@ final class KombuScripts {
 			""", ScriptOutputType.INTEGER);
 
 	/**
+	 * A consumer gives a message back: kombu's {@code restore_by_tag} as {@link #RESTORE}
+	 * does it, and, when the entry was there, the message's delivery counter lowered by one,
+	 * so that the redelivery this causes is not counted. Returns 1 when pushed, 0 when the
+	 * entry was gone (restored by another consumer, which counts).
+	 * <p>
+	 * KEYS: unacked, unacked_index, target list, delivery counter; ARGV: tag, envelope
+	 * (marked redelivered by the caller), expiry of the counter in milliseconds.
+	 */
+	static final LuaScript REQUEUE = new LuaScript("""
+			local v = redis.call('HGET', KEYS[1], ARGV[1])
+			redis.call('ZREM', KEYS[2], ARGV[1])
+			if not v then return 0 end
+			redis.call('HDEL', KEYS[1], ARGV[1])
+			redis.call('RPUSH', KEYS[3], ARGV[2])
+			redis.call('DECR', KEYS[4])
+			redis.call('PEXPIRE', KEYS[4], ARGV[3])
+			return 1
+			""", ScriptOutputType.INTEGER);
+
+	/**
+	 * Count a delivery of a message marked redelivered: {@code INCR} its delivery counter and
+	 * renew its expiry. Returns the counter.
+	 * <p>
+	 * KEYS: delivery counter; ARGV: expiry in milliseconds.
+	 */
+	static final LuaScript COUNT_DELIVERY = new LuaScript("""
+			local n = redis.call('INCR', KEYS[1])
+			redis.call('PEXPIRE', KEYS[1], ARGV[1])
+			return n
+			""", ScriptOutputType.INTEGER);
+
+	/**
 	 * Remove a tag from the ack-emulation keys and push a dead-letter record.
 	 * KEYS: unacked, unacked_index, dead-letter list; ARGV: tag ({@code ""} for none),
 	 * record.
@@ -146,11 +183,15 @@ final class KombuScripts {
 	 * Move a dead letter back to its queue: remove the record {@code ARGV[1]} from the
 	 * dead-letter list {@code KEYS[1]} and, when it was there, {@code LPUSH} the envelope
 	 * {@code ARGV[2]} to the queue's list {@code KEYS[2]} (behind the waiting messages).
-	 * Returns 1 when moved, 0 when the record was gone.
+	 * With the optional {@code KEYS[3]}, the delivery counter of an envelope marked
+	 * redelivered, the counter is set to -1 (expiring after {@code ARGV[3]} milliseconds) so
+	 * that the message's next delivery counts as its first. Returns 1 when moved, 0 when the
+	 * record was gone.
 	 */
 	static final LuaScript REQUEUE_DEAD_LETTER = new LuaScript("""
 			if redis.call('LREM', KEYS[1], 1, ARGV[1]) == 0 then return 0 end
 			redis.call('LPUSH', KEYS[2], ARGV[2])
+			if KEYS[3] then redis.call('SET', KEYS[3], '-1', 'PX', ARGV[3]) end
 			return 1
 			""", ScriptOutputType.INTEGER);
 

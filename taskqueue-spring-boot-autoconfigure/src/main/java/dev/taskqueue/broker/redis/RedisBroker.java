@@ -151,8 +151,9 @@ public class RedisBroker implements Broker, BrokerAdmin, DisposableBean {
 
 	/**
 	 * Moves the envelope, unchanged, from {@code <queue>.dead-letter} to the list of its
-	 * queue and priority in one script, so that two callers cannot both requeue it. The dead
-	 * letters are searched a page at a time, oldest first, never all fetched at once.
+	 * queue and priority in one script, so that two callers cannot both requeue it; its next
+	 * delivery counts as its first. The dead letters are searched a page at a time, oldest
+	 * first, never all fetched at once.
 	 */
 	@Override
 	public boolean requeueDeadLetter(String queue, String taskId) {
@@ -172,10 +173,14 @@ public class RedisBroker implements Broker, BrokerAdmin, DisposableBean {
 
 	private boolean requeue(String queue, byte[] record, DeadLetter letter) {
 		int priority = this.channel.envelopes().redelivered(letter.rawText()).priority();
-		byte[][] keys = { this.channel.keys().deadLetters(queue), this.channel.keys().list(queue, priority) };
-		Long moved = this.connector.await(
-				KombuScripts.REQUEUE_DEAD_LETTER.run(this.connector.commands(), keys, record, letter.raw()),
-				"requeue the dead letter of task " + letter.taskId());
+		byte[] deadLetters = this.channel.keys().deadLetters(queue);
+		byte[] list = this.channel.keys().list(queue, priority);
+		// a requeued dead letter starts its deliveries afresh, though its envelope says redelivered
+		String tag = this.channel.envelopes().redeliveredTag(letter.rawText());
+		byte[][] keys = (tag != null) ? new byte[][] { deadLetters, list, this.channel.keys().deliveries(tag) }
+				: new byte[][] { deadLetters, list };
+		Long moved = this.connector.await(KombuScripts.REQUEUE_DEAD_LETTER.run(this.connector.commands(), keys, record,
+				letter.raw(), this.channel.counters().expiry()), "requeue the dead letter of task " + letter.taskId());
 		return moved != null && moved == 1;
 	}
 

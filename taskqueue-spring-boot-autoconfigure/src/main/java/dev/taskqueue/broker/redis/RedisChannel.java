@@ -53,6 +53,8 @@ final class RedisChannel {
 
 	private final long largestEnvelope;
 
+	private final DeliveryCounters counters;
+
 	private final AtomicBoolean warnedOfLongEta = new AtomicBoolean();
 
 	RedisChannel(RedisConnector connector, RedisKeys keys, Envelopes envelopes, MessageCodec codec,
@@ -64,6 +66,7 @@ final class RedisChannel {
 		this.visibilityTimeout = visibilityTimeout;
 		this.largestEnvelope = largestEnvelope(codec.limits());
 		this.acks = new AckBatcher(connector, unackedKeys());
+		this.counters = new DeliveryCounters(connector, keys, visibilityTimeout);
 	}
 
 	RedisConnector connector() {
@@ -202,7 +205,9 @@ final class RedisChannel {
 	/**
 	 * Give a message back to the front of its queue (kombu's restore): remove it from the
 	 * ack-emulation keys and {@code RPUSH} it, marked redelivered, to the list of its
-	 * priority; nothing is pushed when the entry is gone (restored by someone else).
+	 * priority, lowering its delivery counter so that this redelivery does not count
+	 * ({@link KombuScripts#REQUEUE}); nothing is pushed when the entry is gone (restored by
+	 * someone else).
 	 * @param queue the queue name
 	 * @param envelope the envelope text
 	 * @param tag the delivery tag, or {@code null} when it was not recorded as unacknowledged
@@ -216,13 +221,22 @@ final class RedisChannel {
 				this.connector.await(commands.rpush(list, RedisKeys.bytes(restored.envelope())), "requeue a message");
 				return;
 			}
-			this.connector.await(KombuScripts.RESTORE.run(commands, unackedKeys(list), RedisKeys.bytes(tag),
-					RedisKeys.bytes(restored.envelope()), RedisKeys.bytes("*")), "requeue message " + tag);
+			this.connector.await(KombuScripts.REQUEUE.run(commands, unackedKeys(list, this.keys.deliveries(tag)),
+					RedisKeys.bytes(tag), RedisKeys.bytes(restored.envelope()), this.counters.expiry()),
+					"requeue message " + tag);
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Could not requeue message " + tag + " of queue '" + queue + "' on " + this.connector.url()
 					+ " (it is delivered again after the visibility timeout): " + ex.getMessage());
 		}
+	}
+
+	/**
+	 * Return the delivery counters of the messages.
+	 * @return the delivery counters
+	 */
+	DeliveryCounters counters() {
+		return this.counters;
 	}
 
 	/**

@@ -136,6 +136,16 @@ final class RedisKeys {
 	}
 
 	/**
+	 * Return the counter of a message's redeliveries ({@code _taskqueue.deliveries.<tag>}), a
+	 * key of this library that kombu does not know.
+	 * @param tag the delivery tag of the message
+	 * @return the key of the counter
+	 */
+	byte[] deliveries(String tag) {
+		return key("_taskqueue.deliveries." + tag);
+	}
+
+	/**
 	 * Return a key with the global prefix.
 	 * @param name the key name without prefix
 	 * @return the key

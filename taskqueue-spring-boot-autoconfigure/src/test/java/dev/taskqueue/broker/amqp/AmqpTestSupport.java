@@ -38,7 +38,7 @@ final class AmqpTestSupport implements AfterEachCallback, AutoCloseable {
 
 	static final JsonMapper MAPPER = CeleryJson.newMapper();
 
-	final String prefix = "tq-test-" + UUID.randomUUID().toString().substring(0, 8) + "-";
+	final String prefix;
 
 	final CachingConnectionFactory factory;
 
@@ -53,6 +53,15 @@ final class AmqpTestSupport implements AfterEachCallback, AutoCloseable {
 	private final List<AmqpBroker> brokers = new ArrayList<>();
 
 	AmqpTestSupport() {
+		this("tq-test-");
+	}
+
+	/**
+	 * Test support whose names start with the given prefix and a random part.
+	 * @param namePrefix the start of every name
+	 */
+	AmqpTestSupport(String namePrefix) {
+		this.prefix = namePrefix + UUID.randomUUID().toString().substring(0, 8) + "-";
 		this.factory = connectionFactory();
 		this.admin = new RabbitAdmin(this.factory);
 		try {
