@@ -75,7 +75,7 @@ public final class InlineTaskRunner {
 		this.state.reserved();
 		this.state.queued();
 		new TaskExecution(delivery, message, endpoint, endpoint.settings().acksLate() || this.settings.acksLate(),
-				() -> false, this.binder, this.recorder, this.retrier, this.state, Clock.systemUTC())
+				() -> false, this.binder, this.recorder, this.retrier, this.state, Clock.systemUTC(), null)
 			.run();
 	}
 
