@@ -3,6 +3,7 @@ package dev.taskqueue.worker;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -38,11 +39,20 @@ class WorkerTimeLimitTests {
 
 	private final WorkerContainer worker;
 
+	/** Task runs that left their thread interrupted. */
+	private final AtomicInteger leftInterrupted = new AtomicInteger();
+
 	WorkerTimeLimitTests() {
 		new CeleryTaskAnnotationBeanPostProcessor(this.fixture.registry).postProcessAfterInitialization(this.tasks,
 				"timeLimitTasks");
 		this.worker = new WorkerContainer(this.broker, this.fixture.backend, this.fixture.registry, this.fixture.state,
 				this.fixture.worker.settings(), CeleryJson.newMapper(), null);
+		this.worker.setTaskDecorator((run) -> () -> {
+			run.run();
+			if (Thread.currentThread().isInterrupted()) {
+				this.leftInterrupted.incrementAndGet();
+			}
+		});
 		this.worker.start();
 	}
 
@@ -134,10 +144,10 @@ class WorkerTimeLimitTests {
 	}
 
 	@Test
-	void taskThatIgnoresItsSoftLimitAndReturnsSucceeds() {
+	void taskThatIgnoresItsSoftLimitAndReturnsSucceedsAndLeavesNoInterrupt() {
 		assertThat(this.fixture.template.send("tl.spinUntilSoft").get(TIMEOUT)).isEqualTo("noticed");
-		assertThat(this.fixture.template.send("t.sleep", 10).get(TIMEOUT)).as("the interrupt does not leak")
-			.isNull();
+		assertThat(this.fixture.template.send("t.sleep", 10).get(TIMEOUT)).isNull();
+		assertThat(this.leftInterrupted).as("runs that left their thread interrupted").hasValue(0);
 	}
 
 	@Test
