@@ -32,12 +32,17 @@ final class TaskPool extends ThreadPoolExecutor {
 		this.concurrency = concurrency;
 	}
 
-	/** A task's thread was abandoned at its hard time limit: another thread takes its slot. */
-	void abandoned() {
+	/**
+	 * A task's thread was abandoned at its hard time limit: another thread takes its slot,
+	 * unless the pool has grown by {@code concurrency} threads already.
+	 * @return whether another thread takes the slot
+	 */
+	boolean abandoned() {
 		synchronized (this.monitor) {
 			this.runaways++;
 			resize();
 			this.monitor.notifyAll();
+			return this.runaways <= this.concurrency;
 		}
 	}
 

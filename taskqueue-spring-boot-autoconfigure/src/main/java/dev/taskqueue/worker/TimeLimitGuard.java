@@ -37,7 +37,7 @@ final class TimeLimitGuard {
 
 	private Phase phase = Phase.NEW;
 
-	private @Nullable Thread thread;
+	private volatile @Nullable Thread thread;
 
 	private @Nullable Instant started;
 
@@ -92,6 +92,7 @@ final class TimeLimitGuard {
 
 	private void hardLimitPassed() {
 		Runnable settle;
+		boolean replaced;
 		synchronized (this) {
 			if (this.phase != Phase.RUNNING) {
 				return;
@@ -102,11 +103,12 @@ final class TimeLimitGuard {
 			Instant now = this.watchdog.clock().instant();
 			this.runaway = new WorkerState.RunawayTask(this.message.id(), this.message.task(),
 					(running != null) ? running.getName() : "", (this.started != null) ? this.started : now, now);
-			this.watchdog.abandoned(this.runaway);
+			replaced = this.watchdog.abandoned(this.runaway);
 			settle = this.onHardLimit;
 		}
 		logger.error("Hard time limit (" + TimeLimits.seconds(this.limits.hard()) + "s) exceeded for " + describe()
-				+ "; its thread is interrupted and abandoned, another takes its place");
+				+ "; its thread is interrupted and abandoned, " + (replaced ? "another takes its slot"
+						: "and its slot stays taken until it returns: the pool has grown by its concurrency already"));
 		try {
 			if (settle != null) {
 				settle.run();
@@ -166,12 +168,14 @@ final class TimeLimitGuard {
 	}
 
 	/**
-	 * Throw when the soft time limit has passed, clearing the thread's interrupt.
+	 * Throw when the soft time limit has passed, clearing the interrupt of the task's thread.
 	 * @throws SoftTimeLimitExceededException when it has
 	 */
 	void checkSoftTimeLimit() {
 		if (this.softExceeded) {
-			Thread.interrupted();
+			if (Thread.currentThread() == this.thread) {
+				Thread.interrupted();
+			}
 			throw new SoftTimeLimitExceededException(softLimit(), null);
 		}
 	}

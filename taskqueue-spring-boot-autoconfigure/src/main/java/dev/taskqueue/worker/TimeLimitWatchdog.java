@@ -78,10 +78,11 @@ final class TimeLimitWatchdog {
 	 * A run passed its hard time limit and its thread is abandoned; called under the guard's
 	 * lock, before {@link #runawayEnded}.
 	 * @param runaway the runaway
+	 * @return whether another thread takes its slot
 	 */
-	void abandoned(WorkerState.RunawayTask runaway) {
-		this.pool.abandoned();
+	boolean abandoned(WorkerState.RunawayTask runaway) {
 		this.state.abandoned(runaway);
+		return this.pool.abandoned();
 	}
 
 	/**

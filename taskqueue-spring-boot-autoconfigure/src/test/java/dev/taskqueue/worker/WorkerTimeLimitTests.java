@@ -95,6 +95,21 @@ class WorkerTimeLimitTests {
 	}
 
 	@Test
+	void thePoolGrowsByItsConcurrencyAtMost() {
+		assertThat(this.fixture.template.send("tl.spin").await(TIMEOUT).state()).isEqualTo(TaskState.FAILURE);
+		assertThat(this.fixture.template.send("tl.spin").await(TIMEOUT).state()).as("on the replacement thread")
+			.isEqualTo(TaskState.FAILURE);
+		assertThat(this.fixture.state.runawayTasks()).hasSize(2);
+		AsyncResult<Object> sum = this.fixture.template.send("t.add", 2, 3);
+		await().during(Duration.ofMillis(500)).atMost(TIMEOUT)
+			.until(() -> this.fixture.state.waitingCount() == 1 && !sum.ready());
+		this.tasks.stopSpinning = true;
+		assertThat(sum.get(TIMEOUT)).isEqualTo(5);
+		await().atMost(TIMEOUT).until(() -> this.fixture.state.runawayTasks().isEmpty());
+		assertThat(this.fixture.state.abandonedCount()).isEqualTo(2);
+	}
+
+	@Test
 	void theEndpointShowsAbandonedAndRunawayTasks() {
 		TaskQueueEndpoint endpoint = new TaskQueueEndpoint(this.broker, this.fixture.backend, this.worker,
 				this.fixture.state, this.fixture.registry, Show.NEVER);
