@@ -24,6 +24,9 @@ public class TimeLimitTasks {
 	/** Counted by every cleanup after a soft time limit. */
 	public final AtomicInteger cleanups = new AtomicInteger();
 
+	/** Counted by every run of {@code tl.autoretrySoft}. */
+	public final AtomicInteger autoretryRuns = new AtomicInteger();
+
 	/** Counted when a cleanup could block (the interrupt was cleared). */
 	public final AtomicInteger blockingCleanups = new AtomicInteger();
 
@@ -138,6 +141,35 @@ public class TimeLimitTasks {
 	public long sleepShortHard(long millis) throws InterruptedException {
 		Thread.sleep(millis);
 		return millis;
+	}
+
+	/**
+	 * Spin until the soft limit passes, then ask for a retry with the thread's interrupt still
+	 * set; the retry returns at once.
+	 * @param context the task's context
+	 * @return what the retry did
+	 */
+	@CeleryTask(name = "tl.retryOnSoft", softTimeLimit = "0.3", defaultRetryDelay = "0")
+	public String retryOnSoft(TaskContext context) {
+		if (context.retries() > 0) {
+			return "retried";
+		}
+		while (!context.softTimeLimitExceeded()) {
+			Thread.onSpinWait();
+		}
+		throw context.retry(new IllegalStateException("too slow"));
+	}
+
+	/**
+	 * Sleep past the soft limit every time, retrying on it automatically once.
+	 * @param millis how long to sleep
+	 * @throws InterruptedException at the soft limit
+	 */
+	@CeleryTask(name = "tl.autoretrySoft", softTimeLimit = "0.2", autoretryFor = SoftTimeLimitExceededException.class,
+			maxRetries = 1, defaultRetryDelay = "0")
+	public void autoretrySoft(long millis) throws InterruptedException {
+		this.autoretryRuns.incrementAndGet();
+		Thread.sleep(millis);
 	}
 
 	/**

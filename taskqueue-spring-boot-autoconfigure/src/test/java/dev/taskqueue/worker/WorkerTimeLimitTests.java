@@ -166,6 +166,22 @@ class WorkerTimeLimitTests {
 	}
 
 	@Test
+	void aRetryAskedForAtTheSoftLimitIsARetry() {
+		assertThat(this.fixture.template.send("tl.retryOnSoft").get(TIMEOUT)).isEqualTo("retried");
+	}
+
+	@Test
+	void theSoftLimitCanBeRetriedAutomaticallyAndFailsAsCeleryWhenNoRetryIsLeft() {
+		AsyncResult<Object> result = this.fixture.template.send("tl.autoretrySoft", 20_000);
+		assertThatExceptionOfType(TaskFailedException.class).isThrownBy(() -> result.get(TIMEOUT)).satisfies((ex) -> {
+			assertThat(ex.getExceptionType()).isEqualTo("SoftTimeLimitExceeded");
+			assertThat(ex.getExceptionModule()).isEqualTo("billiard.exceptions");
+			assertThat(ex.getExceptionArguments()).containsExactly(0.2);
+		});
+		assertThat(this.tasks.autoretryRuns).hasValue(2);
+	}
+
+	@Test
 	void headerWinsOverTheTasksOwnLimits() {
 		AsyncResult<Object> hard = this.fixture.template.task("tl.sleepLongLimits")
 			.args(20_000)

@@ -136,6 +136,11 @@ abstract class TimeLimitBrokerTests {
 	}
 
 	@Test
+	void aRetryAskedForAtTheSoftLimitIsSent() {
+		assertThat(this.template.send("tl.retryOnSoft").get(TIMEOUT)).isEqualTo("retried");
+	}
+
+	@Test
 	void headerWinsOverTheAnnotationAndTheProperty() {
 		AsyncResult<Object> annotated = this.template.task("tl.sleepLongLimits")
 			.args(20_000)
