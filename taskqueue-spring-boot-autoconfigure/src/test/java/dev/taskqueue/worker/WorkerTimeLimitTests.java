@@ -3,6 +3,7 @@ package dev.taskqueue.worker;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
@@ -173,11 +174,16 @@ class WorkerTimeLimitTests {
 	@Test
 	void theSoftLimitCanBeRetriedAutomaticallyAndFailsAsCeleryWhenNoRetryIsLeft() {
 		AsyncResult<Object> result = this.fixture.template.send("tl.autoretrySoft", 20_000);
-		assertThatExceptionOfType(TaskFailedException.class).isThrownBy(() -> result.get(TIMEOUT)).satisfies((ex) -> {
-			assertThat(ex.getExceptionType()).isEqualTo("SoftTimeLimitExceeded");
-			assertThat(ex.getExceptionModule()).isEqualTo("billiard.exceptions");
-			assertThat(ex.getExceptionArguments()).containsExactly(0.2);
-		});
+		List<TaskResult> states = new CopyOnWriteArrayList<>();
+		assertThatExceptionOfType(TaskFailedException.class).isThrownBy(() -> result.get(TIMEOUT, states::add))
+			.satisfies((ex) -> {
+				assertThat(ex.getExceptionType()).isEqualTo("SoftTimeLimitExceeded");
+				assertThat(ex.getExceptionModule()).isEqualTo("billiard.exceptions");
+				assertThat(ex.getExceptionArguments()).containsExactly(0.2);
+			});
+		assertThat(states).extracting(TaskResult::state).containsExactly(TaskState.RETRY, TaskState.FAILURE);
+		assertThat(states.get(0).result()).as("the RETRY state's exception").isEqualTo(Map.of("exc_type",
+				"SoftTimeLimitExceeded", "exc_module", "billiard.exceptions", "exc_message", List.of(0.2)));
 		assertThat(this.tasks.autoretryRuns).hasValue(2);
 	}
 
