@@ -1,9 +1,11 @@
 """Python Celery client for the interop tests. Prints one JSON object per line on stdout.
 
   client.py send NAME '<json options>'    options: args, kwargs, queue, countdown, eta (ISO), expires
-                                          (seconds or ISO), priority, wait (seconds to wait for the result),
-                                          watch_progress (collect PROGRESS metas while waiting); the
-                                          output lists the states seen while waiting, in order
+                                          (seconds or ISO), priority, time_limit, soft_time_limit, wait
+                                          (seconds to wait for the result), watch_progress (collect PROGRESS
+                                          metas while waiting); the output lists the states seen while
+                                          waiting, in order
+  client.py apply NAME '<json options>'   the same, with task.apply_async of this module's task
   client.py delay NAME '<json options>'   task.delay(*args, **kwargs) on the default queue (INTEROP_QUEUE); wait
   client.py get ID [wait]                 reads a result
 """
@@ -34,6 +36,7 @@ def outcome(result, wait, watch_progress=False):
     elif result.state in ("FAILURE", "REVOKED"):
         exc = result.result
         out["exc_type"] = type(exc).__name__
+        out["exc_module"] = type(exc).__module__
         out["exc_message"] = str(exc)
         out["traceback"] = result.traceback
     else:
@@ -43,10 +46,10 @@ def outcome(result, wait, watch_progress=False):
 
 def main():
     command = sys.argv[1]
-    if command == "send":
+    if command in ("send", "apply"):
         name, options = sys.argv[2], json.loads(sys.argv[3]) if len(sys.argv) > 3 else {}
         send = {}
-        for key in ("queue", "countdown", "priority", "task_id"):
+        for key in ("queue", "countdown", "priority", "task_id", "time_limit", "soft_time_limit"):
             if key in options:
                 send[key] = options[key]
         if "eta" in options:
@@ -54,7 +57,10 @@ def main():
         if "expires" in options:
             expires = options["expires"]
             send["expires"] = datetime.datetime.fromisoformat(expires) if isinstance(expires, str) else expires
-        result = app.send_task(name, args=options.get("args", []), kwargs=options.get("kwargs", {}), **send)
+        if command == "apply":
+            result = app.tasks[name].apply_async(options.get("args", []), options.get("kwargs", {}), **send)
+        else:
+            result = app.send_task(name, args=options.get("args", []), kwargs=options.get("kwargs", {}), **send)
         print(json.dumps(outcome(result, options.get("wait", 0), options.get("watch_progress", False))), flush=True)
     elif command == "delay":
         name, options = sys.argv[2], json.loads(sys.argv[3]) if len(sys.argv) > 3 else {}

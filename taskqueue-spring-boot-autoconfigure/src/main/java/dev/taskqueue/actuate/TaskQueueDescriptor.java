@@ -8,6 +8,7 @@ import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 import org.springframework.boot.actuate.endpoint.SanitizableData;
 
 import dev.taskqueue.worker.WorkerState.ActiveTask;
+import dev.taskqueue.worker.WorkerState.RunawayTask;
 
 /**
  * Description of the task queue and its worker, returned by {@link TaskQueueEndpoint}.
@@ -28,12 +29,14 @@ import dev.taskqueue.worker.WorkerState.ActiveTask;
  * @param processed finished tasks: task name to final state to count
  * @param processedTotal the number of finished tasks
  * @param rejected the number of messages moved aside because they could not be run
+ * @param abandoned the number of tasks whose threads were abandoned at their hard time limit
+ * @param runaways the abandoned tasks whose threads still run, oldest first
  */
 public record TaskQueueDescriptor(@Nullable String node, boolean running, String broker, @Nullable String backend,
 		List<String> queues, @Nullable Integer concurrency, @Nullable Integer prefetchCount,
 		List<String> registeredTasks, List<ActiveTaskDescriptor> active, int reserved,
-		Map<String, Map<String, Long>> processed, long processedTotal, long rejected)
-		implements OperationResponseBody {
+		Map<String, Map<String, Long>> processed, long processedTotal, long rejected, long abandoned,
+		List<RunawayTaskDescriptor> runaways) implements OperationResponseBody {
 
 	/**
 	 * Description of a running task. Its arguments are shown as Celery's {@code inspect active}
@@ -57,6 +60,26 @@ public record TaskQueueDescriptor(@Nullable String node, boolean running, String
 					showValues ? task.argsrepr() : SanitizableData.SANITIZED_VALUE,
 					showValues ? task.kwargsrepr() : SanitizableData.SANITIZED_VALUE,
 					task.startTime().toString(), task.thread());
+		}
+
+	}
+
+	/**
+	 * Description of a task abandoned at its hard time limit whose thread still runs: the JVM
+	 * cannot stop it, its result is discarded.
+	 *
+	 * @param id the task id
+	 * @param name the task name
+	 * @param thread the name of the thread running it
+	 * @param startTime when the task started, ISO-8601 in UTC
+	 * @param abandonedTime when its hard time limit passed, ISO-8601 in UTC
+	 */
+	public record RunawayTaskDescriptor(String id, String name, String thread, String startTime,
+			String abandonedTime) {
+
+		static RunawayTaskDescriptor of(RunawayTask task) {
+			return new RunawayTaskDescriptor(task.id(), task.name(), task.thread(), task.startTime().toString(),
+					task.abandonedTime().toString());
 		}
 
 	}

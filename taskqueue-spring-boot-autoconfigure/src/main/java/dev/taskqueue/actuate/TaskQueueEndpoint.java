@@ -10,6 +10,7 @@ import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.util.Assert;
 
 import dev.taskqueue.actuate.TaskQueueDescriptor.ActiveTaskDescriptor;
+import dev.taskqueue.actuate.TaskQueueDescriptor.RunawayTaskDescriptor;
 import dev.taskqueue.backend.ResultBackend;
 import dev.taskqueue.broker.Broker;
 import dev.taskqueue.worker.TaskRegistry;
@@ -21,7 +22,8 @@ import dev.taskqueue.worker.WorkerState;
  * {@link Endpoint @Endpoint} that shows what the task queue of this application is connected
  * to and what its worker is doing: the node name, the broker and backend (passwords masked),
  * the consumed queues, the registered tasks, the running and reserved tasks and the counts of
- * finished tasks by name and state, much as Celery's {@code inspect stats}, {@code active} and
+ * finished tasks by name and state, the tasks abandoned at their hard time limit whose
+ * threads still run, much as Celery's {@code inspect stats}, {@code active} and
  * {@code registered} commands report them.
  * <p>
  * An application that only sends tasks has no worker: the worker arguments are then
@@ -88,7 +90,15 @@ public class TaskQueueEndpoint {
 				(this.registry != null) ? List.copyOf(this.registry.names()) : List.of(), active(showValues),
 				(this.state != null) ? this.state.reservedCount() : 0, processed(),
 				(this.state != null) ? this.state.processedTotal() : 0,
-				(this.state != null) ? this.state.rejectedCount() : 0);
+				(this.state != null) ? this.state.rejectedCount() : 0,
+				(this.state != null) ? this.state.abandonedCount() : 0, runaways());
+	}
+
+	private List<RunawayTaskDescriptor> runaways() {
+		if (this.state == null) {
+			return List.of();
+		}
+		return this.state.runawayTasks().stream().map(RunawayTaskDescriptor::of).toList();
 	}
 
 	private List<ActiveTaskDescriptor> active(boolean showValues) {

@@ -56,6 +56,28 @@ public interface TaskContext {
 	void updateState(String state, @Nullable Object meta);
 
 	/**
+	 * Return whether this run's soft time limit has passed. When it passes, the worker
+	 * interrupts the task's thread: blocking calls such as {@link Thread#sleep(long)} throw
+	 * an {@link InterruptedException} (or an exception caused by one), and code that blocks on
+	 * nothing can call {@link #checkSoftTimeLimit()} now and then. The task may then clean up
+	 * and either return normally (SUCCESS) or throw (FAILURE with Celery's
+	 * {@code SoftTimeLimitExceeded}), before its hard time limit, if any, passes too.
+	 * @return whether the soft time limit has passed
+	 */
+	default boolean softTimeLimitExceeded() {
+		return false;
+	}
+
+	/**
+	 * Throw a {@link SoftTimeLimitExceededException} when this run's soft time limit has
+	 * passed, clearing the thread's interrupt so that the task's cleanup may block; do nothing
+	 * otherwise. For loops that block on nothing and so never see the interruption.
+	 * @throws SoftTimeLimitExceededException when the soft time limit has passed
+	 */
+	default void checkSoftTimeLimit() {
+	}
+
+	/**
 	 * Return a retry of this task to throw, as Celery's {@code raise self.retry()}: the task
 	 * runs again after its {@code defaultRetryDelay} unless the retry is given a countdown or an
 	 * ETA.

@@ -14,6 +14,7 @@ import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.util.Assert;
 
 import dev.taskqueue.protocol.TaskHeaders;
+import dev.taskqueue.protocol.TimeLimit;
 
 /**
  * A task about to be sent, with Celery's {@code apply_async} options. Obtained from
@@ -46,6 +47,10 @@ public final class TaskRequest {
 	private int priority;
 
 	private boolean ignoreResult;
+
+	private @Nullable Duration timeLimit;
+
+	private @Nullable Duration softTimeLimit;
 
 	TaskRequest(String name, RequestSender sender) {
 		this.name = name;
@@ -187,6 +192,38 @@ public final class TaskRequest {
 	}
 
 	/**
+	 * Set the hard time limit of this run, as Celery's {@code apply_async(time_limit=...)}:
+	 * the worker stops waiting for the task after this long and stores FAILURE with
+	 * {@code TimeLimitExceeded}. Sent in the {@code timelimit} header, it wins over the task's
+	 * own time limit.
+	 * @param timeLimit the hard time limit, positive
+	 * @return this request
+	 */
+	public TaskRequest timeLimit(Duration timeLimit) {
+		Assert.isTrue(positive(timeLimit), () -> "timeLimit must be positive, got " + timeLimit);
+		this.timeLimit = timeLimit;
+		return this;
+	}
+
+	/**
+	 * Set the soft time limit of this run, as Celery's
+	 * {@code apply_async(soft_time_limit=...)}: after this long the worker interrupts the task,
+	 * which may clean up ({@link TaskContext#softTimeLimitExceeded()}). Sent in the
+	 * {@code timelimit} header, it wins over the task's own soft time limit.
+	 * @param softTimeLimit the soft time limit, positive
+	 * @return this request
+	 */
+	public TaskRequest softTimeLimit(Duration softTimeLimit) {
+		Assert.isTrue(positive(softTimeLimit), () -> "softTimeLimit must be positive, got " + softTimeLimit);
+		this.softTimeLimit = softTimeLimit;
+		return this;
+	}
+
+	private static boolean positive(@Nullable Duration duration) {
+		return duration != null && !duration.isNegative() && !duration.isZero();
+	}
+
+	/**
 	 * Add a custom message header.
 	 * @param name the header name
 	 * @param value the header value
@@ -304,6 +341,21 @@ public final class TaskRequest {
 
 	boolean ignoreResult() {
 		return this.ignoreResult;
+	}
+
+	/**
+	 * Return the {@code timelimit} header.
+	 * @return {@code [hard, soft]} in seconds, as Celery writes it
+	 */
+	TimeLimit timeLimits() {
+		if (this.timeLimit == null && this.softTimeLimit == null) {
+			return TimeLimit.NONE;
+		}
+		return new TimeLimit(seconds(this.timeLimit), seconds(this.softTimeLimit));
+	}
+
+	private static @Nullable Double seconds(@Nullable Duration duration) {
+		return (duration != null) ? duration.getSeconds() + duration.getNano() / 1e9 : null;
 	}
 
 	/** Sends a completed request; implemented inside the template. */

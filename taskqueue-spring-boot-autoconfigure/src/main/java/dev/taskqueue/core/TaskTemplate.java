@@ -216,6 +216,7 @@ public class TaskTemplate implements TaskOperations {
 			.expires(request.resolveExpires(now))
 			.priority(request.priority())
 			.ignoreResult(request.ignoreResult())
+			.timeLimit(request.timeLimits())
 			.replyTo(this.replyTo)
 			.origin(this.origin);
 		if (request.id() != null) {

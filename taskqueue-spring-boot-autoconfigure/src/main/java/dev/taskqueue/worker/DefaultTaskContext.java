@@ -21,6 +21,8 @@ final class DefaultTaskContext implements TaskContext {
 
 	private final ResultRecorder recorder;
 
+	private @Nullable TimeLimitGuard timeLimits;
+
 	DefaultTaskContext(TaskMessage message, String queue, ResultRecorder recorder) {
 		this.message = message;
 		this.queue = queue;
@@ -74,6 +76,28 @@ final class DefaultTaskContext implements TaskContext {
 	@Override
 	public void updateState(String state, @Nullable Object meta) {
 		this.recorder.state(this.message, this.queue, state, meta);
+	}
+
+	@Override
+	public boolean softTimeLimitExceeded() {
+		TimeLimitGuard guard = this.timeLimits;
+		return guard != null && guard.softTimeLimitExceeded();
+	}
+
+	@Override
+	public void checkSoftTimeLimit() {
+		TimeLimitGuard guard = this.timeLimits;
+		if (guard != null) {
+			guard.checkSoftTimeLimit();
+		}
+	}
+
+	/**
+	 * Set the time limits of this run, before the task runs on the thread that reads them.
+	 * @param timeLimits the guard of the run's time limits
+	 */
+	void timeLimits(TimeLimitGuard timeLimits) {
+		this.timeLimits = timeLimits;
 	}
 
 	private static void putIfPresent(Map<String, Object> map, String key, @Nullable Object value) {

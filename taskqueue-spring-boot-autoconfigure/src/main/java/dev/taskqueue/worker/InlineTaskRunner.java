@@ -94,7 +94,7 @@ public final class InlineTaskRunner {
 		this.state.reserved();
 		this.state.queued();
 		new TaskExecution(delivery, message, endpoint, endpoint.settings().acksLate(), () -> false, this.binder,
-				this.recorder, this.retrier, this.revokes, this.state, Clock.systemUTC())
+				this.recorder, this.retrier, this.revokes, this.state, Clock.systemUTC(), null)
 			.run();
 	}
 

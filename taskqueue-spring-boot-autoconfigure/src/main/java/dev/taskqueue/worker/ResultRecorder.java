@@ -74,7 +74,7 @@ final class ResultRecorder {
 	 */
 	void retry(TaskMessage message, String queue, TaskRetry retry, Instant eta) {
 		Throwable exception = retry.getException();
-		ExceptionInfo info = (exception != null) ? ExceptionInfo.of(exception) : ExceptionInfo
+		ExceptionInfo info = (exception != null) ? TimeLimits.describe(exception) : ExceptionInfo
 			.python("celery.exceptions", "Retry", "Retry at " + CeleryTime.format(eta));
 		ResultMeta meta = ResultMeta.ofException(message.id(), CeleryStates.RETRY, info,
 				(exception != null) ? stackTrace(exception) : null);

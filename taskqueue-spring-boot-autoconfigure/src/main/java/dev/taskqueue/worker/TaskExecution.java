@@ -50,10 +50,11 @@ final class TaskExecution implements Runnable {
 
 	private final Clock clock;
 
+	private final @Nullable TimeLimitWatchdog watchdog;
+
 	TaskExecution(Delivery delivery, TaskMessage message, TaskEndpoint endpoint, boolean acksLate,
 			BooleanSupplier stopping, TaskArgumentBinder binder, ResultRecorder recorder, TaskRetrier retrier,
-			RevokedTasks revokes,
-			WorkerState state, Clock clock) {
+			RevokedTasks revokes, WorkerState state, Clock clock, @Nullable TimeLimitWatchdog watchdog) {
 		this.delivery = delivery;
 		this.message = message;
 		this.endpoint = endpoint;
@@ -65,6 +66,7 @@ final class TaskExecution implements Runnable {
 		this.revokes = revokes;
 		this.state = state;
 		this.clock = clock;
+		this.watchdog = watchdog;
 	}
 
 	/**
@@ -146,7 +148,13 @@ final class TaskExecution implements Runnable {
 		if (this.endpoint.settings().trackStarted() && storeResult) {
 			this.recorder.storeQuietly(() -> this.recorder.started(this.message, queue), this.message.id());
 		}
-		Outcome invoked = this.revokes.run(this.message.id(), () -> invoke(context, arguments), Outcome::revoked);
+		TimeLimitGuard limits = startTimeLimits(context, queue, storeResult);
+		Outcome invoked = this.revokes.run(this.message.id(), () -> invoke(context, arguments, limits),
+				Outcome::revoked);
+		if (limits != null && !limits.finish()) {
+			// The hard time limit settled the task: what it returned late is discarded.
+			return invoked.fatal();
+		}
 		if (this.acksLate && invoked.failure() != null && interruptedByShutdown(invoked.failure())) {
 			logger.warn("Task " + this.message.task() + "[" + this.message.id() + "] was interrupted because it ran "
 					+ "past the worker's shutdown timeout; its message goes back to the broker, to run again");
@@ -215,6 +223,42 @@ final class TaskExecution implements Runnable {
 	}
 
 	/**
+	 * Start the clocks of the task's time limits, if it has any.
+	 * @param context the task's context, which reports the soft limit to the task
+	 * @param queue the queue the message came from
+	 * @param storeResult whether the task's result is stored
+	 * @return the guard of the limits, or {@code null} when the task has none
+	 */
+	private @Nullable TimeLimitGuard startTimeLimits(DefaultTaskContext context, String queue, boolean storeResult) {
+		TimeLimitGuard limits = (this.watchdog != null) ? this.watchdog.guard(this.message, this.endpoint.settings())
+				: null;
+		if (limits != null) {
+			context.timeLimits(limits);
+			limits.start(() -> timedOut(queue, storeResult, limits.limits()));
+		}
+		return limits;
+	}
+
+	/**
+	 * The hard time limit passed: the task fails with Celery's {@code TimeLimitExceeded} and its
+	 * message is acknowledged (Celery's {@code task_acks_on_failure_or_timeout}); its thread
+	 * was abandoned and what it returns is discarded. Runs on the watchdog's thread.
+	 * @param queue the queue the message came from
+	 * @param storeResult whether the task's result is stored
+	 * @param limits the run's time limits
+	 */
+	private void timedOut(String queue, boolean storeResult, TimeLimits limits) {
+		this.state.finished(this.message.id(), this.message.task(), CeleryStates.FAILURE);
+		if (storeResult) {
+			this.recorder.storeQuietly(() -> this.recorder.failure(this.message, queue, limits.timeLimitExceeded(),
+					null), this.message.id());
+		}
+		if (this.acksLate) {
+			this.delivery.ack();
+		}
+	}
+
+	/**
 	 * Return whether the worker stopping interrupted the task (it acknowledges late: give it
 	 * back).
 	 * @param failure what the task threw
@@ -236,7 +280,7 @@ final class TaskExecution implements Runnable {
 		return false;
 	}
 
-	private Outcome invoke(DefaultTaskContext context, @Nullable Object[] arguments) {
+	private Outcome invoke(DefaultTaskContext context, @Nullable Object[] arguments, @Nullable TimeLimitGuard limits) {
 		try {
 			return Outcome.success(TaskContextHolder.callWith(context,
 					() -> this.endpoint.method().invoke(this.endpoint.bean(), arguments)));
@@ -244,6 +288,9 @@ final class TaskExecution implements Runnable {
 		catch (Throwable ex) {
 			Throwable cause = (ex instanceof InvocationTargetException target && target.getCause() != null)
 					? target.getCause() : ex;
+			if (limits != null) {
+				cause = limits.translate(cause);
+			}
 			logger.info("Task " + this.message.task() + "[" + this.message.id() + "] failed: " + cause);
 			return Outcome.failure(cause);
 		}
@@ -260,7 +307,7 @@ final class TaskExecution implements Runnable {
 		}
 
 		static Outcome failure(Throwable failure) {
-			return new Outcome(CeleryStates.FAILURE, null, failure, ExceptionInfo.of(failure));
+			return new Outcome(CeleryStates.FAILURE, null, failure, TimeLimits.describe(failure));
 		}
 
 		static Outcome failure(ExceptionInfo exception, @Nullable Throwable failure) {

@@ -84,7 +84,7 @@ final class TaskRetrier {
 			return null;
 		}
 		Throwable exception = retry.getException();
-		return (exception != null) ? ExceptionInfo.of(exception)
+		return (exception != null) ? TimeLimits.describe(exception)
 				: ExceptionInfo.python("celery.exceptions", "MaxRetriesExceededError", "Can't retry " + message.task()
 						+ "[" + message.id() + "] args:" + message.argsrepr() + " kwargs:" + message.kwargsrepr());
 	}

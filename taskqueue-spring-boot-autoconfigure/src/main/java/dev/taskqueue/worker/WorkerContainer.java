@@ -6,11 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -35,8 +32,10 @@ import dev.taskqueue.protocol.NodeNames;
  * A Celery worker as a {@link SmartLifecycle}: consumes the configured queues with a prefetch
  * of concurrency times the multiplier, and runs tasks on a pool of {@code concurrency}
  * threads (virtual ones when the given thread factory makes them), each task run wrapped by
- * the {@link TaskDecorator} if one is set. Starting follows the {@link RevokedTaskStore} if
- * one is set (loading the revokes kept) before it consumes. Stopping stops fetching,
+ * the {@link TaskDecorator} if one is set. A task abandoned at its hard time limit gets its
+ * slot replaced by another thread while its own still runs. Starting follows the
+ * {@link RevokedTaskStore} if one is set (loading the revokes kept) before it consumes.
+ * Stopping stops fetching,
  * gives held and queued tasks back to the broker, and waits for running tasks up to the
  * shutdown timeout.
  */
@@ -103,18 +102,17 @@ public class WorkerContainer implements SmartLifecycle {
 				return;
 			}
 			RateLimiter.requireSharedBucketsWhereNeeded(this.registry, this.sharedTokenBuckets);
-			ThreadPoolExecutor executor = new ThreadPoolExecutor(this.settings.concurrency(),
-					this.settings.concurrency(), 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
-					this.threadFactory);
+			TaskPool executor = new TaskPool(this.settings.concurrency(), this.threadFactory);
 			ScheduledExecutorService timer = Executors
 				.newSingleThreadScheduledExecutor(new CustomizableThreadFactory("taskqueue-eta-"));
 			Clock clock = Clock.systemUTC();
 			TaskRetrier retrier = TaskRetrier.publishingTo(this.broker, this.codec, clock, NodeNames.client());
 			RevokedTasks revokes = new RevokedTasks(this.revokedTaskStore, this.recorder, this.state);
 			revokes.follow();
+			TimeLimitWatchdog watchdog = new TimeLimitWatchdog(executor, this.state, clock);
 			TaskExecutionFactory executions = (delivery, message, endpoint, stopping) -> new TaskExecution(delivery,
 					message, endpoint, endpoint.settings().acksLate(), stopping, this.binder, this.recorder, retrier,
-					revokes, this.state, clock);
+					revokes, this.state, clock, watchdog);
 			WorkerDispatcher dispatcher = new WorkerDispatcher(this.registry, executions, this.recorder, revokes,
 					new RedeliveryGuard(this.settings, this.recorder, this.state, clock), this.state,
 					decorated(executor, this.taskDecorator), timer, clock, this.settings.maxHeldEta(),
@@ -126,9 +124,10 @@ public class WorkerContainer implements SmartLifecycle {
 			}
 			catch (RuntimeException | Error ex) {
 				revokes.close();
+				watchdog.shutdown();
 				throw ex;
 			}
-			this.running = new Running(consumption, dispatcher, executor, timer, revokes);
+			this.running = new Running(consumption, dispatcher, executor, timer, revokes, watchdog);
 			logger.info("Worker " + this.settings.hostname() + " consuming " + this.settings.queues() + " from "
 					+ this.broker.url() + " with concurrency " + this.settings.concurrency() + ", tasks "
 					+ this.registry.names());
@@ -258,9 +257,14 @@ public class WorkerContainer implements SmartLifecycle {
 		return this.settings;
 	}
 
-	private record Running(Consumption consumption, WorkerDispatcher dispatcher, ThreadPoolExecutor executor,
-			ScheduledExecutorService timer, RevokedTasks revokes) {
+	private record Running(Consumption consumption, WorkerDispatcher dispatcher, TaskPool executor,
+			ScheduledExecutorService timer, RevokedTasks revokes, TimeLimitWatchdog watchdog) {
 
+		/**
+		 * Stop consuming and wait for the running tasks, not for runaways (abandoned at their
+		 * hard time limit, their messages settled): nothing can stop those.
+		 * @param settings the shutdown timeout
+		 */
 		void stop(WorkerSettings settings) {
 			try {
 				stopTasks(settings);
@@ -276,11 +280,11 @@ public class WorkerContainer implements SmartLifecycle {
 			this.timer.shutdownNow();
 			this.executor.shutdown();
 			try {
-				if (!this.executor.awaitTermination(settings.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+				if (!this.executor.awaitTasks(settings.shutdownTimeout())) {
 					logger.warn("Tasks still running after the shutdown timeout of " + settings.shutdownTimeout()
 							+ "; interrupting them");
 					interrupt();
-					if (!this.executor.awaitTermination(INTERRUPT_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+					if (!this.executor.awaitTasks(INTERRUPT_GRACE)) {
 						logger.error("Tasks still running " + INTERRUPT_GRACE.toSeconds() + " s after they were "
 								+ "interrupted; their messages are redelivered when the broker sees this worker gone");
 					}
@@ -289,6 +293,14 @@ public class WorkerContainer implements SmartLifecycle {
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
 				interrupt();
+			}
+			finally {
+				this.watchdog.shutdown();
+			}
+			int runaways = this.executor.runaways();
+			if (runaways > 0) {
+				logger.warn(runaways + " task(s) abandoned at their hard time limit are still running; their "
+						+ "results are discarded, and their threads end when the tasks return");
 			}
 		}
 

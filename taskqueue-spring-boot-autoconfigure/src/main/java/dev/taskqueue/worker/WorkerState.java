@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -34,6 +35,10 @@ public class WorkerState {
 	private volatile long lastProgress = System.nanoTime();
 
 	private volatile @Nullable Failure lastFailure;
+
+	private final Set<RunawayTask> runaways = ConcurrentHashMap.newKeySet();
+
+	private final LongAdder abandoned = new LongAdder();
 
 	void reserved() {
 		this.reserved.incrementAndGet();
@@ -91,6 +96,23 @@ public class WorkerState {
 
 	void rejected() {
 		this.rejected.increment();
+	}
+
+	/**
+	 * A task passed its hard time limit: its thread was interrupted and abandoned.
+	 * @param task the task, still running
+	 */
+	void abandoned(RunawayTask task) {
+		this.abandoned.increment();
+		this.runaways.add(task);
+	}
+
+	/**
+	 * The thread of an abandoned task returned.
+	 * @param task the task
+	 */
+	void runawayEnded(RunawayTask task) {
+		this.runaways.remove(task);
 	}
 
 	/**
@@ -170,6 +192,23 @@ public class WorkerState {
 	}
 
 	/**
+	 * Return the number of tasks whose threads were abandoned at their hard time limit.
+	 * @return the number of abandoned tasks
+	 */
+	public long abandonedCount() {
+		return this.abandoned.sum();
+	}
+
+	/**
+	 * Return the abandoned tasks whose threads still run, oldest first: the JVM cannot stop
+	 * them, and they use CPU and memory until they return.
+	 * @return the runaway tasks
+	 */
+	public List<RunawayTask> runawayTasks() {
+		return this.runaways.stream().sorted(Comparator.comparing(RunawayTask::startTime)).toList();
+	}
+
+	/**
 	 * A task running now.
 	 *
 	 * @param id the task id
@@ -181,6 +220,18 @@ public class WorkerState {
 	 */
 	public record ActiveTask(String id, String name, String argsrepr, String kwargsrepr, Instant startTime,
 			String thread) {
+	}
+
+	/**
+	 * A task abandoned at its hard time limit whose thread still runs.
+	 *
+	 * @param id the task id
+	 * @param name the task name
+	 * @param thread the name of the thread running it
+	 * @param startTime when it started
+	 * @param abandonedTime when its hard time limit passed
+	 */
+	public record RunawayTask(String id, String name, String thread, Instant startTime, Instant abandonedTime) {
 	}
 
 	/**
