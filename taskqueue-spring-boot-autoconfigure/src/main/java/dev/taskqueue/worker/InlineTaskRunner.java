@@ -66,8 +66,8 @@ public final class InlineTaskRunner {
 		this.settings = settings;
 		this.recorder = new ResultRecorder(backend, settings);
 		this.binder = new TaskArgumentBinder(mapper);
-		this.retrier = new TaskRetrier((retry, queue) -> run(new RetryDelivery(retry, queue)), Clock.systemUTC(),
-				RandomGenerator.getDefault(), NodeNames.client());
+		this.retrier = new TaskRetrier((retry, queue) -> run(new RetryDelivery(retry, queue)), this.recorder, state,
+				Clock.systemUTC(), RandomGenerator.getDefault(), NodeNames.client());
 		this.revokes = new RevokedTasks(revokedTaskStore, this.recorder, state);
 	}
 

@@ -149,8 +149,8 @@ final class TaskExecution implements Runnable {
 			this.recorder.storeQuietly(() -> this.recorder.started(this.message, queue), this.message.id());
 		}
 		TimeLimitGuard limits = startTimeLimits(context, queue, storeResult);
-		Outcome invoked = this.revokes.run(this.message.id(), () -> invoke(context, arguments, limits),
-				Outcome::revoked);
+		TaskOutcome invoked = this.revokes.run(this.message.id(), () -> invoke(context, arguments, limits),
+				TaskOutcome::revoked);
 		if (limits != null && !limits.finish()) {
 			// The hard time limit settled the task: what it returned late is discarded.
 			return invoked.fatal();
@@ -168,10 +168,11 @@ final class TaskExecution implements Runnable {
 		ExceptionInfo exhausted = (retry != null)
 				? this.retrier.exhausted(retry, this.message, this.endpoint.settings().retry()) : null;
 		if (retry != null && exhausted == null) {
-			retry(retry, queue, storeResult);
+			this.retrier.retry(this.delivery, this.message, retry, this.endpoint.settings().retry(),
+					new TaskRetrier.Settlement(queue, storeResult, this.acksLate));
 			return null;
 		}
-		Outcome outcome = (retry != null && exhausted != null) ? Outcome.failure(exhausted, retry.getException())
+		TaskOutcome outcome = (retry != null && exhausted != null) ? TaskOutcome.failure(exhausted, retry.getException())
 				: invoked;
 		this.state.finished(this.message.id(), this.message.task(), outcome.state());
 		if (storeResult || outcome.isRevoked()) {
@@ -181,45 +182,6 @@ final class TaskExecution implements Runnable {
 			this.delivery.ack();
 		}
 		return outcome.fatal();
-	}
-
-	/**
-	 * Retry the task, as Celery's worker handles {@code Retry}: store RETRY first (so that it
-	 * cannot overwrite the state of a retry that already ran), send the retry message, and
-	 * settle this run's message once the broker took the retry. A retry that cannot be sent
-	 * dead-letters the message, as Celery rejects it; when the message was acknowledged before
-	 * the run, the task ends FAILURE with the reason instead.
-	 * @param retry the retry the task asked for
-	 * @param queue the queue the task came from
-	 * @param storeResult whether the task stores its states
-	 */
-	private void retry(TaskRetry retry, String queue, boolean storeResult) {
-		Instant eta = this.retrier.etaOf(retry, this.endpoint.settings().retry());
-		if (storeResult) {
-			this.recorder.storeQuietly(() -> this.recorder.retry(this.message, queue, retry, eta), this.message.id());
-		}
-		try {
-			this.retrier.send(this.message, queue, eta);
-		}
-		catch (RuntimeException ex) {
-			String reason = "The retry of task " + this.message.task() + "[" + this.message.id()
-					+ "] could not be sent: " + ex.getMessage();
-			logger.error(reason, ex);
-			this.state.finished(this.message.id(), this.message.task(), CeleryStates.FAILURE);
-			if (this.acksLate) {
-				this.delivery.deadLetter(reason);
-			}
-			if (storeResult) {
-				this.recorder.storeQuietly(() -> this.recorder.failure(this.message, queue,
-						ExceptionInfo.python("celery.exceptions", "Reject", reason), ex), this.message.id());
-			}
-			return;
-		}
-		logger.info("Task " + this.message.task() + "[" + this.message.id() + "] retries at " + eta);
-		this.state.finished(this.message.id(), this.message.task(), CeleryStates.RETRY);
-		if (this.acksLate) {
-			this.delivery.ack();
-		}
 	}
 
 	/**
@@ -280,9 +242,9 @@ final class TaskExecution implements Runnable {
 		return false;
 	}
 
-	private Outcome invoke(DefaultTaskContext context, @Nullable Object[] arguments, @Nullable TimeLimitGuard limits) {
+	private TaskOutcome invoke(DefaultTaskContext context, @Nullable Object[] arguments, @Nullable TimeLimitGuard limits) {
 		try {
-			return Outcome.success(TaskContextHolder.callWith(context,
+			return TaskOutcome.success(TaskContextHolder.callWith(context,
 					() -> this.endpoint.method().invoke(this.endpoint.bean(), arguments)));
 		}
 		catch (Throwable ex) {
@@ -292,56 +254,8 @@ final class TaskExecution implements Runnable {
 				cause = limits.translate(cause);
 			}
 			logger.info("Task " + this.message.task() + "[" + this.message.id() + "] failed: " + cause);
-			return Outcome.failure(cause);
+			return TaskOutcome.failure(cause);
 		}
-	}
-
-	/**
-	 * How a task ended: its return value, or what it threw.
-	 */
-	private record Outcome(String state, @Nullable Object result, @Nullable Throwable failure,
-			@Nullable ExceptionInfo exception) {
-
-		static Outcome success(@Nullable Object result) {
-			return new Outcome(CeleryStates.SUCCESS, result, null, null);
-		}
-
-		static Outcome failure(Throwable failure) {
-			return new Outcome(CeleryStates.FAILURE, null, failure, TimeLimits.describe(failure));
-		}
-
-		static Outcome failure(ExceptionInfo exception, @Nullable Throwable failure) {
-			return new Outcome(CeleryStates.FAILURE, null, failure, exception);
-		}
-
-		static Outcome revoked(String reason) {
-			return new Outcome(CeleryStates.REVOKED, reason, null, null);
-		}
-
-		boolean isRevoked() {
-			return CeleryStates.REVOKED.equals(this.state);
-		}
-
-		void store(ResultRecorder recorder, TaskMessage message, String queue) {
-			if (isRevoked()) {
-				recorder.revoked(message, queue, String.valueOf(this.result));
-			}
-			else if (this.exception != null) {
-				recorder.failure(message, queue, this.exception, this.failure);
-			}
-			else {
-				recorder.success(message, queue, this.result);
-			}
-		}
-
-		/**
-		 * Return a JVM error that must reach the pool thread after the task's state is recorded.
-		 * @return the error, or {@code null}
-		 */
-		@Nullable Error fatal() {
-			return (this.failure instanceof Error error && !(error instanceof AssertionError)) ? error : null;
-		}
-
 	}
 
 }

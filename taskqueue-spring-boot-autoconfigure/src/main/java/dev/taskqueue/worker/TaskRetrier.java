@@ -5,13 +5,18 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.random.RandomGenerator;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import dev.taskqueue.broker.Broker;
+import dev.taskqueue.broker.Delivery;
 import dev.taskqueue.broker.OutboundMessage;
 import dev.taskqueue.core.TaskRetry;
+import dev.taskqueue.protocol.CeleryStates;
 import dev.taskqueue.protocol.ExceptionInfo;
 import dev.taskqueue.protocol.MessageCodec;
+import dev.taskqueue.protocol.NodeNames;
 import dev.taskqueue.protocol.TaskMessage;
 import dev.taskqueue.routing.Destination;
 
@@ -22,7 +27,13 @@ import dev.taskqueue.routing.Destination;
  */
 final class TaskRetrier {
 
+	private static final Log logger = LogFactory.getLog(TaskRetrier.class);
+
 	private final Publisher publisher;
+
+	private final ResultRecorder recorder;
+
+	private final WorkerState state;
 
 	private final Clock clock;
 
@@ -30,8 +41,11 @@ final class TaskRetrier {
 
 	private final String origin;
 
-	TaskRetrier(Publisher publisher, Clock clock, RandomGenerator random, String origin) {
+	TaskRetrier(Publisher publisher, ResultRecorder recorder, WorkerState state, Clock clock, RandomGenerator random,
+			String origin) {
 		this.publisher = publisher;
+		this.recorder = recorder;
+		this.state = state;
 		this.clock = clock;
 		this.random = random;
 		this.origin = origin;
@@ -41,16 +55,18 @@ final class TaskRetrier {
 	 * A retrier that publishes retries through a broker.
 	 * @param broker the broker
 	 * @param codec encodes retry messages
+	 * @param recorder stores the states of retrying tasks
+	 * @param state where the worker counts retries
 	 * @param clock the clock
-	 * @param origin the node name of the worker
 	 * @return the retrier
 	 */
-	static TaskRetrier publishingTo(Broker broker, MessageCodec codec, Clock clock, String origin) {
+	static TaskRetrier publishingTo(Broker broker, MessageCodec codec, ResultRecorder recorder, WorkerState state,
+			Clock clock) {
 		// straight to the queue the task came from, without declaring it: it exists, perhaps
 		// with arguments (priority, quorum) a declaration with Celery's defaults would contradict
 		return new TaskRetrier((message, queue) -> broker
-			.publish(new OutboundMessage(codec.encode(message), new Destination("", queue))), clock,
-				RandomGenerator.getDefault(), origin);
+			.publish(new OutboundMessage(codec.encode(message), new Destination("", queue))), recorder, state,
+				clock, RandomGenerator.getDefault(), NodeNames.client());
 	}
 
 	/**
@@ -105,6 +121,47 @@ final class TaskRetrier {
 	}
 
 	/**
+	 * Retry a task, as Celery's worker handles {@code Retry}: store RETRY first (so that it
+	 * cannot overwrite the state of a retry that already ran), send the retry message, and
+	 * settle this run's message once the broker took the retry. A retry that cannot be sent
+	 * dead-letters the message, as Celery rejects it, and the task ends FAILURE with the reason.
+	 * @param delivery the delivery of the run that retries
+	 * @param message its message
+	 * @param retry the retry the task asked for
+	 * @param policy how the task retries
+	 * @param settlement how the run's message and states are settled
+	 */
+	void retry(Delivery delivery, TaskMessage message, TaskRetry retry, RetryPolicy policy, Settlement settlement) {
+		Instant eta = etaOf(retry, policy);
+		String queue = settlement.queue();
+		if (settlement.storeResult()) {
+			this.recorder.storeQuietly(() -> this.recorder.retry(message, queue, retry, eta), message.id());
+		}
+		try {
+			send(message, queue, eta);
+		}
+		catch (RuntimeException ex) {
+			String reason = "The retry of task " + message.task() + "[" + message.id() + "] could not be sent: "
+					+ ex.getMessage();
+			logger.error(reason, ex);
+			this.state.finished(message.id(), message.task(), CeleryStates.FAILURE);
+			if (settlement.acksLate()) {
+				delivery.deadLetter(reason);
+			}
+			if (settlement.storeResult()) {
+				this.recorder.storeQuietly(() -> this.recorder.failure(message, queue,
+						ExceptionInfo.python("celery.exceptions", "Reject", reason), ex), message.id());
+			}
+			return;
+		}
+		logger.info("Task " + message.task() + "[" + message.id() + "] retries at " + eta);
+		this.state.finished(message.id(), message.task(), CeleryStates.RETRY);
+		if (settlement.acksLate()) {
+			delivery.ack();
+		}
+	}
+
+	/**
 	 * Send the retry message and return once the broker has taken it.
 	 * @param message the message of the run that retries
 	 * @param queue the queue it came from
@@ -115,6 +172,16 @@ final class TaskRetrier {
 		TaskMessage retry = message.retry(eta, this.origin, this.clock.instant());
 		this.publisher.publish(retry, queue);
 		return retry;
+	}
+
+	/**
+	 * How the message and the states of a run are settled.
+	 *
+	 * @param queue the queue the message came from
+	 * @param storeResult whether the task stores its states
+	 * @param acksLate whether the message is still to be acknowledged
+	 */
+	record Settlement(String queue, boolean storeResult, boolean acksLate) {
 	}
 
 	/** Sends a retry message to a queue. */

@@ -43,9 +43,6 @@ public class WorkerContainer implements SmartLifecycle {
 
 	private static final Log logger = LogFactory.getLog(WorkerContainer.class);
 
-	/** How long interrupted tasks get to give their messages back. */
-	private static final Duration INTERRUPT_GRACE = Duration.ofSeconds(5);
-
 	private final Broker broker;
 
 	private final TaskRegistry registry;
@@ -62,7 +59,7 @@ public class WorkerContainer implements SmartLifecycle {
 
 	private final Object monitor = new Object();
 
-	private @Nullable Running running;
+	private @Nullable RunningWorker running;
 
 	private boolean autoStartup = true;
 
@@ -106,7 +103,7 @@ public class WorkerContainer implements SmartLifecycle {
 			ScheduledExecutorService timer = Executors
 				.newSingleThreadScheduledExecutor(new CustomizableThreadFactory("taskqueue-eta-"));
 			Clock clock = Clock.systemUTC();
-			TaskRetrier retrier = TaskRetrier.publishingTo(this.broker, this.codec, clock, NodeNames.client());
+			TaskRetrier retrier = TaskRetrier.publishingTo(this.broker, this.codec, this.recorder, this.state, clock);
 			RevokedTasks revokes = new RevokedTasks(this.revokedTaskStore, this.recorder, this.state);
 			revokes.follow();
 			TimeLimitWatchdog watchdog = new TimeLimitWatchdog(executor, this.state, clock);
@@ -127,7 +124,7 @@ public class WorkerContainer implements SmartLifecycle {
 				watchdog.shutdown();
 				throw ex;
 			}
-			this.running = new Running(consumption, dispatcher, executor, timer, revokes, watchdog);
+			this.running = new RunningWorker(consumption, dispatcher, executor, timer, revokes, watchdog);
 			logger.info("Worker " + this.settings.hostname() + " consuming " + this.settings.queues() + " from "
 					+ this.broker.url() + " with concurrency " + this.settings.concurrency() + ", tasks "
 					+ this.registry.names());
@@ -140,7 +137,7 @@ public class WorkerContainer implements SmartLifecycle {
 
 	@Override
 	public void stop() {
-		Running stopped;
+		RunningWorker stopped;
 		synchronized (this.monitor) {
 			stopped = this.running;
 			this.running = null;
@@ -219,7 +216,7 @@ public class WorkerContainer implements SmartLifecycle {
 	 */
 	public List<String> problems() {
 		List<String> problems = new ArrayList<>();
-		Running current;
+		RunningWorker current;
 		synchronized (this.monitor) {
 			current = this.running;
 		}
@@ -255,62 +252,6 @@ public class WorkerContainer implements SmartLifecycle {
 	 */
 	public WorkerSettings settings() {
 		return this.settings;
-	}
-
-	private record Running(Consumption consumption, WorkerDispatcher dispatcher, TaskPool executor,
-			ScheduledExecutorService timer, RevokedTasks revokes, TimeLimitWatchdog watchdog) {
-
-		/**
-		 * Stop consuming and wait for the running tasks, not for runaways (abandoned at their
-		 * hard time limit, their messages settled): nothing can stop those.
-		 * @param settings the shutdown timeout
-		 */
-		void stop(WorkerSettings settings) {
-			try {
-				stopTasks(settings);
-			}
-			finally {
-				this.revokes.close();
-			}
-		}
-
-		private void stopTasks(WorkerSettings settings) {
-			this.consumption.close();
-			this.dispatcher.stop();
-			this.timer.shutdownNow();
-			this.executor.shutdown();
-			try {
-				if (!this.executor.awaitTasks(settings.shutdownTimeout())) {
-					logger.warn("Tasks still running after the shutdown timeout of " + settings.shutdownTimeout()
-							+ "; interrupting them");
-					interrupt();
-					if (!this.executor.awaitTasks(INTERRUPT_GRACE)) {
-						logger.error("Tasks still running " + INTERRUPT_GRACE.toSeconds() + " s after they were "
-								+ "interrupted; their messages are redelivered when the broker sees this worker gone");
-					}
-				}
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				interrupt();
-			}
-			finally {
-				this.watchdog.shutdown();
-			}
-			int runaways = this.executor.runaways();
-			if (runaways > 0) {
-				logger.warn(runaways + " task(s) abandoned at their hard time limit are still running; their "
-						+ "results are discarded, and their threads end when the tasks return");
-			}
-		}
-
-		/** Interrupt the running tasks; those queued and not started go back to the broker. */
-		private void interrupt() {
-			for (Runnable notStarted : this.executor.shutdownNow()) {
-				notStarted.run();
-			}
-		}
-
 	}
 
 }
