@@ -26,7 +26,6 @@ import dev.taskqueue.broker.ConsumerSettings;
 import dev.taskqueue.broker.Consumption;
 import dev.taskqueue.protocol.JsonMessageCodec;
 import dev.taskqueue.protocol.MessageCodec;
-import dev.taskqueue.protocol.NodeNames;
 
 /**
  * A Celery worker as a {@link SmartLifecycle}: consumes the configured queues with a prefetch
