@@ -45,7 +45,8 @@ class ActuatorTests {
 			.until(this::taskqueue,
 					(json) -> json.path("processed").path("tasks.mul").path("SUCCESS").asLong(0) == before + 2);
 		assertThat(strings(taskqueue.get("registeredTasks"))).containsExactly("tasks.add", "tasks.fail",
-				"tasks.identity", "tasks.mul", "tasks.progress", "tasks.sleep", "tasks.xsum");
+				"tasks.flaky", "tasks.identity", "tasks.mul", "tasks.progress", "tasks.retry_once", "tasks.sleep",
+				"tasks.xsum");
 		assertThat(taskqueue.get("node").asString()).startsWith("celery@");
 		assertThat(taskqueue.get("running").asBoolean()).isTrue();
 		assertThat(taskqueue.get("broker").asString()).isEqualTo("memory://");

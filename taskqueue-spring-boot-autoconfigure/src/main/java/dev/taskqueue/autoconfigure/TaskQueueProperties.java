@@ -529,8 +529,8 @@ public class TaskQueueProperties {
 		private boolean sendAfterCommit;
 
 		/**
-		 * How long a task may run before it is stopped and fails with TimeLimitExceeded
-		 * (Celery's task_time_limit); a number is seconds. None when not set. A task's own
+		 * How long a task may run before it fails with TimeLimitExceeded and its thread,
+		 * interrupted, is abandoned (Celery's task_time_limit); a number is seconds. None when not set. A task's own
 		 * timeLimit, and a message's timelimit header, win.
 		 */
 		@DurationUnit(ChronoUnit.SECONDS)

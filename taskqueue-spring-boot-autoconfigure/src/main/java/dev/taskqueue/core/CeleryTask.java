@@ -124,9 +124,10 @@ public @interface CeleryTask {
 	boolean retryJitter() default true;
 
 	/**
-	 * How long the task may run before it is stopped and fails with {@code TimeLimitExceeded}
-	 * (Celery's {@code time_limit}): a number of seconds or a duration. Empty means
-	 * {@code taskqueue.task.time-limit}. A message's {@code timelimit} header wins.
+	 * How long the task may run before it fails with {@code TimeLimitExceeded} and its thread,
+	 * interrupted, is abandoned: a JVM cannot stop a thread (Celery's {@code time_limit}). A
+	 * number of seconds or a duration. Empty means {@code taskqueue.task.time-limit}. A
+	 * message's {@code timelimit} header wins.
 	 * @return the hard time limit
 	 */
 	String timeLimit() default "";
