@@ -6,12 +6,8 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
-import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -25,6 +21,7 @@ import tools.jackson.databind.JsonNode;
 import dev.taskqueue.core.AsyncResult;
 import dev.taskqueue.core.TaskFailedException;
 import dev.taskqueue.core.TaskOperations;
+import dev.taskqueue.testsupport.RabbitServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -139,7 +136,7 @@ class MsgpackInteropIT {
 		});
 	}
 
-	private static void cleanUp(Stack stack, String queue) throws IOException, TimeoutException {
+	private static void cleanUp(Stack stack, String queue) {
 		if (stack == REDIS) {
 			withRedis((redis) -> {
 				List<byte[]> keys = redis.scan(ScanArgs.Builder.matches(queue + ":*").limit(10_000)).getKeys();
@@ -149,14 +146,7 @@ class MsgpackInteropIT {
 			});
 			return;
 		}
-		ConnectionFactory factory = new ConnectionFactory();
-		factory.setHost("127.0.0.1");
-		try (Connection connection = factory.newConnection("msgpack-interop-cleanup")) {
-			Channel channel = connection.createChannel();
-			channel.queueDelete(queue);
-			channel.queueDelete(queue + ".dead-letter");
-			channel.exchangeDelete(queue);
-		}
+		RabbitServer.deleteQueues(queue);
 	}
 
 	private static void withRedis(java.util.function.Consumer<RedisCommands<byte[], byte[]>> action) {

@@ -6,9 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.WebApplicationType;
@@ -23,6 +20,7 @@ import dev.taskqueue.core.TaskFailedException;
 import dev.taskqueue.core.TaskOperations;
 import dev.taskqueue.core.TaskResult;
 import dev.taskqueue.core.TaskState;
+import dev.taskqueue.testsupport.RabbitServer;
 import dev.taskqueue.worker.RetryTasks;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -40,7 +38,7 @@ class TaskRetryBrokerTests {
 
 	@ParameterizedTest
 	@ValueSource(strings = { "redis", "amqp" })
-	void retryRoundTripsThroughTheBroker(String broker) throws Exception {
+	void retryRoundTripsThroughTheBroker(String broker) {
 		String queue = "retry-" + UUID.randomUUID().toString().substring(0, 8);
 		try (ConfigurableApplicationContext context = start(broker, queue)) {
 			TaskOperations tasks = context.getBean(TaskOperations.class);
@@ -62,7 +60,7 @@ class TaskRetryBrokerTests {
 		}
 		finally {
 			if (broker.equals("amqp")) {
-				deleteQueue(queue);
+				RabbitServer.deleteQueues(queue);
 			}
 		}
 	}
@@ -77,15 +75,6 @@ class TaskRetryBrokerTests {
 			.properties(properties)
 			.properties(Map.of("taskqueue.default-queue", queue, "taskqueue.worker.concurrency", 2))
 			.run();
-	}
-
-	private static void deleteQueue(String queue) throws Exception {
-		ConnectionFactory factory = new ConnectionFactory();
-		factory.setHost("127.0.0.1");
-		try (Connection connection = factory.newConnection(); Channel channel = connection.createChannel()) {
-			channel.queueDelete(queue);
-			channel.exchangeDelete(queue);
-		}
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -7,7 +7,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeoutException;
 
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
 import org.jspecify.annotations.Nullable;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import tools.jackson.databind.json.JsonMapper;
@@ -63,6 +66,43 @@ public final class RabbitServer {
 		factory.setVirtualHost("/");
 		factory.setConnectionNameStrategy((connectionFactory) -> name);
 		return factory;
+	}
+
+	/**
+	 * A connection of the plain RabbitMQ Java client, for tests that publish, read or clean up
+	 * without the library.
+	 * @param name the {@code connection_name} client property
+	 * @return the connection, to close after the test
+	 */
+	public static Connection rawConnection(String name) {
+		ensureRunning();
+		com.rabbitmq.client.ConnectionFactory factory = new com.rabbitmq.client.ConnectionFactory();
+		factory.setHost(HOST);
+		factory.setPort(PORT);
+		try {
+			return factory.newConnection(name);
+		}
+		catch (IOException | TimeoutException ex) {
+			throw new IllegalStateException("Cannot connect to RabbitMQ at " + MASKED_URL, ex);
+		}
+	}
+
+	/**
+	 * Delete queues a test declared, with their dead-letter queues and the exchanges of the
+	 * same names (Celery declares one per queue); missing ones are fine.
+	 * @param queues the queue names
+	 */
+	public static void deleteQueues(String... queues) {
+		try (Connection connection = rawConnection("test-cleanup"); Channel channel = connection.createChannel()) {
+			for (String queue : queues) {
+				channel.queueDelete(queue);
+				channel.queueDelete(queue + ".dead-letter");
+				channel.exchangeDelete(queue);
+			}
+		}
+		catch (IOException | TimeoutException ex) {
+			throw new IllegalStateException("Cannot delete the queues " + List.of(queues), ex);
+		}
 	}
 
 	/** Stop the RabbitMQ application (the Erlang node stays up). */

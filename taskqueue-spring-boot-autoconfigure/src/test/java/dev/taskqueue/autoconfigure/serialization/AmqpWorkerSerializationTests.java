@@ -5,13 +5,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,6 +22,7 @@ import dev.taskqueue.protocol.JsonResultMetaCodec;
 import dev.taskqueue.protocol.ResultMeta;
 import dev.taskqueue.protocol.Serializer;
 import dev.taskqueue.protocol.TaskMessageBuilder;
+import dev.taskqueue.testsupport.RabbitServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -40,10 +39,8 @@ class AmqpWorkerSerializationTests extends WorkerSerializationTests {
 	private Channel channel;
 
 	@BeforeAll
-	void connect() throws IOException, TimeoutException {
-		ConnectionFactory factory = new ConnectionFactory();
-		factory.setHost("127.0.0.1");
-		this.connection = factory.newConnection("msgpack-serialization-tests");
+	void connect() throws IOException {
+		this.connection = RabbitServer.rawConnection("msgpack-serialization-tests");
 		this.channel = this.connection.createChannel();
 	}
 

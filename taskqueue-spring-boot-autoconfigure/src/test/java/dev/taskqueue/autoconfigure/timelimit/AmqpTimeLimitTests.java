@@ -2,12 +2,12 @@ package dev.taskqueue.autoconfigure.timelimit;
 
 import java.io.IOException;
 import java.util.Map;
-import java.util.concurrent.TimeoutException;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
 import org.junit.jupiter.api.BeforeAll;
+
+import dev.taskqueue.testsupport.RabbitServer;
 
 /**
  * {@link TimeLimitBrokerTests} on RabbitMQ, results over {@code rpc://}, on a queue named for
@@ -21,10 +21,8 @@ class AmqpTimeLimitTests extends TimeLimitBrokerTests {
 	private Channel channel;
 
 	@BeforeAll
-	void connect() throws IOException, TimeoutException {
-		ConnectionFactory factory = new ConnectionFactory();
-		factory.setHost("127.0.0.1");
-		this.connection = factory.newConnection("time-limit-tests");
+	void connect() throws IOException {
+		this.connection = RabbitServer.rawConnection("time-limit-tests");
 		this.channel = this.connection.createChannel();
 	}
 
