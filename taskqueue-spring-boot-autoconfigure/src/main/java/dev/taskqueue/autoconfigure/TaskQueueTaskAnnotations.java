@@ -1,5 +1,6 @@
 package dev.taskqueue.autoconfigure;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -21,6 +22,8 @@ final class TaskQueueTaskAnnotations {
 
 	static TaskAnnotations annotations(TaskQueueProperties properties) {
 		TaskQueueProperties.Task task = properties.getTask();
+		notNegative("taskqueue.task.time-limit", task.getTimeLimit());
+		notNegative("taskqueue.task.soft-time-limit", task.getSoftTimeLimit());
 		TaskOptions defaults = new TaskOptions(null, task.isIgnoreResult() ? true : null,
 				task.isTrackStarted() ? true : null, task.isAcksLate(), task.isRejectOnWorkerLost(), null, null, null,
 				null, null, null, null,
@@ -36,6 +39,9 @@ final class TaskQueueTaskAnnotations {
 			throw new InvalidConfigurationPropertyValueException(name(pattern, "max-retries"), maxRetries,
 					"Use -1 for no limit, or 0 and more");
 		}
+		notNegative(name(pattern, "time-limit"), override.getTimeLimit());
+		notNegative(name(pattern, "soft-time-limit"), override.getSoftTimeLimit());
+		notNegative(name(pattern, "default-retry-delay"), override.getDefaultRetryDelay());
 		return new TaskOptions(override.getQueue(), override.getIgnoreResult(), override.getTrackStarted(),
 				override.getAcksLate(), override.getRejectOnWorkerLost(), maxRetries, override.getDefaultRetryDelay(),
 				null, null, null, null, null, override.getTimeLimit(), override.getSoftTimeLimit(),
@@ -51,6 +57,12 @@ final class TaskQueueTaskAnnotations {
 		}
 		catch (IllegalArgumentException ex) {
 			throw new InvalidConfigurationPropertyValueException(name(pattern, "rate-limit"), value, ex.getMessage());
+		}
+	}
+
+	private static void notNegative(String property, @Nullable Duration value) {
+		if (value != null && value.isNegative()) {
+			throw new InvalidConfigurationPropertyValueException(property, value, "Must not be negative (0 for none)");
 		}
 	}
 

@@ -63,6 +63,8 @@ public abstract class AbstractRevokedTaskStore implements RevokedTaskStore {
 		Assert.notEmpty(taskIds, "'taskIds' must not be empty");
 		taskIds.forEach((id) -> Assert.isTrue(RevokeMessages.isValidId(id),
 				() -> "Not a task id: '" + id + "' (1 to " + RevokeMessages.MAX_ID_LENGTH + " characters)"));
+		Assert.isTrue(taskIds.size() <= RevokeMessages.MAX_IDS, () -> "Cannot revoke " + taskIds.size()
+				+ " tasks at once: at most " + RevokeMessages.MAX_IDS + ", the most a worker reads in one revoke");
 		List<String> ids = List.copyOf(taskIds);
 		Instant expires = this.clock.instant().plus(this.ttl);
 		persist(ids, terminate, expires);
@@ -124,7 +126,8 @@ public abstract class AbstractRevokedTaskStore implements RevokedTaskStore {
 			try {
 				listener.revoked(taskId, terminate);
 			}
-			catch (RuntimeException ex) {
+			catch (RuntimeException | Error ex) {
+				// on a listener container's thread an Error would end the JVM (its default handler)
 				logger.warn("A listener failed on the revoke of task " + taskId, ex);
 			}
 		}
@@ -199,7 +202,8 @@ public abstract class AbstractRevokedTaskStore implements RevokedTaskStore {
 				logger.info("Loaded the revoked tasks from " + describe());
 				stopRetrying();
 			}
-			catch (RuntimeException ex) {
+			catch (RuntimeException | Error ex) {
+				// an Error would cancel the retries silently: the store would never load
 				logger.debug("Still cannot load the revoked tasks from " + describe() + ": " + ex);
 			}
 		}

@@ -43,13 +43,20 @@ public final class RevokeMessages {
 	 * @param terminate whether running tasks are to be interrupted
 	 * @param expires when the revokes expire
 	 * @return the JSON message
+	 * @throws IllegalArgumentException when the message would be over {@link #MAX_SIZE}, so
+	 * that no reader would take it
 	 */
 	public static byte[] encode(List<String> taskIds, boolean terminate, Instant expires) {
 		Map<String, Object> message = new LinkedHashMap<>();
 		message.put("task_id", taskIds);
 		message.put("terminate", terminate);
 		message.put("expires", expires.toEpochMilli());
-		return mapper.writeValueAsBytes(message);
+		byte[] encoded = mapper.writeValueAsBytes(message);
+		if (encoded.length > MAX_SIZE) {
+			throw new IllegalArgumentException("The revoke of " + taskIds.size() + " tasks takes " + encoded.length
+					+ " bytes, over the " + MAX_SIZE + " a worker reads: revoke fewer at once");
+		}
+		return encoded;
 	}
 
 	/**

@@ -1,5 +1,7 @@
 package dev.taskqueue.protocol;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
@@ -8,9 +10,13 @@ import org.springframework.util.Assert;
 /**
  * A task name, or a glob of task names as Celery's {@code task_routes} and
  * {@code task_annotations} take them: {@code *} any characters, dots included, {@code ?} one
- * character, as Python's {@code fnmatch}.
+ * character, as Python's {@code fnmatch}. Instances are cached by pattern.
  */
 public final class TaskNamePattern {
+
+	// Patterns come from configuration (routes, annotations), so the cache stays small; it
+	// spares a router a regex compilation per send
+	private static final Map<String, TaskNamePattern> cache = new ConcurrentHashMap<>();
 
 	private final String pattern;
 
@@ -28,7 +34,16 @@ public final class TaskNamePattern {
 	 * @return the pattern
 	 */
 	public static TaskNamePattern of(String pattern) {
-		return new TaskNamePattern(pattern);
+		TaskNamePattern cached = cache.get(pattern);
+		return (cached != null) ? cached : cache.computeIfAbsent(pattern, TaskNamePattern::new);
+	}
+
+	/**
+	 * Whether the pattern is a glob rather than one task name.
+	 * @return whether it holds {@code *} or {@code ?}
+	 */
+	public boolean isGlob() {
+		return this.glob != null;
 	}
 
 	/**

@@ -93,7 +93,7 @@ public final class InlineTaskRunner {
 		Assert.isTrue(endpoint != null, () -> "Task '" + message.task() + "' is not registered");
 		this.state.reserved();
 		this.state.queued();
-		new TaskExecution(delivery, message, endpoint, endpoint.settings().acksLate(), () -> false, this.binder,
+		new TaskExecution(delivery, message, endpoint, () -> false, this.binder,
 				this.recorder, this.retrier, this.revokes, this.state, Clock.systemUTC(), null)
 			.run();
 	}

@@ -7,7 +7,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -54,9 +53,7 @@ final class RateLimiter {
 
 	private final Starter starter;
 
-	private final int maxDeferred;
-
-	private final AtomicInteger deferred = new AtomicInteger();
+	private final DeferralBudget deferrals;
 
 	private final Map<String, WaitingLine> lines = new ConcurrentHashMap<>();
 
@@ -78,7 +75,7 @@ final class RateLimiter {
 		this.sharedCalls = (shared != null)
 				? Executors.newSingleThreadExecutor(new CustomizableThreadFactory("taskqueue-rate-limit-")) : null;
 		this.timer = timer;
-		this.maxDeferred = maxDeferred;
+		this.deferrals = new DeferralBudget(maxDeferred);
 		this.state = state;
 		this.starter = starter;
 	}
@@ -126,24 +123,8 @@ final class RateLimiter {
 		if (line.tryTakeAtOnce(endpoint)) {
 			return false;
 		}
-		line.add(new WaitingTask(delivery, message, endpoint, deferWithinBound(delivery)));
+		line.add(new WaitingTask(delivery, message, endpoint, this.deferrals.defer(delivery)));
 		return true;
-	}
-
-	private boolean deferWithinBound(Delivery delivery) {
-		int count;
-		do {
-			count = this.deferred.get();
-			if (count >= this.maxDeferred) {
-				return false;
-			}
-		}
-		while (!this.deferred.compareAndSet(count, count + 1));
-		if (delivery.defer()) {
-			return true;
-		}
-		this.deferred.decrementAndGet();
-		return false;
 	}
 
 	/**
@@ -154,7 +135,14 @@ final class RateLimiter {
 		if (this.sharedCalls != null) {
 			this.sharedCalls.shutdownNow();
 		}
-		this.lines.values().forEach(WaitingLine::giveBackAll);
+		for (WaitingLine line : this.lines.values()) {
+			try {
+				line.giveBackAll();
+			}
+			catch (RuntimeException ex) {
+				logger.error("Could not give the tasks waiting for a rate-limit token back to the broker", ex);
+			}
+		}
 	}
 
 	boolean stopped() {
@@ -233,10 +221,7 @@ final class RateLimiter {
 		this.state.failed(failure);
 	}
 	private void release(WaitingTask task) {
-		if (task.outsideWindow()) {
-			this.deferred.decrementAndGet();
-			task.delivery().resume();
-		}
+		this.deferrals.resume(task.delivery(), task.outsideWindow());
 	}
 
 	/** Starts a task whose token came. */

@@ -84,9 +84,10 @@ final class RedeliveryGuard {
 		String queue = delivery.queue();
 		this.state.rejected();
 		this.state.count(message.task(), CeleryStates.FAILURE);
-		delivery.deadLetter(reason);
+		// stored first, so that whoever sees the dead letter also sees the state
 		store(message, endpoint, queue, "Worker exited prematurely: message delivered " + count
 				+ " times, more than max-deliveries " + limit);
+		delivery.deadLetter(reason);
 	}
 
 	private void lost(Delivery delivery, TaskMessage message, TaskEndpoint endpoint, int count) {

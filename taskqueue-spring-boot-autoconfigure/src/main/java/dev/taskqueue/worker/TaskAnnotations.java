@@ -32,8 +32,9 @@ public final class TaskAnnotations {
 	public TaskAnnotations(TaskOptions defaults, Map<String, TaskOptions> overrides) {
 		this.defaults = defaults;
 		overrides.forEach((pattern, options) -> {
-			if (pattern.indexOf('*') >= 0 || pattern.indexOf('?') >= 0) {
-				this.globs.add(new Override(TaskNamePattern.of(pattern), options));
+			TaskNamePattern name = TaskNamePattern.of(pattern);
+			if (name.isGlob()) {
+				this.globs.add(new Override(name, options));
 			}
 			else {
 				this.exact.put(pattern, options);

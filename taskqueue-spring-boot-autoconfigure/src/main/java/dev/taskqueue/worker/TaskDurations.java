@@ -71,13 +71,4 @@ final class TaskDurations {
 		return Duration.ofNanos(seconds.movePointRight(9).longValueExact());
 	}
 
-	/**
-	 * The seconds of a duration, as Celery writes time limits.
-	 * @param duration the duration
-	 * @return the seconds, fractions included
-	 */
-	static double toSeconds(Duration duration) {
-		return duration.toNanos() / 1e9;
-	}
-
 }

@@ -1,8 +1,6 @@
 package dev.taskqueue.worker;
 
-import java.io.InterruptedIOException;
 import java.lang.reflect.InvocationTargetException;
-import java.nio.channels.ClosedByInterruptException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.function.BooleanSupplier;
@@ -52,13 +50,13 @@ final class TaskExecution implements Runnable {
 
 	private final @Nullable TimeLimitWatchdog watchdog;
 
-	TaskExecution(Delivery delivery, TaskMessage message, TaskEndpoint endpoint, boolean acksLate,
-			BooleanSupplier stopping, TaskArgumentBinder binder, ResultRecorder recorder, TaskRetrier retrier,
-			RevokedTasks revokes, WorkerState state, Clock clock, @Nullable TimeLimitWatchdog watchdog) {
+	TaskExecution(Delivery delivery, TaskMessage message, TaskEndpoint endpoint, BooleanSupplier stopping,
+			TaskArgumentBinder binder, ResultRecorder recorder, TaskRetrier retrier, RevokedTasks revokes,
+			WorkerState state, Clock clock, @Nullable TimeLimitWatchdog watchdog) {
 		this.delivery = delivery;
 		this.message = message;
 		this.endpoint = endpoint;
-		this.acksLate = acksLate;
+		this.acksLate = endpoint.settings().acksLate();
 		this.stopping = stopping;
 		this.binder = binder;
 		this.recorder = recorder;
@@ -149,9 +147,19 @@ final class TaskExecution implements Runnable {
 			this.recorder.storeQuietly(() -> this.recorder.started(this.message, queue), this.message.id());
 		}
 		TimeLimitGuard limits = startTimeLimits(context, queue, storeResult);
-		TaskOutcome invoked = this.revokes.run(this.message.id(), () -> invoke(context, arguments, limits),
-				TaskOutcome::revoked);
-		if (limits != null && !limits.finish()) {
+		TaskOutcome invoked;
+		boolean ownOutcome = true;
+		try {
+			invoked = this.revokes.run(this.message.id(), () -> invoke(context, arguments, limits),
+					TaskOutcome::revoked);
+		}
+		finally {
+			// whatever happened, the clocks stop: a hard limit must not later take this thread
+			if (limits != null) {
+				ownOutcome = limits.finish();
+			}
+		}
+		if (!ownOutcome) {
 			// The hard time limit settled the task: what it returned late is discarded.
 			return invoked.fatal();
 		}
@@ -210,13 +218,17 @@ final class TaskExecution implements Runnable {
 	 * @param limits the run's time limits
 	 */
 	private void timedOut(String queue, boolean storeResult, TimeLimits limits) {
-		this.state.finished(this.message.id(), this.message.task(), CeleryStates.FAILURE);
-		if (storeResult) {
-			this.recorder.storeQuietly(() -> this.recorder.failure(this.message, queue, limits.timeLimitExceeded(),
-					null), this.message.id());
+		try {
+			this.state.finished(this.message.id(), this.message.task(), CeleryStates.FAILURE);
+			if (storeResult) {
+				this.recorder.storeQuietly(() -> this.recorder.failure(this.message, queue,
+						limits.timeLimitExceeded(), null), this.message.id());
+			}
 		}
-		if (this.acksLate) {
-			this.delivery.ack();
+		finally {
+			if (this.acksLate) {
+				this.delivery.ack();
+			}
 		}
 	}
 
@@ -230,16 +242,7 @@ final class TaskExecution implements Runnable {
 		if (!this.stopping.getAsBoolean()) {
 			return false;
 		}
-		if (Thread.currentThread().isInterrupted()) {
-			return true;
-		}
-		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-			if (cause instanceof InterruptedException || cause instanceof InterruptedIOException
-					|| cause instanceof ClosedByInterruptException) {
-				return true;
-			}
-		}
-		return false;
+		return Thread.currentThread().isInterrupted() || TimeLimitGuard.isInterruption(failure);
 	}
 
 	private TaskOutcome invoke(DefaultTaskContext context, @Nullable Object[] arguments, @Nullable TimeLimitGuard limits) {

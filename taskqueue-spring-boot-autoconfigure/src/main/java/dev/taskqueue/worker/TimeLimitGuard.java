@@ -98,13 +98,8 @@ final class TimeLimitGuard {
 				return;
 			}
 			this.phase = Phase.ABANDONED;
-			interrupt();
-			Thread running = this.thread;
-			Instant now = this.watchdog.clock().instant();
-			this.runaway = new WorkerState.RunawayTask(this.message.id(), this.message.task(),
-					(running != null) ? running.getName() : "", (this.started != null) ? this.started : now, now);
-			replaced = this.watchdog.abandoned(this.runaway);
 			settle = this.onHardLimit;
+			replaced = abandon();
 		}
 		logger.error("Hard time limit (" + TimeLimits.seconds(this.limits.hard()) + "s) exceeded for " + describe()
 				+ "; its thread is interrupted and abandoned, " + (replaced ? "another takes its slot"
@@ -116,6 +111,26 @@ final class TimeLimitGuard {
 		}
 		catch (Throwable ex) {
 			logger.error("Could not record the time limit of " + describe(), ex);
+		}
+	}
+
+	/**
+	 * Interrupt the task's thread and hand it to the watchdog as a runaway. Whatever fails here
+	 * must not keep the task's message from being settled, which the timer would swallow.
+	 * @return whether another thread takes the slot
+	 */
+	private boolean abandon() {
+		try {
+			interrupt();
+			Thread running = this.thread;
+			Instant now = this.watchdog.clock().instant();
+			this.runaway = new WorkerState.RunawayTask(this.message.id(), this.message.task(),
+					(running != null) ? running.getName() : "", (this.started != null) ? this.started : now, now);
+			return this.watchdog.abandoned(this.runaway);
+		}
+		catch (Throwable ex) {
+			logger.error("Could not abandon the thread of " + describe(), ex);
+			return false;
 		}
 	}
 
@@ -190,14 +205,24 @@ final class TimeLimitGuard {
 		if (!this.softExceeded || failure instanceof SoftTimeLimitExceededException || failure instanceof TaskRetry) {
 			return failure;
 		}
+		return isInterruption(failure) ? new SoftTimeLimitExceededException(softLimit(), failure) : failure;
+	}
+
+	/**
+	 * Whether a failure, or one of its first causes, is what an interrupt makes blocking code
+	 * throw (a cycle of causes ends the search).
+	 * @param failure what a task threw
+	 * @return whether it comes from an interrupt
+	 */
+	static boolean isInterruption(Throwable failure) {
 		int depth = 0;
 		for (Throwable cause = failure; cause != null && depth < MAX_CAUSES; cause = cause.getCause(), depth++) {
 			if (cause instanceof InterruptedException || cause instanceof InterruptedIOException
 					|| cause instanceof ClosedByInterruptException || cause instanceof SoftTimeLimitExceededException) {
-				return new SoftTimeLimitExceededException(softLimit(), failure);
+				return true;
 			}
 		}
-		return failure;
+		return false;
 	}
 
 	private Duration softLimit() {

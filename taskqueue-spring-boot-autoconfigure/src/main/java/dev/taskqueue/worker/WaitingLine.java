@@ -222,7 +222,15 @@ final class WaitingLine {
 			all = new ArrayList<>(this.waiting);
 			this.waiting.clear();
 		}
-		all.forEach(this.limiter::giveBack);
+		for (WaitingTask task : all) {
+			try {
+				this.limiter.giveBack(task);
+			}
+			catch (RuntimeException ex) {
+				// one message the broker does not take back must not keep the others
+				logger.error("Could not give task " + task.message().id() + " back to the broker", ex);
+			}
+		}
 	}
 
 	private static double perSecond(RateLimit rate) {

@@ -107,7 +107,7 @@ public class WorkerContainer implements SmartLifecycle {
 			revokes.follow();
 			TimeLimitWatchdog watchdog = new TimeLimitWatchdog(executor, this.state, clock);
 			TaskExecutionFactory executions = (delivery, message, endpoint, stopping) -> new TaskExecution(delivery,
-					message, endpoint, endpoint.settings().acksLate(), stopping, this.binder, this.recorder, retrier,
+					message, endpoint, stopping, this.binder, this.recorder, retrier,
 					revokes, this.state, clock, watchdog);
 			WorkerDispatcher dispatcher = new WorkerDispatcher(this.registry, executions, this.recorder, revokes,
 					new RedeliveryGuard(this.settings, this.recorder, this.state, clock), this.state,

@@ -10,7 +10,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -60,17 +60,17 @@ final class WorkerDispatcher implements DeliveryHandler {
 
 	private final Clock clock;
 
-	private final int maxHeldEta;
-
 	private final RedeliveryGuard redeliveries;
 
 	private final Map<Delivery, Held> held = new ConcurrentHashMap<>();
 
-	private final AtomicInteger deferred = new AtomicInteger();
+	private final DeferralBudget deferrals;
 
 	private final RateLimiter rateLimiter;
 
 	private volatile boolean stopping;
+
+	private final BooleanSupplier isStopping = () -> this.stopping;
 
 	WorkerDispatcher(TaskRegistry registry, TaskExecutionFactory executions, ResultRecorder recorder,
 			RevokedTasks revokes, RedeliveryGuard redeliveries, WorkerState state, Executor executor,
@@ -83,7 +83,7 @@ final class WorkerDispatcher implements DeliveryHandler {
 		this.executor = executor;
 		this.timer = timer;
 		this.clock = clock;
-		this.maxHeldEta = maxHeldEta;
+		this.deferrals = new DeferralBudget(maxHeldEta);
 		this.rateLimiter = new RateLimiter(registry, tokenBuckets, timer, maxHeldEta, state, this::submit);
 		this.redeliveries = redeliveries;
 	}
@@ -143,10 +143,7 @@ final class WorkerDispatcher implements DeliveryHandler {
 	}
 
 	private void hold(Delivery delivery, TaskMessage message, TaskEndpoint endpoint, Duration delay) {
-		boolean outsideWindow = this.deferred.get() < this.maxHeldEta && delivery.defer();
-		if (outsideWindow) {
-			this.deferred.incrementAndGet();
-		}
+		boolean outsideWindow = this.deferrals.defer(delivery);
 		Held entry = new Held(outsideWindow);
 		this.held.put(delivery, entry);
 		try {
@@ -186,10 +183,7 @@ final class WorkerDispatcher implements DeliveryHandler {
 	}
 
 	private void release(Delivery delivery, Held entry) {
-		if (entry.outsideWindow) {
-			this.deferred.decrementAndGet();
-			delivery.resume();
-		}
+		this.deferrals.resume(delivery, entry.outsideWindow);
 	}
 
 	private void giveBack(Delivery delivery, Held entry) {
@@ -209,11 +203,15 @@ final class WorkerDispatcher implements DeliveryHandler {
 	private void submit(Delivery delivery, TaskMessage message, TaskEndpoint endpoint) {
 		this.state.queued();
 		try {
-			this.executor.execute(this.executions.create(delivery, message, endpoint, () -> this.stopping));
+			this.executor.execute(this.executions.create(delivery, message, endpoint, this.isStopping));
 		}
-		catch (RejectedExecutionException ex) {
+		catch (Throwable ex) {
+			// counted as waiting no longer, whatever failed: a stale count would make health stall
 			this.state.dequeued();
 			this.state.unreserved();
+			if (!(ex instanceof RejectedExecutionException)) {
+				throw ex;
+			}
 			delivery.requeue();
 		}
 	}
@@ -248,7 +246,13 @@ final class WorkerDispatcher implements DeliveryHandler {
 			if (due != null) {
 				due.cancel(false);
 			}
-			giveBack(delivery, entry);
+			try {
+				giveBack(delivery, entry);
+			}
+			catch (RuntimeException ex) {
+				// one message the broker does not take back must not keep the others
+				logger.error("Could not give " + delivery + " back to the broker", ex);
+			}
 		});
 	}
 

@@ -75,6 +75,15 @@ class TaskQueueTaskOverridesTests {
 				.hasMessageContaining("taskqueue.tasks[billing.*].rate-limit"));
 	}
 
+	@Test
+	void negativeTimeLimitFailsStartupNamingTheProperty() {
+		this.contextRunner.withPropertyValues("taskqueue.tasks[billing.invoice].time-limit=-5s")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageContaining("taskqueue.tasks[billing.invoice].time-limit"));
+	}
+
 	private static TaskSettings settings(TaskRegistry registry, String name) {
 		return registry.find(name).settings();
 	}

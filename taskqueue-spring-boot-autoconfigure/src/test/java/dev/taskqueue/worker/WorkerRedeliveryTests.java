@@ -16,7 +16,6 @@ import dev.taskqueue.core.AsyncResult;
 import dev.taskqueue.core.TaskFailedException;
 import dev.taskqueue.protocol.CeleryJson;
 import dev.taskqueue.protocol.TaskMessage;
-import dev.taskqueue.testsupport.TestProcesses;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -55,11 +54,14 @@ class WorkerRedeliveryTests {
 				assertThat(ex.getExceptionMessage())
 					.isEqualTo("Worker exited prematurely: message delivered 6 times, more than max-deliveries 5");
 			});
-		assertThat(this.fixture.broker.deadLetters("celery", 10)).singleElement().satisfies((letter) -> {
-			assertThat(letter.taskId()).isEqualTo(result.id());
-			assertThat(letter.reason()).isEqualTo("Message delivered 6 times, more than the limit of 5 "
-					+ "(taskqueue.task.max-deliveries): the worker running it was lost each time");
-		});
+		// the state is stored first, then the message dead-lettered
+		await().atMost(TIMEOUT)
+			.untilAsserted(() -> assertThat(this.fixture.broker.deadLetters("celery", 10)).singleElement()
+				.satisfies((letter) -> {
+					assertThat(letter.taskId()).isEqualTo(result.id());
+					assertThat(letter.reason()).isEqualTo("Message delivered 6 times, more than the limit of 5 "
+							+ "(taskqueue.task.max-deliveries): the worker running it was lost each time");
+				}));
 		assertThat(this.fixture.tasks.executions).hasValue(0);
 		assertThat(this.fixture.state.rejectedCount()).isEqualTo(1);
 	}
@@ -117,8 +119,8 @@ class WorkerRedeliveryTests {
 	void failureIsNotStoredForATaskThatIgnoresItsResult() {
 		start(6, 5, true, true);
 		AsyncResult<Object> result = this.fixture.template.send("t.quiet");
+		// the worker stores a state before it dead-letters, so none is coming
 		await().atMost(TIMEOUT).until(() -> this.fixture.broker.deadLetters("celery", 10).size() == 1);
-		TestProcesses.sleep(200);
 		assertThat(result.state().name()).isEqualTo("PENDING");
 		assertThat(this.fixture.tasks.executions).hasValue(0);
 	}

@@ -3,11 +3,8 @@ package dev.taskqueue.backend.redis;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
-import org.jspecify.annotations.Nullable;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
-import org.springframework.data.redis.connection.ReturnType;
-import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.util.Assert;
 
 import dev.taskqueue.backend.ResultBackendException;
@@ -57,7 +54,7 @@ public class RedisTokenBuckets implements SharedTokenBuckets {
 			return wait
 			""";
 
-	private static final RedisScript<Long> SCRIPT = RedisScript.of(SOURCE, Long.class);
+	private static final KeyScript SCRIPT = new KeyScript(SOURCE);
 
 	/** How long a full bucket is kept past the time it took to fill. */
 	private static final long EXPIRY_MARGIN_MILLIS = 1000;
@@ -95,7 +92,7 @@ public class RedisTokenBuckets implements SharedTokenBuckets {
 				bytes(Integer.toString(capacity)), bytes(Long.toString(expiry)) };
 		Long wait;
 		try (RedisConnection connection = this.connectionFactory.getConnection()) {
-			wait = eval(connection, keysAndArgs);
+			wait = SCRIPT.eval(connection, keysAndArgs);
 		}
 		catch (RuntimeException ex) {
 			throw new ResultBackendException("Cannot take a token of rate limit bucket '" + bucket + "' in " + this.url
@@ -103,27 +100,6 @@ public class RedisTokenBuckets implements SharedTokenBuckets {
 		}
 		Assert.state(wait != null, "The token bucket script returned nothing");
 		return Duration.ofNanos(Math.multiplyExact(wait, 1000L));
-	}
-
-	private static @Nullable Long eval(RedisConnection connection, byte[][] keysAndArgs) {
-		try {
-			return connection.scriptingCommands().evalSha(SCRIPT.getSha1(), ReturnType.INTEGER, 1, keysAndArgs);
-		}
-		catch (RuntimeException ex) {
-			if (!isNoScript(ex)) {
-				throw ex;
-			}
-			return connection.scriptingCommands().eval(bytes(SOURCE), ReturnType.INTEGER, 1, keysAndArgs);
-		}
-	}
-
-	private static boolean isNoScript(@Nullable Throwable ex) {
-		for (Throwable current = ex; current != null; current = current.getCause()) {
-			if (current.getMessage() != null && current.getMessage().contains("NOSCRIPT")) {
-				return true;
-			}
-		}
-		return false;
 	}
 
 	@Override

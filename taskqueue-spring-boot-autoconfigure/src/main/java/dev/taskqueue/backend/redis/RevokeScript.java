@@ -5,8 +5,6 @@ import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.data.redis.connection.RedisConnection;
-import org.springframework.data.redis.connection.ReturnType;
-import org.springframework.data.redis.core.script.RedisScript;
 
 /**
  * The Lua script of a revoke in {@link RedisRevokedTaskStore}, one atomic round trip: drop
@@ -33,7 +31,7 @@ final class RevokeScript {
 			return #ARGV - 3
 			""";
 
-	private static final RedisScript<Long> SCRIPT = RedisScript.of(SOURCE, Long.class);
+	private static final KeyScript SCRIPT = new KeyScript(SOURCE);
 
 	private RevokeScript() {
 	}
@@ -58,24 +56,7 @@ final class RevokeScript {
 		for (int i = 0; i < taskIds.size(); i++) {
 			keysAndArgs[4 + i] = taskIds.get(i).getBytes(StandardCharsets.UTF_8);
 		}
-		try {
-			return connection.scriptingCommands().evalSha(SCRIPT.getSha1(), ReturnType.INTEGER, 1, keysAndArgs);
-		}
-		catch (RuntimeException ex) {
-			if (!isNoScript(ex)) {
-				throw ex;
-			}
-			return connection.scriptingCommands().eval(ascii(SOURCE), ReturnType.INTEGER, 1, keysAndArgs);
-		}
-	}
-
-	private static boolean isNoScript(@Nullable Throwable ex) {
-		for (Throwable current = ex; current != null; current = current.getCause()) {
-			if (current.getMessage() != null && current.getMessage().contains("NOSCRIPT")) {
-				return true;
-			}
-		}
-		return false;
+		return SCRIPT.eval(connection, keysAndArgs);
 	}
 
 	private static byte[] ascii(String text) {

@@ -3,10 +3,7 @@ package dev.taskqueue.backend.redis;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
-import org.jspecify.annotations.Nullable;
 import org.springframework.data.redis.connection.RedisConnection;
-import org.springframework.data.redis.connection.ReturnType;
-import org.springframework.data.redis.core.script.RedisScript;
 
 /**
  * The Lua script that stores a task meta the way Celery's {@code RedisBackend.set} does, in
@@ -41,7 +38,7 @@ final class StoreResultScript {
 			return 1
 			""";
 
-	private static final RedisScript<Long> SCRIPT = RedisScript.of(SOURCE, Long.class);
+	private static final KeyScript SCRIPT = new KeyScript(SOURCE);
 
 	private static final byte[] NONE = new byte[0];
 
@@ -68,28 +65,8 @@ final class StoreResultScript {
 	 * @return whether the meta was stored and published
 	 */
 	boolean store(RedisConnection connection, byte[] key, byte[] value) {
-		Long result;
-		try {
-			result = connection.scriptingCommands()
-				.evalSha(SCRIPT.getSha1(), ReturnType.INTEGER, 1, key, value, this.unit, this.amount);
-		}
-		catch (RuntimeException ex) {
-			if (!isNoScript(ex)) {
-				throw ex;
-			}
-			result = connection.scriptingCommands()
-				.eval(ascii(SOURCE), ReturnType.INTEGER, 1, key, value, this.unit, this.amount);
-		}
+		Long result = SCRIPT.eval(connection, key, value, this.unit, this.amount);
 		return result != null && result == 1L;
-	}
-
-	private static boolean isNoScript(@Nullable Throwable ex) {
-		for (Throwable current = ex; current != null; current = current.getCause()) {
-			if (current.getMessage() != null && current.getMessage().contains("NOSCRIPT")) {
-				return true;
-			}
-		}
-		return false;
 	}
 
 	private static byte[] ascii(String text) {

@@ -65,11 +65,13 @@ final class AmqpRedeliveries {
 	 */
 	int count(String queue, BasicProperties properties, boolean redelivered) {
 		Map<String, Object> headers = properties.getHeaders();
-		long first = Math.max(1, number(headers, COUNT_HEADER));
+		// any publisher can set these headers: a huge one must not wrap the sum below 1
+		long first = Math.min(Integer.MAX_VALUE, Math.max(1, number(headers, COUNT_HEADER)));
 		long returns = 0;
 		if (redelivered) {
 			// a publisher's own x-delivery-count survives a first delivery: read it only on redeliveries
-			returns = this.quorum.test(queue) ? Math.max(0, number(headers, QUORUM_COUNT_HEADER)) : 1;
+			returns = this.quorum.test(queue)
+					? Math.min(Integer.MAX_VALUE, Math.max(0, number(headers, QUORUM_COUNT_HEADER))) : 1;
 		}
 		return (int) Math.min(Integer.MAX_VALUE, first + returns);
 	}
@@ -108,7 +110,8 @@ final class AmqpRedeliveries {
 			this.publisher.publish("", queue, properties.builder().headers(headers).build(), body);
 			return true;
 		}
-		catch (RuntimeException ex) {
+		catch (RuntimeException | Error ex) {
+			// the message must still be settled: rejected back to the queue, as it is
 			logger.warn("Could not carry message " + properties.getCorrelationId() + " of queue '" + queue
 					+ "' over with its delivery count " + count + "; it goes back as it is: " + ex.getMessage());
 			return false;
