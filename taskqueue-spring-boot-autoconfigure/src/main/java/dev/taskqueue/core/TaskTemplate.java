@@ -114,6 +114,21 @@ public class TaskTemplate implements TaskOperations {
 	}
 
 	@Override
+	public AsyncResult<Object> send(Signature signature) {
+		throw new UnsupportedOperationException("TODO canvas");
+	}
+
+	@Override
+	public GroupResult group(java.util.List<Signature> members) {
+		throw new UnsupportedOperationException("TODO canvas");
+	}
+
+	@Override
+	public GroupResult groupResult(String groupId) {
+		throw new UnsupportedOperationException("TODO canvas");
+	}
+
+	@Override
 	public AsyncResult<Object> result(String id) {
 		return result(id, Object.class);
 	}
