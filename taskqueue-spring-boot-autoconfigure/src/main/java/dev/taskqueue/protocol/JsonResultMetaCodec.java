@@ -25,6 +25,9 @@ import tools.jackson.databind.json.JsonMapper;
  * neither does this codec (it is read when present). {@code date_done} is a string in both
  * serializers, written with six fractional digits and {@code +00:00}, as Celery 5.4+ does;
  * it is read with or without an offset (Celery 5.2 and 5.3 write naive UTC times).
+ * <p>
+ * Plain values (chord parts, saved groups) are written with the same serializer by
+ * {@link #encodeValue} and read in either by {@link #decodeValue}.
  */
 public final class JsonResultMetaCodec implements ResultMetaCodec {
 

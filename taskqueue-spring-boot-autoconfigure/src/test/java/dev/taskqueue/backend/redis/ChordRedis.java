@@ -2,6 +2,7 @@ package dev.taskqueue.backend.redis;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -78,6 +79,16 @@ final class ChordRedis implements AfterEachCallback, AfterAllCallback {
 
 	static String key(String groupId, String suffix) {
 		return RedisChords.GROUP_PREFIX + groupId + suffix;
+	}
+
+	/** {@code AsyncResult.as_tuple()} of a task without parent: {@code [[id, null], null]}. */
+	static List<Object> taskTuple(String taskId) {
+		return Arrays.asList(Arrays.asList(taskId, null), null);
+	}
+
+	/** {@code GroupResult.as_tuple()}: {@code [[id, null], [members]]}. */
+	static List<Object> groupTuple(String groupId, List<?>... members) {
+		return Arrays.asList(Arrays.asList(groupId, null), List.of(members));
 	}
 
 	RedisCommands<String, String> redis() {

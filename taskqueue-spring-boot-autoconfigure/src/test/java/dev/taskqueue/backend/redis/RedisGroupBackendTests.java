@@ -38,8 +38,8 @@ class RedisGroupBackendTests {
 		String key = ChordRedis.key(groupId, "");
 		try (StatefulRedisPubSubConnection<String, String> subscriber = redis.client().connectPubSub()) {
 			BlockingQueue<String> published = TestRedis.subscribe(subscriber, key);
-			redis.backend.saveGroup(groupId, groupTuple(groupId, taskTuple((String) children.get(0)),
-					taskTuple((String) children.get(1))));
+			redis.backend.saveGroup(groupId, ChordRedis.groupTuple(groupId, ChordRedis.taskTuple((String) children.get(0)),
+					ChordRedis.taskTuple((String) children.get(1))));
 			String expected = raw.replace(celeryGroupId, groupId);
 			assertThat(redis.redis().get(key)).isEqualTo(expected);
 			assertThat(redis.redis().ttl(key)).isBetween(ChordRedis.DAY.toSeconds() - 5, ChordRedis.DAY.toSeconds());
@@ -51,8 +51,8 @@ class RedisGroupBackendTests {
 	void restoresASavedGroupAndANestedOne() {
 		String groupId = redis.groupId();
 		String innerId = "inner-" + UUID.randomUUID();
-		List<Object> tuple = groupTuple(groupId, taskTuple("a"),
-				groupTuple(innerId, taskTuple("b"), taskTuple("c")), Arrays.asList(Arrays.asList("d", taskTuple("a")), null));
+		List<Object> tuple = ChordRedis.groupTuple(groupId, ChordRedis.taskTuple("a"),
+				ChordRedis.groupTuple(innerId, ChordRedis.taskTuple("b"), ChordRedis.taskTuple("c")), Arrays.asList(Arrays.asList("d", ChordRedis.taskTuple("a")), null));
 		redis.backend.saveGroup(groupId, tuple);
 		assertThat(redis.backend.restoreGroup(groupId)).isEqualTo(tuple);
 		assertThat(redis.msgpack.restoreGroup(groupId)).isEqualTo(tuple);
@@ -61,7 +61,7 @@ class RedisGroupBackendTests {
 	@Test
 	void savesWithMsgpackWhenThatIsTheSerializerAndReadsEither() {
 		String groupId = redis.groupId();
-		List<Object> tuple = groupTuple(groupId, taskTuple("a"), taskTuple("b"));
+		List<Object> tuple = ChordRedis.groupTuple(groupId, ChordRedis.taskTuple("a"), ChordRedis.taskTuple("b"));
 		redis.msgpack.saveGroup(groupId, tuple);
 		assertThat(redis.value(ChordRedis.key(groupId, ""))).startsWith(0x81, 0xa6);
 		assertThat(redis.backend.restoreGroup(groupId)).isEqualTo(tuple);
@@ -70,7 +70,7 @@ class RedisGroupBackendTests {
 	@Test
 	void forgetsAGroupAndRestoresNothingForAnUnknownOne() {
 		String groupId = redis.groupId();
-		redis.backend.saveGroup(groupId, groupTuple(groupId, taskTuple("a")));
+		redis.backend.saveGroup(groupId, ChordRedis.groupTuple(groupId, ChordRedis.taskTuple("a")));
 		redis.backend.forgetGroup(groupId);
 		assertThat(redis.redis().exists(ChordRedis.key(groupId, ""))).isZero();
 		assertThat(redis.backend.restoreGroup(groupId)).isNull();
@@ -80,10 +80,10 @@ class RedisGroupBackendTests {
 	void refusesTuplesThatAreNotOfTheGroupAndStoredValuesThatAreNoGroup() {
 		String groupId = redis.groupId();
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> redis.backend.saveGroup(groupId, taskTuple("a")))
+			.isThrownBy(() -> redis.backend.saveGroup(groupId, ChordRedis.taskTuple("a")))
 			.withMessageContaining("must be [[group_id, parent], [member tuples]]");
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> redis.backend.saveGroup(groupId, groupTuple("other", taskTuple("a"))))
+			.isThrownBy(() -> redis.backend.saveGroup(groupId, ChordRedis.groupTuple("other", ChordRedis.taskTuple("a"))))
 			.withMessageContaining("is the tuple of group other");
 		redis.redis().set(ChordRedis.key(groupId, ""), "{\"status\": \"SUCCESS\"}");
 		assertThatExceptionOfType(ResultBackendException.class).isThrownBy(() -> redis.backend.restoreGroup(groupId))
@@ -91,16 +91,6 @@ class RedisGroupBackendTests {
 		redis.redis().set(ChordRedis.key(groupId, ""), "\u0000garbage");
 		assertThatExceptionOfType(ResultBackendException.class).isThrownBy(() -> redis.backend.restoreGroup(groupId))
 			.withMessageContaining("is neither JSON nor msgpack");
-	}
-
-	/** {@code AsyncResult.as_tuple()} of a task without parent: {@code [[id, null], null]}. */
-	static List<Object> taskTuple(String taskId) {
-		return Arrays.asList(Arrays.asList(taskId, null), null);
-	}
-
-	/** {@code GroupResult.as_tuple()}: {@code [[id, null], [members]]}. */
-	static List<Object> groupTuple(String groupId, List<?>... members) {
-		return Arrays.asList(Arrays.asList(groupId, null), List.of(members));
 	}
 
 }
