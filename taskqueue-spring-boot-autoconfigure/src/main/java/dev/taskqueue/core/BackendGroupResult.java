@@ -66,12 +66,19 @@ final class BackendGroupResult implements GroupResult {
 	 * @param mapper converts results to the requested types
 	 * @param operations revokes the members
 	 * @return the group's results
-	 * @throws ResultBackendException when no group of that id is saved, or not as Celery saves it
+	 * @throws ResultBackendException when no group of that id is saved, or not as Celery saves
+	 * it, or the backend keeps no groups
 	 */
 	static BackendGroupResult restore(String id, ResultBackend backend, JsonMapper mapper,
 			TaskOperations operations) {
 		Assert.hasText(id, "'id' must not be empty");
-		List<Object> tuple = backend.restoreGroup(id);
+		List<Object> tuple;
+		try {
+			tuple = backend.restoreGroup(id);
+		}
+		catch (UnsupportedOperationException ex) {
+			throw new ResultBackendException("Cannot restore group " + id + ": " + ex.getMessage(), ex);
+		}
 		if (tuple == null) {
 			throw new ResultBackendException("No group " + id + " is saved in " + backend.url());
 		}
