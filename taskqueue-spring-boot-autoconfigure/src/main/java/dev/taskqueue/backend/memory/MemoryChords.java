@@ -64,6 +64,8 @@ final class MemoryChords {
 		if (chord.size == null || chord.parts.size() != chord.size) {
 			return null;
 		}
+		// the size goes with the completion, so that a part added again cannot complete it twice
+		chord.size = null;
 		String where = "chord " + groupId;
 		List<ChordPart> all = new ArrayList<>(chord.parts.size());
 		chord.parts.entrySet()

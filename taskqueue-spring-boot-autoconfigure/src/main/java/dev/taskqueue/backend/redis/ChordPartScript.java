@@ -20,7 +20,11 @@ import org.springframework.data.redis.connection.ReturnType;
  * Celery runs the same commands as one pipeline and reads {@code ZRANGE} in a second one; being
  * one script, the count and the parts read are those of the same moment, so of many callers
  * adding distinct parts at once exactly one sees the count reach the size. As in Celery, a part
- * added again with the same bytes does not count twice.
+ * added again with the same bytes does not count twice. Unlike Celery, the completing call
+ * deletes {@code .s} in the same step, so that a part added again after the completion (a
+ * member run twice: redelivered after its worker died) cannot complete the chord a second
+ * time and send its body twice; Python members find no size and do nothing, as Celery does
+ * once a chord's keys are gone.
  */
 final class ChordPartScript {
 
@@ -49,6 +53,7 @@ final class ChordPartScript {
 				end
 			end
 			if count == total + extra then
+				redis.call('DEL', KEYS[3])
 				return redis.call('ZRANGE', KEYS[1], 0, -1)
 			end
 			return {}

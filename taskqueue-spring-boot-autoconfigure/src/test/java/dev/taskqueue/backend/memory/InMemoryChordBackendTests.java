@@ -81,6 +81,14 @@ class InMemoryChordBackendTests {
 	}
 
 	@Test
+	void aPartAddedAgainAfterTheCompletionDoesNotCompleteTheChordTwice() {
+		this.backend.setChordSize("again", 2);
+		assertThat(this.backend.addChordPart("again", 0, success("a", 1))).isNull();
+		assertThat(this.backend.addChordPart("again", 1, success("b", 2))).hasSize(2);
+		assertThat(this.backend.addChordPart("again", 1, success("b", 2))).isNull();
+	}
+
+	@Test
 	void neverCompletesWithoutASizeCountsAnIdenticalPartOnceAndForgetsADeletedChord() {
 		assertThat(this.backend.addChordPart("g", 0, success("a", 1))).isNull();
 		this.backend.setChordSize("g", 2);

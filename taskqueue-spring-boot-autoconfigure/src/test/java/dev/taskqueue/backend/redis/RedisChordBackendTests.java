@@ -71,6 +71,19 @@ class RedisChordBackendTests {
 	}
 
 	@Test
+	void aPartAddedAgainAfterTheCompletionDoesNotCompleteTheChordTwice() {
+		String groupId = redis.groupId();
+		redis.backend.setChordSize(groupId, 2);
+		assertThat(redis.backend.addChordPart(groupId, 0, success("a", 1))).isNull();
+		assertThat(redis.backend.addChordPart(groupId, 1, success("b", 2))).hasSize(2);
+		assertThat(redis.backend.addChordPart(groupId, 1, success("b", 2)))
+			.as("the member run again (redelivered) before the chord's keys were deleted")
+			.isNull();
+		assertThat(redis.redis().exists(ChordRedis.key(groupId, ".s"))).isZero();
+		redis.backend.deleteChord(groupId);
+	}
+
+	@Test
 	void writesTheBytesCeleryWroteInTheCapturedChord() {
 		Map<String, Object> fixture = TestRedis.fixture("redis-results/plain/06_chord.json");
 		List<List<Object>> zadds = new ArrayList<>();
