@@ -51,8 +51,11 @@ class WorkerCanvasTests {
 		AsyncResult<Object> last = this.fixture.template.chain(add.args(2, 2), add.args(4), add.args(8));
 		assertThat(last.get(TIMEOUT, Integer.class)).isEqualTo(16);
 		ResultMeta lastMeta = this.fixture.backend.get(last.id());
-		ResultMeta middle = this.fixture.backend.get(lastMeta.parentId());
-		ResultMeta first = this.fixture.backend.get(middle.parentId());
+		// as in Celery, a step sends the next one before it stores its own result
+		ResultMeta middle = await().atMost(TIMEOUT).until(() -> this.fixture.backend.get(lastMeta.parentId()),
+				ResultMeta::isReady);
+		ResultMeta first = await().atMost(TIMEOUT).until(() -> this.fixture.backend.get(middle.parentId()),
+				ResultMeta::isReady);
 		assertThat(middle.result()).isEqualTo(8);
 		assertThat(first.result()).isEqualTo(4);
 		assertThat(first.parentId()).isNull();
