@@ -132,24 +132,36 @@ final class CanvasSteps {
 			return;
 		}
 		try {
-			ChordPart failed = parts.stream().filter((p) -> CeleryStates.isException(p.state())).findFirst().orElse(null);
-			if (failed != null) {
-				chordError(body, rootId, "Dependency " + failed.taskId() + " raised " + repr(failed));
-			}
-			else {
-				List<@Nullable Object> results = new ArrayList<>(parts.size());
-				parts.forEach((p) -> results.add(p.result()));
-				try {
-					this.publisher.apply(body, CanvasCall.passing(results, taskId, rootId));
-				}
-				catch (RuntimeException ex) {
-					logger.error("The body of chord " + groupId + " could not be sent", ex);
-					chordError(body, rootId, "Callback error: " + ex);
-				}
-			}
+			complete(groupId, body, parts, taskId, rootId);
 		}
 		finally {
 			this.backend.deleteChord(groupId);
+		}
+	}
+
+	/**
+	 * Complete a chord (Celery's {@code celery.chord_unlock} for backends that do not join
+	 * chords themselves): send the body with the results of its header, or fail it.
+	 * @param groupId the id of the chord's header group
+	 * @param body the body
+	 * @param parts the final states of the header members, in member order
+	 * @param taskId the task that completes the chord, the body's parent
+	 * @param rootId that task's root id
+	 */
+	void complete(String groupId, CanvasSignature body, List<ChordPart> parts, String taskId, String rootId) {
+		ChordPart failed = parts.stream().filter((p) -> CeleryStates.isException(p.state())).findFirst().orElse(null);
+		if (failed != null) {
+			chordError(body, rootId, "Dependency " + failed.taskId() + " raised " + repr(failed));
+			return;
+		}
+		List<@Nullable Object> results = new ArrayList<>(parts.size());
+		parts.forEach((p) -> results.add(p.result()));
+		try {
+			this.publisher.apply(body, CanvasCall.passing(results, taskId, rootId));
+		}
+		catch (RuntimeException ex) {
+			logger.error("The body of chord " + groupId + " could not be sent", ex);
+			chordError(body, rootId, "Callback error: " + ex);
 		}
 	}
 

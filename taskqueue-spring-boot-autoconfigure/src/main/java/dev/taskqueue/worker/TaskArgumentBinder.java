@@ -31,6 +31,9 @@ final class TaskArgumentBinder {
 	@Nullable Object[] bind(TaskEndpoint endpoint, List<Object> args, Map<String, Object> kwargs,
 			TaskContext context) {
 		Method method = endpoint.method();
+		if (method.isAnnotationPresent(RawArguments.class)) {
+			return new Object[] { args, kwargs, context };
+		}
 		Parameter[] parameters = method.getParameters();
 		@Nullable Object[] values = new Object[parameters.length];
 		Set<String> usedKwargs = new HashSet<>();

@@ -57,6 +57,8 @@ public class WorkerContainer implements SmartLifecycle {
 
 	private final ResultBackend backend;
 
+	private final CeleryBuiltinTasks builtins;
+
 	private final TaskArgumentBinder binder;
 
 	private final ThreadFactory threadFactory;
@@ -94,6 +96,7 @@ public class WorkerContainer implements SmartLifecycle {
 		this.state = state;
 		this.settings = settings;
 		this.backend = backend;
+		this.builtins = new CeleryBuiltinTasks(backend);
 		this.binder = new TaskArgumentBinder(mapper);
 		this.threadFactory = (threadFactory != null) ? threadFactory : new CustomizableThreadFactory("taskqueue-worker-");
 	}
@@ -109,7 +112,9 @@ public class WorkerContainer implements SmartLifecycle {
 			ScheduledExecutorService timer = Executors
 				.newSingleThreadScheduledExecutor(new CustomizableThreadFactory("taskqueue-eta-"));
 			Clock clock = Clock.systemUTC();
-			ResultRecorder recorder = new ResultRecorder(this.backend, this.settings, canvasSteps(clock));
+			CanvasSteps canvas = canvasSteps(clock);
+			registerBuiltins(canvas);
+			ResultRecorder recorder = new ResultRecorder(this.backend, this.settings, canvas);
 			TaskRetrier retrier = TaskRetrier.publishingTo(this.broker, this.codec, recorder, this.state, clock);
 			RevokedTasks revokes = new RevokedTasks(this.revokedTaskStore, recorder, this.state);
 			revokes.follow();
@@ -145,6 +150,15 @@ public class WorkerContainer implements SmartLifecycle {
 			.publish(new OutboundMessage(this.codec.encode(message), this.router.route(message.task(), queue)));
 		return new CanvasSteps(new CanvasPublisher(sender, this.backend, this.settings.hostname(), null, clock),
 				this.backend);
+	}
+
+	// Celery's built-in tasks, unless the application declares tasks of those names itself
+	private void registerBuiltins(CanvasSteps canvas) {
+		this.builtins.useCanvas(canvas);
+		if (this.registry.find("celery.chord_unlock") == null && this.registry.find("celery.accumulate") == null) {
+			new CeleryTaskAnnotationBeanPostProcessor(this.registry).postProcessAfterInitialization(this.builtins,
+					"celeryBuiltinTasks");
+		}
 	}
 
 	private static Executor decorated(Executor executor, @Nullable TaskDecorator decorator) {

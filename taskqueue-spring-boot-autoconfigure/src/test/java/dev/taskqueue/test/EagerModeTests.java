@@ -19,6 +19,7 @@ import dev.taskqueue.backend.memory.InMemoryResultBackend;
 import dev.taskqueue.broker.Broker;
 import dev.taskqueue.broker.memory.InMemoryBroker;
 import dev.taskqueue.core.AsyncResult;
+import dev.taskqueue.core.Signature;
 import dev.taskqueue.core.TaskFailedException;
 import dev.taskqueue.core.TaskOperations;
 import dev.taskqueue.core.TaskResult;
@@ -54,6 +55,20 @@ class EagerModeTests {
 				assertThat(context.getBean(ResultBackend.class)).isInstanceOf(InMemoryResultBackend.class);
 				assertThat(context.getBean(WorkerContainer.class).isRunning()).isFalse();
 			});
+	}
+
+	@Test
+	void chainsAndChordsRunInTheCallersThreadToTheEnd() {
+		this.contextRunner.run((context) -> {
+			TaskOperations tasks = context.getBean(TaskOperations.class);
+			AsyncResult<Object> chain = tasks.chain(Signature.of("eager.add", 2, 2), Signature.of("eager.add", 4),
+					Signature.of("eager.add", 8));
+			assertThat(chain.ready()).isTrue();
+			assertThat(chain.get(Duration.ZERO, Long.class)).isEqualTo(16L);
+			AsyncResult<Object> chord = tasks.chord(Signature.of("eager.add", 1, 1), Signature.of("eager.add", 2, 2))
+				.body(Signature.of("eager.sum"));
+			assertThat(chord.get(Duration.ZERO, Long.class)).isEqualTo(6L);
+		});
 	}
 
 	@Test

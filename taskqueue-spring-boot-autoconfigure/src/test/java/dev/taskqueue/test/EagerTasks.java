@@ -1,5 +1,6 @@
 package dev.taskqueue.test;
 
+import java.util.List;
 import java.util.Map;
 
 import dev.taskqueue.core.CeleryTask;
@@ -13,6 +14,11 @@ class EagerTasks {
 	@CeleryTask(name = "eager.add")
 	long add(long x, long y) {
 		return x + y;
+	}
+
+	@CeleryTask(name = "eager.sum")
+	long sum(List<Long> numbers) {
+		return numbers.stream().mapToLong(Long::longValue).sum();
 	}
 
 	@CeleryTask(name = "eager.thread")

@@ -156,6 +156,27 @@ class WorkerCanvasTests {
 	}
 
 	@Test
+	void celeryChordUnlockPollsTheHeaderThenSendsTheBody() {
+		GroupResult header = this.fixture.template.group(Signature.of("t.add", 1, 2), Signature.of("t.add", 3, 4));
+		List<Object> tuples = header.results().stream()
+			.map((r) -> (Object) java.util.Arrays.asList(java.util.Arrays.asList(r.id(), null), null))
+			.toList();
+		Signature body = Signature.of("t.sum").taskId(java.util.UUID.randomUUID().toString());
+		this.fixture.template.task("celery.chord_unlock").args(header.id(), body.toMap())
+			.kwargs(java.util.Map.of("interval", 0.05, "result", tuples))
+			.send();
+		assertThat(this.fixture.template.result(body.options().get("task_id").toString()).get(TIMEOUT, Integer.class))
+			.isEqualTo(10);
+	}
+
+	@Test
+	void celeryAccumulateReturnsItsArgumentsOrTheOneAtTheIndex() {
+		assertThat(this.fixture.template.send("celery.accumulate", 1, 2, 3).get(TIMEOUT)).isEqualTo(List.of(1, 2, 3));
+		assertThat(this.fixture.template.task("celery.accumulate").args(1, 2, 3).kwarg("index", -1).send().get(TIMEOUT))
+			.isEqualTo(3);
+	}
+
+	@Test
 	void groupEndingChainIsRefusedBeforeAnythingIsSent() {
 		assertThatExceptionOfType(TaskSendException.class)
 			.isThrownBy(() -> this.fixture.template.chain(Signature.of("t.add", 1, 1),
