@@ -1,5 +1,6 @@
 package dev.taskqueue.worker;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -10,14 +11,19 @@ import org.jspecify.annotations.Nullable;
 
 import dev.taskqueue.backend.ChordPart;
 import dev.taskqueue.backend.ResultBackend;
+import dev.taskqueue.broker.Broker;
+import dev.taskqueue.broker.OutboundMessage;
 import dev.taskqueue.canvas.CanvasCall;
 import dev.taskqueue.canvas.CanvasPublisher;
 import dev.taskqueue.canvas.CanvasSignature;
+import dev.taskqueue.canvas.TaskMessageSender;
 import dev.taskqueue.protocol.CeleryStates;
 import dev.taskqueue.protocol.Embed;
 import dev.taskqueue.protocol.ExceptionInfo;
+import dev.taskqueue.protocol.MessageCodec;
 import dev.taskqueue.protocol.ResultMeta;
 import dev.taskqueue.protocol.TaskMessage;
+import dev.taskqueue.routing.TaskRouter;
 
 /**
  * What a worker does with the canvas embedded in a task's message once the task ended, as
@@ -44,6 +50,24 @@ final class CanvasSteps {
 	CanvasSteps(CanvasPublisher publisher, ResultBackend backend) {
 		this.publisher = publisher;
 		this.backend = backend;
+	}
+
+	/**
+	 * The canvas steps of a worker: it sends the next steps of workflows straight to the
+	 * broker, routed as the application's template routes them.
+	 * @param broker the broker
+	 * @param codec encodes the messages
+	 * @param router routes tasks whose signature names no queue
+	 * @param backend the result backend, which joins chords
+	 * @param origin the worker's node name
+	 * @param clock the clock countdowns count from
+	 * @return the canvas steps
+	 */
+	static CanvasSteps publishingTo(Broker broker, MessageCodec codec, TaskRouter router, ResultBackend backend,
+			String origin, Clock clock) {
+		TaskMessageSender sender = (message, queue) -> broker
+			.publish(new OutboundMessage(codec.encode(message), router.route(message.task(), queue)));
+		return new CanvasSteps(new CanvasPublisher(sender, backend, origin, null, clock), backend);
 	}
 
 	/**

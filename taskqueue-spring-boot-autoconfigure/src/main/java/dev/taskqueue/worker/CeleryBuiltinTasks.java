@@ -34,8 +34,17 @@ final class CeleryBuiltinTasks {
 		this.backend = backend;
 	}
 
-	void useCanvas(CanvasSteps canvas) {
+	/**
+	 * Register these tasks as built-ins (found, not listed; a task the application declares
+	 * under the same name wins), to continue workflows with the given canvas steps.
+	 * @param registry the worker's tasks
+	 * @param canvas the canvas steps of the worker, as it starts
+	 */
+	void registerIn(TaskRegistry registry, CanvasSteps canvas) {
 		this.canvas = canvas;
+		TaskRegistry own = new TaskRegistry();
+		new CeleryTaskAnnotationBeanPostProcessor(own).postProcessAfterInitialization(this, "celeryBuiltinTasks");
+		own.endpoints().forEach(registry::registerBuiltin);
 	}
 
 	/**

@@ -17,6 +17,8 @@ public class TaskRegistry {
 
 	private final Map<String, TaskEndpoint> endpoints = new ConcurrentHashMap<>();
 
+	private final Map<String, TaskEndpoint> builtins = new ConcurrentHashMap<>();
+
 	private final TaskAnnotations annotations;
 
 	/**
@@ -71,7 +73,18 @@ public class TaskRegistry {
 	 * @return the task, or {@code null} when this worker does not know it
 	 */
 	public @Nullable TaskEndpoint find(String name) {
-		return this.endpoints.get(name);
+		TaskEndpoint endpoint = this.endpoints.get(name);
+		return (endpoint != null) ? endpoint : this.builtins.get(name);
+	}
+
+	/**
+	 * Register one of Celery's built-in tasks ({@code celery.*}): found by {@link #find} unless
+	 * the application declares a task of that name, but not listed by {@link #names()} and
+	 * {@link #endpoints()}, as Celery's {@code inspect registered} leaves built-ins out.
+	 * @param endpoint the built-in task
+	 */
+	void registerBuiltin(TaskEndpoint endpoint) {
+		this.builtins.put(endpoint.name(), endpoint);
 	}
 
 	/**

@@ -24,9 +24,6 @@ import dev.taskqueue.backend.SharedTokenBuckets;
 import dev.taskqueue.broker.Broker;
 import dev.taskqueue.broker.ConsumerSettings;
 import dev.taskqueue.broker.Consumption;
-import dev.taskqueue.broker.OutboundMessage;
-import dev.taskqueue.canvas.CanvasPublisher;
-import dev.taskqueue.canvas.TaskMessageSender;
 import dev.taskqueue.protocol.JsonMessageCodec;
 import dev.taskqueue.protocol.MessageCodec;
 import dev.taskqueue.routing.DefaultTaskRouter;
@@ -112,8 +109,9 @@ public class WorkerContainer implements SmartLifecycle {
 			ScheduledExecutorService timer = Executors
 				.newSingleThreadScheduledExecutor(new CustomizableThreadFactory("taskqueue-eta-"));
 			Clock clock = Clock.systemUTC();
-			CanvasSteps canvas = canvasSteps(clock);
-			registerBuiltins(canvas);
+			CanvasSteps canvas = CanvasSteps.publishingTo(this.broker, this.codec, this.router, this.backend,
+					this.settings.hostname(), clock);
+			this.builtins.registerIn(this.registry, canvas);
 			ResultRecorder recorder = new ResultRecorder(this.backend, this.settings, canvas);
 			TaskRetrier retrier = TaskRetrier.publishingTo(this.broker, this.codec, recorder, this.state, clock);
 			RevokedTasks revokes = new RevokedTasks(this.revokedTaskStore, recorder, this.state);
@@ -140,24 +138,6 @@ public class WorkerContainer implements SmartLifecycle {
 			logger.info("Worker " + this.settings.hostname() + " consuming " + this.settings.queues() + " from "
 					+ this.broker.url() + " with concurrency " + this.settings.concurrency() + ", tasks "
 					+ this.registry.names());
-		}
-	}
-
-	// What continues the workflows of the tasks this worker runs: it sends their next steps
-	// straight to the broker, routed as the application's template routes them.
-	private CanvasSteps canvasSteps(Clock clock) {
-		TaskMessageSender sender = (message, queue) -> this.broker
-			.publish(new OutboundMessage(this.codec.encode(message), this.router.route(message.task(), queue)));
-		return new CanvasSteps(new CanvasPublisher(sender, this.backend, this.settings.hostname(), null, clock),
-				this.backend);
-	}
-
-	// Celery's built-in tasks, unless the application declares tasks of those names itself
-	private void registerBuiltins(CanvasSteps canvas) {
-		this.builtins.useCanvas(canvas);
-		if (this.registry.find("celery.chord_unlock") == null && this.registry.find("celery.accumulate") == null) {
-			new CeleryTaskAnnotationBeanPostProcessor(this.registry).postProcessAfterInitialization(this.builtins,
-					"celeryBuiltinTasks");
 		}
 	}
 
