@@ -26,6 +26,7 @@ import dev.taskqueue.backend.SharedTokenBuckets;
 import dev.taskqueue.broker.Broker;
 import dev.taskqueue.protocol.MessageCodec;
 import dev.taskqueue.protocol.NodeNames;
+import dev.taskqueue.routing.TaskRouter;
 import dev.taskqueue.worker.CeleryTaskAnnotationBeanPostProcessor;
 import dev.taskqueue.worker.TaskRegistry;
 import dev.taskqueue.worker.WorkerContainer;
@@ -118,10 +119,11 @@ public final class TaskQueueWorkerAutoConfiguration {
 			@Qualifier(THREAD_FACTORY_BEAN_NAME) ObjectProvider<ThreadFactory> threadFactory,
 			TaskQueueProperties properties, MessageCodec codec, ObjectProvider<TaskDecorator> taskDecorator,
 			ObjectProvider<RevokedTaskStore> revokedTaskStore, ObjectProvider<WorkerContainerCustomizer> customizers,
-			ObjectProvider<SharedTokenBuckets> sharedTokenBuckets) {
+			ObjectProvider<SharedTokenBuckets> sharedTokenBuckets, ObjectProvider<TaskRouter> router) {
 		WorkerContainer container = new WorkerContainer(broker, backend, registry, state, settings, mapper,
 				threadFactory.getIfAvailable());
 		container.setMessageCodec(codec);
+		router.ifUnique(container::setTaskRouter);
 		container.setRevokedTaskStore(revokedTaskStore.getIfUnique());
 		container.setAutoStartup(properties.getWorker().isAutoStartup() && !properties.getTask().isAlwaysEager());
 		container.setTaskDecorator(taskDecorator.getIfUnique());

@@ -27,9 +27,9 @@ final class CanvasLinks {
 		if (signature.isChain()) {
 			List<CanvasSignature> steps = signature.tasks();
 			if (LINK.equals(option)) {
-				return withParts(signature, "tasks", replaceLast(steps, (last) -> link(last, option, callback)));
+				return signature.withParts("tasks", replaceLast(steps, (last) -> link(last, option, callback)));
 			}
-			return withParts(signature, "tasks", steps.stream().map((step) -> link(step, option, callback)).toList());
+			return signature.withParts("tasks", steps.stream().map((step) -> link(step, option, callback)).toList());
 		}
 		if (signature.isGroup()) {
 			List<CanvasSignature> members = signature.tasks();
@@ -39,9 +39,9 @@ final class CanvasLinks {
 			if (LINK.equals(option)) {
 				List<CanvasSignature> linked = new ArrayList<>(members);
 				linked.set(0, link(members.get(0), option, callback.withImmutable(true)));
-				return withParts(signature, "tasks", linked);
+				return signature.withParts("tasks", linked);
 			}
-			return withParts(signature, "tasks", members.stream().map((m) -> link(m, option, callback)).toList());
+			return signature.withParts("tasks", members.stream().map((m) -> link(m, option, callback)).toList());
 		}
 		if (signature.isChord()) {
 			Map<String, @Nullable Object> kwargs = new LinkedHashMap<>(signature.kwargs());
@@ -63,10 +63,5 @@ final class CanvasLinks {
 		return changed;
 	}
 
-	private static CanvasSignature withParts(CanvasSignature signature, String key, List<CanvasSignature> parts) {
-		Map<String, @Nullable Object> kwargs = new LinkedHashMap<>(signature.kwargs());
-		kwargs.put(key, parts.stream().map(CanvasSignature::toMap).toList());
-		return signature.withKwargs(kwargs);
-	}
 
 }

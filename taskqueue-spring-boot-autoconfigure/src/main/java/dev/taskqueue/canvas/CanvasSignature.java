@@ -101,6 +101,22 @@ public record CanvasSignature(String task, List<@Nullable Object> args, Map<Stri
 	}
 
 	/**
+	 * Whether the result of this signature is a group's: a group, or a chain whose last step
+	 * is a group (not followed by a task, which would make it a chord).
+	 * @return whether applying it ends in a group
+	 */
+	public boolean endsInGroup() {
+		if (isGroup()) {
+			return true;
+		}
+		if (isChain()) {
+			List<CanvasSignature> steps = tasks();
+			return !steps.isEmpty() && steps.get(steps.size() - 1).endsInGroup();
+		}
+		return false;
+	}
+
+	/**
 	 * The task id assigned to this signature ({@code options.task_id}), or {@code null}.
 	 * @return the task id, or {@code null}
 	 */
@@ -186,6 +202,18 @@ public record CanvasSignature(String task, List<@Nullable Object> args, Map<Stri
 	public CanvasSignature withArgs(List<?> args) {
 		return new CanvasSignature(this.task, new ArrayList<>(args), this.kwargs, this.options, this.subtaskType,
 				this.immutable);
+	}
+
+	/**
+	 * Return this composite with other parts.
+	 * @param key {@code tasks} or {@code header}
+	 * @param parts the parts
+	 * @return the signature
+	 */
+	CanvasSignature withParts(String key, List<CanvasSignature> parts) {
+		Map<String, @Nullable Object> kwargs = new LinkedHashMap<>(this.kwargs);
+		kwargs.put(key, parts.stream().map(CanvasSignature::toMap).toList());
+		return withKwargs(kwargs);
 	}
 
 	/**

@@ -4,28 +4,28 @@ import java.lang.reflect.Type;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
 import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.util.Assert;
-import org.springframework.util.ClassUtils;
 import org.springframework.util.unit.DataSize;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.taskqueue.backend.ResultBackend;
+import dev.taskqueue.backend.ResultBackendException;
 import dev.taskqueue.backend.RevokedTaskStore;
 import dev.taskqueue.broker.Broker;
-import dev.taskqueue.broker.BrokerException;
-import dev.taskqueue.broker.OutboundMessage;
-import dev.taskqueue.protocol.EncodedMessage;
+import dev.taskqueue.canvas.AppliedCanvas;
+import dev.taskqueue.canvas.CanvasCall;
+import dev.taskqueue.canvas.CanvasException;
+import dev.taskqueue.canvas.CanvasPublisher;
+import dev.taskqueue.canvas.CanvasSignature;
 import dev.taskqueue.protocol.MessageCodec;
-import dev.taskqueue.protocol.MessageEncodingException;
 import dev.taskqueue.protocol.NodeNames;
 import dev.taskqueue.protocol.TaskMessage;
 import dev.taskqueue.protocol.TaskMessageBuilder;
-import dev.taskqueue.routing.Destination;
-import dev.taskqueue.routing.NoSuchRouteException;
 import dev.taskqueue.routing.TaskRouter;
 
 /**
@@ -36,21 +36,13 @@ import dev.taskqueue.routing.TaskRouter;
  */
 public class TaskTemplate implements TaskOperations {
 
-	private static final boolean transactionsPresent = ClassUtils.isPresent(
-			"org.springframework.transaction.support.TransactionSynchronizationManager",
-			TaskTemplate.class.getClassLoader());
-
-	private final Broker broker;
-
 	private final ResultBackend backend;
 
-	private final TaskRouter router;
+	private final TaskDispatcher dispatcher;
 
-	private final MessageCodec codec;
+	private final CanvasPublisher canvas;
 
 	private final JsonMapper mapper;
-
-	private final long maxPayloadSize;
 
 	private final String origin;
 
@@ -61,9 +53,6 @@ public class TaskTemplate implements TaskOperations {
 	private final TaskRequest.RequestSender sender = new Sender();
 
 	private final TaskRevoker revoker;
-
-	private final @Nullable AfterCommitPublisher afterCommit = transactionsPresent ? new AfterCommitPublisher()
-			: null;
 
 	private volatile boolean sendAfterCommit;
 
@@ -87,17 +76,16 @@ public class TaskTemplate implements TaskOperations {
 			DataSize maxPayloadSize, Clock clock) {
 		Assert.notNull(broker, "'broker' must not be null");
 		Assert.notNull(backend, "'backend' must not be null");
-		this.broker = broker;
 		this.backend = backend;
-		this.router = router;
-		this.codec = codec;
+		this.dispatcher = new TaskDispatcher(broker, router, codec, maxPayloadSize.toBytes());
 		this.mapper = mapper;
-		this.maxPayloadSize = maxPayloadSize.toBytes();
 		this.origin = NodeNames.client();
 		String backendReplyTo = backend.replyTo();
 		this.replyTo = (backendReplyTo != null) ? backendReplyTo : UUID.randomUUID().toString();
 		this.revoker = new TaskRevoker(backend, this.replyTo);
 		this.clock = clock;
+		this.canvas = new CanvasPublisher((message, queue) -> this.dispatcher.dispatch(message, queue,
+				this.sendAfterCommit), backend, this.origin, this.replyTo, clock);
 	}
 
 	@Override
@@ -113,19 +101,47 @@ public class TaskTemplate implements TaskOperations {
 		return new TaskRequest(name, this.sender);
 	}
 
+	/**
+	 * Send a task, chain or chord: every task is given its id first, then the first tasks are
+	 * sent (see {@link CanvasPublisher}). From inside a running task, that task is the parent.
+	 */
 	@Override
 	public AsyncResult<Object> send(Signature signature) {
-		throw new UnsupportedOperationException("TODO canvas");
+		Assert.notNull(signature, "'signature' must not be null");
+		if (signature.wire().endsInGroup()) {
+			throw new TaskSendException("'" + signature.task() + "' ends in a group, whose result is a GroupResult: "
+					+ "send the group with group(...), or end the chain with a task (a group followed by a task is "
+					+ "a chord)");
+		}
+		return result(applyCanvas(signature.wire()).id(), Object.class);
 	}
 
 	@Override
-	public GroupResult group(java.util.List<Signature> members) {
-		throw new UnsupportedOperationException("TODO canvas");
+	public GroupResult group(List<Signature> members) {
+		Assert.notNull(members, "'members' must not be null");
+		AppliedCanvas applied = applyCanvas(Signature.group(members).wire());
+		return new BackendGroupResult(applied.id(), applied.members(), this.backend, this.mapper, this);
 	}
 
 	@Override
 	public GroupResult groupResult(String groupId) {
-		throw new UnsupportedOperationException("TODO canvas");
+		Assert.hasText(groupId, "'groupId' must not be empty");
+		return BackendGroupResult.restore(groupId, this.backend, this.mapper, this);
+	}
+
+	private AppliedCanvas applyCanvas(CanvasSignature signature) {
+		TaskContext parent = TaskContext.current();
+		CanvasCall call = (parent != null) ? CanvasCall.from(parent.id(), parent.rootId()) : CanvasCall.CLIENT;
+		try {
+			return this.canvas.apply(signature, call);
+		}
+		catch (CanvasException ex) {
+			throw new TaskSendException(ex.getMessage(), ex);
+		}
+		catch (ResultBackendException ex) {
+			throw new TaskSendException("The chord was not sent: its size could not be stored: " + ex.getMessage(),
+					ex);
+		}
 	}
 
 	@Override
@@ -183,43 +199,13 @@ public class TaskTemplate implements TaskOperations {
 	 * @return the number of failed publications after commit
 	 */
 	public long getAfterCommitFailures() {
-		return (this.afterCommit != null) ? this.afterCommit.failures() : 0;
+		return this.dispatcher.afterCommitFailures();
 	}
 
 	private <T> AsyncResult<T> send(TaskRequest request, Type resultType, boolean afterCommit) {
-		Destination destination = route(request);
 		TaskMessage message = buildMessage(request);
-		EncodedMessage encoded = encode(message);
-		if (encoded.size() > this.maxPayloadSize) {
-			throw new TaskSendException("Task '" + request.name() + "' has a payload of " + encoded.size()
-					+ " bytes, over the limit of " + this.maxPayloadSize
-					+ " bytes (max payload size); pass an id instead of the data");
-		}
-		OutboundMessage outbound = new OutboundMessage(encoded, destination);
-		boolean deferred = (afterCommit || this.sendAfterCommit) && this.afterCommit != null
-				&& this.afterCommit.deferToCommit(message.id(), request.name(), () -> publish(request, outbound));
-		if (!deferred) {
-			publish(request, outbound);
-		}
+		this.dispatcher.dispatch(message, request.queue(), afterCommit || this.sendAfterCommit);
 		return result(message.id(), resultType);
-	}
-
-	private void publish(TaskRequest request, OutboundMessage outbound) {
-		try {
-			this.broker.publish(outbound);
-		}
-		catch (BrokerException | UnsupportedOperationException ex) {
-			throw new TaskSendException("Task '" + request.name() + "' was not sent: " + ex.getMessage(), ex);
-		}
-	}
-
-	private Destination route(TaskRequest request) {
-		try {
-			return this.router.route(request.name(), request.queue());
-		}
-		catch (NoSuchRouteException ex) {
-			throw new TaskSendException(ex.getMessage(), ex);
-		}
 	}
 
 	private TaskMessage buildMessage(TaskRequest request) {
@@ -243,16 +229,6 @@ public class TaskTemplate implements TaskOperations {
 			builder.parent(parent.rootId(), parent.id());
 		}
 		return builder.build(this.clock);
-	}
-
-	private EncodedMessage encode(TaskMessage message) {
-		try {
-			return this.codec.encode(message);
-		}
-		catch (MessageEncodingException ex) {
-			throw new TaskSendException("Task '" + message.task() + "' has arguments that cannot be serialized: "
-					+ ex.getMessage(), ex);
-		}
 	}
 
 	/** Sends the requests of this template, without making the template a sender itself. */

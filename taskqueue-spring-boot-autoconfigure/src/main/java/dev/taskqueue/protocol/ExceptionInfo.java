@@ -1,6 +1,8 @@
 package dev.taskqueue.protocol;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * An exception as Celery's JSON result backends store it:
@@ -42,6 +44,30 @@ public record ExceptionInfo(String type, List<Object> message, String module) {
 			return String.valueOf(this.message.get(0));
 		}
 		return this.message.toString();
+	}
+
+	/**
+	 * The exception as Python's {@code repr} shows it, such as {@code ValueError('boom')}.
+	 * @return the repr
+	 */
+	public String repr() {
+		StringBuilder repr = new StringBuilder(this.type).append('(');
+		for (int i = 0; i < this.message.size(); i++) {
+			repr.append((i > 0) ? ", " : "").append(PythonRepr.saferepr(this.message.get(i), PythonRepr.MAX_LENGTH));
+		}
+		return repr.append(')').toString();
+	}
+
+	/**
+	 * The exception in Celery's JSON form, in Celery's key order.
+	 * @return a new map of {@code exc_type}, {@code exc_message} and {@code exc_module}
+	 */
+	public Map<String, Object> toMap() {
+		Map<String, Object> map = new LinkedHashMap<>();
+		map.put("exc_type", this.type);
+		map.put("exc_message", this.message);
+		map.put("exc_module", this.module);
+		return map;
 	}
 
 	@Override

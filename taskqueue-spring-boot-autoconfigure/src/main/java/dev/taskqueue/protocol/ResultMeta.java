@@ -2,7 +2,6 @@ package dev.taskqueue.protocol;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -59,12 +58,7 @@ public record ResultMeta(String taskId, String status, @Nullable Object result, 
 	 */
 	public static ResultMeta ofException(String taskId, String status, ExceptionInfo exception,
 			@Nullable String traceback) {
-		// Celery's order: exc_type, exc_message, exc_module
-		Map<String, Object> result = new LinkedHashMap<>();
-		result.put("exc_type", exception.type());
-		result.put("exc_message", exception.message());
-		result.put("exc_module", exception.module());
-		return new ResultMeta(taskId, status, result, traceback, List.of(),
+		return new ResultMeta(taskId, status, exception.toMap(), traceback, List.of(),
 				CeleryStates.isReady(status) ? Instant.now() : null, null, null, null, null);
 	}
 

@@ -10,6 +10,8 @@ import tools.jackson.databind.json.JsonMapper;
 import dev.taskqueue.backend.ResultBackend;
 import dev.taskqueue.backend.RevokedTaskStore;
 import dev.taskqueue.broker.Delivery;
+import dev.taskqueue.canvas.CanvasPublisher;
+import dev.taskqueue.canvas.TaskMessageSender;
 import dev.taskqueue.protocol.NodeNames;
 import dev.taskqueue.protocol.TaskMessage;
 
@@ -64,9 +66,12 @@ public final class InlineTaskRunner {
 		this.registry = registry;
 		this.state = state;
 		this.settings = settings;
-		this.recorder = new ResultRecorder(backend, settings);
+		// the next steps of workflows run inline too, as Celery's eager mode runs them
+		TaskMessageSender inline = (next, queue) -> run(new InlineDelivery(next, (queue != null) ? queue : "celery"));
+		this.recorder = new ResultRecorder(backend, settings, new CanvasSteps(
+				new CanvasPublisher(inline, backend, settings.hostname(), null, Clock.systemUTC()), backend));
 		this.binder = new TaskArgumentBinder(mapper);
-		this.retrier = new TaskRetrier((retry, queue) -> run(new RetryDelivery(retry, queue)), this.recorder, state,
+		this.retrier = new TaskRetrier((retry, queue) -> run(new InlineDelivery(retry, queue)), this.recorder, state,
 				Clock.systemUTC(), RandomGenerator.getDefault(), NodeNames.client());
 		this.revokes = new RevokedTasks(revokedTaskStore, this.recorder, state);
 	}
@@ -99,10 +104,10 @@ public final class InlineTaskRunner {
 	}
 
 	/**
-	 * The delivery of a retry run inline: at once, as Celery's eager retries run, whatever
-	 * their countdown.
+	 * The delivery of a retry or a workflow's next step run inline: at once, as Celery's eager
+	 * tasks run, whatever their countdown.
 	 */
-	private record RetryDelivery(TaskMessage message, String queue) implements Delivery {
+	private record InlineDelivery(TaskMessage message, String queue) implements Delivery {
 
 		@Override
 		public boolean redelivered() {
@@ -124,7 +129,7 @@ public final class InlineTaskRunner {
 
 		@Override
 		public void deadLetter(String reason) {
-			throw new IllegalStateException("The retry of task " + this.message.id() + " was refused: " + reason);
+			throw new IllegalStateException("Task " + this.message.id() + " was refused: " + reason);
 		}
 
 	}

@@ -23,7 +23,10 @@ import dev.taskqueue.protocol.TaskMessage;
 
 /**
  * Stores the states of the tasks a worker runs, with the lineage and extended fields Celery
- * writes. A result that cannot be serialized is stored as a FAILURE instead, as Celery does.
+ * writes, as Celery's backend {@code mark_as_*} methods do: a final state also continues the
+ * task's canvas ({@link CanvasSteps}). A result that cannot be serialized is stored as a
+ * FAILURE instead, as Celery does, and so is a success whose callbacks or next chain step
+ * cannot be sent.
  */
 final class ResultRecorder {
 
@@ -35,9 +38,16 @@ final class ResultRecorder {
 
 	private final WorkerSettings settings;
 
+	private final @Nullable CanvasSteps canvas;
+
 	ResultRecorder(ResultBackend backend, WorkerSettings settings) {
+		this(backend, settings, null);
+	}
+
+	ResultRecorder(ResultBackend backend, WorkerSettings settings, @Nullable CanvasSteps canvas) {
 		this.backend = backend;
 		this.settings = settings;
+		this.canvas = canvas;
 	}
 
 	void started(TaskMessage message, String queue) {
@@ -50,18 +60,57 @@ final class ResultRecorder {
 	}
 
 	void success(TaskMessage message, String queue, @Nullable Object result) {
+		List<Object> children;
 		try {
-			store(message, queue, ResultMeta.of(message.id(), CeleryStates.SUCCESS, result));
+			children = (this.canvas != null) ? this.canvas.succeeded(message, result) : List.of();
+		}
+		catch (RuntimeException ex) {
+			logger.error("Task " + message.task() + "[" + message.id() + "] succeeded, but what follows it in its "
+					+ "workflow could not be sent; it is stored as FAILURE", ex);
+			failure(message, queue, ExceptionInfo.of(ex), ex);
+			return;
+		}
+		ResultMeta stored;
+		try {
+			stored = store(message, queue, ResultMeta.of(message.id(), CeleryStates.SUCCESS, result)
+				.withChildren(children));
 		}
 		catch (MessageEncodingException ex) {
 			failure(message, queue, ExceptionInfo.python("kombu.exceptions", "EncodeError",
 					"Result of " + message.task() + " cannot be serialized: " + ex.getMessage()), null);
+			return;
+		}
+		if (this.canvas != null) {
+			this.canvas.ended(message, stored);
 		}
 	}
 
 	void failure(TaskMessage message, String queue, ExceptionInfo exception, @Nullable Throwable cause) {
-		store(message, queue, ResultMeta.ofException(message.id(), CeleryStates.FAILURE, exception,
-				(cause != null) ? stackTrace(cause) : null));
+		ResultMeta stored = store(message, queue, ResultMeta.ofException(message.id(), CeleryStates.FAILURE,
+				exception, (cause != null) ? stackTrace(cause) : null));
+		if (this.canvas != null) {
+			this.canvas.ended(message, stored);
+			this.canvas.failed(message, stored);
+		}
+	}
+
+	/**
+	 * Continue the canvas of a task whose result is not stored ({@code ignore_result}): the
+	 * callbacks and chain after a success, the errbacks after a failure, the chord either way.
+	 * @param message the task's message
+	 * @param meta the state the task ended in
+	 */
+	void unstored(TaskMessage message, ResultMeta meta) {
+		if (this.canvas == null) {
+			return;
+		}
+		if (CeleryStates.SUCCESS.equals(meta.status())) {
+			this.canvas.succeeded(message, meta.result());
+		}
+		this.canvas.ended(message, meta);
+		if (CeleryStates.FAILURE.equals(meta.status())) {
+			this.canvas.failed(message, meta);
+		}
 	}
 
 	/**
@@ -83,10 +132,13 @@ final class ResultRecorder {
 	}
 
 	void revoked(TaskMessage message, String queue, String reason) {
-		store(message, queue, ResultMeta.revoked(message.id(), reason));
+		ResultMeta stored = store(message, queue, ResultMeta.revoked(message.id(), reason));
+		if (this.canvas != null) {
+			this.canvas.ended(message, stored);
+		}
 	}
 
-	private void store(TaskMessage message, String queue, ResultMeta meta) {
+	private ResultMeta store(TaskMessage message, String queue, ResultMeta meta) {
 		var headers = message.headers();
 		ResultMeta complete = meta.withLineage(headers.group(), headers.groupIndex(), headers.parentId());
 		if (this.settings.resultExtended()) {
@@ -94,6 +146,7 @@ final class ResultRecorder {
 					this.settings.hostname(), headers.retries(), queue));
 		}
 		this.backend.store(complete, message.properties().replyTo());
+		return complete;
 	}
 
 	void storeQuietly(Runnable store, String taskId) {

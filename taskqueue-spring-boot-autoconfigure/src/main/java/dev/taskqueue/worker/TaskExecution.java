@@ -186,6 +186,9 @@ final class TaskExecution implements Runnable {
 		if (storeResult || outcome.isRevoked()) {
 			this.recorder.storeQuietly(() -> outcome.store(this.recorder, this.message, queue), this.message.id());
 		}
+		else {
+			this.recorder.storeQuietly(() -> outcome.continueUnstored(this.recorder, this.message), this.message.id());
+		}
 		if (this.acksLate) {
 			this.delivery.ack();
 		}
@@ -223,6 +226,10 @@ final class TaskExecution implements Runnable {
 			if (storeResult) {
 				this.recorder.storeQuietly(() -> this.recorder.failure(this.message, queue,
 						limits.timeLimitExceeded(), null), this.message.id());
+			}
+			else {
+				this.recorder.storeQuietly(() -> TaskOutcome.failure(limits.timeLimitExceeded(), null)
+					.continueUnstored(this.recorder, this.message), this.message.id());
 			}
 		}
 		finally {

@@ -4,6 +4,7 @@ import org.jspecify.annotations.Nullable;
 
 import dev.taskqueue.protocol.CeleryStates;
 import dev.taskqueue.protocol.ExceptionInfo;
+import dev.taskqueue.protocol.ResultMeta;
 import dev.taskqueue.protocol.TaskMessage;
 
 /**
@@ -47,6 +48,25 @@ record TaskOutcome(String state, @Nullable Object result, @Nullable Throwable fa
 		else {
 			recorder.success(message, queue, this.result);
 		}
+	}
+
+	/**
+	 * Continue the task's canvas without storing its result ({@code ignore_result}).
+	 * @param recorder the recorder
+	 * @param message the task's message
+	 */
+	void continueUnstored(ResultRecorder recorder, TaskMessage message) {
+		ResultMeta meta;
+		if (isRevoked()) {
+			meta = ResultMeta.revoked(message.id(), String.valueOf(this.result));
+		}
+		else if (this.exception != null) {
+			meta = ResultMeta.ofException(message.id(), CeleryStates.FAILURE, this.exception, null);
+		}
+		else {
+			meta = ResultMeta.of(message.id(), CeleryStates.SUCCESS, this.result);
+		}
+		recorder.unstored(message, meta);
 	}
 
 	/**

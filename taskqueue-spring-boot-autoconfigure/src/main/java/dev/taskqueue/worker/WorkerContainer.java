@@ -24,8 +24,13 @@ import dev.taskqueue.backend.SharedTokenBuckets;
 import dev.taskqueue.broker.Broker;
 import dev.taskqueue.broker.ConsumerSettings;
 import dev.taskqueue.broker.Consumption;
+import dev.taskqueue.broker.OutboundMessage;
+import dev.taskqueue.canvas.CanvasPublisher;
+import dev.taskqueue.canvas.TaskMessageSender;
 import dev.taskqueue.protocol.JsonMessageCodec;
 import dev.taskqueue.protocol.MessageCodec;
+import dev.taskqueue.routing.DefaultTaskRouter;
+import dev.taskqueue.routing.TaskRouter;
 
 /**
  * A Celery worker as a {@link SmartLifecycle}: consumes the configured queues with a prefetch
@@ -50,7 +55,7 @@ public class WorkerContainer implements SmartLifecycle {
 
 	private final WorkerSettings settings;
 
-	private final ResultRecorder recorder;
+	private final ResultBackend backend;
 
 	private final TaskArgumentBinder binder;
 
@@ -70,6 +75,8 @@ public class WorkerContainer implements SmartLifecycle {
 
 	private @Nullable RevokedTaskStore revokedTaskStore;
 
+	private TaskRouter router = DefaultTaskRouter.withDefaultQueue("celery");
+
 	/**
 	 * Create a worker.
 	 * @param broker the broker to consume from
@@ -86,7 +93,7 @@ public class WorkerContainer implements SmartLifecycle {
 		this.registry = registry;
 		this.state = state;
 		this.settings = settings;
-		this.recorder = new ResultRecorder(backend, settings);
+		this.backend = backend;
 		this.binder = new TaskArgumentBinder(mapper);
 		this.threadFactory = (threadFactory != null) ? threadFactory : new CustomizableThreadFactory("taskqueue-worker-");
 	}
@@ -102,15 +109,16 @@ public class WorkerContainer implements SmartLifecycle {
 			ScheduledExecutorService timer = Executors
 				.newSingleThreadScheduledExecutor(new CustomizableThreadFactory("taskqueue-eta-"));
 			Clock clock = Clock.systemUTC();
-			TaskRetrier retrier = TaskRetrier.publishingTo(this.broker, this.codec, this.recorder, this.state, clock);
-			RevokedTasks revokes = new RevokedTasks(this.revokedTaskStore, this.recorder, this.state);
+			ResultRecorder recorder = new ResultRecorder(this.backend, this.settings, canvasSteps(clock));
+			TaskRetrier retrier = TaskRetrier.publishingTo(this.broker, this.codec, recorder, this.state, clock);
+			RevokedTasks revokes = new RevokedTasks(this.revokedTaskStore, recorder, this.state);
 			revokes.follow();
 			TimeLimitWatchdog watchdog = new TimeLimitWatchdog(executor, this.state, clock);
 			TaskExecutionFactory executions = (delivery, message, endpoint, stopping) -> new TaskExecution(delivery,
-					message, endpoint, stopping, this.binder, this.recorder, retrier,
+					message, endpoint, stopping, this.binder, recorder, retrier,
 					revokes, this.state, clock, watchdog);
-			WorkerDispatcher dispatcher = new WorkerDispatcher(this.registry, executions, this.recorder, revokes,
-					new RedeliveryGuard(this.settings, this.recorder, this.state, clock), this.state,
+			WorkerDispatcher dispatcher = new WorkerDispatcher(this.registry, executions, recorder, revokes,
+					new RedeliveryGuard(this.settings, recorder, this.state, clock), this.state,
 					decorated(executor, this.taskDecorator), timer, clock, this.settings.maxHeldEta(),
 					this.sharedTokenBuckets);
 			Consumption consumption;
@@ -128,6 +136,15 @@ public class WorkerContainer implements SmartLifecycle {
 					+ this.broker.url() + " with concurrency " + this.settings.concurrency() + ", tasks "
 					+ this.registry.names());
 		}
+	}
+
+	// What continues the workflows of the tasks this worker runs: it sends their next steps
+	// straight to the broker, routed as the application's template routes them.
+	private CanvasSteps canvasSteps(Clock clock) {
+		TaskMessageSender sender = (message, queue) -> this.broker
+			.publish(new OutboundMessage(this.codec.encode(message), this.router.route(message.task(), queue)));
+		return new CanvasSteps(new CanvasPublisher(sender, this.backend, this.settings.hostname(), null, clock),
+				this.backend);
 	}
 
 	private static Executor decorated(Executor executor, @Nullable TaskDecorator decorator) {
@@ -174,8 +191,21 @@ public class WorkerContainer implements SmartLifecycle {
 	}
 
 	/**
-	 * Set the codec that encodes the messages of retries, the one tasks are sent with. JSON by
-	 * default. Takes effect at the next start.
+	 * Set the router of the tasks this worker sends to continue workflows (next chain steps,
+	 * callbacks, errbacks, chord bodies) when their signature names no queue: the
+	 * application's, so that they go where its template sends them. By default every task goes
+	 * to the {@code celery} queue. Takes effect at the next start.
+	 * @param router the router
+	 */
+	public void setTaskRouter(TaskRouter router) {
+		Assert.notNull(router, "'router' must not be null");
+		this.router = router;
+	}
+
+	/**
+	 * Set the codec that encodes the messages this worker sends (retries and the next steps
+	 * of workflows), the one tasks are sent with. JSON by default. Takes effect at the next
+	 * start.
 	 * @param codec the codec
 	 */
 	public void setMessageCodec(MessageCodec codec) {

@@ -1,0 +1,102 @@
+package dev.taskqueue.core;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.util.ClassUtils;
+
+import dev.taskqueue.broker.Broker;
+import dev.taskqueue.broker.BrokerException;
+import dev.taskqueue.broker.OutboundMessage;
+import dev.taskqueue.protocol.EncodedMessage;
+import dev.taskqueue.protocol.MessageCodec;
+import dev.taskqueue.protocol.MessageEncodingException;
+import dev.taskqueue.protocol.TaskMessage;
+import dev.taskqueue.routing.Destination;
+import dev.taskqueue.routing.NoSuchRouteException;
+import dev.taskqueue.routing.TaskRouter;
+
+/**
+ * The template's way from a built task message to the broker: route it, encode it, check its
+ * size and publish it, at once or once the current transaction commits. Every failure is a
+ * {@link TaskSendException} naming the task.
+ */
+final class TaskDispatcher {
+
+	private static final boolean transactionsPresent = ClassUtils.isPresent(
+			"org.springframework.transaction.support.TransactionSynchronizationManager",
+			TaskDispatcher.class.getClassLoader());
+
+	private final Broker broker;
+
+	private final TaskRouter router;
+
+	private final MessageCodec codec;
+
+	private final long maxPayloadSize;
+
+	private final @Nullable AfterCommitPublisher afterCommit = transactionsPresent ? new AfterCommitPublisher()
+			: null;
+
+	TaskDispatcher(Broker broker, TaskRouter router, MessageCodec codec, long maxPayloadSize) {
+		this.broker = broker;
+		this.router = router;
+		this.codec = codec;
+		this.maxPayloadSize = maxPayloadSize;
+	}
+
+	/**
+	 * Send a message.
+	 * @param message the message
+	 * @param queue the queue asked for, or {@code null} to route by task name
+	 * @param afterCommit whether to wait for the current transaction to commit
+	 * @throws TaskSendException when the message cannot be routed, encoded or published, or
+	 * is too large
+	 */
+	void dispatch(TaskMessage message, @Nullable String queue, boolean afterCommit) {
+		Destination destination = route(message.task(), queue);
+		EncodedMessage encoded = encode(message);
+		if (encoded.size() > this.maxPayloadSize) {
+			throw new TaskSendException("Task '" + message.task() + "' has a payload of " + encoded.size()
+					+ " bytes, over the limit of " + this.maxPayloadSize
+					+ " bytes (max payload size); pass an id instead of the data");
+		}
+		OutboundMessage outbound = new OutboundMessage(encoded, destination);
+		boolean deferred = afterCommit && this.afterCommit != null
+				&& this.afterCommit.deferToCommit(message.id(), message.task(), () -> publish(message.task(), outbound));
+		if (!deferred) {
+			publish(message.task(), outbound);
+		}
+	}
+
+	long afterCommitFailures() {
+		return (this.afterCommit != null) ? this.afterCommit.failures() : 0;
+	}
+
+	private void publish(String task, OutboundMessage outbound) {
+		try {
+			this.broker.publish(outbound);
+		}
+		catch (BrokerException | UnsupportedOperationException ex) {
+			throw new TaskSendException("Task '" + task + "' was not sent: " + ex.getMessage(), ex);
+		}
+	}
+
+	private Destination route(String task, @Nullable String queue) {
+		try {
+			return this.router.route(task, queue);
+		}
+		catch (NoSuchRouteException ex) {
+			throw new TaskSendException(ex.getMessage(), ex);
+		}
+	}
+
+	private EncodedMessage encode(TaskMessage message) {
+		try {
+			return this.codec.encode(message);
+		}
+		catch (MessageEncodingException ex) {
+			throw new TaskSendException("Task '" + message.task() + "' has arguments that cannot be serialized: "
+					+ ex.getMessage(), ex);
+		}
+	}
+
+}

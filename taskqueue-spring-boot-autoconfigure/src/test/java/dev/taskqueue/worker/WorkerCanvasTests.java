@@ -1,0 +1,124 @@
+package dev.taskqueue.worker;
+
+import java.time.Duration;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.taskqueue.core.AsyncResult;
+import dev.taskqueue.core.Signature;
+import dev.taskqueue.core.TaskFailedException;
+import dev.taskqueue.core.TaskSendException;
+import dev.taskqueue.core.TaskState;
+import dev.taskqueue.protocol.ResultMeta;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Chains, callbacks and errbacks run by a Java worker on the in-memory broker and backend:
+ * the worker that finishes a step sends the next one.
+ */
+class WorkerCanvasTests {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(15);
+
+	private WorkerFixture fixture;
+
+	private final Errbacks errbacks = new Errbacks();
+
+	@BeforeEach
+	void start() {
+		this.fixture = new WorkerFixture(2);
+		new CeleryTaskAnnotationBeanPostProcessor(this.fixture.registry).postProcessAfterInitialization(this.errbacks,
+				"errbacks");
+		this.fixture.start();
+	}
+
+	@AfterEach
+	void stop() {
+		this.fixture.close();
+	}
+
+	@Test
+	void chainPassesEachResultToTheNextStepWithParentAndRoot() {
+		Signature add = Signature.of("t.add");
+		AsyncResult<Object> last = this.fixture.template.chain(add.args(2, 2), add.args(4), add.args(8));
+		assertThat(last.get(TIMEOUT, Integer.class)).isEqualTo(16);
+		ResultMeta lastMeta = this.fixture.backend.get(last.id());
+		ResultMeta middle = this.fixture.backend.get(lastMeta.parentId());
+		ResultMeta first = this.fixture.backend.get(middle.parentId());
+		assertThat(middle.result()).isEqualTo(8);
+		assertThat(first.result()).isEqualTo(4);
+		assertThat(first.parentId()).isNull();
+		assertThat(first.childIds()).containsExactly(middle.taskId());
+		assertThat(middle.childIds()).containsExactly(last.id());
+	}
+
+	@Test
+	void immutableStepIgnoresTheResultBeforeIt() {
+		AsyncResult<Object> last = this.fixture.template.chain(Signature.of("t.add", 1, 1),
+				Signature.of("t.add", 10, 20).immutable());
+		assertThat(last.get(TIMEOUT, Integer.class)).isEqualTo(30);
+	}
+
+	@Test
+	void failedStepStopsTheChainAndStoresTheFailureUnderTheLaterSteps() {
+		AsyncResult<Object> last = this.fixture.template.chain(Signature.of("t.add", 1, 1),
+				Signature.of("t.fail", "boom").immutable(), Signature.of("t.add", 5));
+		assertThatExceptionOfType(TaskFailedException.class).isThrownBy(() -> last.get(TIMEOUT))
+			.satisfies((ex) -> assertThat(ex.getMessage()).contains("boom"));
+		assertThat(this.fixture.tasks.executions.get()).as("only the first add ran").isEqualTo(1);
+	}
+
+	@Test
+	void callbackReceivesTheResultAndErrbackTheFailedTaskId() {
+		AsyncResult<Object> linked = this.fixture.template.send(Signature.of("t.add", 2, 3)
+			.link(Signature.of("t.add", 10)));
+		assertThat(linked.get(TIMEOUT, Integer.class)).isEqualTo(5);
+		String callbackId = await().atMost(TIMEOUT).until(() -> this.fixture.backend.get(linked.id()).childIds(),
+				(ids) -> ids.size() == 1).get(0);
+		assertThat(this.fixture.template.result(callbackId).get(TIMEOUT, Integer.class)).isEqualTo(15);
+		AsyncResult<Object> failing = this.fixture.template.send(Signature.of("t.fail", "no")
+			.linkError(Signature.of("t.errback", "extra")));
+		await().atMost(TIMEOUT).until(() -> TaskState.FAILURE.equals(failing.state()));
+		await().atMost(TIMEOUT).until(() -> this.errbacks.calls, (calls) -> !calls.isEmpty());
+		assertThat(this.errbacks.calls).containsExactly(failing.id() + " extra");
+	}
+
+	@Test
+	void errbacksOfAChainRunForTheStepThatFailed() {
+		Signature chain = Signature.chain(Signature.of("t.add", 1, 1), Signature.of("t.fail", "x").immutable(),
+				Signature.of("t.add", 1))
+			.linkError(Signature.of("t.errback", "chain"));
+		AsyncResult<Object> last = this.fixture.template.send(chain);
+		await().atMost(TIMEOUT).until(() -> TaskState.FAILURE.equals(last.state()));
+		await().atMost(TIMEOUT).until(() -> this.errbacks.calls, (calls) -> !calls.isEmpty());
+		String failedId = this.fixture.backend.get(last.id()).taskId();
+		assertThat(this.errbacks.calls).hasSize(1).allSatisfy((call) -> assertThat(call).endsWith(" chain")
+			.isNotEqualTo(failedId + " chain"));
+	}
+
+	@Test
+	void groupEndingChainIsRefusedBeforeAnythingIsSent() {
+		assertThatExceptionOfType(TaskSendException.class)
+			.isThrownBy(() -> this.fixture.template.chain(Signature.of("t.add", 1, 1),
+					Signature.group(Signature.of("t.add", 1))))
+			.withMessageContaining("ends in a group");
+		assertThat(this.fixture.tasks.executions.get()).isZero();
+	}
+
+	static class Errbacks {
+
+		final java.util.Queue<String> calls = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+		@dev.taskqueue.core.CeleryTask(name = "t.errback")
+		void errback(String failedId, String note) {
+			this.calls.add(failedId + " " + note);
+		}
+
+	}
+
+}
