@@ -102,13 +102,16 @@ class AmqpCanvasIT {
 	}
 
 	@Test
-	void chordOnTheRpcBackendIsRefusedBeforeAnythingIsSent() {
-		String queue = Interop.uniqueQueue("amqp-rpc-chord");
+	void onTheRpcBackendChainsAndGroupsRunAndChordsAreRefusedBeforeAnythingIsSent() {
+		String queue = Interop.uniqueQueue("amqp-rpc-canvas");
 		try (ConfigurableApplicationContext client = JavaSample
-			.start(Stack.AMQP_RPC.javaProperties(queue, "taskqueue.worker.enabled=false"))) {
+			.start(Stack.AMQP_RPC.javaProperties(queue, "taskqueue.worker.concurrency=4"))) {
 			TaskOperations rpc = client.getBean(TaskOperations.class);
+			Signature add = rpc.signature("tasks.add");
+			assertThat(rpc.chain(add.args(2, 2), add.args(4), add.args(8)).get(TIMEOUT, Integer.class)).isEqualTo(16);
+			assertThat(rpc.group(add.args(1, 1), add.args(2, 2)).join(TIMEOUT, Integer.class)).containsExactly(2, 4);
 			assertThatExceptionOfType(TaskSendException.class)
-				.isThrownBy(() -> rpc.chord(add(1, 1), add(2, 2)).body(rpc.signature("tasks.xsum")))
+				.isThrownBy(() -> rpc.chord(add.args(1, 1), add.args(2, 2)).body(rpc.signature("tasks.xsum")))
 				.withMessageContaining("chord");
 		}
 	}
