@@ -48,9 +48,13 @@ final class CanvasLinks {
 			kwargs.put("body", link(signature.body(), option, callback).toMap());
 			return signature.withKwargs(kwargs);
 		}
+		List<CanvasSignature> existing = signature.signatures(option);
 		List<Object> links = new ArrayList<>();
-		signature.signatures(option).forEach((existing) -> links.add(existing.toMap()));
-		links.add(callback.toMap());
+		existing.forEach((link) -> links.add(link.toMap()));
+		// Celery's append_to_list_option: a callback already linked is not linked twice
+		if (!existing.contains(callback)) {
+			links.add(callback.toMap());
+		}
 		return signature.withOption(option, links);
 	}
 

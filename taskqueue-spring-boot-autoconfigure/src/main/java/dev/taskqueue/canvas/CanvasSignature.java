@@ -1,7 +1,6 @@
 package dev.taskqueue.canvas;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +12,7 @@ import org.jspecify.annotations.Nullable;
  * "subtask_type", "immutable"}}. Composite signatures keep their parts in {@code kwargs}:
  * {@code tasks} for {@code celery.chain} and {@code celery.group}, {@code header} and
  * {@code body} for {@code celery.chord}. Values are plain JSON values; the collections are
- * unmodifiable.
+ * unmodifiable copies, nested ones included.
  *
  * @param task the task name ({@code celery.chain}, {@code celery.group}, {@code celery.chord}
  * for composites)
@@ -38,9 +37,9 @@ public record CanvasSignature(String task, List<@Nullable Object> args, Map<Stri
 	public static final String CHORD = "chord";
 
 	public CanvasSignature {
-		args = unmodifiable(args);
-		kwargs = unmodifiable(kwargs);
-		options = unmodifiable(options);
+		args = FrozenJson.list(args);
+		kwargs = FrozenJson.map(kwargs);
+		options = FrozenJson.map(options);
 	}
 
 	/**
@@ -281,10 +280,11 @@ public record CanvasSignature(String task, List<@Nullable Object> args, Map<Stri
 	 * @return the signature
 	 */
 	public static CanvasSignature chord(List<CanvasSignature> header, CanvasSignature body, Map<String, ?> options) {
+		// Celery's order
 		Map<String, Object> kwargs = new LinkedHashMap<>();
+		kwargs.put("kwargs", Map.of());
 		kwargs.put("header", maps(header));
 		kwargs.put("body", body.toMap());
-		kwargs.put("kwargs", Map.of());
 		return composite("celery.chord", CHORD, kwargs, options);
 	}
 
@@ -295,14 +295,6 @@ public record CanvasSignature(String task, List<@Nullable Object> args, Map<Stri
 
 	private static List<Map<String, Object>> maps(List<CanvasSignature> signatures) {
 		return signatures.stream().map(CanvasSignature::toMap).toList();
-	}
-
-	private static <T> List<T> unmodifiable(List<T> list) {
-		return Collections.unmodifiableList(new ArrayList<>(list));
-	}
-
-	private static <K, V> Map<K, V> unmodifiable(Map<K, V> map) {
-		return Collections.unmodifiableMap(new LinkedHashMap<>(map));
 	}
 
 }

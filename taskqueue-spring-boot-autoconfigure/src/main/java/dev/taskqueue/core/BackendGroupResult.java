@@ -1,28 +1,88 @@
 package dev.taskqueue.core;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 
 import org.jspecify.annotations.Nullable;
+import org.springframework.util.Assert;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.taskqueue.backend.ResultBackend;
+import dev.taskqueue.backend.ResultBackendException;
+import dev.taskqueue.canvas.AppliedCanvas;
+import dev.taskqueue.protocol.CeleryStates;
 
-/** Placeholder until the group result lands. */
+/**
+ * A {@link GroupResult} read from a {@link ResultBackend}: one {@link BackendAsyncResult} per
+ * member. The state accessors read each member's state once per call; {@link #join} waits for
+ * the members in order, as Celery's {@code GroupResult.join()} does, within one deadline.
+ */
 final class BackendGroupResult implements GroupResult {
 
 	private final String id;
 
 	private final List<AsyncResult<Object>> results;
 
-	BackendGroupResult(String id, List<String> members, ResultBackend backend, JsonMapper mapper,
+	private final ResultBackend backend;
+
+	private final TaskOperations operations;
+
+	private BackendGroupResult(String id, List<AsyncResult<Object>> results, ResultBackend backend,
 			TaskOperations operations) {
 		this.id = id;
-		this.results = members.stream().map(operations::result).toList();
+		this.results = List.copyOf(results);
+		this.backend = backend;
+		this.operations = operations;
 	}
 
-	static GroupResult restore(String id, ResultBackend backend, JsonMapper mapper, TaskOperations operations) {
-		throw new UnsupportedOperationException("TODO");
+	/**
+	 * The results of a group whose members are known.
+	 * @param id the group id
+	 * @param memberIds the members' task ids, in member order
+	 * @param backend the backend the results are read from
+	 * @param mapper converts results to the requested types
+	 * @param operations revokes the members
+	 * @return the group's results
+	 */
+	static BackendGroupResult of(String id, List<String> memberIds, ResultBackend backend, JsonMapper mapper,
+			TaskOperations operations) {
+		Assert.hasText(id, "'id' must not be empty");
+		List<AsyncResult<Object>> results = new ArrayList<>(memberIds.size());
+		for (String memberId : memberIds) {
+			Assert.hasText(memberId, "Member ids must not be empty");
+			results.add(new BackendAsyncResult<>(memberId, mapper.constructType(Object.class), backend, mapper,
+					operations));
+		}
+		return new BackendGroupResult(id, results, backend, operations);
+	}
+
+	/**
+	 * The results of a group saved earlier, by Java or Python; members of nested groups are
+	 * its members, in order.
+	 * @param id the group id
+	 * @param backend the backend the group was saved in
+	 * @param mapper converts results to the requested types
+	 * @param operations revokes the members
+	 * @return the group's results
+	 * @throws ResultBackendException when no group of that id is saved, or not as Celery saves
+	 * it, or the backend keeps no groups
+	 */
+	static BackendGroupResult restore(String id, ResultBackend backend, JsonMapper mapper,
+			TaskOperations operations) {
+		Assert.hasText(id, "'id' must not be empty");
+		List<Object> tuple;
+		try {
+			tuple = backend.restoreGroup(id);
+		}
+		catch (UnsupportedOperationException ex) {
+			throw new ResultBackendException("Cannot restore group " + id + ": " + ex.getMessage(), ex);
+		}
+		if (tuple == null) {
+			throw new ResultBackendException("No group " + id + " is saved in " + backend.url());
+		}
+		return of(id, GroupTuples.memberIds(id, tuple), backend, mapper, operations);
 	}
 
 	@Override
@@ -37,45 +97,107 @@ final class BackendGroupResult implements GroupResult {
 
 	@Override
 	public boolean ready() {
-		return this.results.stream().allMatch(AsyncResult::ready);
+		return allMembers(CeleryStates::isReady);
 	}
 
 	@Override
 	public boolean successful() {
-		return this.results.stream().allMatch(AsyncResult::successful);
+		return allMembers(CeleryStates.SUCCESS::equals);
 	}
 
 	@Override
 	public boolean failed() {
-		return this.results.stream().anyMatch(AsyncResult::failed);
+		return !allMembers(Predicate.not(CeleryStates.FAILURE::equals));
 	}
 
 	@Override
 	public int completedCount() {
-		return (int) this.results.stream().filter(AsyncResult::successful).count();
+		int count = 0;
+		for (AsyncResult<Object> result : this.results) {
+			if (CeleryStates.SUCCESS.equals(status(result))) {
+				count++;
+			}
+		}
+		return count;
 	}
 
 	@Override
 	public List<@Nullable Object> join(Duration timeout) {
-		return this.results.stream().map((r) -> (Object) r.get(timeout)).toList();
+		return join(timeout, Object.class);
 	}
 
 	@Override
 	public <R> List<@Nullable R> join(Duration timeout, Class<R> type) {
-		return this.results.stream().map((r) -> r.get(timeout, type)).toList();
+		Assert.notNull(timeout, "'timeout' must not be null");
+		Assert.notNull(type, "'type' must not be null");
+		long budget = nanos(timeout);
+		long start = System.nanoTime();
+		List<@Nullable R> values = new ArrayList<>(this.results.size());
+		for (int i = 0; i < this.results.size(); i++) {
+			// a member already done is read even once the time is up
+			Duration remaining = Duration.ofNanos(Math.max(0, budget - (System.nanoTime() - start)));
+			try {
+				values.add(this.results.get(i).get(remaining, type));
+			}
+			catch (TaskFailedException ex) {
+				throw new TaskFailedException(member(i), ex);
+			}
+			catch (TaskRevokedException ex) {
+				throw new TaskRevokedException(member(i), ex);
+			}
+			catch (TaskTimeoutException ex) {
+				throw new TaskTimeoutException(member(i), ex, timeout);
+			}
+		}
+		return values;
 	}
 
 	@Override
 	public void save() {
-		throw new UnsupportedOperationException("TODO");
+		List<String> memberIds = this.results.stream().map(AsyncResult::id).toList();
+		this.backend.saveGroup(this.id, new AppliedCanvas(this.id, this.id, memberIds).asTuple());
 	}
 
 	@Override
 	public void forget() {
+		this.results.forEach(AsyncResult::forget);
+		this.backend.forgetGroup(this.id);
 	}
 
 	@Override
 	public void revoke() {
+		this.results.forEach((result) -> this.operations.revoke(result.id(), false));
+	}
+
+	private boolean allMembers(Predicate<String> status) {
+		for (AsyncResult<Object> result : this.results) {
+			if (!status.test(status(result))) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	private String status(AsyncResult<Object> result) {
+		return this.backend.get(result.id()).status();
+	}
+
+	private String member(int index) {
+		return "Group " + this.id + ", member " + (index + 1) + " of " + this.results.size();
+	}
+
+	private static long nanos(Duration timeout) {
+		try {
+			return Math.max(0, timeout.toNanos());
+		}
+		catch (ArithmeticException ex) {
+			return Long.MAX_VALUE;
+		}
+	}
+
+	@Override
+	public String toString() {
+		return "GroupResult[" + this.id + "]";
 	}
 
 }

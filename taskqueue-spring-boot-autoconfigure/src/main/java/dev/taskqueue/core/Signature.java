@@ -218,7 +218,7 @@ public final class Signature {
 	 */
 	public Signature countdown(Duration countdown) {
 		Assert.isTrue(!countdown.isNegative(), () -> "countdown must not be negative, got " + countdown);
-		return set("countdown", countdown.toNanos() / 1e9);
+		return set("countdown", seconds(countdown));
 	}
 
 	/**
@@ -237,7 +237,7 @@ public final class Signature {
 	 */
 	public Signature expires(Duration expires) {
 		Assert.isTrue(!expires.isNegative(), () -> "expires must not be negative, got " + expires);
-		return set("expires", expires.toNanos() / 1e9);
+		return set("expires", seconds(expires));
 	}
 
 	/**
@@ -346,6 +346,11 @@ public final class Signature {
 			throw new IllegalStateException("Set " + what + " on the tasks of a " + this.wire.subtaskType()
 					+ ", not on the " + this.wire.subtaskType() + " itself");
 		}
+	}
+
+	private static double seconds(Duration duration) {
+		// not toNanos(), which overflows past 292 years
+		return duration.getSeconds() + duration.getNano() / 1e9;
 	}
 
 	private static List<CanvasSignature> wires(List<Signature> signatures) {

@@ -33,6 +33,18 @@ public class TaskFailedException extends TaskQueueException {
 	}
 
 	/**
+	 * The failure of one task of a group, its message naming where in the group it is.
+	 * @param context which group member failed, such as {@code Group g, member 2 of 3}
+	 * @param member the member's own failure
+	 */
+	TaskFailedException(String context, TaskFailedException member) {
+		super(context + ": " + member.getMessage(), member);
+		this.taskId = member.taskId;
+		this.exception = member.exception;
+		this.remoteTraceback = member.remoteTraceback;
+	}
+
+	/**
 	 * Return the id of the task that failed.
 	 * @return the task id
 	 */

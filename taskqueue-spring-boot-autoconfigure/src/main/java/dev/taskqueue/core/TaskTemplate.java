@@ -120,7 +120,7 @@ public class TaskTemplate implements TaskOperations {
 	public GroupResult group(List<Signature> members) {
 		Assert.notNull(members, "'members' must not be null");
 		AppliedCanvas applied = applyCanvas(Signature.group(members).wire());
-		return new BackendGroupResult(applied.id(), applied.members(), this.backend, this.mapper, this);
+		return BackendGroupResult.of(applied.id(), applied.members(), this.backend, this.mapper, this);
 	}
 
 	@Override

@@ -30,6 +30,19 @@ public class TaskTimeoutException extends TaskQueueException {
 	}
 
 	/**
+	 * The timeout of a wait for a whole group, its message naming the member not done.
+	 * @param context which group member is not done, such as {@code Group g, member 2 of 3}
+	 * @param member the timeout of the wait for that member
+	 * @param timeout how long the caller waited for the whole group
+	 */
+	TaskTimeoutException(String context, TaskTimeoutException member, Duration timeout) {
+		super(context + ": task " + member.taskId + " is still " + member.lastState + " after " + timeout, member);
+		this.taskId = member.taskId;
+		this.timeout = timeout;
+		this.lastState = member.lastState;
+	}
+
+	/**
 	 * Return the id of the task waited for.
 	 * @return the task id
 	 */

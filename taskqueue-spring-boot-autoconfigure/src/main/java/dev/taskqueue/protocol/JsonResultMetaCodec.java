@@ -25,6 +25,9 @@ import tools.jackson.databind.json.JsonMapper;
  * neither does this codec (it is read when present). {@code date_done} is a string in both
  * serializers, written with six fractional digits and {@code +00:00}, as Celery 5.4+ does;
  * it is read with or without an offset (Celery 5.2 and 5.3 write naive UTC times).
+ * <p>
+ * Plain values (chord parts, saved groups) are written with the same serializer by
+ * {@link #encodeValue} and read in either by {@link #decodeValue}.
  */
 public final class JsonResultMetaCodec implements ResultMetaCodec {
 
@@ -106,6 +109,40 @@ public final class JsonResultMetaCodec implements ResultMetaCodec {
 		}
 	}
 
+	/**
+	 * Encode a plain value with this codec's serializer: JSON text such as
+	 * {@code [1, "36ff...", "SUCCESS", 3]}, as kombu's {@code json} writes it, or msgpack.
+	 */
+	@Override
+	public byte[] encodeValue(@Nullable Object value) {
+		try {
+			return this.writer.write(value);
+		}
+		catch (MessageEncodingException ex) {
+			String type = (value != null) ? value.getClass().getName() : "null";
+			throw new MessageEncodingException("Cannot serialize a " + type + " to " + this.writer.displayName() + ": "
+					+ ex.getMessage(), ex);
+		}
+	}
+
+	/**
+	 * Decode a value as msgpack when it starts with a msgpack array or map header, which no
+	 * JSON text does, else as JSON.
+	 */
+	@Override
+	public @Nullable Object decodeValue(byte[] bytes) {
+		if (isMsgpackMap(bytes) || isMsgpackArray(bytes)) {
+			return MsgpackBody.read(bytes);
+		}
+		try {
+			return KombuJson.unwrap(this.mapper.readValue(bytes, Object.class));
+		}
+		catch (JacksonException ex) {
+			throw new MessageDecodingException("Invalid value: neither JSON nor a msgpack array or map: "
+					+ ex.getOriginalMessage(), ex);
+		}
+	}
+
 	@Override
 	public String contentType() {
 		return this.writer.serializer().contentType();
@@ -147,6 +184,12 @@ public final class JsonResultMetaCodec implements ResultMetaCodec {
 	private static boolean isMsgpackMap(byte[] bytes) {
 		int first = (bytes.length > 0) ? bytes[0] & 0xff : 0;
 		return (first >= 0x80 && first <= 0x8f) || first == 0xde || first == 0xdf;
+	}
+
+	// a msgpack array starts with a fixarray, array 16 or array 32 header
+	private static boolean isMsgpackArray(byte[] bytes) {
+		int first = (bytes.length > 0) ? bytes[0] & 0xff : 0;
+		return (first >= 0x90 && first <= 0x9f) || first == 0xdc || first == 0xdd;
 	}
 
 	private ResultMeta decodeJson(byte[] json) {

@@ -25,6 +25,33 @@ public interface ResultMetaCodec {
 	ResultMeta decode(byte[] bytes);
 
 	/**
+	 * Encode a plain value with the serializer of the metas, as Celery's {@code backend.encode}
+	 * does for chord parts and saved groups.
+	 * @param value the value: {@code null}, a boolean, number, string, list or map of these,
+	 * or what the codec turns into one
+	 * @return the serialized value
+	 * @throws MessageEncodingException when the value cannot be serialized
+	 * @throws UnsupportedOperationException when the codec writes only metas (the default)
+	 */
+	default byte[] encodeValue(@Nullable Object value) {
+		throw new UnsupportedOperationException(getClass().getName() + " encodes only task metas, not chord parts "
+				+ "or saved groups");
+	}
+
+	/**
+	 * Decode a value written by {@link #encodeValue} of this or another serializer (Celery's
+	 * {@code backend.decode}).
+	 * @param bytes the serialized value
+	 * @return the value, as plain values
+	 * @throws MessageDecodingException when the bytes are no value
+	 * @throws UnsupportedOperationException when the codec reads only metas (the default)
+	 */
+	default @Nullable Object decodeValue(byte[] bytes) {
+		throw new UnsupportedOperationException(getClass().getName() + " decodes only task metas, not chord parts "
+				+ "or saved groups");
+	}
+
+	/**
 	 * Decode a meta received with a content type, such as an {@code rpc://} reply. By default
 	 * the same as {@link #decode(byte[])}.
 	 * @param bytes the serialized meta

@@ -1,12 +1,15 @@
 package dev.taskqueue.worker;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.taskqueue.core.AsyncResult;
+import dev.taskqueue.core.GroupResult;
 import dev.taskqueue.core.Signature;
 import dev.taskqueue.core.TaskFailedException;
 import dev.taskqueue.core.TaskSendException;
@@ -48,8 +51,11 @@ class WorkerCanvasTests {
 		AsyncResult<Object> last = this.fixture.template.chain(add.args(2, 2), add.args(4), add.args(8));
 		assertThat(last.get(TIMEOUT, Integer.class)).isEqualTo(16);
 		ResultMeta lastMeta = this.fixture.backend.get(last.id());
-		ResultMeta middle = this.fixture.backend.get(lastMeta.parentId());
-		ResultMeta first = this.fixture.backend.get(middle.parentId());
+		// as in Celery, a step sends the next one before it stores its own result
+		ResultMeta middle = await().atMost(TIMEOUT).until(() -> this.fixture.backend.get(lastMeta.parentId()),
+				ResultMeta::isReady);
+		ResultMeta first = await().atMost(TIMEOUT).until(() -> this.fixture.backend.get(middle.parentId()),
+				ResultMeta::isReady);
 		assertThat(middle.result()).isEqualTo(8);
 		assertThat(first.result()).isEqualTo(4);
 		assertThat(first.parentId()).isNull();
@@ -99,6 +105,54 @@ class WorkerCanvasTests {
 		String failedId = this.fixture.backend.get(last.id()).taskId();
 		assertThat(this.errbacks.calls).hasSize(1).allSatisfy((call) -> assertThat(call).endsWith(" chain")
 			.isNotEqualTo(failedId + " chain"));
+	}
+
+	@Test
+	void groupJoinsItsMembersResultsInMemberOrder() {
+		GroupResult group = this.fixture.template.group(Signature.of("t.add", 1, 1), Signature.of("t.add", 2, 2),
+				Signature.of("t.add", 3, 3));
+		assertThat(group.join(TIMEOUT, Integer.class)).containsExactly(2, 4, 6);
+		assertThat(group.completedCount()).isEqualTo(3);
+		ResultMeta second = this.fixture.backend.get(group.results().get(1).id());
+		assertThat(second.groupId()).isEqualTo(group.id());
+	}
+
+	@Test
+	void chordSendsTheBodyOnceWithTheResultsInMemberOrder() {
+		List<Signature> header = new ArrayList<>();
+		for (int i = 0; i < 10; i++) {
+			header.add(Signature.of("t.add", i, i));
+		}
+		AsyncResult<Object> body = this.fixture.template.chord(header.toArray(Signature[]::new))
+			.body(Signature.of("t.sum"));
+		assertThat(body.get(TIMEOUT, Integer.class)).isEqualTo(90);
+		ResultMeta bodyMeta = this.fixture.backend.get(body.id());
+		assertThat(bodyMeta.parentId()).as("the member that completed the chord sent the body").isNotNull();
+	}
+
+	@Test
+	void failedMemberFailsTheBodyWithChordErrorAndRunsTheBodysErrbacks() {
+		AsyncResult<Object> body = this.fixture.template.chord(Signature.of("t.add", 1, 1), Signature.of("t.fail", "bad"))
+			.body(Signature.of("t.sum").linkError(Signature.of("t.errback", "body")));
+		assertThatExceptionOfType(TaskFailedException.class).isThrownBy(() -> body.get(TIMEOUT))
+			.satisfies((ex) -> assertThat(ex.getExceptionType()).isEqualTo("ChordError"))
+			.withMessageContaining("IllegalStateException('bad')");
+		await().atMost(TIMEOUT).until(() -> this.errbacks.calls, (calls) -> !calls.isEmpty());
+		assertThat(this.errbacks.calls).containsExactly(body.id() + " body");
+	}
+
+	@Test
+	void groupFollowedByATaskInAChainBecomesAChord() {
+		AsyncResult<Object> last = this.fixture.template.chain(Signature.of("t.add", 1, 2),
+				Signature.group(Signature.of("t.add", 10), Signature.of("t.add", 20)), Signature.of("t.sum"),
+				Signature.of("t.add", 100));
+		assertThat(last.get(TIMEOUT, Integer.class)).as("(3+10) + (3+20) + 100").isEqualTo(136);
+	}
+
+	@Test
+	void chordWithAnEmptyHeaderSendsTheBodyAtOnceWithAnEmptyList() {
+		AsyncResult<Object> body = this.fixture.template.chord().body(Signature.of("t.sum"));
+		assertThat(body.get(TIMEOUT, Integer.class)).isZero();
 	}
 
 	@Test

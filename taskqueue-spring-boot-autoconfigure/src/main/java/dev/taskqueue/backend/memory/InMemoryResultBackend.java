@@ -10,7 +10,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
+import dev.taskqueue.backend.ChordPart;
 import dev.taskqueue.backend.ResultBackend;
 import dev.taskqueue.backend.ResultListener;
 import dev.taskqueue.backend.ResultSubscription;
@@ -25,6 +27,9 @@ import dev.taskqueue.protocol.ResultMetaCodec;
  * Listeners are called on the thread that stores the state, one state at a time: a state is
  * stored and told under one lock, so that {@link #follow} reads the stored state and starts
  * listening in one step. A listener that throws is logged and the others are still called.
+ * <p>
+ * Chords and saved groups behave as on Celery's Redis backend, kept serialized too (see
+ * {@link MemoryChords}).
  */
 public class InMemoryResultBackend implements ResultBackend {
 
@@ -42,6 +47,8 @@ public class InMemoryResultBackend implements ResultBackend {
 
 	private final Clock clock;
 
+	private final MemoryChords chords;
+
 	/**
 	 * Create a backend.
 	 * @param codec the codec results are stored with
@@ -55,6 +62,7 @@ public class InMemoryResultBackend implements ResultBackend {
 		this.codec = codec;
 		this.expires = expires;
 		this.clock = clock;
+		this.chords = new MemoryChords(codec, expires, clock);
 	}
 
 	@Override
@@ -124,6 +132,42 @@ public class InMemoryResultBackend implements ResultBackend {
 		catch (RuntimeException ex) {
 			logger.warn("A listener of task " + meta.taskId() + " failed on its " + meta.status() + " state", ex);
 		}
+	}
+
+	/** Supported, with the semantics of Celery's Redis backend (see {@link MemoryChords}). */
+	@Override
+	public boolean supportsChords() {
+		return true;
+	}
+
+	@Override
+	public void setChordSize(String groupId, int size) {
+		this.chords.setChordSize(groupId, size);
+	}
+
+	@Override
+	public @Nullable List<ChordPart> addChordPart(String groupId, @Nullable Integer groupIndex, ChordPart part) {
+		return this.chords.addChordPart(groupId, groupIndex, part);
+	}
+
+	@Override
+	public void deleteChord(String groupId) {
+		this.chords.deleteChord(groupId);
+	}
+
+	@Override
+	public void saveGroup(String groupId, List<?> resultTuple) {
+		this.chords.saveGroup(groupId, resultTuple);
+	}
+
+	@Override
+	public @Nullable List<Object> restoreGroup(String groupId) {
+		return this.chords.restoreGroup(groupId);
+	}
+
+	@Override
+	public void forgetGroup(String groupId) {
+		this.chords.forgetGroup(groupId);
 	}
 
 	@Override

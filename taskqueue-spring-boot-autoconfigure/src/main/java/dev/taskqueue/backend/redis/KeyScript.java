@@ -8,9 +8,10 @@ import org.springframework.data.redis.connection.ReturnType;
 import org.springframework.data.redis.core.script.RedisScript;
 
 /**
- * A Lua script of one key returning an integer, run on a Spring Data Redis connection by its
- * SHA, and sent whole once when Redis answers {@code NOSCRIPT} (after a restart or a
- * {@code SCRIPT FLUSH}).
+ * A Lua script run on a Spring Data Redis connection by its SHA, and sent whole once when
+ * Redis answers {@code NOSCRIPT} (after a restart or a {@code SCRIPT FLUSH}). Most take one
+ * key and return an integer; {@link #eval(RedisConnection, ReturnType, int, byte[][])} runs
+ * the others.
  */
 final class KeyScript {
 
@@ -24,20 +25,34 @@ final class KeyScript {
 	}
 
 	/**
-	 * Run the script.
+	 * Run a script of one key that returns an integer.
 	 * @param connection the connection
 	 * @param keyAndArgs the key, then the arguments
 	 * @return what the script returned
 	 */
 	@Nullable Long eval(RedisConnection connection, byte[]... keyAndArgs) {
+		return eval(connection, ReturnType.INTEGER, 1, keyAndArgs);
+	}
+
+	/**
+	 * Run the script.
+	 * @param <T> the Java type of the reply: {@link Long} for {@code INTEGER}, a list of
+	 * {@code byte[]} for {@code MULTI}
+	 * @param connection the connection
+	 * @param type the type of what the script returns
+	 * @param keys how many of the values are keys
+	 * @param keysAndArgs the keys, then the arguments
+	 * @return what the script returned
+	 */
+	<T> @Nullable T eval(RedisConnection connection, ReturnType type, int keys, byte[]... keysAndArgs) {
 		try {
-			return connection.scriptingCommands().evalSha(this.sha1, ReturnType.INTEGER, 1, keyAndArgs);
+			return connection.scriptingCommands().evalSha(this.sha1, type, keys, keysAndArgs);
 		}
 		catch (RuntimeException ex) {
 			if (!isNoScript(ex)) {
 				throw ex;
 			}
-			return connection.scriptingCommands().eval(this.source, ReturnType.INTEGER, 1, keyAndArgs);
+			return connection.scriptingCommands().eval(this.source, type, keys, keysAndArgs);
 		}
 	}
 

@@ -17,6 +17,7 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.util.Assert;
 
+import dev.taskqueue.backend.ChordPart;
 import dev.taskqueue.backend.ResultBackend;
 import dev.taskqueue.backend.ResultBackendException;
 import dev.taskqueue.backend.ResultListener;
@@ -33,6 +34,10 @@ import dev.taskqueue.protocol.ResultMetaCodec;
  * live of {@code result_expires}, and published on the channel of the same name. A stored
  * SUCCESS is never overwritten. Storing is one atomic {@code EVALSHA} of
  * {@link StoreResultScript}. A missing key reads as PENDING, {@link #forget} is {@code DEL}.
+ * <p>
+ * Chords use Celery's native Redis protocol ({@code celery-taskset-meta-<group id>.s},
+ * {@code .j} and {@code .t}), so Java and Python workers can share a chord's header, and
+ * groups are saved as {@code GroupResult.save()} saves them: see {@link RedisChords}.
  * <p>
  * {@link #subscribe} waits without polling, on one pub/sub connection shared by all
  * subscriptions and opened on the first one; it returns once Redis confirmed the
@@ -57,6 +62,8 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 
 	private final ResultChannels channels;
 
+	private final RedisChords chords;
+
 	/**
 	 * Create a backend.
 	 * @param connectionFactory the factory of connections to the backend's Redis database;
@@ -76,6 +83,7 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 		this.script = new StoreResultScript(resultExpires);
 		this.url = maskedUrl;
 		this.channels = new ResultChannels(() -> connectPubSub(connectionFactory), this::readAll, codec, maskedUrl);
+		this.chords = new RedisChords(codec, resultExpires, this::execute);
 	}
 
 	@Override
@@ -121,6 +129,42 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 	public ResultSubscription follow(String taskId, ResultListener listener) {
 		return this.channels.follow(KEY_PREFIX + taskId, listener, () -> execute("read the result of task " + taskId,
 				(connection) -> connection.stringCommands().get(key(taskId))));
+	}
+
+	/** Supported, with Celery's native Redis chord protocol (see {@link RedisChords}). */
+	@Override
+	public boolean supportsChords() {
+		return true;
+	}
+
+	@Override
+	public void setChordSize(String groupId, int size) {
+		this.chords.setChordSize(groupId, size);
+	}
+
+	@Override
+	public @Nullable List<ChordPart> addChordPart(String groupId, @Nullable Integer groupIndex, ChordPart part) {
+		return this.chords.addChordPart(groupId, groupIndex, part);
+	}
+
+	@Override
+	public void deleteChord(String groupId) {
+		this.chords.deleteChord(groupId);
+	}
+
+	@Override
+	public void saveGroup(String groupId, List<?> resultTuple) {
+		this.chords.saveGroup(groupId, resultTuple);
+	}
+
+	@Override
+	public @Nullable List<Object> restoreGroup(String groupId) {
+		return this.chords.restoreGroup(groupId);
+	}
+
+	@Override
+	public void forgetGroup(String groupId) {
+		this.chords.forgetGroup(groupId);
 	}
 
 	@Override
