@@ -102,6 +102,17 @@ class AmqpCanvasIT {
 	}
 
 	@Test
+	void pythonChainOnTheRpcBackendRunsOnTheJavaWorker() throws Exception {
+		String queue = Interop.uniqueQueue("amqp-rpc-pychain");
+		try (ConfigurableApplicationContext worker = JavaSample.start(Stack.AMQP_RPC.javaProperties(queue))) {
+			JsonNode out = PythonCelery.client(Stack.AMQP_RPC.pythonEnv(queue), "canvas",
+					Py.json(Py.chain(Py.s("tasks.add", 2, 2), Py.s("tasks.add", 4), Py.s("tasks.add", 8))), "30");
+			assertThat(out.get("state").asString()).as(out.toString()).isEqualTo("SUCCESS");
+			assertThat(out.get("result").asInt()).isEqualTo(16);
+		}
+	}
+
+	@Test
 	void onTheRpcBackendChainsAndGroupsRunAndChordsAreRefusedBeforeAnythingIsSent() {
 		String queue = Interop.uniqueQueue("amqp-rpc-canvas");
 		try (ConfigurableApplicationContext client = JavaSample
