@@ -8,11 +8,25 @@
   client.py apply NAME '<json options>'   the same, with task.apply_async of this module's task
   client.py delay NAME '<json options>'   task.delay(*args, **kwargs) on the default queue (INTEROP_QUEUE); wait
   client.py get ID [wait]                 reads a result
+  client.py canvas '<json signature>' [wait]
+                                          applies a canvas given in Celery's JSON form (dict(sig)) with
+                                          signature(spec).apply_async() and waits up to wait seconds (30):
+                                          a group prints {kind: group, id, ids, states, results}, anything
+                                          else the outcome of its result (a chain's last step, a chord's
+                                          body) with kind: result and parents: [{id, members?}] (res.parent,
+                                          res.parent.parent, ...; members for a GroupResult)
+  client.py walk ID [wait]                follows a task's children from ID (first child each time):
+                                          {nodes: [{id, state, result, children}], collect: [values]}, the
+                                          latter from Celery's own AsyncResult.collect()
 """
 import datetime
 import json
 import sys
 import time
+
+from celery import signature
+from celery.exceptions import TimeoutError as CeleryTimeout
+from celery.result import GroupResult
 
 from tasks import app
 
@@ -44,6 +58,60 @@ def outcome(result, wait, watch_progress=False):
     return out
 
 
+def plain(value):
+    """A JSON-friendly value: exceptions become {exc_type, exc_message}."""
+    if isinstance(value, BaseException):
+        return {"exc_type": type(value).__name__, "exc_message": str(value)}
+    return value
+
+
+def apply_canvas(spec, wait):
+    result = signature(spec, app=app).apply_async()
+    if isinstance(result, GroupResult):
+        try:
+            values = result.get(timeout=wait, propagate=False)
+        except CeleryTimeout:
+            values = None
+        return {"kind": "group", "id": result.id, "ids": [r.id for r in result.results],
+                "states": [r.state for r in result.results],
+                "results": [plain(v) for v in values] if values is not None else None}
+    try:
+        result.get(timeout=wait, propagate=False)
+    except CeleryTimeout:
+        pass
+    out = outcome(result, 0)
+    out["kind"] = "result"
+    parents = []
+    parent = result.parent
+    while parent is not None:
+        entry = {"id": parent.id}
+        if isinstance(parent, GroupResult):
+            entry["members"] = [r.id for r in parent.results]
+        parents.append(entry)
+        parent = parent.parent
+    out["parents"] = parents
+    return out
+
+
+def walk(root, wait):
+    nodes = []
+    current = app.AsyncResult(root)
+    while current is not None and len(nodes) < 100:
+        try:
+            current.get(timeout=wait, propagate=False)
+        except CeleryTimeout:
+            pass
+        children = current.children or []
+        nodes.append({"id": current.id, "state": current.state, "result": plain(current.result),
+                      "children": [child.id for child in children]})
+        current = children[0] if children else None
+    try:
+        collected = [plain(value) for _, value in app.AsyncResult(root).collect()]
+    except Exception as ex:  # IncompleteStream and the like: report, the test decides
+        collected = plain(ex)
+    return {"nodes": nodes, "collect": collected}
+
+
 def main():
     command = sys.argv[1]
     if command in ("send", "apply"):
@@ -70,6 +138,12 @@ def main():
     elif command == "get":
         result = app.AsyncResult(sys.argv[2])
         print(json.dumps(outcome(result, float(sys.argv[3]) if len(sys.argv) > 3 else 0)), flush=True)
+    elif command == "canvas":
+        wait = float(sys.argv[3]) if len(sys.argv) > 3 else 30
+        print(json.dumps(apply_canvas(json.loads(sys.argv[2]), wait)), flush=True)
+    elif command == "walk":
+        wait = float(sys.argv[3]) if len(sys.argv) > 3 else 30
+        print(json.dumps(walk(sys.argv[2], wait)), flush=True)
     else:
         raise SystemExit("unknown command " + command)
 

@@ -13,6 +13,8 @@ Configured from the environment so one module serves every scenario:
   INTEROP_RESULT_SERIALIZER result_serializer (default json)
   INTEROP_ACCEPT       accept_content, comma-separated (default Celery's ['json'])
   INTEROP_KEYPREFIX    Redis global_keyprefix of the broker's keys
+Canvas tests use tasks.py_add and tasks.py_mul, registered only here, and tasks.count_sum and
+tasks.on_error, which count their runs under a hash in INTEROP_RECORD_URL as tasks.record does.
 Run a worker: /usr/bin/python3 -m celery -A tasks worker -Q <queue> -n py@%h
 """
 import os
@@ -115,15 +117,20 @@ def retry_once(self):
 _records = None
 
 
-@app.task(name="tasks.record")
-def record(key):
-    """Counts one execution of this task id under hash `key` (exactly-once checks)."""
+def records():
+    """The Redis database where tasks count their executions (INTEROP_RECORD_URL)."""
     global _records
     if _records is None:
         import redis
         _records = redis.Redis.from_url(os.environ.get("INTEROP_RECORD_URL", "redis://127.0.0.1:6379/12"))
-    _records.hincrby(key, record.request.id, 1)
-    _records.hincrby(key + ":by", "python", 1)
+    return _records
+
+
+@app.task(name="tasks.record")
+def record(key):
+    """Counts one execution of this task id under hash `key` (exactly-once checks)."""
+    records().hincrby(key, record.request.id, 1)
+    records().hincrby(key + ":by", "python", 1)
     return record.request.hostname
 
 
@@ -135,3 +142,36 @@ def progress_twice(self, pause):
         self.update_state(state="PROGRESS", meta={"step": step, "of": 2})
     time.sleep(pause)
     return "done"
+
+
+# Canvas: tasks only Python registers (the Java twins are tasks.java_*), so that a step of a mixed
+# chain or chord can only run on the Python worker.
+
+@app.task(name="tasks.py_add")
+def py_add(x, y):
+    return x + y
+
+
+@app.task(name="tasks.py_mul")
+def py_mul(x, y):
+    return x * y
+
+
+@app.task(name="tasks.count_sum")
+def count_sum(numbers, key):
+    """A chord body that counts its executions under hash `key` (by task id, and by side in key:by)."""
+    records().hincrby(key, count_sum.request.id, 1)
+    records().hincrby(key + ":by", "python", 1)
+    return sum(numbers)
+
+
+@app.task(name="tasks.on_error")
+def on_error(task_id, **kwargs):
+    """An errback: records under hash kwargs["key"] the id of the failed task it was sent for.
+
+    One positional parameter, so that a Python worker sends it as a task with the failed task's id
+    (Celery calls errbacks of more parameters in-process with (request, exc, traceback)).
+    """
+    records().hincrby(kwargs["key"], task_id, 1)
+    records().hincrby(kwargs["key"] + ":by", "python", 1)
+    return task_id

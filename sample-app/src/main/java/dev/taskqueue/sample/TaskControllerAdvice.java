@@ -13,11 +13,11 @@ import org.springframework.web.method.annotation.MethodArgumentTypeMismatchExcep
 import dev.taskqueue.core.TaskSendException;
 
 /**
- * Turns invalid requests to the {@link TaskController} into 400 answers of the form
- * {@code {"error": "<message>"}}: unreadable or mistyped JSON, invalid options and tasks that
- * cannot be sent.
+ * Turns invalid requests to the {@link TaskController} and the {@link CanvasController} into
+ * 400 answers of the form {@code {"error": "<message>"}}: unreadable or mistyped JSON, invalid
+ * options and signatures, and tasks that cannot be sent.
  */
-@RestControllerAdvice(assignableTypes = TaskController.class)
+@RestControllerAdvice(assignableTypes = { TaskController.class, CanvasController.class })
 public class TaskControllerAdvice {
 
 	@ExceptionHandler({ IllegalArgumentException.class, TaskSendException.class })

@@ -27,20 +27,37 @@ final class CanvasFreezer {
 	 * @return the signature with ids, and the id of its result
 	 */
 	static Frozen freeze(CanvasSignature signature) {
-		if (signature.isChain()) {
-			return freezeChain(signature);
-		}
-		if (signature.isGroup()) {
-			return freezeGroup(signature);
-		}
-		if (signature.isChord()) {
-			return freezeChord(signature);
-		}
-		String id = idOf(signature);
-		return new Frozen(signature.withOption("task_id", id), id, List.of());
+		return freeze(signature, null);
 	}
 
-	private static Frozen freezeChain(CanvasSignature chain) {
+	/**
+	 * Freeze a signature as a client does: every task that names no {@code reply_to} gets the
+	 * client's, as Celery's {@code freeze} gives it {@code app.thread_oid}, so that on
+	 * {@code rpc://} the results of tasks that workers send later (chain steps, chord bodies)
+	 * still reach the client.
+	 * @param signature the signature
+	 * @param replyTo the client's reply queue, or {@code null} for none
+	 * @return the signature with ids, and the id of its result
+	 */
+	static Frozen freeze(CanvasSignature signature, @Nullable String replyTo) {
+		if (signature.isChain()) {
+			return freezeChain(signature, replyTo);
+		}
+		if (signature.isGroup()) {
+			return freezeGroup(signature, replyTo);
+		}
+		if (signature.isChord()) {
+			return freezeChord(signature, replyTo);
+		}
+		String id = idOf(signature);
+		CanvasSignature frozen = signature.withOption("task_id", id);
+		if (replyTo != null && signature.options().get("reply_to") == null) {
+			frozen = frozen.withOption("reply_to", replyTo);
+		}
+		return new Frozen(frozen, id, List.of());
+	}
+
+	private static Frozen freezeChain(CanvasSignature chain, @Nullable String replyTo) {
 		List<CanvasSignature> steps = upgradeGroups(flattenChains(chain.tasks()));
 		if (steps.isEmpty()) {
 			throw new CanvasException("A chain needs at least one step");
@@ -48,35 +65,35 @@ final class CanvasFreezer {
 		List<CanvasSignature> frozen = new ArrayList<>(steps.size());
 		Frozen last = null;
 		for (CanvasSignature step : steps) {
-			last = freeze(step);
+			last = freeze(step, replyTo);
 			frozen.add(last.signature());
 		}
 		CanvasSignature result = chain.withParts("tasks", frozen).withOption("task_id", last.id());
 		return new Frozen(result, last.id(), last.members());
 	}
 
-	private static Frozen freezeGroup(CanvasSignature group) {
+	private static Frozen freezeGroup(CanvasSignature group, @Nullable String replyTo) {
 		String id = idOf(group);
 		List<CanvasSignature> frozen = new ArrayList<>();
 		List<String> members = new ArrayList<>();
 		for (CanvasSignature member : flattenGroups(group.tasks())) {
-			Frozen part = freeze(member);
+			Frozen part = freeze(member, replyTo);
 			frozen.add(part.signature());
 			members.add(part.id());
 		}
 		return new Frozen(group.withParts("tasks", frozen).withOption("task_id", id), id, members);
 	}
 
-	private static Frozen freezeChord(CanvasSignature chord) {
+	private static Frozen freezeChord(CanvasSignature chord, @Nullable String replyTo) {
 		CanvasSignature body = chord.body();
 		String wanted = chord.taskId();
 		if (wanted != null && body.isTask()) {
 			body = body.withOption("task_id", wanted);
 		}
-		Frozen frozenBody = freeze(body);
+		Frozen frozenBody = freeze(body, replyTo);
 		List<CanvasSignature> header = new ArrayList<>();
 		for (CanvasSignature member : flattenGroups(chord.header())) {
-			header.add(freeze(member).signature());
+			header.add(freeze(member, replyTo).signature());
 		}
 		Map<String, @Nullable Object> kwargs = new LinkedHashMap<>(chord.kwargs());
 		kwargs.put("header", header.stream().map(CanvasSignature::toMap).toList());

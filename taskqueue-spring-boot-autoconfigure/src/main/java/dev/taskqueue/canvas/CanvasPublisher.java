@@ -34,6 +34,8 @@ public final class CanvasPublisher {
 
 	private final SignatureMessages messages;
 
+	private final @Nullable String replyTo;
+
 	private final Clock clock;
 
 	/**
@@ -50,6 +52,7 @@ public final class CanvasPublisher {
 		this.sender = sender;
 		this.backend = backend;
 		this.messages = new SignatureMessages(origin, replyTo);
+		this.replyTo = replyTo;
 		this.clock = clock;
 	}
 
@@ -64,7 +67,7 @@ public final class CanvasPublisher {
 	 */
 	public AppliedCanvas apply(CanvasSignature signature, CanvasCall call) {
 		signature.validate();
-		CanvasFreezer.Frozen frozen = CanvasFreezer.freeze(signature);
+		CanvasFreezer.Frozen frozen = CanvasFreezer.freeze(signature, this.replyTo);
 		requireChordSupport(frozen.signature());
 		return apply(frozen.signature(), call, Placement.NONE, frozen);
 	}
