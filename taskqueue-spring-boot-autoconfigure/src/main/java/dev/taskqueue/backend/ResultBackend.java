@@ -1,7 +1,5 @@
 package dev.taskqueue.backend;
 
-import java.util.List;
-
 import org.jspecify.annotations.Nullable;
 
 import dev.taskqueue.protocol.ResultMeta;
@@ -82,79 +80,15 @@ public interface ResultBackend {
 	}
 
 	/**
-	 * Whether this backend joins chords itself, as Celery's Redis backend does: header members
-	 * report with {@link #addChordPart} and the one that completes the chord sends the body.
-	 * Backends that do not ({@code rpc://}) refuse chords when they are sent.
-	 * @return whether chords are supported
+	 * The chords this backend joins and the groups it keeps, as Celery's Redis backend does:
+	 * chord header members report with {@link CanvasStore#addChordPart} and the one that
+	 * completes the chord sends the body. Without one, chords are refused when they are sent and
+	 * groups cannot be saved or restored.
+	 * @return the canvas store, or {@code null} when the backend neither joins chords nor keeps
+	 * groups, as Celery's {@code rpc://} backend
 	 */
-	default boolean supportsChords() {
-		return false;
-	}
-
-	/**
-	 * Set the number of results a chord waits for (Celery's {@code set_chord_size}: the key
-	 * {@code celery-taskset-meta-<group id>.s}), before its header members are sent.
-	 * @param groupId the id of the chord's header group
-	 * @param size the number of header results
-	 * @throws UnsupportedOperationException when the backend does not support chords
-	 * @throws ResultBackendException when the backend cannot store it
-	 */
-	default void setChordSize(String groupId, int size) {
-		throw new UnsupportedOperationException(url() + " does not support chords");
-	}
-
-	/**
-	 * Record the final state of one chord header member (Celery's
-	 * {@code on_chord_part_return}), atomically with counting the parts recorded. Exactly one
-	 * call sees the chord complete: the one whose part makes the count reach the size.
-	 * @param groupId the id of the chord's header group
-	 * @param groupIndex the member's position in the header, or {@code null} when unknown
-	 * @param part the member's final state and result
-	 * @return every part, in member order, when this part completed the chord; else
-	 * {@code null}
-	 * @throws UnsupportedOperationException when the backend does not support chords
-	 * @throws ResultBackendException when the backend cannot record it
-	 */
-	default @Nullable List<ChordPart> addChordPart(String groupId, @Nullable Integer groupIndex, ChordPart part) {
-		throw new UnsupportedOperationException(url() + " does not support chords");
-	}
-
-	/**
-	 * Delete the bookkeeping of a completed chord (the {@code .j}, {@code .t} and {@code .s}
-	 * keys).
-	 * @param groupId the id of the chord's header group
-	 */
-	default void deleteChord(String groupId) {
-	}
-
-	/**
-	 * Save a group's result tuple (Celery's {@code GroupResult.save()}:
-	 * {@code celery-taskset-meta-<group id>} holding {@code {"result": tuple}}).
-	 * @param groupId the group id
-	 * @param resultTuple the group's {@code [[group_id, null], [member tuples]]}
-	 * @throws UnsupportedOperationException when the backend does not keep groups
-	 * @throws ResultBackendException when the backend cannot store it
-	 */
-	default void saveGroup(String groupId, List<?> resultTuple) {
-		throw new UnsupportedOperationException(url() + " does not keep groups");
-	}
-
-	/**
-	 * Read a group saved with {@link #saveGroup}, by Java or by Python.
-	 * @param groupId the group id
-	 * @return the group's result tuple, or {@code null} when none is saved
-	 * @throws UnsupportedOperationException when the backend does not keep groups
-	 * @throws ResultBackendException when the backend cannot read it
-	 */
-	default @Nullable List<Object> restoreGroup(String groupId) {
-		throw new UnsupportedOperationException(url() + " does not keep groups");
-	}
-
-	/**
-	 * Delete a saved group (not its members' results).
-	 * @param groupId the group id
-	 */
-	default void forgetGroup(String groupId) {
+	default @Nullable CanvasStore canvasStore() {
+		return null;
 	}
 
 	/**

@@ -9,6 +9,7 @@ import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.taskqueue.backend.CanvasStore;
 import dev.taskqueue.backend.ResultBackend;
 
 /**
@@ -87,11 +88,11 @@ public final class CanvasPublisher {
 	}
 
 	/**
-	 * Whether the result backend joins chords.
+	 * Whether the result backend joins chords: whether it has a {@link CanvasStore}.
 	 * @return whether chords can be applied
 	 */
 	public boolean supportsChords() {
-		return this.backend.supportsChords();
+		return this.backend.canvasStore() != null;
 	}
 
 	private AppliedCanvas apply(CanvasSignature signature, CanvasCall call, Placement placement,
@@ -167,7 +168,7 @@ public final class CanvasPublisher {
 			applyMember(body, empty, Placement.NONE);
 			return groupId;
 		}
-		this.backend.setChordSize(groupId, header.size());
+		chords().setChordSize(groupId, header.size());
 		Map<String, Object> bodyMap = body.toMap();
 		for (int i = 0; i < header.size(); i++) {
 			applyMember(header.get(i), call, Placement.member(groupId, i, bodyMap));
@@ -193,10 +194,18 @@ public final class CanvasPublisher {
 	}
 
 	private void requireChordSupport(CanvasSignature signature) {
-		if (!this.backend.supportsChords() && containsChord(signature)) {
+		if (containsChord(signature)) {
+			chords();
+		}
+	}
+
+	private CanvasStore chords() {
+		CanvasStore store = this.backend.canvasStore();
+		if (store == null) {
 			throw new CanvasException("The result backend " + this.backend.url() + " cannot join chords (Celery's "
 					+ "rpc:// backend cannot either); use a Redis result backend for chords");
 		}
+		return store;
 	}
 
 	private static boolean containsChord(CanvasSignature signature) {

@@ -9,6 +9,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.util.Assert;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.taskqueue.backend.CanvasStore;
 import dev.taskqueue.backend.ResultBackend;
 import dev.taskqueue.backend.ResultBackendException;
 import dev.taskqueue.canvas.AppliedCanvas;
@@ -72,13 +73,11 @@ final class BackendGroupResult implements GroupResult {
 	static BackendGroupResult restore(String id, ResultBackend backend, JsonMapper mapper,
 			TaskOperations operations) {
 		Assert.hasText(id, "'id' must not be empty");
-		List<Object> tuple;
-		try {
-			tuple = backend.restoreGroup(id);
+		CanvasStore groups = backend.canvasStore();
+		if (groups == null) {
+			throw new ResultBackendException(keepsNoGroups("restore", id, backend));
 		}
-		catch (UnsupportedOperationException ex) {
-			throw new ResultBackendException("Cannot restore group " + id + ": " + ex.getMessage(), ex);
-		}
+		List<Object> tuple = groups.restoreGroup(id);
 		if (tuple == null) {
 			throw new ResultBackendException("No group " + id + " is saved in " + backend.url());
 		}
@@ -154,14 +153,22 @@ final class BackendGroupResult implements GroupResult {
 
 	@Override
 	public void save() {
+		CanvasStore groups = this.backend.canvasStore();
+		if (groups == null) {
+			throw new UnsupportedOperationException(keepsNoGroups("save", this.id, this.backend));
+		}
 		List<String> memberIds = this.results.stream().map(AsyncResult::id).toList();
-		this.backend.saveGroup(this.id, new AppliedCanvas(this.id, this.id, memberIds).asTuple());
+		groups.saveGroup(this.id, new AppliedCanvas(this.id, this.id, memberIds).asTuple());
 	}
 
+	/** Forget the members' results, and the saved group when the backend keeps groups. */
 	@Override
 	public void forget() {
 		this.results.forEach(AsyncResult::forget);
-		this.backend.forgetGroup(this.id);
+		CanvasStore groups = this.backend.canvasStore();
+		if (groups != null) {
+			groups.forgetGroup(this.id);
+		}
 	}
 
 	@Override
@@ -184,6 +191,11 @@ final class BackendGroupResult implements GroupResult {
 
 	private String member(int index) {
 		return "Group " + this.id + ", member " + (index + 1) + " of " + this.results.size();
+	}
+
+	private static String keepsNoGroups(String action, String id, ResultBackend backend) {
+		return "Cannot " + action + " group " + id + ": " + backend.url() + " does not keep groups (Celery's rpc "
+				+ "backend cannot either); use a Redis result backend such as redis://host:port/db";
 	}
 
 	private static long nanos(Duration timeout) {

@@ -23,7 +23,7 @@ final class GroupTuples {
 	 * The task ids of a saved group's members, in order, members of nested groups in their
 	 * place.
 	 * @param groupId the group id, for the error message
-	 * @param tuple the group's result tuple, as {@code ResultBackend.restoreGroup} returns it
+	 * @param tuple the group's result tuple, as {@code CanvasStore.restoreGroup} returns it
 	 * @return the member ids
 	 * @throws ResultBackendException when the tuple is not a group's result tuple
 	 */

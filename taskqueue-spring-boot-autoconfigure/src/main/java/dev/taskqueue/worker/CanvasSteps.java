@@ -9,6 +9,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import dev.taskqueue.backend.CanvasStore;
 import dev.taskqueue.backend.ChordPart;
 import dev.taskqueue.backend.ResultBackend;
 import dev.taskqueue.broker.Broker;
@@ -151,7 +152,13 @@ final class CanvasSteps {
 
 	private void chordPart(String rootId, String taskId, String groupId, @Nullable Integer groupIndex,
 			CanvasSignature body, ChordPart part) {
-		List<ChordPart> parts = this.backend.addChordPart(groupId, groupIndex, part);
+		CanvasStore chords = this.backend.canvasStore();
+		if (chords == null) {
+			throw new UnsupportedOperationException("Chords need a result backend that every worker can read, such as "
+					+ "redis://host:port/db; " + this.backend.url() + " cannot join a chord's header (Celery's rpc "
+					+ "backend has no chords either)");
+		}
+		List<ChordPart> parts = chords.addChordPart(groupId, groupIndex, part);
 		if (parts == null) {
 			return;
 		}
@@ -159,7 +166,7 @@ final class CanvasSteps {
 			complete(groupId, body, parts, taskId, rootId);
 		}
 		finally {
-			this.backend.deleteChord(groupId);
+			chords.deleteChord(groupId);
 		}
 	}
 

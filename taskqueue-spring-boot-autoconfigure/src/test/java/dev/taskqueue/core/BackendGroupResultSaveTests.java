@@ -5,13 +5,12 @@ import java.io.InputStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
-import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.springframework.util.unit.DataSize;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.taskqueue.backend.CanvasStore;
 import dev.taskqueue.backend.ResultBackendException;
 import dev.taskqueue.backend.memory.InMemoryResultBackend;
 import dev.taskqueue.broker.memory.InMemoryBroker;
@@ -33,7 +32,10 @@ class BackendGroupResultSaveTests {
 
 	private final JsonMapper mapper = CeleryJson.newMapper();
 
-	private final GroupKeepingBackend backend = new GroupKeepingBackend();
+	private final InMemoryResultBackend backend = new InMemoryResultBackend(new JsonResultMetaCodec(),
+			Duration.ofMinutes(1));
+
+	private final CanvasStore groups = this.backend.canvasStore();
 
 	private final TaskTemplate template = new TaskTemplate(new InMemoryBroker(new JsonMessageCodec()), this.backend,
 			DefaultTaskRouter.withDefaultQueue("celery"), new JsonMessageCodec(), this.mapper,
@@ -53,7 +55,7 @@ class BackendGroupResultSaveTests {
 			.get("celery-taskset-meta-" + groupId);
 		@SuppressWarnings("unchecked")
 		Object pythonTuple = ((Map<String, Object>) key.get("parsed")).get("result");
-		assertThat(this.mapper.writeValueAsString(this.backend.restoreGroup(groupId)))
+		assertThat(this.mapper.writeValueAsString(this.groups.restoreGroup(groupId)))
 			.isEqualTo(this.mapper.writeValueAsString(pythonTuple));
 	}
 
@@ -72,7 +74,7 @@ class BackendGroupResultSaveTests {
 		String groupId = (String) fixture.get("group_id");
 		Map<String, Object> key = (Map<String, Object>) ((Map<String, Object>) fixture.get("keys"))
 			.get("celery-taskset-meta-" + groupId);
-		this.backend.saveGroup(groupId, (List<Object>) ((Map<String, Object>) key.get("parsed")).get("result"));
+		this.groups.saveGroup(groupId, (List<Object>) ((Map<String, Object>) key.get("parsed")).get("result"));
 		BackendGroupResult restored = BackendGroupResult.restore(groupId, this.backend, this.mapper, this.template);
 		assertThat(restored.results()).extracting(AsyncResult::id).isEqualTo(fixture.get("children"));
 	}
@@ -91,7 +93,7 @@ class BackendGroupResultSaveTests {
 		this.backend.store(ResultMeta.of("other", CeleryStates.SUCCESS, 0));
 		this.group.save();
 		this.group.forget();
-		assertThat(this.backend.restoreGroup("g")).isNull();
+		assertThat(this.groups.restoreGroup("g")).isNull();
 		assertThat(this.group.results()).allSatisfy((result) -> assertThat(result.state()).isEqualTo(TaskState.PENDING));
 		assertThat(this.backend.get("other").status()).isEqualTo(CeleryStates.SUCCESS);
 	}
@@ -106,39 +108,6 @@ class BackendGroupResultSaveTests {
 			assertThat(in).as(path).isNotNull();
 			return this.mapper.readValue(in, Map.class);
 		}
-	}
-
-	/**
-	 * The in-memory backend, keeping saved groups as JSON, as the Redis backend does, until
-	 * it keeps them itself.
-	 */
-	private static final class GroupKeepingBackend extends InMemoryResultBackend {
-
-		private final JsonMapper mapper = CeleryJson.newMapper();
-
-		private final Map<String, String> groups = new ConcurrentHashMap<>();
-
-		GroupKeepingBackend() {
-			super(new JsonResultMetaCodec(), Duration.ofMinutes(1));
-		}
-
-		@Override
-		public void saveGroup(String groupId, List<?> resultTuple) {
-			this.groups.put(groupId, this.mapper.writeValueAsString(resultTuple));
-		}
-
-		@Override
-		@SuppressWarnings("unchecked")
-		public @Nullable List<Object> restoreGroup(String groupId) {
-			String json = this.groups.get(groupId);
-			return (json != null) ? this.mapper.readValue(json, List.class) : null;
-		}
-
-		@Override
-		public void forgetGroup(String groupId) {
-			this.groups.remove(groupId);
-		}
-
 	}
 
 }

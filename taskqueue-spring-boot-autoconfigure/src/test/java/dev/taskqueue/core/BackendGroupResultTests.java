@@ -181,7 +181,8 @@ class BackendGroupResultTests {
 		ResultBackend noGroups = new DisabledResultBackend();
 		assertThatExceptionOfType(ResultBackendException.class)
 			.isThrownBy(() -> BackendGroupResult.restore("g", noGroups, this.mapper, this.template))
-			.withMessage("Cannot restore group g: disabled:// does not keep groups");
+			.withMessage("Cannot restore group g: disabled:// does not keep groups (Celery's rpc backend cannot "
+					+ "either); use a Redis result backend such as redis://host:port/db");
 	}
 
 	@Test

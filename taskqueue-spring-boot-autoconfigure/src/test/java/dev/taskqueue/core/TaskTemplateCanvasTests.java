@@ -90,8 +90,8 @@ class TaskTemplateCanvasTests {
 		Map<String, Object> chord = sent.get(1).embed().chord();
 		assertThat(chord.get("task")).isEqualTo("tasks.xsum");
 		assertThat(((Map<?, ?>) chord.get("options")).get("task_id")).isEqualTo(body.id());
-		assertThat(this.backend.addChordPart(groupId, 0, new ChordPart("a", "SUCCESS", 2))).isNull();
-		assertThat(this.backend.addChordPart(groupId, 1, new ChordPart("b", "SUCCESS", 4)))
+		assertThat(this.backend.canvasStore().addChordPart(groupId, 0, new ChordPart("a", "SUCCESS", 2))).isNull();
+		assertThat(this.backend.canvasStore().addChordPart(groupId, 1, new ChordPart("b", "SUCCESS", 4)))
 			.as("the size was set to the header's").hasSize(2);
 	}
 

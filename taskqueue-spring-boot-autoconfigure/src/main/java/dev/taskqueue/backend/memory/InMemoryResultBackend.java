@@ -10,9 +10,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import org.jspecify.annotations.Nullable;
 
-import dev.taskqueue.backend.ChordPart;
+import dev.taskqueue.backend.CanvasStore;
 import dev.taskqueue.backend.ResultBackend;
 import dev.taskqueue.backend.ResultListener;
 import dev.taskqueue.backend.ResultSubscription;
@@ -134,40 +133,10 @@ public class InMemoryResultBackend implements ResultBackend {
 		}
 	}
 
-	/** Supported, with the semantics of Celery's Redis backend (see {@link MemoryChords}). */
+	/** Chords and groups with the semantics of Celery's Redis backend (see {@link MemoryChords}). */
 	@Override
-	public boolean supportsChords() {
-		return true;
-	}
-
-	@Override
-	public void setChordSize(String groupId, int size) {
-		this.chords.setChordSize(groupId, size);
-	}
-
-	@Override
-	public @Nullable List<ChordPart> addChordPart(String groupId, @Nullable Integer groupIndex, ChordPart part) {
-		return this.chords.addChordPart(groupId, groupIndex, part);
-	}
-
-	@Override
-	public void deleteChord(String groupId) {
-		this.chords.deleteChord(groupId);
-	}
-
-	@Override
-	public void saveGroup(String groupId, List<?> resultTuple) {
-		this.chords.saveGroup(groupId, resultTuple);
-	}
-
-	@Override
-	public @Nullable List<Object> restoreGroup(String groupId) {
-		return this.chords.restoreGroup(groupId);
-	}
-
-	@Override
-	public void forgetGroup(String groupId) {
-		this.chords.forgetGroup(groupId);
+	public CanvasStore canvasStore() {
+		return this.chords;
 	}
 
 	@Override

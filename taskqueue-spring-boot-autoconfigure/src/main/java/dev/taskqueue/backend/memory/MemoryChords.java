@@ -14,19 +14,20 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.springframework.util.Assert;
 
+import dev.taskqueue.backend.CanvasStore;
 import dev.taskqueue.backend.CanvasValues;
 import dev.taskqueue.backend.ChordPart;
 import dev.taskqueue.protocol.ResultMetaCodec;
 
 /**
- * The chord and group side of {@link InMemoryResultBackend}, with the semantics of Celery's
+ * The {@link CanvasStore} of {@link InMemoryResultBackend}, with the semantics of Celery's
  * Redis backend: parts are kept serialized, unique by their bytes and ordered by
  * {@code group_index} (then by their bytes, as a Redis sorted set orders equal scores), and
  * the call that makes the count reach the size gets them all. Everything here is guarded by
  * one lock, so exactly one of many concurrent calls completes a chord. Chords and groups
  * expire like results, counted from their last change; a zero expiry keeps them for ever.
  */
-final class MemoryChords {
+final class MemoryChords implements CanvasStore {
 
 	// Redis orders equal scores by the members' bytes, unsigned
 	private static final Comparator<Map.Entry<ByteBuffer, Double>> SET_ORDER = Map.Entry
@@ -49,13 +50,15 @@ final class MemoryChords {
 		this.clock = clock;
 	}
 
-	synchronized void setChordSize(String groupId, int size) {
+	@Override
+	public synchronized void setChordSize(String groupId, int size) {
 		Assert.hasText(groupId, "'groupId' must not be empty");
 		Assert.isTrue(size >= 0, () -> "The size of chord " + groupId + " must not be negative, not " + size);
 		chord(groupId).size = size;
 	}
 
-	synchronized @Nullable List<ChordPart> addChordPart(String groupId, @Nullable Integer groupIndex,
+	@Override
+	public synchronized @Nullable List<ChordPart> addChordPart(String groupId, @Nullable Integer groupIndex,
 			ChordPart part) {
 		Assert.hasText(groupId, "'groupId' must not be empty");
 		byte[] encoded = this.codec.encodeValue(CanvasValues.partTuple(part));
@@ -75,17 +78,20 @@ final class MemoryChords {
 		return all;
 	}
 
-	synchronized void deleteChord(String groupId) {
+	@Override
+	public synchronized void deleteChord(String groupId) {
 		this.chords.remove(groupId);
 	}
 
-	synchronized void saveGroup(String groupId, List<?> resultTuple) {
+	@Override
+	public synchronized void saveGroup(String groupId, List<?> resultTuple) {
 		CanvasValues.checkGroupTuple(groupId, resultTuple);
 		byte[] value = this.codec.encodeValue(CanvasValues.savedGroup(resultTuple));
 		this.groups.put(groupId, new SavedGroup(value, expiry()));
 	}
 
-	synchronized @Nullable List<Object> restoreGroup(String groupId) {
+	@Override
+	public synchronized @Nullable List<Object> restoreGroup(String groupId) {
 		SavedGroup saved = this.groups.get(groupId);
 		if (saved == null) {
 			return null;
@@ -97,7 +103,8 @@ final class MemoryChords {
 		return CanvasValues.groupTuple(this.codec.decodeValue(saved.value()), "saved group " + groupId);
 	}
 
-	synchronized void forgetGroup(String groupId) {
+	@Override
+	public synchronized void forgetGroup(String groupId) {
 		this.groups.remove(groupId);
 	}
 

@@ -10,6 +10,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.util.Assert;
 
+import dev.taskqueue.backend.CanvasStore;
 import dev.taskqueue.backend.CanvasValues;
 import dev.taskqueue.backend.ChordPart;
 import dev.taskqueue.backend.ResultBackendException;
@@ -17,7 +18,7 @@ import dev.taskqueue.protocol.MessageDecodingException;
 import dev.taskqueue.protocol.ResultMetaCodec;
 
 /**
- * The chord and group side of {@link RedisResultBackend}, with Celery 5.2's keys and values:
+ * The {@link CanvasStore} of {@link RedisResultBackend}, with Celery 5.2's keys and values:
  * <ul>
  * <li>{@code celery-taskset-meta-<group id>.s}: the chord size as decimal text, stored and
  * published as a result is ({@code SET} with expiry, {@code PUBLISH});</li>
@@ -30,7 +31,7 @@ import dev.taskqueue.protocol.ResultMetaCodec;
  * serialized with the result serializer, stored and published as a result is.</li>
  * </ul>
  */
-final class RedisChords {
+final class RedisChords implements CanvasStore {
 
 	static final String GROUP_PREFIX = "celery-taskset-meta-";
 
@@ -55,7 +56,8 @@ final class RedisChords {
 		this.commands = commands;
 	}
 
-	void setChordSize(String groupId, int size) {
+	@Override
+	public void setChordSize(String groupId, int size) {
 		Assert.isTrue(size >= 0, () -> "The size of chord " + groupId + " must not be negative, not " + size);
 		byte[] key = key(groupId, ".s");
 		byte[] value = bytes(Integer.toString(size));
@@ -63,7 +65,8 @@ final class RedisChords {
 				(connection) -> this.store.store(connection, key, value));
 	}
 
-	@Nullable List<ChordPart> addChordPart(String groupId, @Nullable Integer groupIndex, ChordPart part) {
+	@Override
+	public @Nullable List<ChordPart> addChordPart(String groupId, @Nullable Integer groupIndex, ChordPart part) {
 		byte[] encoded = this.codec.encodeValue(CanvasValues.partTuple(part));
 		byte[][] keys = { key(groupId, ".j"), key(groupId, ".t"), key(groupId, ".s") };
 		List<byte[]> all = this.commands.execute("add the " + part.state() + " part of task " + part.taskId()
@@ -79,19 +82,22 @@ final class RedisChords {
 		return decoded;
 	}
 
-	void deleteChord(String groupId) {
+	@Override
+	public void deleteChord(String groupId) {
 		byte[][] keys = { key(groupId, ".j"), key(groupId, ".t"), key(groupId, ".s") };
 		this.commands.execute("delete chord " + groupId, (connection) -> connection.keyCommands().del(keys));
 	}
 
-	void saveGroup(String groupId, List<?> resultTuple) {
+	@Override
+	public void saveGroup(String groupId, List<?> resultTuple) {
 		CanvasValues.checkGroupTuple(groupId, resultTuple);
 		byte[] value = this.codec.encodeValue(CanvasValues.savedGroup(resultTuple));
 		byte[] key = key(groupId, "");
 		this.commands.execute("save group " + groupId, (connection) -> this.store.store(connection, key, value));
 	}
 
-	@Nullable List<Object> restoreGroup(String groupId) {
+	@Override
+	public @Nullable List<Object> restoreGroup(String groupId) {
 		byte[] key = key(groupId, "");
 		byte[] value = this.commands.execute("restore group " + groupId,
 				(connection) -> connection.stringCommands().get(key));
@@ -102,7 +108,8 @@ final class RedisChords {
 		return CanvasValues.groupTuple(decode(value, where), where);
 	}
 
-	void forgetGroup(String groupId) {
+	@Override
+	public void forgetGroup(String groupId) {
 		byte[] key = key(groupId, "");
 		this.commands.execute("forget group " + groupId, (connection) -> connection.keyCommands().del(key));
 	}

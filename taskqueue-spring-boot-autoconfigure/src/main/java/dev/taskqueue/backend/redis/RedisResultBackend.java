@@ -17,7 +17,7 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.util.Assert;
 
-import dev.taskqueue.backend.ChordPart;
+import dev.taskqueue.backend.CanvasStore;
 import dev.taskqueue.backend.ResultBackend;
 import dev.taskqueue.backend.ResultBackendException;
 import dev.taskqueue.backend.ResultListener;
@@ -131,40 +131,10 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 				(connection) -> connection.stringCommands().get(key(taskId))));
 	}
 
-	/** Supported, with Celery's native Redis chord protocol (see {@link RedisChords}). */
+	/** Chords and groups with Celery's native Redis protocol (see {@link RedisChords}). */
 	@Override
-	public boolean supportsChords() {
-		return true;
-	}
-
-	@Override
-	public void setChordSize(String groupId, int size) {
-		this.chords.setChordSize(groupId, size);
-	}
-
-	@Override
-	public @Nullable List<ChordPart> addChordPart(String groupId, @Nullable Integer groupIndex, ChordPart part) {
-		return this.chords.addChordPart(groupId, groupIndex, part);
-	}
-
-	@Override
-	public void deleteChord(String groupId) {
-		this.chords.deleteChord(groupId);
-	}
-
-	@Override
-	public void saveGroup(String groupId, List<?> resultTuple) {
-		this.chords.saveGroup(groupId, resultTuple);
-	}
-
-	@Override
-	public @Nullable List<Object> restoreGroup(String groupId) {
-		return this.chords.restoreGroup(groupId);
-	}
-
-	@Override
-	public void forgetGroup(String groupId) {
-		this.chords.forgetGroup(groupId);
+	public CanvasStore canvasStore() {
+		return this.chords;
 	}
 
 	@Override

@@ -2,7 +2,6 @@ package dev.taskqueue.backend.rpc;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.amqp.AmqpException;
@@ -12,7 +11,7 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.util.Assert;
 import org.springframework.util.StringUtils;
 
-import dev.taskqueue.backend.ChordPart;
+import dev.taskqueue.backend.CanvasStore;
 import dev.taskqueue.backend.ResultBackend;
 import dev.taskqueue.backend.ResultBackendException;
 import dev.taskqueue.backend.ResultListener;
@@ -45,8 +44,9 @@ import dev.taskqueue.protocol.ResultMetaCodec;
  * restarts once the broker is reachable and declares the queue again under the same name (see
  * {@link ReplyQueueListenerContainer}). Replies sent in between are lost, as with Celery.
  * <p>
- * As with Celery's rpc backend, chords ({@link #supportsChords()} is {@code false}) and saved
- * groups are refused with an {@link UnsupportedOperationException}.
+ * As with Celery's rpc backend, chords and saved groups are not supported
+ * ({@link #canvasStore()} is {@code null}): a chord is refused when it is sent, and saving or
+ * restoring a group fails.
  */
 public class RpcResultBackend implements ResultBackend, DisposableBean {
 
@@ -161,53 +161,13 @@ public class RpcResultBackend implements ResultBackend, DisposableBean {
 	}
 
 	/**
-	 * Refused: results travel to the sender's reply queue only, so no worker can see that the
-	 * other members of a chord finished (Celery's rpc backend has no chords either).
-	 * @throws UnsupportedOperationException always
+	 * None: results travel to the sender's reply queue only, so no worker can see that the other
+	 * members of a chord finished, nor can another client read a saved group (Celery's rpc
+	 * backend has no chords and refuses {@code save_group} too).
 	 */
 	@Override
-	public void setChordSize(String groupId, int size) {
-		throw noChords();
-	}
-
-	/**
-	 * Refused, as {@link #setChordSize}.
-	 * @throws UnsupportedOperationException always
-	 */
-	@Override
-	public @Nullable List<ChordPart> addChordPart(String groupId, @Nullable Integer groupIndex, ChordPart part) {
-		throw noChords();
-	}
-
-	/**
-	 * Refused: results are not stored where another client could read a saved group (Celery's
-	 * rpc backend refuses {@code save_group} too).
-	 * @throws UnsupportedOperationException always
-	 */
-	@Override
-	public void saveGroup(String groupId, List<?> resultTuple) {
-		throw noGroups("save");
-	}
-
-	/**
-	 * Refused, as {@link #saveGroup}.
-	 * @throws UnsupportedOperationException always
-	 */
-	@Override
-	public @Nullable List<Object> restoreGroup(String groupId) {
-		throw noGroups("restore");
-	}
-
-	private UnsupportedOperationException noChords() {
-		return new UnsupportedOperationException("Chords need a result backend that every worker can read, such as "
-				+ "redis://host:port/db; the rpc:// backend (" + this.url + ") sends results only to the client "
-				+ "that sent the task, so it cannot join a chord's header (Celery's rpc backend has no chords either)");
-	}
-
-	private UnsupportedOperationException noGroups(String action) {
-		return new UnsupportedOperationException("Cannot " + action + " a group with the rpc:// backend (" + this.url
-				+ "): it does not store results, so groups cannot be saved and restored; use a result backend "
-				+ "such as redis://host:port/db (Celery's rpc backend refuses save_group and restore_group too)");
+	public @Nullable CanvasStore canvasStore() {
+		return null;
 	}
 
 	@Override

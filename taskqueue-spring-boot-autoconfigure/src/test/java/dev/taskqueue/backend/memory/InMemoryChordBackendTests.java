@@ -15,6 +15,7 @@ import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
 
+import dev.taskqueue.backend.CanvasStore;
 import dev.taskqueue.backend.ChordPart;
 import dev.taskqueue.protocol.CeleryStates;
 import dev.taskqueue.protocol.ExceptionInfo;
@@ -37,20 +38,22 @@ class InMemoryChordBackendTests {
 	private final InMemoryResultBackend backend = new InMemoryResultBackend(new JsonResultMetaCodec(),
 			Duration.ofMinutes(10), this.clock);
 
+	private final CanvasStore chords = this.backend.canvasStore();
+
 	@Test
 	void completesOnTheLastPartWithThePartsInGroupIndexOrder() {
-		assertThat(this.backend.supportsChords()).isTrue();
-		this.backend.setChordSize("g", 4);
-		assertThat(this.backend.addChordPart("g", 2, success("c", 3))).isNull();
-		assertThat(this.backend.addChordPart("g", null, success("z", 26))).isNull();
-		assertThat(this.backend.addChordPart("g", 0, success("a", 1))).isNull();
-		assertThat(this.backend.addChordPart("g", 1, success("b", Map.of("k", 2)))).containsExactly(success("a", 1),
+		assertThat(this.backend.canvasStore()).isNotNull();
+		this.chords.setChordSize("g", 4);
+		assertThat(this.chords.addChordPart("g", 2, success("c", 3))).isNull();
+		assertThat(this.chords.addChordPart("g", null, success("z", 26))).isNull();
+		assertThat(this.chords.addChordPart("g", 0, success("a", 1))).isNull();
+		assertThat(this.chords.addChordPart("g", 1, success("b", Map.of("k", 2)))).containsExactly(success("a", 1),
 				success("b", Map.of("k", 2)), success("c", 3), success("z", 26));
 	}
 
 	@Test
 	void exactlyOneOfOneHundredConcurrentCallersCompletesTheChord() throws Exception {
-		this.backend.setChordSize("race", 100);
+		this.chords.setChordSize("race", 100);
 		ExecutorService threads = Executors.newFixedThreadPool(32);
 		try {
 			CountDownLatch start = new CountDownLatch(1);
@@ -60,7 +63,7 @@ class InMemoryChordBackendTests {
 			for (int index : indexes) {
 				calls.add(threads.submit(() -> {
 					start.await();
-					return this.backend.addChordPart("race", index, success("id-" + index, index));
+					return this.chords.addChordPart("race", index, success("id-" + index, index));
 				}));
 			}
 			start.countDown();
@@ -82,26 +85,27 @@ class InMemoryChordBackendTests {
 
 	@Test
 	void aPartAddedAgainAfterTheCompletionDoesNotCompleteTheChordTwice() {
-		this.backend.setChordSize("again", 2);
-		assertThat(this.backend.addChordPart("again", 0, success("a", 1))).isNull();
-		assertThat(this.backend.addChordPart("again", 1, success("b", 2))).hasSize(2);
-		assertThat(this.backend.addChordPart("again", 1, success("b", 2))).isNull();
+		this.chords.setChordSize("again", 2);
+		assertThat(this.chords.addChordPart("again", 0, success("a", 1))).isNull();
+		assertThat(this.chords.addChordPart("again", 1, success("b", 2))).hasSize(2);
+		assertThat(this.chords.addChordPart("again", 1, success("b", 2))).isNull();
 	}
 
 	@Test
 	void neverCompletesWithoutASizeCountsAnIdenticalPartOnceAndForgetsADeletedChord() {
-		assertThat(this.backend.addChordPart("g", 0, success("a", 1))).isNull();
-		this.backend.setChordSize("g", 2);
-		assertThat(this.backend.addChordPart("g", 0, success("a", 1))).isNull();
-		assertThat(this.backend.addChordPart("g", 1, success("b", 2))).hasSize(2);
-		this.backend.deleteChord("g");
-		assertThat(this.backend.addChordPart("g", 2, success("c", 3))).isNull();
+		assertThat(this.chords.addChordPart("g", 0, success("a", 1))).isNull();
+		this.chords.setChordSize("g", 2);
+		assertThat(this.chords.addChordPart("g", 0, success("a", 1))).isNull();
+		assertThat(this.chords.addChordPart("g", 1, success("b", 2))).hasSize(2);
+		this.chords.deleteChord("g");
+		assertThat(this.chords.addChordPart("g", 2, success("c", 3))).isNull();
 	}
 
 	@Test
 	void keepsPartsAsTheSerializerWritesThem() {
-		InMemoryResultBackend msgpack = new InMemoryResultBackend(new JsonResultMetaCodec(Serializer.MSGPACK),
-				Duration.ofMinutes(10), this.clock);
+		CanvasStore msgpack = new InMemoryResultBackend(new JsonResultMetaCodec(Serializer.MSGPACK),
+				Duration.ofMinutes(10), this.clock)
+			.canvasStore();
 		msgpack.setChordSize("g", 2);
 		msgpack.addChordPart("g", 1, new ChordPart("bad", CeleryStates.FAILURE,
 				new ExceptionInfo("ValueError", List.of("boom", 7), "builtins")));
@@ -114,29 +118,29 @@ class InMemoryChordBackendTests {
 
 	@Test
 	void expiresAChordUnchangedForLongerThanResults() {
-		this.backend.setChordSize("g", 2);
-		this.backend.addChordPart("g", 0, success("a", 1));
+		this.chords.setChordSize("g", 2);
+		this.chords.addChordPart("g", 0, success("a", 1));
 		this.clock.advance(Duration.ofMinutes(11));
-		assertThat(this.backend.addChordPart("g", 1, success("b", 2))).isNull();
+		assertThat(this.chords.addChordPart("g", 1, success("b", 2))).isNull();
 	}
 
 	@Test
 	void savesRestoresAndForgetsGroupsWithNestedOnes() {
 		List<Object> tuple = group("g", task("t1"), group("inner", task("t2")));
-		this.backend.saveGroup("g", tuple);
-		assertThat(this.backend.restoreGroup("g")).isEqualTo(tuple);
-		this.backend.forgetGroup("g");
-		assertThat(this.backend.restoreGroup("g")).isNull();
-		this.backend.saveGroup("g", tuple);
+		this.chords.saveGroup("g", tuple);
+		assertThat(this.chords.restoreGroup("g")).isEqualTo(tuple);
+		this.chords.forgetGroup("g");
+		assertThat(this.chords.restoreGroup("g")).isNull();
+		this.chords.saveGroup("g", tuple);
 		this.clock.advance(Duration.ofMinutes(11));
-		assertThat(this.backend.restoreGroup("g")).isNull();
+		assertThat(this.chords.restoreGroup("g")).isNull();
 	}
 
 	@Test
 	void refusesGroupTuplesOfAnotherShapeOrGroup() {
-		assertThatIllegalArgumentException().isThrownBy(() -> this.backend.saveGroup("g", task("t1")))
+		assertThatIllegalArgumentException().isThrownBy(() -> this.chords.saveGroup("g", task("t1")))
 			.withMessageContaining("must be [[group_id, parent], [member tuples]]");
-		assertThatIllegalArgumentException().isThrownBy(() -> this.backend.saveGroup("g", group("h", task("t1"))))
+		assertThatIllegalArgumentException().isThrownBy(() -> this.chords.saveGroup("g", group("h", task("t1"))))
 			.withMessageContaining("is the tuple of group h");
 	}
 

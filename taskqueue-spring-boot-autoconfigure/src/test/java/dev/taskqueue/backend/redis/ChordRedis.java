@@ -17,6 +17,7 @@ import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
+import dev.taskqueue.backend.CanvasStore;
 import dev.taskqueue.protocol.JsonResultMetaCodec;
 import dev.taskqueue.protocol.Serializer;
 import dev.taskqueue.testsupport.RedisServer;
@@ -41,6 +42,12 @@ final class ChordRedis implements AfterEachCallback, AfterAllCallback {
 
 	final RedisResultBackend msgpack;
 
+	/** The canvas store of {@link #backend}. */
+	final CanvasStore store;
+
+	/** The canvas store of {@link #msgpack}. */
+	final CanvasStore msgpackStore;
+
 	private final RedisClient client;
 
 	private final StatefulRedisConnection<String, String> connection;
@@ -57,6 +64,8 @@ final class ChordRedis implements AfterEachCallback, AfterAllCallback {
 		this.factory = RedisServer.connectionFactory(DATABASE, name, null);
 		this.backend = new RedisResultBackend(this.factory, new JsonResultMetaCodec(), DAY, URL);
 		this.msgpack = new RedisResultBackend(this.factory, new JsonResultMetaCodec(Serializer.MSGPACK), DAY, URL);
+		this.store = this.backend.canvasStore();
+		this.msgpackStore = this.msgpack.canvasStore();
 		this.client = RedisClient.create(RedisURI.create(URL));
 		this.connection = this.client.connect();
 		this.binary = this.client.connect(ByteArrayCodec.INSTANCE);

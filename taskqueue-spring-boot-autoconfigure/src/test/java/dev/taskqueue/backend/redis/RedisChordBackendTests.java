@@ -45,7 +45,7 @@ class RedisChordBackendTests {
 		String key = ChordRedis.key(groupId, ".s");
 		try (StatefulRedisPubSubConnection<String, String> subscriber = redis.client().connectPubSub()) {
 			BlockingQueue<String> published = TestRedis.subscribe(subscriber, key);
-			redis.backend.setChordSize(groupId, 12);
+			redis.store.setChordSize(groupId, 12);
 			assertThat(redis.redis().get(key)).isEqualTo("12");
 			assertThat(redis.redis().ttl(key)).isBetween(ChordRedis.DAY.toSeconds() - 5, ChordRedis.DAY.toSeconds());
 			assertThat(published.poll(10, TimeUnit.SECONDS)).isEqualTo("12");
@@ -55,12 +55,12 @@ class RedisChordBackendTests {
 	@Test
 	void writesThePartAsCeleryDoesAndReturnsThePartsInGroupIndexOrder() {
 		String groupId = redis.groupId();
-		redis.backend.setChordSize(groupId, 5);
+		redis.store.setChordSize(groupId, 5);
 		List<Integer> arrival = List.of(3, 0, 4, 1, 2);
 		List<ChordPart> completed = null;
 		for (int i = 0; i < arrival.size(); i++) {
 			int index = arrival.get(i);
-			completed = redis.backend.addChordPart(groupId, index, success("id-" + index, index * 10));
+			completed = redis.store.addChordPart(groupId, index, success("id-" + index, index * 10));
 			assertThat(completed == null).as("completed by part %d of %d", i + 1, arrival.size())
 				.isEqualTo(i < arrival.size() - 1);
 		}
@@ -73,14 +73,14 @@ class RedisChordBackendTests {
 	@Test
 	void aPartAddedAgainAfterTheCompletionDoesNotCompleteTheChordTwice() {
 		String groupId = redis.groupId();
-		redis.backend.setChordSize(groupId, 2);
-		assertThat(redis.backend.addChordPart(groupId, 0, success("a", 1))).isNull();
-		assertThat(redis.backend.addChordPart(groupId, 1, success("b", 2))).hasSize(2);
-		assertThat(redis.backend.addChordPart(groupId, 1, success("b", 2)))
+		redis.store.setChordSize(groupId, 2);
+		assertThat(redis.store.addChordPart(groupId, 0, success("a", 1))).isNull();
+		assertThat(redis.store.addChordPart(groupId, 1, success("b", 2))).hasSize(2);
+		assertThat(redis.store.addChordPart(groupId, 1, success("b", 2)))
 			.as("the member run again (redelivered) before the chord's keys were deleted")
 			.isNull();
 		assertThat(redis.redis().exists(ChordRedis.key(groupId, ".s"))).isZero();
-		redis.backend.deleteChord(groupId);
+		redis.store.deleteChord(groupId);
 	}
 
 	@Test
@@ -98,7 +98,7 @@ class RedisChordBackendTests {
 		for (List<Object> zadd : zadds) {
 			String member = (String) zadd.get(3);
 			List<Object> parsed = castList(new JsonResultMetaCodec().decodeValue(member.getBytes(StandardCharsets.UTF_8)));
-			redis.backend.addChordPart(groupId, Integer.valueOf((String) zadd.get(2)),
+			redis.store.addChordPart(groupId, Integer.valueOf((String) zadd.get(2)),
 					new ChordPart((String) parsed.get(1), (String) parsed.get(2), parsed.get(3)));
 			assertThat(zadd.get(1)).isEqualTo(ChordRedis.key(celeryGroupId, ".j"));
 		}
@@ -118,7 +118,7 @@ class RedisChordBackendTests {
 		try {
 			for (int round = 0; round < 5; round++) {
 				String groupId = redis.groupId();
-				redis.backend.setChordSize(groupId, 100);
+				redis.store.setChordSize(groupId, 100);
 				CountDownLatch start = new CountDownLatch(1);
 				List<Future<List<ChordPart>>> calls = new ArrayList<>();
 				List<Integer> indexes = new ArrayList<>(IntStream.range(0, 100).boxed().toList());
@@ -127,7 +127,7 @@ class RedisChordBackendTests {
 					RedisResultBackend backend = backends.get(index % backends.size());
 					calls.add(threads.submit(() -> {
 						start.await();
-						return backend.addChordPart(groupId, index, success("id-" + index, index));
+						return backend.canvasStore().addChordPart(groupId, index, success("id-" + index, index));
 					}));
 				}
 				start.countDown();
@@ -153,51 +153,51 @@ class RedisChordBackendTests {
 	@Test
 	void countsTheMembersAddedToTheChordInDotT() {
 		String groupId = redis.groupId();
-		redis.backend.setChordSize(groupId, 2);
+		redis.store.setChordSize(groupId, 2);
 		redis.redis().incr(ChordRedis.key(groupId, ".t"));
-		assertThat(redis.backend.addChordPart(groupId, 0, success("a", 1))).isNull();
-		assertThat(redis.backend.addChordPart(groupId, 1, success("b", 2))).isNull();
-		assertThat(redis.backend.addChordPart(groupId, null, success("c", 3))).extracting(ChordPart::taskId)
+		assertThat(redis.store.addChordPart(groupId, 0, success("a", 1))).isNull();
+		assertThat(redis.store.addChordPart(groupId, 1, success("b", 2))).isNull();
+		assertThat(redis.store.addChordPart(groupId, null, success("c", 3))).extracting(ChordPart::taskId)
 			.containsExactly("a", "b", "c");
 	}
 
 	@Test
 	void neverCompletesWithoutASizeAndCountsAnIdenticalPartOnce() {
 		String groupId = redis.groupId();
-		assertThat(redis.backend.addChordPart(groupId, 0, success("a", 1))).isNull();
-		redis.backend.setChordSize(groupId, 2);
-		assertThat(redis.backend.addChordPart(groupId, 0, success("a", 1))).isNull();
-		assertThat(redis.backend.addChordPart(groupId, 1, success("b", 2))).hasSize(2);
+		assertThat(redis.store.addChordPart(groupId, 0, success("a", 1))).isNull();
+		redis.store.setChordSize(groupId, 2);
+		assertThat(redis.store.addChordPart(groupId, 0, success("a", 1))).isNull();
+		assertThat(redis.store.addChordPart(groupId, 1, success("b", 2))).hasSize(2);
 	}
 
 	@Test
 	void expiresTheThreeKeysAsResultsExpire() {
 		String groupId = redis.groupId();
-		redis.backend.setChordSize(groupId, 3);
+		redis.store.setChordSize(groupId, 3);
 		redis.redis().incr(ChordRedis.key(groupId, ".t"));
-		redis.backend.addChordPart(groupId, 0, success("a", 1));
+		redis.store.addChordPart(groupId, 0, success("a", 1));
 		for (String suffix : List.of(".j", ".t", ".s")) {
 			assertThat(redis.redis().ttl(ChordRedis.key(groupId, suffix))).as(suffix)
 				.isBetween(ChordRedis.DAY.toSeconds() - 5, ChordRedis.DAY.toSeconds());
 		}
 		RedisResultBackend millis = new RedisResultBackend(redis.factory, new JsonResultMetaCodec(),
 				Duration.ofMillis(90_500), ChordRedis.URL);
-		millis.addChordPart(groupId, 1, success("b", 2));
+		millis.canvasStore().addChordPart(groupId, 1, success("b", 2));
 		assertThat(redis.redis().pttl(ChordRedis.key(groupId, ".j"))).isBetween(85_000L, 90_500L);
 		RedisResultBackend forever = new RedisResultBackend(redis.factory, new JsonResultMetaCodec(), Duration.ZERO,
 				ChordRedis.URL);
 		String kept = redis.groupId();
-		forever.addChordPart(kept, 0, success("a", 1));
+		forever.canvasStore().addChordPart(kept, 0, success("a", 1));
 		assertThat(redis.redis().ttl(ChordRedis.key(kept, ".j"))).isEqualTo(-1L);
 	}
 
 	@Test
 	void deletesTheThreeKeys() {
 		String groupId = redis.groupId();
-		redis.backend.setChordSize(groupId, 1);
+		redis.store.setChordSize(groupId, 1);
 		redis.redis().incr(ChordRedis.key(groupId, ".t"));
-		redis.backend.addChordPart(groupId, 0, success("a", 1));
-		redis.backend.deleteChord(groupId);
+		redis.store.addChordPart(groupId, 0, success("a", 1));
+		redis.store.deleteChord(groupId);
 		assertThat(redis.redis().exists(ChordRedis.key(groupId, ".j"), ChordRedis.key(groupId, ".t"),
 				ChordRedis.key(groupId, ".s")))
 			.isZero();
@@ -206,10 +206,10 @@ class RedisChordBackendTests {
 	@Test
 	void aFailedPartCarriesItsExceptionDict() {
 		String groupId = redis.groupId();
-		redis.backend.setChordSize(groupId, 2);
-		redis.backend.addChordPart(groupId, 1, new ChordPart("bad", CeleryStates.FAILURE,
+		redis.store.setChordSize(groupId, 2);
+		redis.store.addChordPart(groupId, 1, new ChordPart("bad", CeleryStates.FAILURE,
 				new ExceptionInfo("ValueError", List.of("boom", 7), "builtins")));
-		List<ChordPart> parts = redis.backend.addChordPart(groupId, 0, success("good", 1));
+		List<ChordPart> parts = redis.store.addChordPart(groupId, 0, success("good", 1));
 		assertThat(redis.redis().zrange(ChordRedis.key(groupId, ".j"), 1, 1)).containsExactly(
 				"[1, \"bad\", \"FAILURE\", {\"exc_type\": \"ValueError\", \"exc_message\": [\"boom\", 7], \"exc_module\": \"builtins\"}]");
 		assertThat(parts.get(1)).isEqualTo(new ChordPart("bad", CeleryStates.FAILURE,
@@ -219,10 +219,10 @@ class RedisChordBackendTests {
 	@Test
 	void writesMsgpackWithThatSerializerAndReadsPartsOfEitherSerializer() {
 		String groupId = redis.groupId();
-		redis.msgpack.setChordSize(groupId, 2);
-		redis.msgpack.addChordPart(groupId, 0, success("packed", Map.of("k", List.of(1, "x"))));
+		redis.msgpackStore.setChordSize(groupId, 2);
+		redis.msgpackStore.addChordPart(groupId, 0, success("packed", Map.of("k", List.of(1, "x"))));
 		assertThat(redis.members(ChordRedis.key(groupId, ".j")).get(0)).startsWith(0x94, 0x01, 0xa6);
-		List<ChordPart> parts = redis.backend.addChordPart(groupId, 1, success("json", 2.5));
+		List<ChordPart> parts = redis.store.addChordPart(groupId, 1, success("json", 2.5));
 		assertThat(parts).containsExactly(success("packed", Map.of("k", List.of(1, "x"))), success("json", 2.5));
 	}
 
@@ -230,16 +230,16 @@ class RedisChordBackendTests {
 	void refusesBadInputAndBadStoredValuesClearly() {
 		String groupId = redis.groupId();
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> redis.backend.addChordPart(groupId, 0, new ChordPart("a", "", 1)))
+			.isThrownBy(() -> redis.store.addChordPart(groupId, 0, new ChordPart("a", "", 1)))
 			.withMessageContaining("needs a task id and a state");
 		redis.redis().set(ChordRedis.key(groupId, ".s"), "two");
 		assertThatExceptionOfType(ResultBackendException.class)
-			.isThrownBy(() -> redis.backend.addChordPart(groupId, 0, success("a", 1)))
+			.isThrownBy(() -> redis.store.addChordPart(groupId, 0, success("a", 1)))
 			.withMessageContaining(ChordRedis.key(groupId, ".s") + " holds no chord size but two");
 		redis.redis().set(ChordRedis.key(groupId, ".s"), "2");
 		redis.redis().zadd(ChordRedis.key(groupId, ".j"), 5, "{\"not\": \"a part\"}");
 		assertThatExceptionOfType(ResultBackendException.class)
-			.isThrownBy(() -> redis.backend.addChordPart(groupId, 0, success("a", 1)))
+			.isThrownBy(() -> redis.store.addChordPart(groupId, 0, success("a", 1)))
 			.withMessageContaining("Invalid chord part in " + ChordRedis.key(groupId, ".j"));
 	}
 

@@ -90,7 +90,7 @@ class RedisChordCeleryInteropTests {
 		String groupId = redis.groupId();
 		List<Object> tuple = ChordRedis.groupTuple(groupId, ChordRedis.taskTuple("t1"), ChordRedis.groupTuple("inner", ChordRedis.taskTuple("t2")),
 				ChordRedis.taskTuple("t3"));
-		redis.backend.saveGroup(groupId, tuple);
+		redis.store.saveGroup(groupId, tuple);
 		Map<String, Object> restored = TestRedis.map(python("restore", groupId));
 		assertThat(restored).containsEntry("ids", List.of("t1", "inner", "t3"))
 			.containsEntry("nested", List.of(false, true, false))
@@ -101,18 +101,18 @@ class RedisChordCeleryInteropTests {
 	void restoresAGroupCelerySaved() {
 		String groupId = redis.groupId();
 		python("save", groupId, "[[[\"t1\", null], null], [[\"g2\", null], [[[\"t2\", null], null]]]]");
-		assertThat(redis.backend.restoreGroup(groupId))
+		assertThat(redis.store.restoreGroup(groupId))
 			.isEqualTo(ChordRedis.groupTuple(groupId, ChordRedis.taskTuple("t1"), ChordRedis.groupTuple("g2", ChordRedis.taskTuple("t2"))));
 	}
 
 	@Test
 	void celeryDecodesThePartsAddedHere() {
 		String groupId = redis.groupId();
-		redis.backend.setChordSize(groupId, 4);
-		redis.backend.addChordPart(groupId, 2, new ChordPart("c", CeleryStates.SUCCESS, Map.of("total", List.of(1, 2))));
-		redis.backend.addChordPart(groupId, 0, new ChordPart("a", CeleryStates.FAILURE,
+		redis.store.setChordSize(groupId, 4);
+		redis.store.addChordPart(groupId, 2, new ChordPart("c", CeleryStates.SUCCESS, Map.of("total", List.of(1, 2))));
+		redis.store.addChordPart(groupId, 0, new ChordPart("a", CeleryStates.FAILURE,
 				new ExceptionInfo("ValueError", List.of("boom", 7), "builtins")));
-		redis.backend.addChordPart(groupId, 1, new ChordPart("b", CeleryStates.SUCCESS, null));
+		redis.store.addChordPart(groupId, 1, new ChordPart("b", CeleryStates.SUCCESS, null));
 		List<Map<String, Object>> parts = castList(python("unpack", groupId));
 		assertThat(parts).hasSize(3);
 		assertThat(parts.get(0)).containsEntry("error", "Dependency a raised ValueError('boom', 7)");
@@ -125,7 +125,7 @@ class RedisChordCeleryInteropTests {
 	void completesHereAChordWhoseOtherPartsCeleryAdded() {
 		String groupId = redis.groupId();
 		python("parts", groupId, "3", "[[\"a\", 0, \"SUCCESS\", 1], [\"c\", 2, \"FAILURE\", [\"py boom\"]]]");
-		List<ChordPart> parts = redis.backend.addChordPart(groupId, 1, new ChordPart("b", CeleryStates.SUCCESS, "two"));
+		List<ChordPart> parts = redis.store.addChordPart(groupId, 1, new ChordPart("b", CeleryStates.SUCCESS, "two"));
 		assertThat(parts).containsExactly(new ChordPart("a", CeleryStates.SUCCESS, 1),
 				new ChordPart("b", CeleryStates.SUCCESS, "two"), new ChordPart("c", CeleryStates.FAILURE,
 						Map.of("exc_type", "ValueError", "exc_message", List.of("py boom"), "exc_module", "builtins")));
@@ -134,9 +134,9 @@ class RedisChordCeleryInteropTests {
 	@Test
 	void celeryCompletesAChordStartedHereAndDeletesItsKeys() {
 		String groupId = redis.groupId();
-		redis.backend.setChordSize(groupId, 3);
-		redis.backend.addChordPart(groupId, 2, new ChordPart("c", CeleryStates.SUCCESS, List.of(3, "c")));
-		redis.backend.addChordPart(groupId, 0, new ChordPart("a", CeleryStates.SUCCESS, 1.5));
+		redis.store.setChordSize(groupId, 3);
+		redis.store.addChordPart(groupId, 2, new ChordPart("c", CeleryStates.SUCCESS, List.of(3, "c")));
+		redis.store.addChordPart(groupId, 0, new ChordPart("a", CeleryStates.SUCCESS, 1.5));
 		Object out = python("parts", groupId, "-", "[[\"b\", 1, \"SUCCESS\", {\"b\": true}]]");
 		assertThat(out).isEqualTo(Map.of("body", List.of(1.5, Map.of("b", true), List.of(3, "c"))));
 		assertThat(redis.redis().exists(ChordRedis.key(groupId, ".j"), ChordRedis.key(groupId, ".s"))).isZero();

@@ -38,7 +38,7 @@ class RedisGroupBackendTests {
 		String key = ChordRedis.key(groupId, "");
 		try (StatefulRedisPubSubConnection<String, String> subscriber = redis.client().connectPubSub()) {
 			BlockingQueue<String> published = TestRedis.subscribe(subscriber, key);
-			redis.backend.saveGroup(groupId, ChordRedis.groupTuple(groupId, ChordRedis.taskTuple((String) children.get(0)),
+			redis.store.saveGroup(groupId, ChordRedis.groupTuple(groupId, ChordRedis.taskTuple((String) children.get(0)),
 					ChordRedis.taskTuple((String) children.get(1))));
 			String expected = raw.replace(celeryGroupId, groupId);
 			assertThat(redis.redis().get(key)).isEqualTo(expected);
@@ -53,43 +53,43 @@ class RedisGroupBackendTests {
 		String innerId = "inner-" + UUID.randomUUID();
 		List<Object> tuple = ChordRedis.groupTuple(groupId, ChordRedis.taskTuple("a"),
 				ChordRedis.groupTuple(innerId, ChordRedis.taskTuple("b"), ChordRedis.taskTuple("c")), Arrays.asList(Arrays.asList("d", ChordRedis.taskTuple("a")), null));
-		redis.backend.saveGroup(groupId, tuple);
-		assertThat(redis.backend.restoreGroup(groupId)).isEqualTo(tuple);
-		assertThat(redis.msgpack.restoreGroup(groupId)).isEqualTo(tuple);
+		redis.store.saveGroup(groupId, tuple);
+		assertThat(redis.store.restoreGroup(groupId)).isEqualTo(tuple);
+		assertThat(redis.msgpackStore.restoreGroup(groupId)).isEqualTo(tuple);
 	}
 
 	@Test
 	void savesWithMsgpackWhenThatIsTheSerializerAndReadsEither() {
 		String groupId = redis.groupId();
 		List<Object> tuple = ChordRedis.groupTuple(groupId, ChordRedis.taskTuple("a"), ChordRedis.taskTuple("b"));
-		redis.msgpack.saveGroup(groupId, tuple);
+		redis.msgpackStore.saveGroup(groupId, tuple);
 		assertThat(redis.value(ChordRedis.key(groupId, ""))).startsWith(0x81, 0xa6);
-		assertThat(redis.backend.restoreGroup(groupId)).isEqualTo(tuple);
+		assertThat(redis.store.restoreGroup(groupId)).isEqualTo(tuple);
 	}
 
 	@Test
 	void forgetsAGroupAndRestoresNothingForAnUnknownOne() {
 		String groupId = redis.groupId();
-		redis.backend.saveGroup(groupId, ChordRedis.groupTuple(groupId, ChordRedis.taskTuple("a")));
-		redis.backend.forgetGroup(groupId);
+		redis.store.saveGroup(groupId, ChordRedis.groupTuple(groupId, ChordRedis.taskTuple("a")));
+		redis.store.forgetGroup(groupId);
 		assertThat(redis.redis().exists(ChordRedis.key(groupId, ""))).isZero();
-		assertThat(redis.backend.restoreGroup(groupId)).isNull();
+		assertThat(redis.store.restoreGroup(groupId)).isNull();
 	}
 
 	@Test
 	void refusesTuplesThatAreNotOfTheGroupAndStoredValuesThatAreNoGroup() {
 		String groupId = redis.groupId();
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> redis.backend.saveGroup(groupId, ChordRedis.taskTuple("a")))
+			.isThrownBy(() -> redis.store.saveGroup(groupId, ChordRedis.taskTuple("a")))
 			.withMessageContaining("must be [[group_id, parent], [member tuples]]");
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> redis.backend.saveGroup(groupId, ChordRedis.groupTuple("other", ChordRedis.taskTuple("a"))))
+			.isThrownBy(() -> redis.store.saveGroup(groupId, ChordRedis.groupTuple("other", ChordRedis.taskTuple("a"))))
 			.withMessageContaining("is the tuple of group other");
 		redis.redis().set(ChordRedis.key(groupId, ""), "{\"status\": \"SUCCESS\"}");
-		assertThatExceptionOfType(ResultBackendException.class).isThrownBy(() -> redis.backend.restoreGroup(groupId))
+		assertThatExceptionOfType(ResultBackendException.class).isThrownBy(() -> redis.store.restoreGroup(groupId))
 			.withMessageContaining("Invalid saved group in " + ChordRedis.key(groupId, ""));
 		redis.redis().set(ChordRedis.key(groupId, ""), "\u0000garbage");
-		assertThatExceptionOfType(ResultBackendException.class).isThrownBy(() -> redis.backend.restoreGroup(groupId))
+		assertThatExceptionOfType(ResultBackendException.class).isThrownBy(() -> redis.store.restoreGroup(groupId))
 			.withMessageContaining("is neither JSON nor msgpack");
 	}
 

@@ -1,25 +1,35 @@
 package dev.taskqueue.backend.rpc;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.UUID;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
+import org.springframework.util.unit.DataSize;
 
-import dev.taskqueue.backend.ChordPart;
+import dev.taskqueue.backend.ResultBackendException;
+import dev.taskqueue.broker.memory.InMemoryBroker;
+import dev.taskqueue.core.GroupResult;
+import dev.taskqueue.core.Signature;
+import dev.taskqueue.core.TaskSendException;
+import dev.taskqueue.core.TaskTemplate;
+import dev.taskqueue.protocol.CeleryJson;
 import dev.taskqueue.protocol.CeleryStates;
+import dev.taskqueue.protocol.JsonMessageCodec;
 import dev.taskqueue.protocol.JsonResultMetaCodec;
+import dev.taskqueue.protocol.ResultMeta;
+import dev.taskqueue.routing.DefaultTaskRouter;
 import dev.taskqueue.testsupport.RabbitServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
 
 /**
- * Tests that {@link RpcResultBackend} refuses chords and saved groups as Celery's rpc backend
- * does, saying what to use instead.
+ * Tests that {@link RpcResultBackend} neither joins chords nor keeps groups, as Celery's rpc
+ * backend, and that a client using it is refused both, told what to use instead.
  */
 class RpcResultBackendCanvasTests {
 
@@ -27,11 +37,16 @@ class RpcResultBackendCanvasTests {
 
 	private RpcResultBackend backend;
 
+	private TaskTemplate template;
+
 	@BeforeEach
 	void create() {
 		this.connectionFactory = RabbitServer.connectionFactory("taskqueue-rpc-canvas-" + UUID.randomUUID());
 		this.backend = new RpcResultBackend(this.connectionFactory, new JsonResultMetaCodec(), Duration.ofDays(1),
 				"rpc://");
+		this.template = new TaskTemplate(new InMemoryBroker(new JsonMessageCodec()), this.backend,
+				DefaultTaskRouter.withDefaultQueue("celery"), new JsonMessageCodec(), CeleryJson.newMapper(),
+				DataSize.ofKilobytes(64));
 	}
 
 	@AfterEach
@@ -42,25 +57,32 @@ class RpcResultBackendCanvasTests {
 
 	@Test
 	void refusesChordsNamingTheRedisBackend() {
-		assertThat(this.backend.supportsChords()).isFalse();
-		assertThatExceptionOfType(UnsupportedOperationException.class)
-			.isThrownBy(() -> this.backend.setChordSize("g", 2))
-			.withMessageStartingWith("Chords need a result backend that every worker can read, such as redis://")
-			.withMessageContaining("rpc:// backend (rpc://)");
-		assertThatExceptionOfType(UnsupportedOperationException.class)
-			.isThrownBy(() -> this.backend.addChordPart("g", 0, new ChordPart("t", CeleryStates.SUCCESS, 1)))
-			.withMessageStartingWith("Chords need a result backend");
+		assertThat(this.backend.canvasStore()).isNull();
+		assertThatExceptionOfType(TaskSendException.class)
+			.isThrownBy(() -> this.template.chord(Signature.of("tasks.add", 1, 1)).body(Signature.of("tasks.xsum")))
+			.withMessage("The result backend rpc:// cannot join chords (Celery's rpc:// backend cannot either); "
+					+ "use a Redis result backend for chords");
 	}
 
 	@Test
 	void refusesToSaveOrRestoreGroups() {
-		assertThatExceptionOfType(UnsupportedOperationException.class)
-			.isThrownBy(() -> this.backend.saveGroup("g", List.of(List.of("g", "p"), List.of())))
-			.withMessageStartingWith("Cannot save a group with the rpc:// backend (rpc://)")
-			.withMessageContaining("redis://host:port/db");
-		assertThatExceptionOfType(UnsupportedOperationException.class)
-			.isThrownBy(() -> this.backend.restoreGroup("g"))
-			.withMessageStartingWith("Cannot restore a group with the rpc:// backend");
+		GroupResult group = this.template.group(Signature.of("tasks.add", 1, 1));
+		assertThatExceptionOfType(UnsupportedOperationException.class).isThrownBy(group::save)
+			.withMessage("Cannot save group " + group.id() + ": rpc:// does not keep groups (Celery's rpc backend "
+					+ "cannot either); use a Redis result backend such as redis://host:port/db");
+		assertThatExceptionOfType(ResultBackendException.class)
+			.isThrownBy(() -> this.template.groupResult(group.id()))
+			.withMessageStartingWith("Cannot restore group " + group.id() + ": rpc:// does not keep groups");
+	}
+
+	@Test
+	void forgetOfAGroupForgetsItsMembers() {
+		GroupResult group = this.template.group(Signature.of("tasks.add", 1, 1));
+		String member = group.results().get(0).id();
+		this.backend.store(ResultMeta.of(member, CeleryStates.SUCCESS, 2), this.backend.replyTo());
+		await().untilAsserted(() -> assertThat(this.backend.get(member).status()).isEqualTo(CeleryStates.SUCCESS));
+		group.forget();
+		assertThat(this.backend.get(member).status()).isEqualTo(CeleryStates.PENDING);
 	}
 
 }
