@@ -1,9 +1,7 @@
 package dev.taskqueue.sample;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -28,16 +26,13 @@ import dev.taskqueue.core.TaskOperations;
  * <li>A task, a chain or a chord: {@code id} is the result id of the task, of the chain's last
  * step or of the chord's body; read it with {@code GET /api/tasks/{id}}.</li>
  * <li>A group: {@code id} and {@code group_id} are the group id and {@code members} the member
- * result ids, in order. The group's own options apply to each member that does not set them.</li>
+ * result ids, in order. The group's own options apply to each member, as in Celery.</li>
  * </ul>
  * Invalid signatures answer 400 with {@code {error}}, see {@link TaskControllerAdvice}.
  */
 @RestController
 @RequestMapping("/api/canvas")
 public class CanvasController {
-
-	/** Options of a group that identify the group itself rather than configure its members. */
-	private static final Set<String> GROUP_OWN_OPTIONS = Set.of("task_id", "group_id", "group_index", "chord");
 
 	private final TaskOperations tasks;
 
@@ -55,7 +50,8 @@ public class CanvasController {
 		Signature signature = Signature.fromMap(body);
 		SentCanvas sent;
 		if ("group".equals(signature.subtaskType())) {
-			GroupResult group = this.tasks.group(members(body, signature.options()));
+			// a group nested in a group is flattened into it, with its options
+			GroupResult group = this.tasks.group(List.of(signature));
 			List<String> ids = group.results().stream().map(AsyncResult::id).toList();
 			sent = new SentCanvas(group.id(), group.id(), ids);
 		}
@@ -64,31 +60,6 @@ public class CanvasController {
 			sent = new SentCanvas(result.id(), null, null);
 		}
 		return ResponseEntity.status(HttpStatus.ACCEPTED).body(sent);
-	}
-
-	private static List<Signature> members(Map<String, @Nullable Object> group, Map<String, @Nullable Object> options) {
-		// fromMap checked that the group's kwargs hold a list of signatures
-		List<?> tasks = (List<?>) ((Map<?, ?>) group.get("kwargs")).get("tasks");
-		List<Signature> members = new ArrayList<>(tasks.size());
-		for (Object task : tasks) {
-			members.add(withGroupOptions(Signature.fromMap(asObject(task)), options));
-		}
-		return members;
-	}
-
-	private static Signature withGroupOptions(Signature member, Map<String, @Nullable Object> options) {
-		Signature result = member;
-		for (Map.Entry<String, @Nullable Object> option : options.entrySet()) {
-			if (!GROUP_OWN_OPTIONS.contains(option.getKey()) && !member.options().containsKey(option.getKey())) {
-				result = result.set(option.getKey(), option.getValue());
-			}
-		}
-		return result;
-	}
-
-	@SuppressWarnings("unchecked")
-	private static Map<String, ?> asObject(Object value) {
-		return (Map<String, ?>) value;
 	}
 
 	/**

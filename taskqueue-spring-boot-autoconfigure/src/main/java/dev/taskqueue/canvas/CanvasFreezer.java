@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
@@ -17,6 +18,10 @@ import org.jspecify.annotations.Nullable;
  * a chain becomes a chord whose body is that step.
  */
 final class CanvasFreezer {
+
+	/** Options of a group that place the group itself, which its members do not inherit. */
+	private static final Set<String> GROUP_OWN_OPTIONS = Set.of("task_id", "group_id", "group_index", "chord",
+			"chain", "link", "link_error", "root_id", "parent_id");
 
 	private CanvasFreezer() {
 	}
@@ -76,7 +81,7 @@ final class CanvasFreezer {
 		String id = idOf(group);
 		List<CanvasSignature> frozen = new ArrayList<>();
 		List<String> members = new ArrayList<>();
-		for (CanvasSignature member : flattenGroups(group.tasks())) {
+		for (CanvasSignature member : flattenGroups(inheriting(group.tasks(), group.options()))) {
 			Frozen part = freeze(member, replyTo);
 			frozen.add(part.signature());
 			members.add(part.id());
@@ -136,13 +141,40 @@ final class CanvasFreezer {
 		List<CanvasSignature> flat = new ArrayList<>(members.size());
 		for (CanvasSignature member : members) {
 			if (member.isGroup()) {
-				flat.addAll(flattenGroups(member.tasks()));
+				flat.addAll(flattenGroups(inheriting(member.tasks(), member.options())));
 			}
 			else {
 				flat.add(member);
 			}
 		}
 		return flat;
+	}
+
+	/**
+	 * The members of a group with the group's options, as Celery's {@code group.apply_async}
+	 * passes its options to each member's: the group's win, except those that place the group
+	 * itself ({@code task_id}, {@code group_id}, ...).
+	 * @param members the members
+	 * @param options the group's options
+	 * @return the members with the options
+	 */
+	private static List<CanvasSignature> inheriting(List<CanvasSignature> members, Map<String, @Nullable Object> options) {
+		Map<String, @Nullable Object> inherited = new LinkedHashMap<>(options);
+		inherited.keySet().removeAll(GROUP_OWN_OPTIONS);
+		if (inherited.isEmpty()) {
+			return members;
+		}
+		List<CanvasSignature> result = new ArrayList<>(members.size());
+		for (CanvasSignature member : members) {
+			CanvasSignature withOptions = member;
+			if (member.isTask()) {
+				for (Map.Entry<String, @Nullable Object> option : inherited.entrySet()) {
+					withOptions = withOptions.withOption(option.getKey(), option.getValue());
+				}
+			}
+			result.add(withOptions);
+		}
+		return result;
 	}
 
 	private static String idOf(CanvasSignature signature) {

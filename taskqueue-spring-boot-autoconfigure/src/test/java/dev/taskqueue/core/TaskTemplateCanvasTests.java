@@ -81,6 +81,18 @@ class TaskTemplateCanvasTests {
 	}
 
 	@Test
+	void aGroupsOwnOptionsGoToEveryMemberOverTheirOwnAsInCelery() {
+		Signature group = Signature.group(Signature.of("tasks.add", 1, 1).priority(1), Signature.of("tasks.add", 2, 2))
+			.set("priority", 7)
+			.set("queue", "other");
+		GroupResult sent = this.template.group(group);
+		List<TaskMessage> members = take("other", 2);
+		assertThat(members).extracting((m) -> m.properties().priority()).containsOnly(7);
+		assertThat(members).extracting(TaskMessage::id)
+			.containsExactlyInAnyOrderElementsOf(sent.results().stream().map(AsyncResult::id).toList());
+	}
+
+	@Test
 	void chordSetsItsSizeThenSendsTheHeaderWithTheFrozenBody() {
 		AsyncResult<Object> body = this.template.chord(Signature.of("tasks.add", 1, 1), Signature.of("tasks.add", 2, 2))
 			.body(Signature.of("tasks.xsum"));
