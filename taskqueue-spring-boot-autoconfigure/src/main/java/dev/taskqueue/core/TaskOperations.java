@@ -112,7 +112,9 @@ public interface TaskOperations {
 	}
 
 	/**
-	 * Send a group: every member now, each with the group id and its index.
+	 * Send a group: every member now, each with the group id and its index. A member that is
+	 * itself a group is flattened into it, its own options going to each of its members over
+	 * theirs, as in Celery: {@code group(Signature.group(...).queue("q"))} sends that group.
 	 * @param members the members, in order
 	 * @return the group's results
 	 * @throws TaskSendException when the group cannot be sent
