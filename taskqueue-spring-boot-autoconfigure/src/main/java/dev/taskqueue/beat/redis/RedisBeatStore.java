@@ -2,6 +2,7 @@ package dev.taskqueue.beat.redis;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.data.redis.connection.RedisConnection;
@@ -41,7 +42,18 @@ public class RedisBeatStore implements BeatStore {
 		try (RedisConnection connection = this.factory.getConnection()) {
 			value = connection.hashCommands().hGet(this.key, field(entry));
 		}
-		return (value != null) ? CeleryTime.parse(new String(value, StandardCharsets.UTF_8)) : null;
+		if (value == null) {
+			return null;
+		}
+		String text = new String(value, StandardCharsets.UTF_8);
+		try {
+			return CeleryTime.parse(text);
+		}
+		catch (DateTimeParseException ex) {
+			throw new IllegalStateException("The field '" + entry + "' of the beat hash "
+					+ new String(this.key, StandardCharsets.UTF_8) + " holds '" + text
+					+ "', not the ISO 8601 time of a tick; delete it to start the entry afresh", ex);
+		}
 	}
 
 	@Override

@@ -71,6 +71,24 @@ class AmqpBeatStoreTests {
 		}
 	}
 
+	@Test
+	void aTickSavedWhileAnotherReaderHoldsTheOldOneWinsOnceTheOldOneIsRequeued() throws Exception {
+		AmqpBeatStore store = new AmqpBeatStore(this.factory, this.prefix);
+		store.saveLastRun("hourly", Instant.parse("2026-12-05T15:00:00Z"));
+		try (Connection connection = RabbitServer.rawConnection("beat-store-tests-check");
+				Channel channel = connection.createChannel()) {
+			GetResponse held = channel.basicGet(this.prefix + "hourly", false);
+			assertThat(held).isNotNull();
+
+			store.saveLastRun("hourly", Instant.parse("2026-12-05T16:00:00Z"));
+			channel.basicReject(held.getEnvelope().getDeliveryTag(), true);
+		}
+
+		assertThat(new AmqpBeatStore(this.factory, this.prefix).lastRun("hourly"))
+			.isEqualTo(Instant.parse("2026-12-05T16:00:00Z"));
+		assertThat(messages(this.prefix + "hourly")).isEqualTo(1);
+	}
+
 	private static long messages(String queue) throws IOException, TimeoutException {
 		try (Connection connection = RabbitServer.rawConnection("beat-store-tests-check");
 				Channel channel = connection.createChannel()) {
