@@ -12,14 +12,21 @@ import org.springframework.data.redis.core.script.RedisScript;
  * Redis answers {@code NOSCRIPT} (after a restart or a {@code SCRIPT FLUSH}). Most take one
  * key and return an integer; {@link #eval(RedisConnection, ReturnType, int, byte[][])} runs
  * the others.
+ * <p>
+ * Public only so that beat's Redis leadership ({@code dev.taskqueue.beat.redis}) runs its
+ * scripts the same way; it is not meant for applications.
  */
-final class KeyScript {
+public final class KeyScript {
 
 	private final byte[] source;
 
 	private final String sha1;
 
-	KeyScript(String source) {
+	/**
+	 * Create a script.
+	 * @param source the Lua source
+	 */
+	public KeyScript(String source) {
 		this.source = source.getBytes(StandardCharsets.UTF_8);
 		this.sha1 = RedisScript.of(source, Long.class).getSha1();
 	}
@@ -30,7 +37,7 @@ final class KeyScript {
 	 * @param keyAndArgs the key, then the arguments
 	 * @return what the script returned
 	 */
-	@Nullable Long eval(RedisConnection connection, byte[]... keyAndArgs) {
+	public @Nullable Long eval(RedisConnection connection, byte[]... keyAndArgs) {
 		return eval(connection, ReturnType.INTEGER, 1, keyAndArgs);
 	}
 
@@ -44,7 +51,7 @@ final class KeyScript {
 	 * @param keysAndArgs the keys, then the arguments
 	 * @return what the script returned
 	 */
-	<T> @Nullable T eval(RedisConnection connection, ReturnType type, int keys, byte[]... keysAndArgs) {
+	public <T> @Nullable T eval(RedisConnection connection, ReturnType type, int keys, byte[]... keysAndArgs) {
 		try {
 			return connection.scriptingCommands().evalSha(this.sha1, type, keys, keysAndArgs);
 		}
