@@ -193,7 +193,16 @@ public class BeatScheduler implements SmartLifecycle {
 			this.leadCheckedAt = now;
 			if (this.leading && !wasLeading) {
 				logger.info("This instance now leads beat; it sends the periodic tasks");
-				loadLastRuns(now);
+				try {
+					loadLastRuns(now);
+				}
+				catch (RuntimeException ex) {
+					// without the last runs it could repeat or skip ticks: let another one lead
+					logger.error("Beat could not read the last runs of its entries; it gives up the lead", ex);
+					this.leading = false;
+					this.leadership.release();
+					return;
+				}
 			}
 			else if (!this.leading && wasLeading) {
 				logger.warn("This instance no longer leads beat; another one sends the periodic tasks");
@@ -207,10 +216,12 @@ public class BeatScheduler implements SmartLifecycle {
 	}
 
 	private void loadLastRuns(Instant now) {
+		Map<String, Instant> loaded = new LinkedHashMap<>();
 		for (ScheduleEntry entry : this.entries.values()) {
 			Instant stored = this.store.lastRun(entry.name());
-			this.lastDue.put(entry.name(), (stored != null) ? stored : now);
+			loaded.put(entry.name(), (stored != null) ? stored : now);
 		}
+		this.lastDue.putAll(loaded);
 	}
 
 	private void sendIfDue(ScheduleEntry entry, Instant now) {
