@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * When a periodic task is due: a fixed interval (Celery's {@code schedule(run_every)}) or a
  * crontab (Celery's {@code crontab(...)}).
@@ -63,7 +65,8 @@ public interface Schedule {
 	 * @return the schedule
 	 * @throws IllegalArgumentException when a field is invalid, naming it
 	 */
-	static Schedule crontab(String minute, String hour, String dayOfWeek, String dayOfMonth, String monthOfYear) {
+	static Schedule crontab(@Nullable String minute, @Nullable String hour, @Nullable String dayOfWeek,
+			@Nullable String dayOfMonth, @Nullable String monthOfYear) {
 		return CrontabSchedule.of(minute, hour, dayOfWeek, dayOfMonth, monthOfYear);
 	}
 
