@@ -46,6 +46,9 @@ public class BeatScheduler implements SmartLifecycle {
 
 	private static final Duration POLL = Duration.ofMillis(100);
 
+	/** How often an instance that does not lead asks to lead: each ask costs the store a write. */
+	private static final Duration FOLLOW = Duration.ofSeconds(1);
+
 	private final Map<String, ScheduleEntry> entries;
 
 	private final BeatLeadership leadership;
@@ -187,7 +190,8 @@ public class BeatScheduler implements SmartLifecycle {
 
 	private void poll() {
 		Instant now = this.clock.instant();
-		if (!this.leading || !now.isBefore(this.leadCheckedAt.plus(this.renewEvery))) {
+		Duration askEvery = this.leading ? this.renewEvery : FOLLOW;
+		if (!now.isBefore(this.leadCheckedAt.plus(askEvery))) {
 			boolean wasLeading = this.leading;
 			this.leading = this.leadership.tryLead();
 			this.leadCheckedAt = now;

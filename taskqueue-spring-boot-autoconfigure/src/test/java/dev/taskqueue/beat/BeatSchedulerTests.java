@@ -86,6 +86,7 @@ class BeatSchedulerTests {
 		this.clock.advance(Duration.ofSeconds(5));
 		await().during(Duration.ofMillis(400)).atMost(TIMEOUT).until(() -> this.tasks.sent().isEmpty());
 		this.leadership.leads.set(true);
+		this.clock.advance(Duration.ofSeconds(1));
 		await().atMost(TIMEOUT).until(this.scheduler::isLeader);
 		this.clock.advance(Duration.ofSeconds(1));
 		await().atMost(TIMEOUT).until(() -> this.tasks.sent().size() == 1);
@@ -95,6 +96,18 @@ class BeatSchedulerTests {
 		int sent = this.tasks.sent().size();
 		this.clock.advance(Duration.ofSeconds(5));
 		await().during(Duration.ofMillis(400)).atMost(TIMEOUT).until(() -> this.tasks.sent().size() == sent);
+	}
+
+	@Test
+	void aLeaderThatCannotReadTheLastRunsGivesUpTheLeadInsteadOfSendingBlind() {
+		this.store.failing.set(true);
+		start(ScheduleEntry.builder("add-1s", "tasks.add").every(Duration.ofSeconds(1)).build());
+		await().atMost(TIMEOUT).until(() -> this.leadership.releases.get() > 0);
+		assertThat(this.leadership.releases.get()).as("asks again only a second later").isEqualTo(1);
+		this.clock.advance(Duration.ofSeconds(5));
+		await().atMost(TIMEOUT).until(() -> this.leadership.releases.get() == 2);
+		assertThat(this.scheduler.isLeader()).isFalse();
+		assertThat(this.tasks.sent()).isEmpty();
 	}
 
 	@Test
@@ -148,6 +161,8 @@ class BeatSchedulerTests {
 
 		final AtomicBoolean leads = new AtomicBoolean(true);
 
+		final java.util.concurrent.atomic.AtomicInteger releases = new java.util.concurrent.atomic.AtomicInteger();
+
 		@Override
 		public boolean tryLead() {
 			return this.leads.get();
@@ -155,7 +170,7 @@ class BeatSchedulerTests {
 
 		@Override
 		public void release() {
-			this.leads.set(false);
+			this.releases.incrementAndGet();
 		}
 
 		@Override
@@ -170,8 +185,13 @@ class BeatSchedulerTests {
 
 		private final Map<String, Instant> runs = new ConcurrentHashMap<>();
 
+		final AtomicBoolean failing = new AtomicBoolean();
+
 		@Override
 		public @Nullable Instant lastRun(String entry) {
+			if (this.failing.get()) {
+				throw new IllegalStateException("store down");
+			}
 			return this.runs.get(entry);
 		}
 
