@@ -7,6 +7,8 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 import org.springframework.boot.actuate.endpoint.SanitizableData;
 
+import dev.taskqueue.beat.BeatScheduler;
+import dev.taskqueue.beat.BeatScheduler.EntryStatus;
 import dev.taskqueue.worker.WorkerState.ActiveTask;
 import dev.taskqueue.worker.WorkerState.RunawayTask;
 
@@ -31,12 +33,59 @@ import dev.taskqueue.worker.WorkerState.RunawayTask;
  * @param rejected the number of messages moved aside because they could not be run
  * @param abandoned the number of tasks whose threads were abandoned at their hard time limit
  * @param runaways the abandoned tasks whose threads still run, oldest first
+ * @param beat beat's entries and leadership, or {@code null} when beat is not enabled here
  */
 public record TaskQueueDescriptor(@Nullable String node, boolean running, String broker, @Nullable String backend,
 		List<String> queues, @Nullable Integer concurrency, @Nullable Integer prefetchCount,
 		List<String> registeredTasks, List<ActiveTaskDescriptor> active, int reserved,
 		Map<String, Map<String, Long>> processed, long processedTotal, long rejected, long abandoned,
-		List<RunawayTaskDescriptor> runaways) implements OperationResponseBody {
+		List<RunawayTaskDescriptor> runaways, @Nullable BeatDescriptor beat) implements OperationResponseBody {
+
+	/**
+	 * Description of beat on this instance.
+	 *
+	 * @param leader whether this instance leads and sends the periodic tasks
+	 * @param entries the entries, in order
+	 */
+	public record BeatDescriptor(boolean leader, List<BeatEntryDescriptor> entries) {
+
+		static BeatDescriptor of(BeatScheduler scheduler) {
+			return new BeatDescriptor(scheduler.isLeader(),
+					scheduler.entries().stream().map(BeatEntryDescriptor::of).toList());
+		}
+
+	}
+
+	/**
+	 * Description of a beat entry. The times are those this instance knows: before it first
+	 * led, the last run is unknown and the next one too.
+	 *
+	 * @param name the entry name
+	 * @param task the task name
+	 * @param schedule the schedule, such as {@code every PT10S}
+	 * @param lastRun when its last tick was due, ISO-8601 in UTC, or {@code null}
+	 * @param nextRun when its next tick is due, ISO-8601 in UTC, or {@code null}
+	 */
+	public record BeatEntryDescriptor(String name, String task, String schedule, @Nullable String lastRun,
+			@Nullable String nextRun) {
+
+		static BeatEntryDescriptor of(EntryStatus status) {
+			return new BeatEntryDescriptor(status.name(), status.task(), status.schedule(),
+					(status.lastRun() != null) ? status.lastRun().toString() : null,
+					(status.nextRun() != null) ? status.nextRun().toString() : null);
+		}
+
+	}
+
+	/**
+	 * The result of running a beat entry now.
+	 *
+	 * @param entry the entry name
+	 * @param taskId the id of the task sent
+	 */
+	public record BeatRunDescriptor(String entry, String taskId) implements OperationResponseBody {
+
+	}
 
 	/**
 	 * Description of a running task. Its arguments are shown as Celery's {@code inspect active}

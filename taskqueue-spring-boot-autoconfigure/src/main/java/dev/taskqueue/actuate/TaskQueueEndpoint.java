@@ -4,14 +4,20 @@ import java.util.List;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
+import org.springframework.boot.actuate.endpoint.Access;
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.Show;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 import org.springframework.util.Assert;
 
 import dev.taskqueue.actuate.TaskQueueDescriptor.ActiveTaskDescriptor;
+import dev.taskqueue.actuate.TaskQueueDescriptor.BeatDescriptor;
+import dev.taskqueue.actuate.TaskQueueDescriptor.BeatRunDescriptor;
 import dev.taskqueue.actuate.TaskQueueDescriptor.RunawayTaskDescriptor;
 import dev.taskqueue.backend.ResultBackend;
+import dev.taskqueue.beat.BeatScheduler;
 import dev.taskqueue.broker.Broker;
 import dev.taskqueue.worker.TaskRegistry;
 import dev.taskqueue.worker.WorkerContainer;
@@ -34,8 +40,14 @@ import dev.taskqueue.worker.WorkerState;
  * shows property values: never, always, or when authorized. Over JMX, when authorized
  * means always; over the web, {@link TaskQueueEndpointWebExtension} asks the request's
  * security context.
+ * <p>
+ * When beat runs here, the description has its entries, their last and next ticks and
+ * whether this instance leads; the write operation {@code runBeatEntry} sends an entry's
+ * task now. Like every write operation of this endpoint, it is off until
+ * {@code management.endpoint.taskqueue.access} is {@code unrestricted}: the endpoint's
+ * default access is read-only.
  */
-@Endpoint(id = "taskqueue")
+@Endpoint(id = "taskqueue", defaultAccess = Access.READ_ONLY)
 public class TaskQueueEndpoint {
 
 	private final Broker broker;
@@ -50,6 +62,8 @@ public class TaskQueueEndpoint {
 
 	private final Show showValues;
 
+	private final @Nullable BeatScheduler beat;
+
 	/**
 	 * Create an endpoint.
 	 * @param broker the broker tasks are sent to
@@ -61,6 +75,22 @@ public class TaskQueueEndpoint {
 	 */
 	public TaskQueueEndpoint(Broker broker, @Nullable ResultBackend backend, @Nullable WorkerContainer worker,
 			@Nullable WorkerState state, @Nullable TaskRegistry registry, Show showValues) {
+		this(broker, backend, worker, state, registry, showValues, null);
+	}
+
+	/**
+	 * Create an endpoint that also shows beat.
+	 * @param broker the broker tasks are sent to
+	 * @param backend the result backend, or {@code null} when there is none
+	 * @param worker the worker, or {@code null} when this application runs none
+	 * @param state what the worker is doing, or {@code null} when there is no worker
+	 * @param registry the tasks the worker runs, or {@code null} when there is no worker
+	 * @param showValues when to show the arguments of running tasks
+	 * @param beat the beat scheduler, or {@code null} when beat is not enabled
+	 */
+	public TaskQueueEndpoint(Broker broker, @Nullable ResultBackend backend, @Nullable WorkerContainer worker,
+			@Nullable WorkerState state, @Nullable TaskRegistry registry, Show showValues,
+			@Nullable BeatScheduler beat) {
 		Assert.notNull(broker, "'broker' must not be null");
 		Assert.notNull(showValues, "'showValues' must not be null");
 		this.broker = broker;
@@ -69,6 +99,7 @@ public class TaskQueueEndpoint {
 		this.state = state;
 		this.registry = registry;
 		this.showValues = showValues;
+		this.beat = beat;
 	}
 
 	/**
@@ -91,7 +122,27 @@ public class TaskQueueEndpoint {
 				(this.state != null) ? this.state.reservedCount() : 0, processed(),
 				(this.state != null) ? this.state.processedTotal() : 0,
 				(this.state != null) ? this.state.rejectedCount() : 0,
-				(this.state != null) ? this.state.abandonedCount() : 0, runaways());
+				(this.state != null) ? this.state.abandonedCount() : 0, runaways(),
+				(this.beat != null) ? BeatDescriptor.of(this.beat) : null);
+	}
+
+	/**
+	 * Send a beat entry's task now, whichever instance leads, without changing its schedule.
+	 * @param beatEntry the entry name
+	 * @return the entry and the id of the task sent
+	 */
+	@WriteOperation
+	public BeatRunDescriptor runBeatEntry(String beatEntry) {
+		if (this.beat == null) {
+			throw new InvalidEndpointRequestException("Beat is not enabled here (taskqueue.beat.enabled)",
+					"Beat is not enabled");
+		}
+		try {
+			return new BeatRunDescriptor(beatEntry, this.beat.runNow(beatEntry));
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidEndpointRequestException(ex.getMessage(), "No such beat entry");
+		}
 	}
 
 	private List<RunawayTaskDescriptor> runaways() {

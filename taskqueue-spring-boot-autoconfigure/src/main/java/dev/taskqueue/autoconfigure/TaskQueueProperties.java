@@ -1,6 +1,7 @@
 package dev.taskqueue.autoconfigure;
 
 import java.time.Duration;
+import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -72,6 +73,8 @@ public class TaskQueueProperties {
 
 	private final Worker worker = new Worker();
 
+	private final Beat beat = new Beat();
+
 	public String getDefaultQueue() {
 		return this.defaultQueue;
 	}
@@ -130,6 +133,10 @@ public class TaskQueueProperties {
 
 	public Worker getWorker() {
 		return this.worker;
+	}
+
+	public Beat getBeat() {
+		return this.beat;
 	}
 
 	public static class Queue {
@@ -991,6 +998,289 @@ public class TaskQueueProperties {
 			InboundLimits toInboundLimits() {
 				return new InboundLimits(this.maxBodySize.toBytes(), this.maxDecompressedSize.toBytes(),
 						this.maxDepth);
+			}
+
+		}
+
+	}
+
+
+	/**
+	 * Celery's beat: periodic tasks sent by exactly one of the instances that enable it.
+	 */
+	public static class Beat {
+
+		/**
+		 * Whether this instance takes part in beat: of all the instances that enable it, one
+		 * leads and sends the periodic tasks (as running celery beat).
+		 */
+		private boolean enabled;
+
+		/**
+		 * Zone the crontab entries are read in (Celery's timezone).
+		 */
+		private ZoneId timezone = ZoneId.of("UTC");
+
+		/**
+		 * How long the leader's lease lasts; it renews it every third of it, and another
+		 * instance takes over within it when the leader dies. At least 3 seconds.
+		 */
+		private Duration lease = Duration.ofSeconds(30);
+
+		/**
+		 * Prefix of the Redis keys, or the name prefix of the RabbitMQ queues, that hold the
+		 * lease and the last runs. Instances that share it elect one leader.
+		 */
+		private String key = "taskqueue.beat";
+
+		/**
+		 * Periodic tasks by entry name (Celery's beat_schedule): task, args, kwargs, queue,
+		 * options, and exactly one of every, cron, or the crontab fields minute, hour,
+		 * day-of-week, day-of-month, month-of-year. An entry replaces a ScheduleEntry bean or
+		 * a @Periodic task of the same name.
+		 */
+		private final Map<String, Entry> schedule = new LinkedHashMap<>();
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public ZoneId getTimezone() {
+			return this.timezone;
+		}
+
+		public void setTimezone(ZoneId timezone) {
+			this.timezone = timezone;
+		}
+
+		public Duration getLease() {
+			return this.lease;
+		}
+
+		public void setLease(Duration lease) {
+			this.lease = lease;
+		}
+
+		public String getKey() {
+			return this.key;
+		}
+
+		public void setKey(String key) {
+			this.key = key;
+		}
+
+		public Map<String, Entry> getSchedule() {
+			return this.schedule;
+		}
+
+		/**
+		 * One periodic task, as an entry of Celery's beat_schedule.
+		 */
+		public static class Entry {
+
+			/**
+			 * Name of the task to send.
+			 */
+			private @Nullable String task;
+
+			/**
+			 * Positional arguments. Give them in YAML to keep numbers numbers: in a
+			 * .properties file every value is a string.
+			 */
+			private List<Object> args = new ArrayList<>();
+
+			/**
+			 * Keyword arguments.
+			 */
+			private Map<String, Object> kwargs = new LinkedHashMap<>();
+
+			/**
+			 * Queue to send to instead of the routed one.
+			 */
+			private @Nullable String queue;
+
+			/**
+			 * Interval (Celery's seconds or timedelta): 10s, 5m, PT5M; a number is seconds.
+			 */
+			@DurationUnit(ChronoUnit.SECONDS)
+			private @Nullable Duration every;
+
+			/**
+			 * Crontab in one string, minute hour day-of-month month day-of-week, with Celery's
+			 * day-of-week numbering and names (0 or 7 = Sunday, mon-fri).
+			 */
+			private @Nullable String cron;
+
+			/**
+			 * Minutes of a crontab given by fields (Celery's crontab(minute=...)); * when
+			 * not set.
+			 */
+			private @Nullable String minute;
+
+			/**
+			 * Hours of a crontab given by fields; * when not set.
+			 */
+			private @Nullable String hour;
+
+			/**
+			 * Days of the week of a crontab given by fields; * when not set.
+			 */
+			private @Nullable String dayOfWeek;
+
+			/**
+			 * Days of the month of a crontab given by fields; * when not set.
+			 */
+			private @Nullable String dayOfMonth;
+
+			/**
+			 * Months of a crontab given by fields; * when not set.
+			 */
+			private @Nullable String monthOfYear;
+
+			private final Options options = new Options();
+
+			public @Nullable String getTask() {
+				return this.task;
+			}
+
+			public void setTask(@Nullable String task) {
+				this.task = task;
+			}
+
+			public List<Object> getArgs() {
+				return this.args;
+			}
+
+			public void setArgs(List<Object> args) {
+				this.args = args;
+			}
+
+			public Map<String, Object> getKwargs() {
+				return this.kwargs;
+			}
+
+			public void setKwargs(Map<String, Object> kwargs) {
+				this.kwargs = kwargs;
+			}
+
+			public @Nullable String getQueue() {
+				return this.queue;
+			}
+
+			public void setQueue(@Nullable String queue) {
+				this.queue = queue;
+			}
+
+			public @Nullable Duration getEvery() {
+				return this.every;
+			}
+
+			public void setEvery(@Nullable Duration every) {
+				this.every = every;
+			}
+
+			public @Nullable String getCron() {
+				return this.cron;
+			}
+
+			public void setCron(@Nullable String cron) {
+				this.cron = cron;
+			}
+
+			public @Nullable String getMinute() {
+				return this.minute;
+			}
+
+			public void setMinute(@Nullable String minute) {
+				this.minute = minute;
+			}
+
+			public @Nullable String getHour() {
+				return this.hour;
+			}
+
+			public void setHour(@Nullable String hour) {
+				this.hour = hour;
+			}
+
+			public @Nullable String getDayOfWeek() {
+				return this.dayOfWeek;
+			}
+
+			public void setDayOfWeek(@Nullable String dayOfWeek) {
+				this.dayOfWeek = dayOfWeek;
+			}
+
+			public @Nullable String getDayOfMonth() {
+				return this.dayOfMonth;
+			}
+
+			public void setDayOfMonth(@Nullable String dayOfMonth) {
+				this.dayOfMonth = dayOfMonth;
+			}
+
+			public @Nullable String getMonthOfYear() {
+				return this.monthOfYear;
+			}
+
+			public void setMonthOfYear(@Nullable String monthOfYear) {
+				this.monthOfYear = monthOfYear;
+			}
+
+			public Options getOptions() {
+				return this.options;
+			}
+
+		}
+
+		/**
+		 * How an entry's ticks are sent (Celery's options of a beat_schedule entry).
+		 */
+		public static class Options {
+
+			/**
+			 * How long a tick's message stays valid; a number is seconds. The time until the
+			 * next tick when not set.
+			 */
+			@DurationUnit(ChronoUnit.SECONDS)
+			private @Nullable Duration expires;
+
+			/**
+			 * Message priority, 0 to 255.
+			 */
+			private @Nullable Integer priority;
+
+			/**
+			 * Custom message headers.
+			 */
+			private Map<String, Object> headers = new LinkedHashMap<>();
+
+			public @Nullable Duration getExpires() {
+				return this.expires;
+			}
+
+			public void setExpires(@Nullable Duration expires) {
+				this.expires = expires;
+			}
+
+			public @Nullable Integer getPriority() {
+				return this.priority;
+			}
+
+			public void setPriority(@Nullable Integer priority) {
+				this.priority = priority;
+			}
+
+			public Map<String, Object> getHeaders() {
+				return this.headers;
+			}
+
+			public void setHeaders(Map<String, Object> headers) {
+				this.headers = headers;
 			}
 
 		}

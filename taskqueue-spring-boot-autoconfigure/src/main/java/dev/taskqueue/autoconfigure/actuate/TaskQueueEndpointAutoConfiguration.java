@@ -14,8 +14,10 @@ import org.springframework.context.annotation.Bean;
 import dev.taskqueue.actuate.TaskQueueEndpoint;
 import dev.taskqueue.actuate.TaskQueueEndpointWebExtension;
 import dev.taskqueue.autoconfigure.TaskQueueAutoConfiguration;
+import dev.taskqueue.autoconfigure.TaskQueueBeatAutoConfiguration;
 import dev.taskqueue.autoconfigure.TaskQueueWorkerAutoConfiguration;
 import dev.taskqueue.backend.ResultBackend;
+import dev.taskqueue.beat.BeatScheduler;
 import dev.taskqueue.broker.Broker;
 import dev.taskqueue.worker.TaskRegistry;
 import dev.taskqueue.worker.WorkerContainer;
@@ -26,9 +28,12 @@ import dev.taskqueue.worker.WorkerState;
  * for the {@link TaskQueueEndpoint}, when it is available (access allowed and exposed). Works
  * without a worker: an application that only sends tasks gets an endpoint showing its
  * connections. The arguments of running tasks are hidden unless
- * {@code management.endpoint.taskqueue.show-values} allows them.
+ * {@code management.endpoint.taskqueue.show-values} allows them. With beat enabled, it shows
+ * beat's entries, and runs one now once {@code management.endpoint.taskqueue.access} is
+ * {@code unrestricted}.
  */
-@AutoConfiguration(after = { TaskQueueAutoConfiguration.class, TaskQueueWorkerAutoConfiguration.class })
+@AutoConfiguration(after = { TaskQueueAutoConfiguration.class, TaskQueueWorkerAutoConfiguration.class,
+		TaskQueueBeatAutoConfiguration.class })
 @ConditionalOnClass({ Endpoint.class, ConditionalOnAvailableEndpoint.class })
 @ConditionalOnAvailableEndpoint(TaskQueueEndpoint.class)
 @EnableConfigurationProperties(TaskQueueEndpointProperties.class)
@@ -39,9 +44,10 @@ public final class TaskQueueEndpointAutoConfiguration {
 	@ConditionalOnBean(Broker.class)
 	TaskQueueEndpoint taskQueueEndpoint(Broker broker, ObjectProvider<ResultBackend> backend,
 			ObjectProvider<WorkerContainer> worker, ObjectProvider<WorkerState> state,
-			ObjectProvider<TaskRegistry> registry, TaskQueueEndpointProperties properties) {
+			ObjectProvider<TaskRegistry> registry, ObjectProvider<BeatScheduler> beat,
+			TaskQueueEndpointProperties properties) {
 		return new TaskQueueEndpoint(broker, backend.getIfUnique(), worker.getIfUnique(), state.getIfUnique(),
-				registry.getIfUnique(), properties.getShowValues());
+				registry.getIfUnique(), properties.getShowValues(), beat.getIfUnique());
 	}
 
 	@Bean
