@@ -137,7 +137,8 @@ final class TaskQueueBeatEntries {
 
 	private static InvalidConfigurationPropertyValueException invalid(String name, String field,
 			@Nullable Object value, @Nullable String reason) {
-		return new InvalidConfigurationPropertyValueException(PREFIX + name + "." + field, value, reason);
+		String entry = name.contains(".") ? "taskqueue.beat.schedule[" + name + "]" : PREFIX + name;
+		return new InvalidConfigurationPropertyValueException(entry + "." + field, value, reason);
 	}
 
 }

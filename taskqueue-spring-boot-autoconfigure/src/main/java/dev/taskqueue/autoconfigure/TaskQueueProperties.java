@@ -1037,7 +1037,7 @@ public class TaskQueueProperties {
 		 * Periodic tasks by entry name (Celery's beat_schedule): task, args, kwargs, queue,
 		 * options, and exactly one of every, cron, or the crontab fields minute, hour,
 		 * day-of-week, day-of-month, month-of-year. An entry replaces a ScheduleEntry bean or
-		 * a @Periodic task of the same name.
+		 * a @Periodic task of the same name (a name with dots goes in brackets: "[tasks.add]").
 		 */
 		private final Map<String, Entry> schedule = new LinkedHashMap<>();
 

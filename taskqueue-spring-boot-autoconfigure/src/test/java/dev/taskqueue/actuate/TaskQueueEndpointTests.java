@@ -159,7 +159,7 @@ class TaskQueueEndpointTests {
 		JsonNode json = JsonMapper.builder().build().valueToTree(this.endpoint.taskQueue());
 		assertThat(json.propertyNames()).containsExactlyInAnyOrder("node", "running", "broker", "backend", "queues",
 				"concurrency", "prefetchCount", "registeredTasks", "active", "reserved", "processed",
-				"processedTotal", "rejected", "abandoned", "runaways");
+				"processedTotal", "rejected", "abandoned", "runaways", "beat");
 		assertThat(json.get("node").asString()).isEqualTo("celery@endpoint-test");
 		assertThat(json.get("prefetchCount").asInt()).isEqualTo(6);
 		assertThat(json.get("registeredTasks").get(0).asString()).isEqualTo("test.add");
