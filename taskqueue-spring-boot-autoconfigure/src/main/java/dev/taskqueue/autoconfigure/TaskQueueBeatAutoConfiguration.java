@@ -1,6 +1,7 @@
 package dev.taskqueue.autoconfigure;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -9,6 +10,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 
@@ -36,6 +38,8 @@ import dev.taskqueue.worker.TaskRegistry;
 		TaskQueueBeatTransports.Memory.class })
 public final class TaskQueueBeatAutoConfiguration {
 
+	private static final Duration MIN_LEASE = Duration.ofSeconds(3);
+
 	@Bean
 	@ConditionalOnMissingBean
 	@ConditionalOnBean(TaskOperations.class)
@@ -43,6 +47,10 @@ public final class TaskQueueBeatAutoConfiguration {
 			ObjectProvider<ScheduleEntry> entries, ObjectProvider<TaskRegistry> registry,
 			TaskQueueProperties properties) {
 		TaskQueueProperties.Beat beat = properties.getBeat();
+		if (beat.getLease().compareTo(MIN_LEASE) < 0) {
+			throw new InvalidConfigurationPropertyValueException("taskqueue.beat.lease", beat.getLease(),
+					"The lease must be at least " + MIN_LEASE.toSeconds() + " seconds");
+		}
 		List<ScheduleEntry> code = new ArrayList<>(entries.orderedStream().toList());
 		// @CeleryTask beans registered their tasks when they were initialized, before this bean
 		TaskRegistry tasksOfWorker = registry.getIfUnique();

@@ -10,7 +10,9 @@ import java.lang.annotation.Target;
  * Runs a {@link dev.taskqueue.core.CeleryTask @CeleryTask} method that takes no arguments
  * periodically, when beat is enabled: a beat entry named after the task, with exactly one of
  * {@link #every()} or {@link #cron()}. An entry of the same name under
- * {@code taskqueue.beat.schedule} replaces it.
+ * {@code taskqueue.beat.schedule} replaces it. Beat finds it among the tasks of this
+ * application's worker, so it is ignored with {@code taskqueue.worker.enabled=false}; send a
+ * task with arguments from a {@link ScheduleEntry} bean instead.
  *
  * <pre class="code">
  * &#64;CeleryTask(name = "reports.cleanup")

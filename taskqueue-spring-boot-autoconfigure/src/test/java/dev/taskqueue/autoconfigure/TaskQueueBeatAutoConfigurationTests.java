@@ -227,6 +227,11 @@ class TaskQueueBeatAutoConfigurationTests {
 	}
 
 	@Test
+	void leaseShorterThanThreeSecondsFailsStartUpNamingIt() {
+		assertInvalid("taskqueue.beat.lease", "at least 3 seconds", "taskqueue.beat.lease=2s");
+	}
+
+	@Test
 	void cronEntriesAreBoundFromTheProperties() {
 		assumeCrontab();
 		this.contextRunner
