@@ -35,7 +35,10 @@ final class TaskQueueBeatTransports {
 	/** Suffix of the lease's key or queue, after {@code taskqueue.beat.key}. */
 	static final String LEADER_SUFFIX = ".leader";
 
-	/** Suffix of the last runs' key or queue prefix, after {@code taskqueue.beat.key}. */
+	/**
+	 * Suffix of the last runs' key (a hash on Redis) or of their queues' prefix (a queue per
+	 * entry, {@code <key>.last-run.<entry>}, on RabbitMQ), after {@code taskqueue.beat.key}.
+	 */
 	static final String LAST_RUN_SUFFIX = ".last-run";
 
 	private TaskQueueBeatTransports() {
@@ -115,7 +118,8 @@ final class TaskQueueBeatTransports {
 		@Bean
 		@ConditionalOnMissingBean(BeatStore.class)
 		AmqpBeatStore taskQueueBeatStore(AmqpConnection connection, TaskQueueProperties properties) {
-			return new AmqpBeatStore(connection.connectionFactory(), properties.getBeat().getKey() + LAST_RUN_SUFFIX);
+			return new AmqpBeatStore(connection.connectionFactory(),
+					properties.getBeat().getKey() + LAST_RUN_SUFFIX + ".");
 		}
 
 	}

@@ -15,7 +15,6 @@ import dev.taskqueue.beat.BeatScheduler;
 import dev.taskqueue.beat.BeatScheduler.EntryStatus;
 import dev.taskqueue.beat.BeatStore;
 import dev.taskqueue.beat.Periodic;
-import dev.taskqueue.beat.Schedule;
 import dev.taskqueue.beat.ScheduleEntry;
 import dev.taskqueue.beat.amqp.AmqpBeatLeadership;
 import dev.taskqueue.beat.amqp.AmqpBeatStore;
@@ -27,7 +26,7 @@ import dev.taskqueue.core.CeleryTask;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
-import static org.assertj.core.api.Assumptions.assumeThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Tests for {@link TaskQueueBeatAutoConfiguration}: off by default; the leadership and store of
@@ -39,6 +38,10 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 class TaskQueueBeatAutoConfigurationTests {
 
 	private static final String ENABLED = "taskqueue.beat.enabled=true";
+
+	private static final Duration WAIT = Duration.ofSeconds(10);
+
+	private static final String KEY = "taskqueue.beat.key=beatconfig-tests";
 
 	private static final String ENTRY = "taskqueue.beat.schedule.";
 
@@ -67,18 +70,21 @@ class TaskQueueBeatAutoConfigurationTests {
 
 	@Test
 	void redisBrokerKeepsBeatInRedis() {
-		this.contextRunner.withPropertyValues(ENABLED, "taskqueue.broker.url=redis://127.0.0.1:6379/12")
+		this.contextRunner.withPropertyValues(ENABLED, KEY, "taskqueue.broker.url=redis://127.0.0.1:6379/12")
 			.run((context) -> {
-				assertThat(context.getBean(BeatLeadership.class)).isInstanceOf(RedisBeatLeadership.class);
+				assertThat(context.getBean(BeatLeadership.class)).isInstanceOf(RedisBeatLeadership.class)
+					.extracting(BeatLeadership::describe)
+					.isEqualTo("redis beatconfig-tests.leader");
 				assertThat(context.getBean(BeatStore.class)).isInstanceOf(RedisBeatStore.class);
-				assertThat(context).hasSingleBean(BeatScheduler.class);
+				BeatScheduler scheduler = context.getBean(BeatScheduler.class);
+				await().atMost(WAIT).until(scheduler::isLeader);
 			});
 	}
 
 	@Test
 	void redisBackendNextToRabbitMqKeepsBeatInRedis() {
 		this.contextRunner
-			.withPropertyValues(ENABLED, "taskqueue.broker.url=amqp://guest:guest@127.0.0.1:5672//",
+			.withPropertyValues(ENABLED, KEY, "taskqueue.broker.url=amqp://guest:guest@127.0.0.1:5672//",
 					"taskqueue.backend.url=redis://127.0.0.1:6379/12")
 			.run((context) -> {
 				assertThat(context.getBean(BeatLeadership.class)).isInstanceOf(RedisBeatLeadership.class);
@@ -89,18 +95,21 @@ class TaskQueueBeatAutoConfigurationTests {
 	@Test
 	void rabbitMqOnlyKeepsBeatOnRabbitMq() {
 		this.contextRunner
-			.withPropertyValues(ENABLED, "taskqueue.broker.url=amqp://guest:guest@127.0.0.1:5672//",
+			.withPropertyValues(ENABLED, KEY, "taskqueue.broker.url=amqp://guest:guest@127.0.0.1:5672//",
 					"taskqueue.backend.url=rpc://")
 			.run((context) -> {
-				assertThat(context.getBean(BeatLeadership.class)).isInstanceOf(AmqpBeatLeadership.class);
+				assertThat(context.getBean(BeatLeadership.class)).isInstanceOf(AmqpBeatLeadership.class)
+					.extracting(BeatLeadership::describe)
+					.isEqualTo("rabbitmq exclusive queue beatconfig-tests.leader");
 				assertThat(context.getBean(BeatStore.class)).isInstanceOf(AmqpBeatStore.class);
-				assertThat(context).hasSingleBean(BeatScheduler.class);
+				BeatScheduler scheduler = context.getBean(BeatScheduler.class);
+				await().atMost(WAIT).until(scheduler::isLeader);
 			});
 	}
 
 	@Test
 	void applicationsOwnLeadershipAndStoreReplaceTheTransports() {
-		this.contextRunner.withPropertyValues(ENABLED, "taskqueue.broker.url=redis://127.0.0.1:6379/12")
+		this.contextRunner.withPropertyValues(ENABLED, KEY, "taskqueue.broker.url=redis://127.0.0.1:6379/12")
 			.withBean("myLeadership", BeatLeadership.class, InMemoryBeatLeadership::new)
 			.withBean("myStore", BeatStore.class, InMemoryBeatStore::new)
 			.run((context) -> {
@@ -233,7 +242,6 @@ class TaskQueueBeatAutoConfigurationTests {
 
 	@Test
 	void cronEntriesAreBoundFromTheProperties() {
-		assumeCrontab();
 		this.contextRunner
 			.withPropertyValues(ENABLED, ENTRY + "twice-a-day.task=tasks.add", ENTRY + "twice-a-day.cron=0 10,17 * * *",
 					ENTRY + "fields.task=tasks.add", ENTRY + "fields.minute=0", ENTRY + "fields.hour=10,17",
@@ -244,14 +252,12 @@ class TaskQueueBeatAutoConfigurationTests {
 
 	@Test
 	void invalidCronFailsStartUpNamingIt() {
-		assumeCrontab();
 		assertInvalid("taskqueue.beat.schedule.nightly.cron", "", ENTRY + "nightly.task=tasks.add",
 				ENTRY + "nightly.cron=61 * * * *");
 	}
 
 	@Test
 	void invalidCrontabFieldFailsStartUpNamingIt() {
-		assumeCrontab();
 		assertInvalid("taskqueue.beat.schedule.nightly.hour", "", ENTRY + "nightly.task=tasks.add",
 				ENTRY + "nightly.minute=0", ENTRY + "nightly.hour=25");
 	}
@@ -264,19 +270,6 @@ class TaskQueueBeatAutoConfigurationTests {
 				.hasMessageContaining("Property " + property + " with value")
 				.hasMessageContaining(reason);
 		});
-	}
-
-	/** The crontab arrives with its own work; until then these tests are skipped. */
-	private static void assumeCrontab() {
-		boolean available;
-		try {
-			Schedule.cron("* * * * *");
-			available = true;
-		}
-		catch (UnsupportedOperationException ex) {
-			available = false;
-		}
-		assumeThat(available).as("crontab implemented").isTrue();
 	}
 
 	static class PeriodicTasks {
