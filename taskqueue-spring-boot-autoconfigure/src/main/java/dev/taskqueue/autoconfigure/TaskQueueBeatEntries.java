@@ -67,11 +67,16 @@ final class TaskQueueBeatEntries {
 		if (expires != null && (expires.isNegative() || expires.isZero())) {
 			throw invalid(name, "options.expires", expires, "The expiry must be positive");
 		}
+		Duration countdown = entry.getOptions().getCountdown();
+		if (countdown != null && countdown.isNegative()) {
+			throw invalid(name, "options.countdown", countdown, "The countdown must not be negative");
+		}
 		ScheduleEntry.Builder builder = ScheduleEntry.builder(name, task)
 			.args(entry.getArgs().toArray())
 			.kwargs(entry.getKwargs())
 			.queue(entry.getQueue())
 			.priority(priority)
+			.countdown(countdown)
 			.expires(expires)
 			.schedule(schedule(name, entry));
 		entry.getOptions().getHeaders().forEach(builder::header);

@@ -1243,6 +1243,13 @@ public class TaskQueueProperties {
 		public static class Options {
 
 			/**
+			 * How long after its tick a task may run at the earliest (Celery's
+			 * {@code countdown}); a number is seconds. None when not set.
+			 */
+			@DurationUnit(ChronoUnit.SECONDS)
+			private @Nullable Duration countdown;
+
+			/**
 			 * How long a tick's message stays valid; a number is seconds. The time until the
 			 * next tick when not set.
 			 */
@@ -1258,6 +1265,14 @@ public class TaskQueueProperties {
 			 * Custom message headers.
 			 */
 			private Map<String, Object> headers = new LinkedHashMap<>();
+
+			public @Nullable Duration getCountdown() {
+				return this.countdown;
+			}
+
+			public void setCountdown(@Nullable Duration countdown) {
+				this.countdown = countdown;
+			}
 
 			public @Nullable Duration getExpires() {
 				return this.expires;

@@ -44,6 +44,9 @@ final class BeatTicks {
 		if (entry.queue() != null) {
 			request.queue(entry.queue());
 		}
+		if (entry.countdown() != null) {
+			request.eta(now.plus(entry.countdown()));
+		}
 		if (entry.priority() != null) {
 			request.priority(entry.priority());
 		}

@@ -30,6 +30,7 @@ import org.springframework.util.Assert;
  * @param kwargs the keyword arguments
  * @param queue the queue to send to, or {@code null} for the routed one
  * @param priority the message priority, or {@code null}
+ * @param countdown how long after its tick the task may run at the earliest, or {@code null}
  * @param expires how long a tick's message stays valid, or {@code null} for the default: the
  * time until the next tick
  * @param headers custom message headers
@@ -37,7 +38,8 @@ import org.springframework.util.Assert;
  */
 public record ScheduleEntry(String name, String task, List<@Nullable Object> args,
 		Map<String, @Nullable Object> kwargs, @Nullable String queue, @Nullable Integer priority,
-		@Nullable Duration expires, Map<String, @Nullable Object> headers, Schedule schedule) {
+		@Nullable Duration countdown, @Nullable Duration expires, Map<String, @Nullable Object> headers,
+		Schedule schedule) {
 
 	public ScheduleEntry {
 		Assert.hasText(name, "An entry needs a name");
@@ -45,6 +47,8 @@ public record ScheduleEntry(String name, String task, List<@Nullable Object> arg
 		Assert.notNull(schedule, () -> "Entry '" + name + "' needs a schedule (every or cron)");
 		Assert.isTrue(priority == null || (priority >= 0 && priority <= 255),
 				() -> "Entry '" + name + "' has priority " + priority + ", not between 0 and 255");
+		Assert.isTrue(countdown == null || !countdown.isNegative(),
+				() -> "Entry '" + name + "' has countdown " + countdown + ", which must not be negative");
 		Assert.isTrue(expires == null || (!expires.isNegative() && !expires.isZero()),
 				() -> "Entry '" + name + "' has expires " + expires + ", which must be positive");
 		args = Collections.unmodifiableList(new ArrayList<>(args));
@@ -80,6 +84,8 @@ public record ScheduleEntry(String name, String task, List<@Nullable Object> arg
 		private @Nullable String queue;
 
 		private @Nullable Integer priority;
+
+		private @Nullable Duration countdown;
 
 		private @Nullable Duration expires;
 
@@ -128,6 +134,17 @@ public record ScheduleEntry(String name, String task, List<@Nullable Object> arg
 		 */
 		public Builder priority(@Nullable Integer priority) {
 			this.priority = priority;
+			return this;
+		}
+
+		/**
+		 * Let each tick's task run no sooner than this long after the tick (Celery's
+		 * {@code countdown}).
+		 * @param countdown the countdown
+		 * @return this builder
+		 */
+		public Builder countdown(@Nullable Duration countdown) {
+			this.countdown = countdown;
 			return this;
 		}
 
@@ -191,7 +208,7 @@ public record ScheduleEntry(String name, String task, List<@Nullable Object> arg
 		public ScheduleEntry build() {
 			Assert.notNull(this.schedule, () -> "Entry '" + this.name + "' needs a schedule (every or cron)");
 			return new ScheduleEntry(this.name, this.task, this.args, this.kwargs, this.queue, this.priority,
-					this.expires, this.headers, this.schedule);
+					this.countdown, this.expires, this.headers, this.schedule);
 		}
 
 	}

@@ -138,10 +138,11 @@ class TaskQueueBeatAutoConfigurationTests {
 
 	@Test
 	void argumentsAndOptionsOfAnEntryKeepTheirYamlTypes() {
-		Map<String, Object> yaml = Map.of(ENTRY + "add.task", "tasks.add", ENTRY + "add.every", "10s",
+		Map<String, Object> yaml = new java.util.HashMap<>(Map.of(ENTRY + "add.task", "tasks.add", ENTRY + "add.every", "10s",
 				ENTRY + "add.args[0]", 1, ENTRY + "add.args[1]", 2, ENTRY + "add.kwargs.verbose", true,
 				ENTRY + "add.queue", "math", ENTRY + "add.options.expires", 5, ENTRY + "add.options.priority", 7,
-				ENTRY + "add.options.headers.origin", "beat");
+				ENTRY + "add.options.headers.origin", "beat"));
+		yaml.put(ENTRY + "add.options.countdown", "2s");
 		TaskQueueProperties properties = new Binder(new MapConfigurationPropertySource(yaml))
 			.bind("taskqueue", TaskQueueProperties.class)
 			.get();
@@ -151,6 +152,7 @@ class TaskQueueBeatAutoConfigurationTests {
 		assertThat(entry.kwargs()).containsExactly(Map.entry("verbose", true));
 		assertThat(entry.queue()).isEqualTo("math");
 		assertThat(entry.expires()).isEqualTo(Duration.ofSeconds(5));
+		assertThat(entry.countdown()).isEqualTo(Duration.ofSeconds(2));
 		assertThat(entry.priority()).isEqualTo(7);
 		assertThat(entry.headers()).containsExactly(Map.entry("origin", "beat"));
 		assertThat(entry.schedule()).hasToString("every PT10S");

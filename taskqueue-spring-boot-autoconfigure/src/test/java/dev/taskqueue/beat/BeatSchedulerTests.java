@@ -52,7 +52,11 @@ class BeatSchedulerTests {
 
 	@Test
 	void anEntryFallsDueOnePeriodAfterItIsFirstFollowedAndCarriesItsHeadersAndExpiry() {
-		start(ScheduleEntry.builder("add-10s", "tasks.add").args(1, 2).every(Duration.ofSeconds(10)).build());
+		start(ScheduleEntry.builder("add-10s", "tasks.add")
+			.args(1, 2)
+			.every(Duration.ofSeconds(10))
+			.countdown(Duration.ofSeconds(3))
+			.build());
 		await().atMost(TIMEOUT).until(this.scheduler::isLeader);
 		assertThat(this.tasks.sent()).isEmpty();
 		this.clock.advance(Duration.ofSeconds(10));
@@ -62,6 +66,7 @@ class BeatSchedulerTests {
 		assertThat(tick.headers()).containsEntry(BeatScheduler.ENTRY_HEADER, "add-10s")
 			.containsEntry(BeatScheduler.DUE_HEADER, CeleryTime.format(START.plusSeconds(10)));
 		assertThat(tick.expires()).isEqualTo(START.plusSeconds(20));
+		assertThat(tick.eta()).isEqualTo(START.plusSeconds(13));
 		assertThat(this.store.lastRun("add-10s")).isEqualTo(START.plusSeconds(10));
 	}
 
