@@ -57,7 +57,9 @@ class BeatFailoverIT {
 				"taskqueue.beat.enabled=true", "taskqueue.beat.lease=" + LEASE.toSeconds() + "s",
 				"taskqueue.beat.key=" + this.key, "taskqueue.beat.schedule.tick.task=tasks.add",
 				"taskqueue.beat.schedule.tick.every=1s", "taskqueue.beat.schedule.tick.args[0]=1",
-				"taskqueue.beat.schedule.tick.args[1]=2", "taskqueue.beat.schedule.tick.queue=" + this.queue);
+				"taskqueue.beat.schedule.tick.args[1]=2", "taskqueue.beat.schedule.tick.queue=" + this.queue,
+				// RabbitMQ drops a message past its expiry: keep the ticks to count them
+				"taskqueue.beat.schedule.tick.options.expires=300s");
 		try (JavaWorkerProcess first = JavaWorkerProcess.start("beat-1", properties);
 				JavaWorkerProcess second = JavaWorkerProcess.start("beat-2", properties)) {
 			await().atMost(Duration.ofSeconds(30)).until(() -> ticks.call().size() >= 5);
