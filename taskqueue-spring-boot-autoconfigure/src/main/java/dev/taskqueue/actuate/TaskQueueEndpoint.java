@@ -137,12 +137,11 @@ public class TaskQueueEndpoint {
 			throw new InvalidEndpointRequestException("Beat is not enabled here (taskqueue.beat.enabled)",
 					"Beat is not enabled");
 		}
-		try {
-			return new BeatRunDescriptor(beatEntry, this.beat.runNow(beatEntry));
+		if (this.beat.entries().stream().noneMatch((entry) -> entry.name().equals(beatEntry))) {
+			throw new InvalidEndpointRequestException("No beat entry is named '" + beatEntry + "'",
+					"No such beat entry");
 		}
-		catch (IllegalArgumentException ex) {
-			throw new InvalidEndpointRequestException(ex.getMessage(), "No such beat entry");
-		}
+		return new BeatRunDescriptor(beatEntry, this.beat.runNow(beatEntry));
 	}
 
 	private List<RunawayTaskDescriptor> runaways() {

@@ -130,10 +130,9 @@ public class BeatScheduler implements SmartLifecycle {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
-		if (this.leading) {
-			this.leading = false;
-			this.leadership.release();
-		}
+		// also a follower: it may hold what it took while stopping (a lock it just won)
+		this.leading = false;
+		this.leadership.release();
 	}
 
 	@Override
@@ -214,9 +213,17 @@ public class BeatScheduler implements SmartLifecycle {
 		}
 		if (this.leading) {
 			for (ScheduleEntry entry : this.entries.values()) {
+				if (!holdsLead()) {
+					// the sends took long (a broker slow to confirm): renew before sending more
+					return;
+				}
 				sendIfDue(entry, now);
 			}
 		}
+	}
+
+	private boolean holdsLead() {
+		return this.clock.instant().isBefore(this.leadCheckedAt.plus(this.renewEvery.multipliedBy(2)));
 	}
 
 	private void loadLastRuns(Instant now) {
@@ -248,7 +255,13 @@ public class BeatScheduler implements SmartLifecycle {
 			return;
 		}
 		this.lastDue.put(entry.name(), latest);
-		this.store.saveLastRun(entry.name(), latest);
+		try {
+			this.store.saveLastRun(entry.name(), latest);
+		}
+		catch (RuntimeException ex) {
+			// the other entries still go out; a new leader may send this tick again
+			logger.error("Beat sent entry '" + entry.name() + "' but could not record it", ex);
+		}
 	}
 
 	/**

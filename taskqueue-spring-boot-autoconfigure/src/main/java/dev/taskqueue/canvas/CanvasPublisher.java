@@ -87,14 +87,6 @@ public final class CanvasPublisher {
 		return apply(frozen.signature(), call, Placement.continuing(remaining), frozen);
 	}
 
-	/**
-	 * Whether the result backend joins chords: whether it has a {@link CanvasStore}.
-	 * @return whether chords can be applied
-	 */
-	public boolean supportsChords() {
-		return this.backend.canvasStore() != null;
-	}
-
 	private AppliedCanvas apply(CanvasSignature signature, CanvasCall call, Placement placement,
 			CanvasFreezer.Frozen frozen) {
 		if (signature.isChain()) {
@@ -136,7 +128,7 @@ public final class CanvasPublisher {
 			rest.add(steps.get(i).toMap());
 		}
 		CanvasSignature first = steps.get(0);
-		Placement firstPlacement = new Placement(null, rest, null, null, null);
+		Placement firstPlacement = Placement.continuing(rest);
 		apply(first, call, firstPlacement, new CanvasFreezer.Frozen(first, "", List.of()));
 	}
 

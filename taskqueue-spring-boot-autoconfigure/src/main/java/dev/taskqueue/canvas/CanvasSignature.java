@@ -128,7 +128,8 @@ public record CanvasSignature(String task, List<@Nullable Object> args, Map<Stri
 	 * @return the parts, in order
 	 */
 	public List<CanvasSignature> tasks() {
-		return SignatureReader.list(this.kwargs.get("tasks"), this.task + " tasks");
+		return SignatureReader.signatures(this.kwargs.get("tasks"), this.task + " tasks",
+				(this.subtaskType != null) ? this.subtaskType : this.task);
 	}
 
 	/**

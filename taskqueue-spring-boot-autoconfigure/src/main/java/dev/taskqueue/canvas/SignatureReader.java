@@ -36,8 +36,17 @@ final class SignatureReader {
 	}
 
 	static List<CanvasSignature> list(@Nullable Object value, String what) {
+		return signatures(value, what, what);
+	}
+
+	static List<CanvasSignature> signatures(@Nullable Object value, String what, String kind) {
 		if (!(value instanceof List<?> items)) {
 			throw new CanvasException("Expected a list of signatures in " + what + ", got " + describe(value));
+		}
+		if (items.size() > CanvasLimits.MAX_WIDTH) {
+			// checked before anything is read, so that a huge list costs nothing
+			throw new CanvasException("A " + kind + " of " + items.size() + " signatures is more than the "
+					+ CanvasLimits.MAX_WIDTH + " allowed");
 		}
 		List<CanvasSignature> signatures = new ArrayList<>(items.size());
 		for (Object item : items) {

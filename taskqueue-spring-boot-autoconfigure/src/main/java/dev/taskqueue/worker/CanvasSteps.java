@@ -15,6 +15,7 @@ import dev.taskqueue.backend.ResultBackend;
 import dev.taskqueue.broker.Broker;
 import dev.taskqueue.broker.OutboundMessage;
 import dev.taskqueue.canvas.CanvasCall;
+import dev.taskqueue.canvas.CanvasException;
 import dev.taskqueue.canvas.CanvasPublisher;
 import dev.taskqueue.canvas.CanvasSignature;
 import dev.taskqueue.canvas.TaskMessageSender;
@@ -80,6 +81,12 @@ final class CanvasSteps {
 	 */
 	List<Object> succeeded(TaskMessage message, @Nullable Object result) {
 		Embed embed = message.embed();
+		List<Map<String, Object>> chain = embed.chain();
+		boolean hasChain = chain != null && !chain.isEmpty();
+		if (embed.callbacks() == null && !hasChain) {
+			// most tasks: nothing follows them, and nothing is allocated for it
+			return List.of();
+		}
 		List<Object> children = new ArrayList<>();
 		CanvasCall call = CanvasCall.passing(result, message.id(), message.headers().rootId());
 		if (embed.callbacks() != null) {
@@ -87,8 +94,7 @@ final class CanvasSteps {
 				children.add(this.publisher.apply(CanvasSignature.from(callback), call).asTuple());
 			}
 		}
-		List<Map<String, Object>> chain = embed.chain();
-		if (chain != null && !chain.isEmpty()) {
+		if (hasChain) {
 			CanvasSignature next = CanvasSignature.from(chain.get(chain.size() - 1));
 			children.add(this.publisher.applyNext(next, chain.subList(0, chain.size() - 1), call).asTuple());
 		}
@@ -128,7 +134,7 @@ final class CanvasSteps {
 		Object group = signature.options().get("group_id");
 		if (chord != null && group instanceof String groupId) {
 			Integer index = (signature.options().get("group_index") instanceof Number n) ? n.intValue() : null;
-			chordPart(message.headers().rootId(), id, groupId, index, CanvasSignature.from(chord),
+			chordPart(message.headers().rootId(), id, groupId, index, chord,
 					new ChordPart(id, failure.status(), failure.result()));
 		}
 	}
@@ -146,12 +152,15 @@ final class CanvasSteps {
 			return;
 		}
 		quietly(message, "report its part of chord " + group, () -> chordPart(message.headers().rootId(),
-				message.id(), group, message.headers().groupIndex(), CanvasSignature.from(chord),
+				message.id(), group, message.headers().groupIndex(), chord,
 				new ChordPart(message.id(), meta.status(), meta.result())));
 	}
 
+	// Record a member's part, and complete the chord when it is the last. The body is read only
+	// then, so that every member records its part whatever the body holds: a body that is not a
+	// signature fails the chord instead of keeping it waiting.
 	private void chordPart(String rootId, String taskId, String groupId, @Nullable Integer groupIndex,
-			CanvasSignature body, ChordPart part) {
+			Object body, ChordPart part) {
 		CanvasStore chords = this.backend.canvasStore();
 		if (chords == null) {
 			throw new UnsupportedOperationException("Chords need a result backend that every worker can read, such as "
@@ -163,7 +172,17 @@ final class CanvasSteps {
 			return;
 		}
 		try {
-			complete(groupId, body, parts, taskId, rootId);
+			CanvasSignature signature;
+			try {
+				signature = CanvasSignature.from(body);
+			}
+			catch (CanvasException ex) {
+				String bodyId = (body instanceof Map<?, ?> map && map.get("options") instanceof Map<?, ?> options
+						&& options.get("task_id") instanceof String id) ? id : null;
+				failBody(bodyId, "Invalid chord body: " + ex.getMessage());
+				return;
+			}
+			complete(groupId, signature, parts, taskId, rootId);
 		}
 		finally {
 			chords.deleteChord(groupId);
@@ -202,12 +221,20 @@ final class CanvasSteps {
 		if (bodyId == null) {
 			return;
 		}
-		ExceptionInfo error = ExceptionInfo.python("celery.exceptions", "ChordError", reason);
-		this.backend.store(ResultMeta.ofException(bodyId, CeleryStates.FAILURE, error, null));
+		failBody(bodyId, reason);
 		CanvasCall call = CanvasCall.passing(bodyId, bodyId, rootId);
 		for (CanvasSignature errback : body.signatures("link_error")) {
 			this.publisher.apply(errback, call);
 		}
+	}
+
+	private void failBody(@Nullable String bodyId, String reason) {
+		if (bodyId == null) {
+			logger.warn("A chord body without a task id cannot be stored as failed: " + reason);
+			return;
+		}
+		ExceptionInfo error = ExceptionInfo.python("celery.exceptions", "ChordError", reason);
+		this.backend.store(ResultMeta.ofException(bodyId, CeleryStates.FAILURE, error, null));
 	}
 
 	// the failed part's exception as Python's repr shows it, as Celery's ChordError does

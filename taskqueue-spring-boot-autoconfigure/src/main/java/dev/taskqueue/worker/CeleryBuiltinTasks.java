@@ -26,6 +26,9 @@ final class CeleryBuiltinTasks {
 	/** Celery's {@code result_chord_retry_interval}: how long chord_unlock waits between polls. */
 	private static final double DEFAULT_INTERVAL = 1.0;
 
+	/** The longest poll interval taken from a message: an hour. */
+	private static final double MAX_INTERVAL = 3600.0;
+
 	private final ResultBackend backend;
 
 	private volatile @Nullable CanvasSteps canvas;
@@ -90,7 +93,9 @@ final class CeleryBuiltinTasks {
 					+ " arguments");
 		}
 		CanvasSignature body = CanvasSignature.from(args.get(1));
-		double interval = (kwargs.get("interval") instanceof Number n) ? n.doubleValue() : DEFAULT_INTERVAL;
+		// from the message: a negative, infinite or NaN interval would fail or spin the retries
+		double asked = (kwargs.get("interval") instanceof Number n) ? n.doubleValue() : DEFAULT_INTERVAL;
+		double interval = (Double.isFinite(asked) && asked > 0 && asked <= MAX_INTERVAL) ? asked : DEFAULT_INTERVAL;
 		List<ChordPart> parts = new ArrayList<>();
 		for (String id : memberIds(kwargs.get("result"))) {
 			ResultMeta meta = this.backend.get(id);

@@ -72,8 +72,8 @@ final class ResultRecorder {
 		}
 		ResultMeta stored;
 		try {
-			stored = store(message, queue, ResultMeta.of(message.id(), CeleryStates.SUCCESS, result)
-				.withChildren(children));
+			ResultMeta success = ResultMeta.of(message.id(), CeleryStates.SUCCESS, result);
+			stored = store(message, queue, children.isEmpty() ? success : success.withChildren(children));
 		}
 		catch (MessageEncodingException ex) {
 			failure(message, queue, ExceptionInfo.python("kombu.exceptions", "EncodeError",
@@ -104,12 +104,21 @@ final class ResultRecorder {
 		if (this.canvas == null) {
 			return;
 		}
+		ResultMeta ended = meta;
 		if (CeleryStates.SUCCESS.equals(meta.status())) {
-			this.canvas.succeeded(message, meta.result());
+			try {
+				this.canvas.succeeded(message, meta.result());
+			}
+			catch (RuntimeException ex) {
+				// as for a stored result: the task fails, and its chord and errbacks hear of it
+				logger.error("Task " + message.task() + "[" + message.id() + "] succeeded, but what follows it in its "
+						+ "workflow could not be sent; it counts as FAILURE", ex);
+				ended = ResultMeta.ofException(message.id(), CeleryStates.FAILURE, ExceptionInfo.of(ex), stackTrace(ex));
+			}
 		}
-		this.canvas.ended(message, meta);
-		if (CeleryStates.FAILURE.equals(meta.status())) {
-			this.canvas.failed(message, meta);
+		this.canvas.ended(message, ended);
+		if (CeleryStates.FAILURE.equals(ended.status())) {
+			this.canvas.failed(message, ended);
 		}
 	}
 

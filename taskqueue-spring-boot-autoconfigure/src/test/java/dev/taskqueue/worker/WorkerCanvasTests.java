@@ -142,6 +142,27 @@ class WorkerCanvasTests {
 	}
 
 	@Test
+	void aChordBodyThatIsNoSignatureFailsTheBodyInsteadOfKeepingTheChordWaiting() {
+		String groupId = java.util.UUID.randomUUID().toString();
+		String bodyId = java.util.UUID.randomUUID().toString();
+		this.fixture.backend.canvasStore().setChordSize(groupId, 1);
+		java.util.Map<String, Object> body = java.util.Map.of("args", "not a list", "options",
+				java.util.Map.of("task_id", bodyId));
+		dev.taskqueue.protocol.TaskMessage member = dev.taskqueue.protocol.TaskMessageBuilder.task("t.add")
+			.args(List.of(1, 2))
+			.group(groupId, 0)
+			.embed(new dev.taskqueue.protocol.Embed(null, null, null, body))
+			.build();
+		this.fixture.broker.publish(new dev.taskqueue.broker.OutboundMessage(
+				new dev.taskqueue.protocol.JsonMessageCodec().encode(member), dev.taskqueue.routing.Destination.queue("celery")));
+		assertThat(this.fixture.template.result(member.id()).get(TIMEOUT, Integer.class)).isEqualTo(3);
+		ResultMeta failed = await().atMost(TIMEOUT).until(() -> this.fixture.backend.get(bodyId), ResultMeta::isReady);
+		assertThat(failed.exception()).isNotNull();
+		assertThat(failed.exception().type()).isEqualTo("ChordError");
+		assertThat(failed.exception().text()).startsWith("Invalid chord body");
+	}
+
+	@Test
 	void groupFollowedByATaskInAChainBecomesAChord() {
 		AsyncResult<Object> last = this.fixture.template.chain(Signature.of("t.add", 1, 2),
 				Signature.group(Signature.of("t.add", 10), Signature.of("t.add", 20)), Signature.of("t.sum"),

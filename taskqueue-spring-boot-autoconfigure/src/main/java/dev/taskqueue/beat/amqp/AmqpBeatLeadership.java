@@ -166,6 +166,15 @@ public class AmqpBeatLeadership implements BeatLeadership {
 		return open;
 	}
 
+	/**
+	 * Close the connection of this leadership, as the application context closes.
+	 */
+	public void close() {
+		synchronized (this.monitor) {
+			disconnect();
+		}
+	}
+
 	private void disconnect() {
 		BeatConnections.closeQuietly(this.connection);
 		this.connection = null;
@@ -180,7 +189,7 @@ public class AmqpBeatLeadership implements BeatLeadership {
 	}
 
 	private void unreachable(Exception ex) {
-		// the scheduler asks ten times a second: log an outage once, not at every attempt
+		// a follower asks every second: log an outage once, not at every attempt
 		if (!this.failing) {
 			this.failing = true;
 			logger.warn("Cannot declare the beat queue " + this.queue

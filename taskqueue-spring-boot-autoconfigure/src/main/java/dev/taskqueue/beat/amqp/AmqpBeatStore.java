@@ -146,6 +146,15 @@ public class AmqpBeatStore implements BeatStore {
 				"Cannot " + action + " the beat queue " + queue + ": " + BeatConnections.describe(ex), ex);
 	}
 
+	/**
+	 * Close the connection of this store, as the application context closes.
+	 */
+	public void close() {
+		synchronized (this.monitor) {
+			disconnect();
+		}
+	}
+
 	private void disconnect() {
 		BeatConnections.closeQuietly(this.connection);
 		this.connection = null;

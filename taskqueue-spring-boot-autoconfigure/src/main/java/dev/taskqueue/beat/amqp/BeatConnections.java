@@ -47,7 +47,9 @@ final class BeatConnections {
 		int heartbeat = copy.getRequestedHeartbeat();
 		copy.setRequestedHeartbeat((heartbeat > 0 && heartbeat < HEARTBEAT_SECONDS) ? heartbeat : HEARTBEAT_SECONDS);
 		copy.setChannelRpcTimeout(TIMEOUT_MILLIS);
-		copy.setConnectionTimeout(Math.min(copy.getConnectionTimeout(), TIMEOUT_MILLIS));
+		int timeout = copy.getConnectionTimeout();
+		// 0 means no timeout to the client: a poll and a stop could wait for ever
+		copy.setConnectionTimeout((timeout > 0 && timeout < TIMEOUT_MILLIS) ? timeout : TIMEOUT_MILLIS);
 		return copy;
 	}
 

@@ -133,7 +133,7 @@ public class RedisBeatLeadership implements BeatLeadership {
 	}
 
 	private void unreachable(RuntimeException ex) {
-		// the scheduler asks ten times a second: log an outage once, not at every poll
+		// the scheduler asks every second: log an outage once, not at every ask
 		if (!this.failing) {
 			this.failing = true;
 			logger.warn("Cannot reach Redis for the beat lease " + this.key
