@@ -1,5 +1,11 @@
 package dev.taskqueue.core;
 
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Consumer;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.springframework.util.ClassUtils;
 
@@ -21,6 +27,8 @@ import dev.taskqueue.routing.TaskRouter;
  */
 final class TaskDispatcher {
 
+	private static final Log logger = LogFactory.getLog(TaskDispatcher.class);
+
 	private static final boolean transactionsPresent = ClassUtils.isPresent(
 			"org.springframework.transaction.support.TransactionSynchronizationManager",
 			TaskDispatcher.class.getClassLoader());
@@ -32,6 +40,8 @@ final class TaskDispatcher {
 	private final MessageCodec codec;
 
 	private final long maxPayloadSize;
+
+	private volatile List<TaskPublishListener> listeners = List.of();
 
 	private final @Nullable AfterCommitPublisher afterCommit = transactionsPresent ? new AfterCommitPublisher()
 			: null;
@@ -61,9 +71,9 @@ final class TaskDispatcher {
 		}
 		OutboundMessage outbound = new OutboundMessage(encoded, destination);
 		boolean deferred = afterCommit && this.afterCommit != null
-				&& this.afterCommit.deferToCommit(message.id(), message.task(), () -> publish(message.task(), outbound));
+				&& this.afterCommit.deferToCommit(message.id(), message.task(), () -> publish(message, outbound));
 		if (!deferred) {
-			publish(message.task(), outbound);
+			publish(message, outbound);
 		}
 	}
 
@@ -71,12 +81,44 @@ final class TaskDispatcher {
 		return (this.afterCommit != null) ? this.afterCommit.failures() : 0;
 	}
 
-	private void publish(String task, OutboundMessage outbound) {
+	/**
+	 * Set the listeners told of each message published.
+	 * @param listeners the listeners
+	 */
+	void setListeners(List<TaskPublishListener> listeners) {
+		this.listeners = List.copyOf(listeners);
+	}
+
+	private void publish(TaskMessage message, OutboundMessage outbound) {
+		long start = System.nanoTime();
 		try {
 			this.broker.publish(outbound);
 		}
 		catch (BrokerException | UnsupportedOperationException ex) {
-			throw new TaskSendException("Task '" + task + "' was not sent: " + ex.getMessage(), ex);
+			TaskSendException failure = new TaskSendException(
+					"Task '" + message.task() + "' was not sent: " + ex.getMessage(), ex);
+			tell(message, (listener) -> listener.publishFailed(message, failure, elapsedSince(start)));
+			throw failure;
+		}
+		if (!this.listeners.isEmpty()) {
+			Duration elapsed = elapsedSince(start);
+			tell(message, (listener) -> listener.published(message, outbound.destination(), elapsed));
+		}
+	}
+
+	private static Duration elapsedSince(long start) {
+		return Duration.ofNanos(System.nanoTime() - start);
+	}
+
+	private void tell(TaskMessage message, Consumer<TaskPublishListener> call) {
+		for (TaskPublishListener listener : this.listeners) {
+			try {
+				call.accept(listener);
+			}
+			catch (RuntimeException | LinkageError | AssertionError ex) {
+				// the task was sent (or its failure is thrown): a listener must not change that
+				logger.warn("Publish listener " + listener.getClass().getName() + " failed on task " + message.id(), ex);
+			}
 		}
 	}
 

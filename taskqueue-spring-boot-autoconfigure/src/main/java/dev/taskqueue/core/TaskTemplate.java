@@ -88,6 +88,16 @@ public class TaskTemplate implements TaskOperations {
 				this.sendAfterCommit), backend, this.origin, this.replyTo, clock);
 	}
 
+	/**
+	 * Set the listeners told of each task message this template publishes (Celery's
+	 * {@code task-sent} events, publish metrics).
+	 * @param listeners the listeners, in order
+	 */
+	public void setPublishListeners(List<TaskPublishListener> listeners) {
+		Assert.notNull(listeners, "'listeners' must not be null");
+		this.dispatcher.setListeners(listeners);
+	}
+
 	@Override
 	public AsyncResult<Object> send(String name, Object... args) {
 		return task(name).args(Arrays.asList(args)).send();

@@ -2,6 +2,7 @@ package dev.taskqueue.worker;
 
 import java.lang.reflect.InvocationTargetException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.function.BooleanSupplier;
 
@@ -50,9 +51,13 @@ final class TaskExecution implements Runnable {
 
 	private final @Nullable TimeLimitWatchdog watchdog;
 
+	private final TaskListeners listeners;
+
+	private long startNanos;
+
 	TaskExecution(Delivery delivery, TaskMessage message, TaskEndpoint endpoint, BooleanSupplier stopping,
 			TaskArgumentBinder binder, ResultRecorder recorder, TaskRetrier retrier, RevokedTasks revokes,
-			WorkerState state, Clock clock, @Nullable TimeLimitWatchdog watchdog) {
+			WorkerState state, Clock clock, @Nullable TimeLimitWatchdog watchdog, TaskListeners listeners) {
 		this.delivery = delivery;
 		this.message = message;
 		this.endpoint = endpoint;
@@ -65,6 +70,7 @@ final class TaskExecution implements Runnable {
 		this.state = state;
 		this.clock = clock;
 		this.watchdog = watchdog;
+		this.listeners = listeners;
 	}
 
 	/**
@@ -76,7 +82,7 @@ final class TaskExecution implements Runnable {
 	@Override
 	public void run() {
 		Error fatal;
-		try {
+		try (TaskMdc mdc = TaskMdc.put(this.message)) {
 			fatal = runTask();
 		}
 		catch (Throwable ex) {
@@ -117,6 +123,7 @@ final class TaskExecution implements Runnable {
 			this.recorder.storeQuietly(() -> this.recorder.revoked(this.message, queue, "expired"), this.message.id());
 			this.state.count(this.message.task(), CeleryStates.REVOKED);
 			this.delivery.ack();
+			this.listeners.taskRevoked(this.message, queue, false, true);
 			return null;
 		}
 		DefaultTaskContext context = new DefaultTaskContext(this.message, queue, this.recorder);
@@ -131,6 +138,7 @@ final class TaskExecution implements Runnable {
 			this.state.count(this.message.task(), CeleryStates.FAILURE);
 			this.recorder.storeQuietly(() -> this.recorder.failure(this.message, queue,
 					ExceptionInfo.python("builtins", "TypeError", ex.getMessage()), null), this.message.id());
+			this.listeners.taskRejected(this.message, queue, "TypeError: " + ex.getMessage());
 			return null;
 		}
 		return execute(context, queue, arguments);
@@ -142,6 +150,8 @@ final class TaskExecution implements Runnable {
 		}
 		this.state.started(new WorkerState.ActiveTask(this.message.id(), this.message.task(), this.message.argsrepr(),
 				this.message.kwargsrepr(), this.clock.instant(), Thread.currentThread().getName()));
+		this.startNanos = System.nanoTime();
+		this.listeners.taskStarted(this.message, queue);
 		boolean storeResult = !this.endpoint.settings().ignoreResult() && !this.message.headers().ignoreResult();
 		if (this.endpoint.settings().trackStarted() && storeResult) {
 			this.recorder.storeQuietly(() -> this.recorder.started(this.message, queue), this.message.id());
@@ -177,7 +187,7 @@ final class TaskExecution implements Runnable {
 				? this.retrier.exhausted(retry, this.message, this.endpoint.settings().retry()) : null;
 		if (retry != null && exhausted == null) {
 			this.retrier.retry(this.delivery, this.message, retry, this.endpoint.settings().retry(),
-					new TaskRetrier.Settlement(queue, storeResult, this.acksLate));
+					new TaskRetrier.Settlement(queue, storeResult, this.acksLate, runtime()));
 			return null;
 		}
 		TaskOutcome outcome = (retry != null && exhausted != null) ? TaskOutcome.failure(exhausted, retry.getException())
@@ -192,7 +202,24 @@ final class TaskExecution implements Runnable {
 		if (this.acksLate) {
 			this.delivery.ack();
 		}
+		ended(outcome, queue);
 		return outcome.fatal();
+	}
+
+	private void ended(TaskOutcome outcome, String queue) {
+		if (outcome.isRevoked()) {
+			this.listeners.taskRevoked(this.message, queue, "terminated".equals(outcome.result()), false);
+		}
+		else if (outcome.exception() != null) {
+			this.listeners.taskFailed(this.message, queue, outcome.exception(), outcome.failure(), runtime());
+		}
+		else {
+			this.listeners.taskSucceeded(this.message, queue, outcome.result(), runtime());
+		}
+	}
+
+	private Duration runtime() {
+		return Duration.ofNanos(System.nanoTime() - this.startNanos);
 	}
 
 	/**
@@ -236,6 +263,7 @@ final class TaskExecution implements Runnable {
 			if (this.acksLate) {
 				this.delivery.ack();
 			}
+			this.listeners.taskFailed(this.message, queue, limits.timeLimitExceeded(), null, runtime());
 		}
 	}
 
@@ -263,7 +291,6 @@ final class TaskExecution implements Runnable {
 			if (limits != null) {
 				cause = limits.translate(cause);
 			}
-			logger.info("Task " + this.message.task() + "[" + this.message.id() + "] failed: " + cause);
 			return TaskOutcome.failure(cause);
 		}
 	}

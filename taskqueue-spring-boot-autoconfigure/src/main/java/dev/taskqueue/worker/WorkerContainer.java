@@ -76,6 +76,8 @@ public class WorkerContainer implements SmartLifecycle {
 
 	private TaskRouter router = DefaultTaskRouter.withDefaultQueue("celery");
 
+	private TaskListeners listeners = TaskListeners.NONE;
+
 	/**
 	 * Create a worker.
 	 * @param broker the broker to consume from
@@ -113,17 +115,19 @@ public class WorkerContainer implements SmartLifecycle {
 					this.settings.hostname(), clock);
 			this.builtins.registerIn(this.registry, canvas);
 			ResultRecorder recorder = new ResultRecorder(this.backend, this.settings, canvas);
-			TaskRetrier retrier = TaskRetrier.publishingTo(this.broker, this.codec, recorder, this.state, clock);
-			RevokedTasks revokes = new RevokedTasks(this.revokedTaskStore, recorder, this.state);
+			TaskListeners listeners = this.listeners;
+			TaskRetrier retrier = TaskRetrier.publishingTo(this.broker, this.codec, recorder, this.state, clock,
+					listeners);
+			RevokedTasks revokes = new RevokedTasks(this.revokedTaskStore, recorder, this.state, listeners);
 			revokes.follow();
 			TimeLimitWatchdog watchdog = new TimeLimitWatchdog(executor, this.state, clock);
 			TaskExecutionFactory executions = (delivery, message, endpoint, stopping) -> new TaskExecution(delivery,
 					message, endpoint, stopping, this.binder, recorder, retrier,
-					revokes, this.state, clock, watchdog);
+					revokes, this.state, clock, watchdog, listeners);
 			WorkerDispatcher dispatcher = new WorkerDispatcher(this.registry, executions, recorder, revokes,
-					new RedeliveryGuard(this.settings, recorder, this.state, clock), this.state,
+					new RedeliveryGuard(this.settings, recorder, this.state, clock, listeners), this.state,
 					decorated(executor, this.taskDecorator), timer, clock, this.settings.maxHeldEta(),
-					this.sharedTokenBuckets);
+					this.sharedTokenBuckets, listeners);
 			Consumption consumption;
 			try {
 				consumption = this.broker
@@ -173,6 +177,16 @@ public class WorkerContainer implements SmartLifecycle {
 	 */
 	public void setRevokedTaskStore(@Nullable RevokedTaskStore revokedTaskStore) {
 		this.revokedTaskStore = revokedTaskStore;
+	}
+
+	/**
+	 * Set the listeners told what becomes of each task this worker receives (events, metrics,
+	 * logs), in order. Takes effect at the next start.
+	 * @param listeners the listeners
+	 */
+	public void setTaskListeners(List<? extends TaskListener> listeners) {
+		Assert.notNull(listeners, "'listeners' must not be null");
+		this.listeners = TaskListeners.of(listeners);
 	}
 
 	/**
