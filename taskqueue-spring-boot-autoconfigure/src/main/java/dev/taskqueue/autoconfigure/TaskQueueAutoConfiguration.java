@@ -17,6 +17,7 @@ import dev.taskqueue.backend.ResultBackend;
 import dev.taskqueue.backend.RevokedTaskStore;
 import dev.taskqueue.broker.Broker;
 import dev.taskqueue.core.TaskOperations;
+import dev.taskqueue.core.TaskPublishListener;
 import dev.taskqueue.core.TaskTemplate;
 import dev.taskqueue.protocol.AcceptContent;
 import dev.taskqueue.protocol.CeleryJson;
@@ -102,11 +103,13 @@ public final class TaskQueueAutoConfiguration {
 	@ConditionalOnMissingBean(TaskOperations.class)
 	TaskTemplate taskTemplate(Broker broker, ResultBackend backend, TaskRouter router, MessageCodec codec,
 			@Qualifier(MAPPER_BEAN_NAME) JsonMapper mapper, TaskQueueProperties properties,
-			ObjectProvider<RevokedTaskStore> revokedTaskStore, ObjectProvider<TaskTemplateCustomizer> customizers) {
+			ObjectProvider<RevokedTaskStore> revokedTaskStore, ObjectProvider<TaskTemplateCustomizer> customizers,
+			ObjectProvider<TaskPublishListener> publishListeners) {
 		TaskTemplate template = new TaskTemplate(broker, backend, router, codec, mapper,
 				properties.getTask().getMaxPayloadSize());
 		template.setSendAfterCommit(properties.getTask().isSendAfterCommit());
 		template.setRevokedTaskStore(revokedTaskStore.getIfUnique());
+		template.setPublishListeners(publishListeners.orderedStream().toList());
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(template));
 		return template;
 	}

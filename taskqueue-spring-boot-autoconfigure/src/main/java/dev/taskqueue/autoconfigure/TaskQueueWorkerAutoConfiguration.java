@@ -28,6 +28,7 @@ import dev.taskqueue.protocol.MessageCodec;
 import dev.taskqueue.protocol.NodeNames;
 import dev.taskqueue.routing.TaskRouter;
 import dev.taskqueue.worker.CeleryTaskAnnotationBeanPostProcessor;
+import dev.taskqueue.worker.TaskListener;
 import dev.taskqueue.worker.TaskRegistry;
 import dev.taskqueue.worker.WorkerContainer;
 import dev.taskqueue.worker.WorkerSettings;
@@ -119,7 +120,8 @@ public final class TaskQueueWorkerAutoConfiguration {
 			@Qualifier(THREAD_FACTORY_BEAN_NAME) ObjectProvider<ThreadFactory> threadFactory,
 			TaskQueueProperties properties, MessageCodec codec, ObjectProvider<TaskDecorator> taskDecorator,
 			ObjectProvider<RevokedTaskStore> revokedTaskStore, ObjectProvider<WorkerContainerCustomizer> customizers,
-			ObjectProvider<SharedTokenBuckets> sharedTokenBuckets, ObjectProvider<TaskRouter> router) {
+			ObjectProvider<SharedTokenBuckets> sharedTokenBuckets, ObjectProvider<TaskRouter> router,
+			ObjectProvider<TaskListener> listeners) {
 		WorkerContainer container = new WorkerContainer(broker, backend, registry, state, settings, mapper,
 				threadFactory.getIfAvailable());
 		container.setMessageCodec(codec);
@@ -128,6 +130,7 @@ public final class TaskQueueWorkerAutoConfiguration {
 		container.setAutoStartup(properties.getWorker().isAutoStartup() && !properties.getTask().isAlwaysEager());
 		container.setTaskDecorator(taskDecorator.getIfUnique());
 		container.setSharedTokenBuckets(sharedTokenBuckets.getIfUnique());
+		container.setTaskListeners(listeners.orderedStream().toList());
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(container));
 		return container;
 	}
