@@ -195,6 +195,15 @@ public class TaskTemplate implements TaskOperations {
 	}
 
 	/**
+	 * Set what broadcasts each revoke to workers that do not follow the revoked task store,
+	 * such as Python Celery workers (Celery's {@code revoke} remote-control command).
+	 * @param broadcaster the broadcaster, or {@code null} for none
+	 */
+	public void setRevokeBroadcaster(@Nullable RevokeBroadcaster broadcaster) {
+		this.revoker.setBroadcaster(broadcaster);
+	}
+
+	/**
 	 * Whether {@link TaskRequest#send()} waits for the current Spring transaction to commit, as
 	 * {@link TaskRequest#sendAfterCommit()} does. Off by default.
 	 * @param sendAfterCommit whether to send after commit
