@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ThreadFactory;
 
+import io.micrometer.observation.ObservationRegistry;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -24,6 +25,7 @@ import dev.taskqueue.backend.ResultBackend;
 import dev.taskqueue.backend.RevokedTaskStore;
 import dev.taskqueue.backend.SharedTokenBuckets;
 import dev.taskqueue.broker.Broker;
+import dev.taskqueue.observation.TaskExecutionObservationConvention;
 import dev.taskqueue.protocol.MessageCodec;
 import dev.taskqueue.protocol.NodeNames;
 import dev.taskqueue.routing.TaskRouter;
@@ -121,7 +123,8 @@ public final class TaskQueueWorkerAutoConfiguration {
 			TaskQueueProperties properties, MessageCodec codec, ObjectProvider<TaskDecorator> taskDecorator,
 			ObjectProvider<RevokedTaskStore> revokedTaskStore, ObjectProvider<WorkerContainerCustomizer> customizers,
 			ObjectProvider<SharedTokenBuckets> sharedTokenBuckets, ObjectProvider<TaskRouter> router,
-			ObjectProvider<TaskListener> listeners) {
+			ObjectProvider<TaskListener> listeners, ObjectProvider<ObservationRegistry> observationRegistry,
+			ObjectProvider<TaskExecutionObservationConvention> observationConvention) {
 		WorkerContainer container = new WorkerContainer(broker, backend, registry, state, settings, mapper,
 				threadFactory.getIfAvailable());
 		container.setMessageCodec(codec);
@@ -131,6 +134,8 @@ public final class TaskQueueWorkerAutoConfiguration {
 		container.setTaskDecorator(taskDecorator.getIfUnique());
 		container.setSharedTokenBuckets(sharedTokenBuckets.getIfUnique());
 		container.setTaskListeners(listeners.orderedStream().toList());
+		container.setObservationRegistry(observationRegistry.getIfUnique(() -> ObservationRegistry.NOOP),
+				observationConvention.getIfUnique());
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(container));
 		return container;
 	}

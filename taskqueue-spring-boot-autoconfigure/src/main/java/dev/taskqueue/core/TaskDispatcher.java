@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
 
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -12,6 +14,10 @@ import org.springframework.util.ClassUtils;
 import dev.taskqueue.broker.Broker;
 import dev.taskqueue.broker.BrokerException;
 import dev.taskqueue.broker.OutboundMessage;
+import dev.taskqueue.observation.DefaultTaskPublishObservationConvention;
+import dev.taskqueue.observation.TaskObservationDocumentation;
+import dev.taskqueue.observation.TaskPublishContext;
+import dev.taskqueue.observation.TaskPublishObservationConvention;
 import dev.taskqueue.protocol.EncodedMessage;
 import dev.taskqueue.protocol.MessageCodec;
 import dev.taskqueue.protocol.MessageEncodingException;
@@ -43,6 +49,10 @@ final class TaskDispatcher {
 
 	private volatile List<TaskPublishListener> listeners = List.of();
 
+	private volatile ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
+
+	private volatile @Nullable TaskPublishObservationConvention observationConvention;
+
 	private final @Nullable AfterCommitPublisher afterCommit = transactionsPresent ? new AfterCommitPublisher()
 			: null;
 
@@ -63,6 +73,24 @@ final class TaskDispatcher {
 	 */
 	void dispatch(TaskMessage message, @Nullable String queue, boolean afterCommit) {
 		Destination destination = route(message.task(), queue);
+		TaskPublishContext context = new TaskPublishContext(message, destination);
+		Observation observation = TaskObservationDocumentation.PUBLISH
+			.observation(this.observationConvention, DefaultTaskPublishObservationConvention.INSTANCE, () -> context,
+					this.observationRegistry)
+			.start();
+		try {
+			dispatch(message.withExtraHeaders(context.getPropagatedHeaders()), destination, afterCommit);
+		}
+		catch (RuntimeException ex) {
+			observation.error(ex);
+			throw ex;
+		}
+		finally {
+			observation.stop();
+		}
+	}
+
+	private void dispatch(TaskMessage message, Destination destination, boolean afterCommit) {
 		EncodedMessage encoded = encode(message);
 		if (encoded.size() > this.maxPayloadSize) {
 			throw new TaskSendException("Task '" + message.task() + "' has a payload of " + encoded.size()
@@ -79,6 +107,16 @@ final class TaskDispatcher {
 
 	long afterCommitFailures() {
 		return (this.afterCommit != null) ? this.afterCommit.failures() : 0;
+	}
+
+	/**
+	 * Set the registry of the {@code taskqueue.publish} observations, and their convention.
+	 * @param registry the registry
+	 * @param convention the convention, or {@code null} for the default
+	 */
+	void setObservations(ObservationRegistry registry, @Nullable TaskPublishObservationConvention convention) {
+		this.observationRegistry = registry;
+		this.observationConvention = convention;
 	}
 
 	/**

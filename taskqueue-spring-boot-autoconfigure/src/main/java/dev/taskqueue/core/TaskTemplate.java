@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 
+import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.util.Assert;
@@ -22,6 +23,7 @@ import dev.taskqueue.canvas.CanvasCall;
 import dev.taskqueue.canvas.CanvasException;
 import dev.taskqueue.canvas.CanvasPublisher;
 import dev.taskqueue.canvas.CanvasSignature;
+import dev.taskqueue.observation.TaskPublishObservationConvention;
 import dev.taskqueue.protocol.MessageCodec;
 import dev.taskqueue.protocol.NodeNames;
 import dev.taskqueue.protocol.TaskMessage;
@@ -96,6 +98,18 @@ public class TaskTemplate implements TaskOperations {
 	public void setPublishListeners(List<TaskPublishListener> listeners) {
 		Assert.notNull(listeners, "'listeners' must not be null");
 		this.dispatcher.setListeners(listeners);
+	}
+
+	/**
+	 * Set the registry of the {@code taskqueue.publish} observation of each task sent, which
+	 * with Micrometer Tracing also puts the trace in the message ({@code traceparent}).
+	 * @param registry the registry
+	 * @param convention the observation's convention, or {@code null} for the default
+	 */
+	public void setObservationRegistry(ObservationRegistry registry,
+			@Nullable TaskPublishObservationConvention convention) {
+		Assert.notNull(registry, "'registry' must not be null");
+		this.dispatcher.setObservations(registry, convention);
 	}
 
 	@Override

@@ -99,7 +99,8 @@ public final class InlineTaskRunner {
 		this.state.reserved();
 		this.state.queued();
 		new TaskExecution(delivery, message, endpoint, () -> false, this.binder,
-				this.recorder, this.retrier, this.revokes, this.state, Clock.systemUTC(), null, TaskListeners.NONE)
+				this.recorder, this.retrier, this.revokes, this.state, Clock.systemUTC(), null, TaskListeners.NONE,
+				ExecutionObservations.NONE)
 			.run();
 	}
 

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.function.BooleanSupplier;
 
+import io.micrometer.observation.Observation;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -13,6 +14,7 @@ import org.jspecify.annotations.Nullable;
 import dev.taskqueue.broker.Delivery;
 import dev.taskqueue.core.TaskContextHolder;
 import dev.taskqueue.core.TaskRetry;
+import dev.taskqueue.observation.TaskExecutionContext;
 import dev.taskqueue.protocol.CeleryStates;
 import dev.taskqueue.protocol.ExceptionInfo;
 import dev.taskqueue.protocol.TaskMessage;
@@ -53,11 +55,14 @@ final class TaskExecution implements Runnable {
 
 	private final TaskListeners listeners;
 
+	private final ExecutionObservations observations;
+
 	private long startNanos;
 
 	TaskExecution(Delivery delivery, TaskMessage message, TaskEndpoint endpoint, BooleanSupplier stopping,
 			TaskArgumentBinder binder, ResultRecorder recorder, TaskRetrier retrier, RevokedTasks revokes,
-			WorkerState state, Clock clock, @Nullable TimeLimitWatchdog watchdog, TaskListeners listeners) {
+			WorkerState state, Clock clock, @Nullable TimeLimitWatchdog watchdog, TaskListeners listeners,
+			ExecutionObservations observations) {
 		this.delivery = delivery;
 		this.message = message;
 		this.endpoint = endpoint;
@@ -71,6 +76,7 @@ final class TaskExecution implements Runnable {
 		this.clock = clock;
 		this.watchdog = watchdog;
 		this.listeners = listeners;
+		this.observations = observations;
 	}
 
 	/**
@@ -152,6 +158,18 @@ final class TaskExecution implements Runnable {
 				this.message.kwargsrepr(), this.clock.instant(), Thread.currentThread().getName()));
 		this.startNanos = System.nanoTime();
 		this.listeners.taskStarted(this.message, queue);
+		TaskExecutionContext observed = new TaskExecutionContext(this.message, queue);
+		Observation observation = this.observations.start(observed);
+		try {
+			return observe(context, queue, arguments, observation, observed);
+		}
+		finally {
+			observation.stop();
+		}
+	}
+
+	private @Nullable Error observe(DefaultTaskContext context, String queue, @Nullable Object[] arguments,
+			Observation observation, TaskExecutionContext observed) {
 		boolean storeResult = !this.endpoint.settings().ignoreResult() && !this.message.headers().ignoreResult();
 		if (this.endpoint.settings().trackStarted() && storeResult) {
 			this.recorder.storeQuietly(() -> this.recorder.started(this.message, queue), this.message.id());
@@ -159,7 +177,7 @@ final class TaskExecution implements Runnable {
 		TimeLimitGuard limits = startTimeLimits(context, queue, storeResult);
 		TaskOutcome invoked;
 		boolean ownOutcome = true;
-		try {
+		try (Observation.Scope scope = observation.openScope()) {
 			invoked = this.revokes.run(this.message.id(), () -> invoke(context, arguments, limits),
 					TaskOutcome::revoked);
 		}
@@ -171,6 +189,7 @@ final class TaskExecution implements Runnable {
 		}
 		if (!ownOutcome) {
 			// The hard time limit settled the task: what it returned late is discarded.
+			observed.setState(CeleryStates.FAILURE);
 			return invoked.fatal();
 		}
 		if (this.acksLate && invoked.failure() != null && interruptedByShutdown(invoked.failure())) {
@@ -178,6 +197,7 @@ final class TaskExecution implements Runnable {
 					+ "past the worker's shutdown timeout; its message goes back to the broker, to run again");
 			this.state.givenBack(this.message.id());
 			this.delivery.requeue();
+			observed.setState("REQUEUED");
 			return null;
 		}
 		Throwable failure = invoked.failure();
@@ -188,6 +208,7 @@ final class TaskExecution implements Runnable {
 		if (retry != null && exhausted == null) {
 			this.retrier.retry(this.delivery, this.message, retry, this.endpoint.settings().retry(),
 					new TaskRetrier.Settlement(queue, storeResult, this.acksLate, runtime()));
+			observed.setState(CeleryStates.RETRY);
 			return null;
 		}
 		TaskOutcome outcome = (retry != null && exhausted != null) ? TaskOutcome.failure(exhausted, retry.getException())
@@ -203,6 +224,10 @@ final class TaskExecution implements Runnable {
 			this.delivery.ack();
 		}
 		ended(outcome, queue);
+		observed.setState(outcome.state());
+		if (outcome.failure() != null) {
+			observation.error(outcome.failure());
+		}
 		return outcome.fatal();
 	}
 
