@@ -30,8 +30,8 @@ import dev.taskqueue.broker.BrokerException;
  * do them on RabbitMQ.
  * <p>
  * Publishing declares the exchange (type and durability as given, never auto-deleted) once
- * per connection, on the main connection, then publishes on a few channels of their own of
- * the publishing connection without confirms and not mandatory: a message nobody is bound to
+ * per connection, on the main connection, then publishes on a channel of its own of the
+ * publishing connection without confirms and not mandatory: a message nobody is bound to
  * receive is dropped, as kombu's replies and events are. Waiting for RabbitMQ to unblock a
  * blocked connection or for a channel is bounded by the confirm timeout. Subscribing consumes
  * a transient queue on a channel of its own of the main connection
@@ -39,7 +39,8 @@ import dev.taskqueue.broker.BrokerException;
  */
 final class AmqpBroadcasts implements BroadcastTransport, ConnectionListener {
 
-	private static final int PUBLISHER_CHANNELS = 2;
+	/** One channel, so that what a thread publishes arrives in order, as on kombu's producer. */
+	private static final int PUBLISHER_CHANNELS = 1;
 
 	private final ConnectionFactory connectionFactory;
 
