@@ -14,8 +14,11 @@ import com.rabbitmq.client.AMQP.BasicProperties;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.GetResponse;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import dev.taskqueue.broker.BroadcastExchange;
 import dev.taskqueue.broker.BroadcastMessage;
@@ -36,6 +39,7 @@ import static org.awaitility.Awaitility.await;
  * fanout, topic and direct exchanges reaches Java subscriptions with kombu's properties, and
  * a subscription outlives malformed messages, failing listeners and a lost connection.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class AmqpBroadcastsTests {
 
 	private static final Map<String, Object> PIDBOX_ARGUMENTS = Map.of("x-expires", 10_000L, "x-message-ttl",
@@ -139,6 +143,25 @@ class AmqpBroadcastsTests {
 			TestProcesses.sleep(200);
 			assertThat(recorder.received).hasSize(1);
 		}
+	}
+
+	@Test
+	void secondNodeOnTheSameMailboxIsWarnedAbout(CapturedOutput output) {
+		BroadcastExchange exchange = new BroadcastExchange(this.rabbit.name("twice.pidbox"), ExchangeType.FANOUT,
+				false);
+		BroadcastQueue queue = new BroadcastQueue("twin@" + exchange.name() + "." + exchange.name(), "",
+				PIDBOX_ARGUMENTS);
+		AmqpBroker broker = this.rabbit.broker();
+		try (Subscription first = broker.subscribe(exchange, queue, new Recorder())) {
+			assertThat(output.getAll()).doesNotContain("is already using this process mailbox");
+			try (Subscription second = broker.subscribe(exchange, queue, new Recorder())) {
+				assertThat(output.getAll()).contains("A node named twin@" + exchange.name()
+						+ " is already using this process mailbox");
+			}
+			assertThat(this.rabbit.admin.getQueueInfo(queue.name())).isNotNull()
+				.satisfies((info) -> assertThat(info.getConsumerCount()).isEqualTo(1));
+		}
+		assertThat(this.rabbit.admin.getQueueInfo(queue.name())).isNull();
 	}
 
 	@Test
