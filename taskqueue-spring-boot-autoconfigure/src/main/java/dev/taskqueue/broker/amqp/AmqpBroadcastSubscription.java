@@ -68,6 +68,8 @@ final class AmqpBroadcastSubscription implements Subscription {
 
 	private boolean recovering;
 
+	private @Nullable String recoveryFailure;
+
 	private boolean closed;
 
 	AmqpBroadcastSubscription(ConnectionFactory connectionFactory, String url, BroadcastExchange exchange,
@@ -162,15 +164,29 @@ final class AmqpBroadcastSubscription implements Subscription {
 			try {
 				subscribe();
 				this.recovering = false;
+				this.recoveryFailure = null;
 			}
-			catch (IOException | RuntimeException ex) {
-				logger.debug("Cannot subscribe queue '" + this.queue.name() + "' again yet: " + AmqpErrors.describe(ex));
+			catch (IOException | RuntimeException | Error ex) {
+				failedToRecover(AmqpErrors.describe(ex));
 				schedule();
 				return;
 			}
 		}
 		logger.info("Subscribed queue '" + this.queue.name() + "' to exchange '" + this.exchange.name()
 				+ "' again on RabbitMQ at " + this.url);
+	}
+
+	// each new reason is logged once: RabbitMQ may refuse the declarations for good
+	private void failedToRecover(String reason) {
+		String message = "Cannot subscribe queue '" + this.queue.name() + "' to exchange '" + this.exchange.name()
+				+ "' again on RabbitMQ at " + this.url + " yet (" + reason + "); trying again every second";
+		if (reason.equals(this.recoveryFailure)) {
+			logger.debug(message);
+		}
+		else {
+			logger.warn(message);
+		}
+		this.recoveryFailure = reason;
 	}
 
 	private void deliver(String routingKey, @Nullable BasicProperties properties, byte[] body) {

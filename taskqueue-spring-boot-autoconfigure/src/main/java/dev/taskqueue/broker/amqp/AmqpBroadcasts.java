@@ -115,7 +115,17 @@ final class AmqpBroadcasts implements BroadcastTransport, ConnectionListener {
 		return subscription;
 	}
 
+	/**
+	 * Declare an exchange as kombu does: type and durability as given, not auto-deleted, not
+	 * internal, no arguments; RabbitMQ's own {@code amq.*} exchanges are not declared.
+	 * @param channel the channel to declare on
+	 * @param exchange the exchange
+	 * @throws IOException when RabbitMQ refuses the declaration (the channel is then closed)
+	 */
 	static void declare(Channel channel, BroadcastExchange exchange) throws IOException {
+		if (exchange.name().startsWith("amq.")) {
+			return;
+		}
 		channel.exchangeDeclare(exchange.name(), exchange.type().wireName(), exchange.durable(), false, false,
 				Map.of());
 	}

@@ -263,6 +263,23 @@ class AmqpBroadcastsTests {
 	}
 
 	@Test
+	void subscriptionRecoversWhenItsQueueIsDeleted() throws Exception {
+		BroadcastExchange exchange = new BroadcastExchange(this.rabbit.name("deleted"), ExchangeType.FANOUT, false);
+		BroadcastQueue queue = new BroadcastQueue(this.rabbit.name("deleted.q"), "", PIDBOX_ARGUMENTS);
+		Recorder recorder = new Recorder();
+		AmqpBroker broker = this.rabbit.broker();
+		try (Subscription subscription = broker.subscribe(exchange, queue, recorder)) {
+			this.rabbit.channel().queueDelete(queue.name());
+			await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
+				broker.publish(exchange, "", message(Map.of(), "{}", false));
+				return !recorder.received.isEmpty();
+			});
+			assertThat(this.rabbit.admin.getQueueInfo(queue.name())).isNotNull()
+				.satisfies((info) -> assertThat(info.getConsumerCount()).isEqualTo(1));
+		}
+	}
+
+	@Test
 	void refusedDeclarationFailsTheCall() {
 		BroadcastExchange fanout = new BroadcastExchange(this.rabbit.name("refused"), ExchangeType.FANOUT, false);
 		AmqpBroker broker = this.rabbit.broker();
