@@ -20,13 +20,17 @@ import dev.taskqueue.broker.BroadcastTransport.Subscription;
  * its own) on the queue's lists in kombu's priority order. On close the binding is removed
  * and the lists deleted, as kombu deletes a pidbox reply queue. When Redis is unreachable the
  * thread logs once, backs off ({@link Outage}) and, once Redis is back, writes the binding
- * again and carries on.
+ * again and carries on. Lettuce may also re-send the {@code BRPOP} on a new connection
+ * without telling, so the binding is written again every {@value #REBIND_SECONDS} s in any
+ * case: a Redis that restarted without its data has it back by then.
  */
 final class DirectSubscription implements Subscription {
 
 	private static final Log logger = LogFactory.getLog(DirectSubscription.class);
 
 	private static final int BRPOP_TIMEOUT_SECONDS = 1;
+
+	static final int REBIND_SECONDS = 5;
 
 	private final RedisConnector connector;
 
@@ -53,6 +57,8 @@ final class DirectSubscription implements Subscription {
 	private @Nullable RedisConnection blocking;
 
 	private boolean bound;
+
+	private long boundAt;
 
 	/**
 	 * Create a subscription; {@link #start()} starts it.
@@ -92,6 +98,7 @@ final class DirectSubscription implements Subscription {
 		this.connector.await(this.connector.commands().sadd(this.binding, this.member),
 				"bind " + this.receiver.source());
 		this.bound = true;
+		this.boundAt = System.nanoTime();
 	}
 
 	private void run() {
@@ -121,7 +128,7 @@ final class DirectSubscription implements Subscription {
 	}
 
 	private byte @Nullable [] next() {
-		if (!this.bound) {
+		if (!this.bound || System.nanoTime() - this.boundAt > TimeUnit.SECONDS.toNanos(REBIND_SECONDS)) {
 			bind();
 		}
 		RedisConnection connection = this.blocking;
