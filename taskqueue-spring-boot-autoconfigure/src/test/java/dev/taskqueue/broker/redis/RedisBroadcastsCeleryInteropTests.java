@@ -99,6 +99,46 @@ class RedisBroadcastsCeleryInteropTests {
 	}
 
 	@Test
+	void kombuPidboxNodeAnswersJavasRequest() {
+		RedisBroker broker = this.redis.broker();
+		BroadcastRecorder replies = new BroadcastRecorder();
+		this.closeables.add(broker.subscribe(REPLIES, queue("oid-c.reply.celery.pidbox", "oid-c"), replies));
+		Map<String, Object> headers = new LinkedHashMap<>();
+		headers.put("clock", 1);
+		headers.put("expires", 0);
+		BroadcastMessage request = json(headers, "{\"method\": \"ping\", \"arguments\": {}, \"destination\": null, "
+				+ "\"pattern\": null, \"matcher\": null, \"ticket\": \"ticket-c\", \"reply_to\": "
+				+ "{\"exchange\": \"reply.celery.pidbox\", \"routing_key\": \"oid-c\"}}", true);
+
+		// the node subscribes once it drains events: publish until it answered
+		Map<String, Object> got = pythonWhile(APP + """
+				import socket, time
+				handled = []
+				def ping(state, **kwargs):
+				    handled.append(kwargs)
+				    return {'ok': 'pong'}
+				with app.connection_for_write() as conn:
+				    node = app.control.mailbox(conn).Node('py@h', handlers={'ping': ping}, channel=conn.default_channel)
+				    consumer = node.listen()
+				    deadline = time.time() + 30
+				    while not handled and time.time() < deadline:
+				        try:
+				            conn.drain_events(timeout=1)
+				        except socket.timeout:
+				            pass
+				    consumer.cancel()
+				print(json.dumps({'handled': len(handled)}))
+				""", () -> broker.publish(PIDBOX, "", request));
+
+		assertThat((Integer) got.get("handled")).isPositive();
+		Received reply = replies.await(1).get(0);
+		assertThat(reply.routingKey()).isEqualTo("oid-c");
+		assertThat(reply.message().headers()).containsEntry("ticket", "ticket-c").containsKey("clock");
+		assertThat(map(MAPPER.readValue(reply.message().body(), Object.class)))
+			.isEqualTo(Map.of("py@h", Map.of("ok", "pong")));
+	}
+
+	@Test
 	void celeryEventsReachJava() {
 		BroadcastRecorder events = new BroadcastRecorder();
 		this.closeables.add(this.redis.broker().subscribe(EVENTS, queue("celeryev.java", "#"), events));
