@@ -111,6 +111,9 @@ final class FanoutSubscription implements Subscription {
 	private void execute(Runnable task) {
 		try {
 			this.executor.execute(() -> {
+				if (this.closing.get()) {
+					return;
+				}
 				try {
 					task.run();
 				}
