@@ -26,8 +26,6 @@ public class TaskLog implements TaskListener {
 	/** How long the repr of a result may be by default. */
 	public static final int DEFAULT_MAX_RESULT_LENGTH = 200;
 
-	private static final int MAX_FIELD_LENGTH = 200;
-
 	private static final int MAX_EXCEPTION_LENGTH = 1024;
 
 	private static final Log logger = LogFactory.getLog(TaskLog.class);
@@ -71,14 +69,15 @@ public class TaskLog implements TaskListener {
 	@Override
 	public void taskFailed(TaskMessage message, String queue, ExceptionInfo exception, @Nullable Throwable cause,
 			Duration runtime) {
-		logger.error(task(message) + " raised unexpected: " + clean(exception.repr(), MAX_EXCEPTION_LENGTH), cause);
+		logger.error(task(message) + " raised unexpected: " + LogText.clean(exception.repr(), MAX_EXCEPTION_LENGTH),
+				cause);
 	}
 
 	@Override
 	public void taskRetried(TaskMessage message, String queue, ExceptionInfo exception, @Nullable Throwable cause,
 			Duration runtime) {
 		String reason = "Retry".equals(exception.type()) ? exception.text() : exception.repr();
-		logger.warn(task(message) + " retry: " + clean(reason, MAX_EXCEPTION_LENGTH));
+		logger.warn(task(message) + " retry: " + LogText.clean(reason, MAX_EXCEPTION_LENGTH));
 	}
 
 	@Override
@@ -91,18 +90,18 @@ public class TaskLog implements TaskListener {
 	@Override
 	public void taskRejected(@Nullable TaskMessage message, String queue, String reason) {
 		if (this.logTasks && logger.isInfoEnabled()) {
-			String what = (message != null) ? task(message) : "A message from queue " + clean(queue, MAX_FIELD_LENGTH);
-			logger.info(what + " rejected: " + clean(reason, MAX_FIELD_LENGTH));
+			String what = (message != null) ? task(message) : "A message from queue " + LogText.clean(queue);
+			logger.info(what + " rejected: " + LogText.clean(reason));
 		}
 	}
 
 	private static String task(TaskMessage message) {
-		return "Task " + clean(message.task(), MAX_FIELD_LENGTH) + "[" + clean(message.id(), MAX_FIELD_LENGTH) + "]";
+		return "Task " + LogText.clean(message.task()) + "[" + LogText.clean(message.id()) + "]";
 	}
 
 	private String repr(@Nullable Object result) {
 		try {
-			return clean(SafeRepr.of(result, this.maxResultLength), this.maxResultLength + 16);
+			return LogText.clean(SafeRepr.of(result, this.maxResultLength), this.maxResultLength + 16);
 		}
 		catch (RuntimeException ex) {
 			return "<" + ((result != null) ? result.getClass().getName() : "None") + ">";
@@ -118,23 +117,6 @@ public class TaskLog implements TaskListener {
 			end--;
 		}
 		return text.substring(0, end);
-	}
-
-	// Values from messages go to one log line: no line breaks, no terminal escapes, bounded
-	private static String clean(String text, int maxLength) {
-		boolean cut = text.length() > maxLength;
-		String bounded = cut ? text.substring(0, maxLength) : text;
-		StringBuilder out = null;
-		for (int i = 0; i < bounded.length(); i++) {
-			if (Character.isISOControl(bounded.charAt(i))) {
-				if (out == null) {
-					out = new StringBuilder(bounded);
-				}
-				out.setCharAt(i, '?');
-			}
-		}
-		String clean = (out != null) ? out.toString() : bounded;
-		return cut ? clean + "..." : clean;
 	}
 
 }

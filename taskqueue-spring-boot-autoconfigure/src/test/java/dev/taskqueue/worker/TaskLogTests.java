@@ -98,6 +98,9 @@ class TaskLogTests {
 		this.log.taskReceived(forged, "celery");
 
 		assertThat(output.getAll()).contains("Task tasks.add?INFO Task x[y] succeeded[id??2] received");
+		this.log.taskReceived(TaskMessageBuilder.task("tasks." + "x".repeat(10_000)).id("log-id-2").build(), "celery");
+		assertThat(output.getAll()).contains("Task tasks." + "x".repeat(194) + "...[log-id-2] received")
+			.doesNotContain("x".repeat(300));
 	}
 
 	@Test
