@@ -6,6 +6,9 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -19,9 +22,10 @@ import dev.taskqueue.broker.BrokerAdmin;
 
 /**
  * The gauges {@code taskqueue.queue.length} of the queues a worker consumes, one per queue,
- * read through {@link BrokerAdmin#size}. Each queue's length is asked of the broker at most
- * once per refresh interval, by whichever scrape comes first; scrapes meanwhile, on any
- * thread, read the length kept. A broker that cannot answer gives {@code NaN}.
+ * read through {@link BrokerAdmin#size}. A scrape never waits for the broker: it reads the
+ * length kept, and when that is older than the refresh interval it has the length asked of
+ * the broker in the background, at most once per interval and once at a time per queue. A
+ * broker that cannot answer gives {@code NaN} until it answers again.
  */
 final class QueueLengths {
 
@@ -35,11 +39,14 @@ final class QueueLengths {
 
 	private final LongSupplier nanoTime;
 
+	private final Executor executor;
+
 	private final Map<String, Gauge> gauges = new ConcurrentHashMap<>();
 
 	QueueLengths(BrokerAdmin admin, Supplier<? extends Collection<String>> queues, Duration interval,
-			LongSupplier nanoTime) {
+			LongSupplier nanoTime, Executor executor) {
 		this.admin = admin;
+		this.executor = executor;
 		this.queues = queues;
 		this.intervalNanos = interval.toNanos();
 		this.nanoTime = nanoTime;
@@ -77,6 +84,8 @@ final class QueueLengths {
 
 		private final AtomicLong due;
 
+		private final AtomicBoolean refreshing = new AtomicBoolean();
+
 		private volatile double value = Double.NaN;
 
 		Length(String queue) {
@@ -87,21 +96,30 @@ final class QueueLengths {
 		double read() {
 			long now = QueueLengths.this.nanoTime.getAsLong();
 			long due = this.due.get();
-			if (now - due >= 0 && this.due.compareAndSet(due, now + QueueLengths.this.intervalNanos)) {
-				this.value = size();
+			if (now - due >= 0 && this.due.compareAndSet(due, now + QueueLengths.this.intervalNanos)
+					&& this.refreshing.compareAndSet(false, true)) {
+				try {
+					QueueLengths.this.executor.execute(this::refresh);
+				}
+				catch (RejectedExecutionException ex) {
+					this.refreshing.set(false);
+				}
 			}
 			return this.value;
 		}
 
-		private double size() {
+		private void refresh() {
 			try {
-				return QueueLengths.this.admin.size(this.queue);
+				this.value = QueueLengths.this.admin.size(this.queue);
 			}
 			catch (RuntimeException ex) {
+				this.value = Double.NaN;
 				if (logger.isDebugEnabled()) {
 					logger.debug("Could not read the length of queue " + this.queue, ex);
 				}
-				return Double.NaN;
+			}
+			finally {
+				this.refreshing.set(false);
 			}
 		}
 

@@ -4,6 +4,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -73,7 +76,8 @@ class WorkerMetricsTests {
 		WorkerState state = new WorkerState();
 		InMemoryResultBackend backend = new InMemoryResultBackend(new JsonResultMetaCodec(), Duration.ofMinutes(5));
 		this.worker = new WorkerContainer(this.broker, backend, tasks, state, settings, CeleryJson.newMapper(), null);
-		new WorkerMetrics(state, settings.prefetch(), settings::queues, this.admin, Duration.ZERO, System::nanoTime)
+		new WorkerMetrics(state, settings.prefetch(), settings::queues, this.admin, Duration.ZERO, System::nanoTime,
+				Runnable::run)
 			.bindTo(this.registry);
 		assertThat(gauge("taskqueue.worker.tasks.active")).isZero();
 		assertThat(gauge("taskqueue.worker.prefetch")).isEqualTo(2);
@@ -105,7 +109,7 @@ class WorkerMetricsTests {
 	@Test
 	void queueLengthIsAskedOfTheBrokerAtMostOncePerInterval() {
 		WorkerMetrics metrics = new WorkerMetrics(new WorkerState(), 4, () -> List.of("metrics-cached"), this.admin,
-				Duration.ofSeconds(2), this.nanoTime::get);
+				Duration.ofSeconds(2), this.nanoTime::get, Runnable::run);
 		metrics.bindTo(this.registry);
 		publish("metrics-cached", 3);
 
@@ -123,9 +127,47 @@ class WorkerMetricsTests {
 	}
 
 	@Test
+	void scrapeNeverWaitsForTheBrokerNorAsksItTwiceAtOnce() {
+		publish("metrics-slow", 2);
+		this.admin.gate = new CountDownLatch(1);
+		ExecutorService refresher = Executors.newSingleThreadExecutor();
+		AtomicInteger submitted = new AtomicInteger();
+		Executor counting = (task) -> {
+			submitted.incrementAndGet();
+			refresher.execute(task);
+		};
+		try {
+			new WorkerMetrics(new WorkerState(), 4, () -> List.of("metrics-slow"), this.admin, Duration.ofSeconds(2),
+					this.nanoTime::get, counting)
+				.bindTo(this.registry);
+			assertThat(queueLength("metrics-slow")).as("not read yet").isNaN();
+			await().atMost(Duration.ofSeconds(10)).until(() -> this.admin.calls.get() == 1);
+			this.nanoTime.addAndGet(TimeUnit.SECONDS.toNanos(3));
+			assertThat(queueLength("metrics-slow")).as("still not read").isNaN();
+			assertThat(submitted).as("one at a time").hasValue(1);
+
+			this.admin.gate.countDown();
+			await().atMost(Duration.ofSeconds(10)).until(() -> queueLength("metrics-slow") == 2);
+		}
+		finally {
+			refresher.shutdownNow();
+		}
+	}
+
+	@Test
+	void closedMetricsStopAskingTheBroker() {
+		WorkerMetrics metrics = new WorkerMetrics(new WorkerState(), 4, () -> List.of("metrics-closed"), this.admin);
+		metrics.bindTo(this.registry);
+		metrics.close();
+
+		assertThat(queueLength("metrics-closed")).isNaN();
+		assertThat(this.admin.calls).hasValue(0);
+	}
+
+	@Test
 	void queueLengthIsNaNWhileTheBrokerCannotBeReached() {
 		new WorkerMetrics(new WorkerState(), 4, () -> List.of("metrics-down"), this.admin, Duration.ofSeconds(2),
-				this.nanoTime::get)
+				this.nanoTime::get, Runnable::run)
 			.bindTo(this.registry);
 		publish("metrics-down", 2);
 		this.admin.down = true;
@@ -139,7 +181,9 @@ class WorkerMetricsTests {
 	@Test
 	void queuesConsumedLaterGainAGaugeAndCancelledQueuesLoseIt() {
 		List<String> queues = new CopyOnWriteArrayList<>(List.of("metrics-a"));
-		new WorkerMetrics(new WorkerState(), 4, () -> queues, this.admin).bindTo(this.registry);
+		new WorkerMetrics(new WorkerState(), 4, () -> queues, this.admin, Duration.ofSeconds(2), System::nanoTime,
+				Runnable::run)
+			.bindTo(this.registry);
 		assertThat(queueGauges()).containsExactly("metrics-a");
 
 		queues.add("metrics-b");
@@ -191,6 +235,8 @@ class WorkerMetricsTests {
 
 		volatile boolean down;
 
+		volatile CountDownLatch gate = new CountDownLatch(0);
+
 		CountingAdmin(InMemoryBroker broker) {
 			this.broker = broker;
 		}
@@ -198,6 +244,13 @@ class WorkerMetricsTests {
 		@Override
 		public long size(String queue) {
 			this.calls.incrementAndGet();
+			try {
+				this.gate.await(10, TimeUnit.SECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new BrokerException("interrupted");
+			}
 			if (this.down) {
 				throw new BrokerException("broker down");
 			}
