@@ -73,7 +73,7 @@ final class RevokedTasks implements RevokedTaskStore.RevokeListener {
 		if (!isRevoked(message.id())) {
 			return false;
 		}
-		logger.info("Discarding revoked task " + message.task() + "[" + message.id() + "]");
+		logger.debug("Discarding revoked task " + message.task() + "[" + message.id() + "]");
 		String queue = delivery.queue();
 		this.recorder.storeQuietly(() -> this.recorder.revoked(message, queue, "revoked"), message.id());
 		this.state.count(message.task(), CeleryStates.REVOKED);

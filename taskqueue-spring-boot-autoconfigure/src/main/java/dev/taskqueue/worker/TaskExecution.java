@@ -88,7 +88,7 @@ final class TaskExecution implements Runnable {
 	@Override
 	public void run() {
 		Error fatal;
-		try (TaskMdc mdc = TaskMdc.put(this.message)) {
+		try (TaskMdc mdc = TaskMdc.open(this.message)) {
 			fatal = runTask();
 		}
 		catch (Throwable ex) {

@@ -1,57 +1,78 @@
 package dev.taskqueue.worker;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.MDC;
 import org.springframework.util.ClassUtils;
 
 import dev.taskqueue.protocol.TaskMessage;
 
 /**
- * Puts the running task in SLF4J's MDC for the time it runs, so that every line the task and
- * the worker log on its thread names it: {@code task_id}, {@code task_name} and
- * {@code task_root_id}. Does nothing without SLF4J.
+ * The task a thread runs, in SLF4J's MDC for the task's duration: {@code task_id},
+ * {@code task_name} and {@code task_root_id} (the names Celery's task log format uses), so a
+ * log pattern such as {@code %X{task_name}[%X{task_id}]} shows the task of every line the task
+ * logs. Values a thread had before are put back on {@link #close()}, so a task run inline in
+ * another keeps its parent's. Does nothing without SLF4J.
+ * <pre>
+ * try (TaskMdc mdc = TaskMdc.open(message)) {
+ *     // run the task
+ * }
+ * </pre>
  */
 final class TaskMdc implements AutoCloseable {
 
-	/** MDC key of the task id. */
 	static final String TASK_ID = "task_id";
 
-	/** MDC key of the task name. */
 	static final String TASK_NAME = "task_name";
 
-	/** MDC key of the id of the workflow's first task. */
 	static final String TASK_ROOT_ID = "task_root_id";
 
-	private static final boolean slf4jPresent = ClassUtils.isPresent("org.slf4j.MDC", TaskMdc.class.getClassLoader());
+	private static final boolean PRESENT = ClassUtils.isPresent("org.slf4j.MDC", TaskMdc.class.getClassLoader());
 
-	private static final TaskMdc NONE = new TaskMdc(false);
+	private static final TaskMdc NONE = new TaskMdc(null, null, null);
 
-	private final boolean set;
+	private final @Nullable String previousId;
 
-	private TaskMdc(boolean set) {
-		this.set = set;
+	private final @Nullable String previousName;
+
+	private final @Nullable String previousRootId;
+
+	private TaskMdc(@Nullable String previousId, @Nullable String previousName, @Nullable String previousRootId) {
+		this.previousId = previousId;
+		this.previousName = previousName;
+		this.previousRootId = previousRootId;
 	}
 
 	/**
-	 * Put a task in the MDC of this thread until {@link #close()}.
+	 * Put a task in the MDC of the current thread.
 	 * @param message the task's message
-	 * @return the handle that takes it out again
+	 * @return what puts the previous values back when closed
 	 */
-	static TaskMdc put(TaskMessage message) {
-		if (!slf4jPresent) {
+	static TaskMdc open(TaskMessage message) {
+		if (!PRESENT) {
 			return NONE;
 		}
-		MDC.put(TASK_ID, message.id());
-		MDC.put(TASK_NAME, message.task());
-		MDC.put(TASK_ROOT_ID, message.headers().rootId());
-		return new TaskMdc(true);
+		TaskMdc previous = new TaskMdc(MDC.get(TASK_ID), MDC.get(TASK_NAME), MDC.get(TASK_ROOT_ID));
+		MDC.put(TASK_ID, LogText.clean(message.id()));
+		MDC.put(TASK_NAME, LogText.clean(message.task()));
+		MDC.put(TASK_ROOT_ID, LogText.clean(message.headers().rootId()));
+		return previous;
 	}
 
 	@Override
 	public void close() {
-		if (this.set) {
-			MDC.remove(TASK_ID);
-			MDC.remove(TASK_NAME);
-			MDC.remove(TASK_ROOT_ID);
+		if (this != NONE) {
+			restore(TASK_ID, this.previousId);
+			restore(TASK_NAME, this.previousName);
+			restore(TASK_ROOT_ID, this.previousRootId);
+		}
+	}
+
+	private static void restore(String key, @Nullable String value) {
+		if (value != null) {
+			MDC.put(key, value);
+		}
+		else {
+			MDC.remove(key);
 		}
 	}
 
