@@ -31,6 +31,7 @@ import dev.taskqueue.protocol.NodeNames;
 import dev.taskqueue.routing.TaskRouter;
 import dev.taskqueue.worker.CeleryTaskAnnotationBeanPostProcessor;
 import dev.taskqueue.worker.TaskListener;
+import dev.taskqueue.worker.TaskLog;
 import dev.taskqueue.worker.TaskRegistry;
 import dev.taskqueue.worker.WorkerContainer;
 import dev.taskqueue.worker.WorkerSettings;
@@ -68,6 +69,12 @@ public final class TaskQueueWorkerAutoConfiguration {
 	static CeleryTaskAnnotationBeanPostProcessor celeryTaskAnnotationBeanPostProcessor(
 			ObjectProvider<TaskRegistry> registry) {
 		return new CeleryTaskAnnotationBeanPostProcessor(registry::getObject);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	TaskLog taskQueueTaskLog(TaskQueueProperties properties) {
+		return new TaskLog(properties.getWorker().isLogTasks(), TaskLog.DEFAULT_MAX_RESULT_LENGTH);
 	}
 
 	@Bean
