@@ -23,9 +23,9 @@ import dev.taskqueue.routing.ExchangeType;
  * as one {@code task.multi} message holding a list, as Celery's worker buffers them.
  * <p>
  * Sending never blocks and never throws: events go to a bounded queue that one thread of the
- * dispatcher sends from. When the queue is full, the broker is down or the dispatcher is
- * closed, events are dropped, counted in {@link #droppedCount()}, and a warning is logged at
- * most once a minute. Thread-safe.
+ * dispatcher, started by {@link #start()} or the first event, sends from. When the queue is
+ * full, the broker is down or the dispatcher is closed, events are dropped, counted in
+ * {@link #droppedCount()}, and a warning is logged at most once a minute. Thread-safe.
  */
 public final class EventDispatcher implements AutoCloseable {
 
@@ -45,7 +45,7 @@ public final class EventDispatcher implements AutoCloseable {
 
 	private volatile boolean closed;
 
-	private boolean started;
+	private volatile boolean started;
 
 	/**
 	 * Create a dispatcher with Celery's exchange and the default settings.
@@ -92,7 +92,10 @@ public final class EventDispatcher implements AutoCloseable {
 		return this.factory.hostname();
 	}
 
-	/** Start sending; events sent before are queued until then. */
+	/**
+	 * Start the thread that sends; the first event sent starts it too. Nothing when started
+	 * or closed.
+	 */
 	public void start() {
 		synchronized (this.monitor) {
 			if (!this.started && !this.closed) {
@@ -121,6 +124,9 @@ public final class EventDispatcher implements AutoCloseable {
 	}
 
 	private void enqueue(String type, Map<String, ? extends @Nullable Object> fields, boolean batched) {
+		if (!this.started) {
+			start();
+		}
 		if (this.closed) {
 			this.dropped.drop(1, "the dispatcher is closed", null);
 			return;

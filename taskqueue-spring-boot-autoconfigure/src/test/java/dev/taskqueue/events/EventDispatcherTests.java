@@ -151,13 +151,19 @@ class EventDispatcherTests {
 	void taskEventsLeaveRoomInTheQueueForHeartbeats() {
 		this.dispatcher.close();
 		this.dispatcher = dispatcher(8, Duration.ofMillis(10), Clock.systemUTC());
+		this.transport.hold();
+		this.dispatcher.send("worker-heartbeat", Map.of());
+		await().until(() -> this.transport.entered() == 1);
+
 		IntStream.range(0, 10).forEach((i) -> this.dispatcher.sendBatched("task-started", Map.of("uuid", "t" + i)));
 		this.dispatcher.send("worker-heartbeat", Map.of());
 
 		assertThat(this.dispatcher.droppedCount()).isEqualTo(4);
-		this.dispatcher.start();
-		await().until(() -> this.transport.events().size() == 7);
-		assertThat(this.transport.events()).extracting((event) -> event.get("type")).contains("worker-heartbeat");
+		this.transport.release();
+		await().until(() -> this.transport.events().size() == 8);
+		assertThat(this.transport.events()).extracting((event) -> event.get("type")).containsExactlyInAnyOrder(
+				"worker-heartbeat", "worker-heartbeat", "task-started", "task-started", "task-started", "task-started",
+				"task-started", "task-started");
 	}
 
 	@Test
