@@ -18,6 +18,12 @@
   client.py walk ID [wait]                follows a task's children from ID (first child each time):
                                           {nodes: [{id, state, result, children}], collect: [values]}, the
                                           latter from Celery's own AsyncResult.collect()
+  client.py events SECONDS [TASK_ID]      captures events with Celery's own EventReceiver (wakeup: it
+                                          broadcasts heartbeat first) for SECONDS, or until TASK_ID is
+                                          succeeded, failed or revoked; prints "listening" once subscribed,
+                                          then {events: [...], workers: {node: {alive, sw_ident, ...}},
+                                          tasks: {uuid: {state, name, result, runtime, worker}}} from
+                                          celery.events.state.State
 """
 import datetime
 import json
@@ -112,6 +118,39 @@ def walk(root, wait):
     return {"nodes": nodes, "collect": collected}
 
 
+def capture_events(seconds, task_id=None):
+    import socket
+    state = app.events.State()
+    events = []
+    done = {"task-succeeded", "task-failed", "task-revoked"}
+    finished = []
+
+    def on_event(event):
+        events.append(event)
+        state.event(event)
+        if task_id and event.get("uuid") == task_id and event.get("type") in done:
+            finished.append(event)
+
+    deadline = time.time() + seconds
+    with app.connection_for_read() as connection:
+        receiver = app.events.Receiver(connection, handlers={"*": on_event})
+        with receiver.consumer_context(wakeup=True) as (consuming, _channel, _consumers):
+            print("listening", flush=True)
+            while time.time() < deadline and not finished:
+                try:
+                    consuming.drain_events(timeout=0.5)
+                except (socket.timeout, TimeoutError):
+                    pass
+    workers = {name: {"alive": worker.alive, "sw_ident": worker.sw_ident, "sw_ver": worker.sw_ver,
+                      "sw_sys": worker.sw_sys, "freq": worker.freq, "active": worker.active,
+                      "processed": worker.processed}
+               for name, worker in state.workers.items()}
+    tasks = {uuid: {"state": task.state, "name": task.name, "result": task.result, "runtime": task.runtime,
+                    "args": task.args, "worker": task.worker.hostname if task.worker else None}
+             for uuid, task in state.tasks.items()}
+    return {"events": events, "workers": workers, "tasks": tasks}
+
+
 def main():
     command = sys.argv[1]
     if command in ("send", "apply"):
@@ -144,6 +183,9 @@ def main():
     elif command == "walk":
         wait = float(sys.argv[3]) if len(sys.argv) > 3 else 30
         print(json.dumps(walk(sys.argv[2], wait)), flush=True)
+    elif command == "events":
+        task_id = sys.argv[3] if len(sys.argv) > 3 else None
+        print(json.dumps(capture_events(float(sys.argv[2]), task_id), default=str), flush=True)
     else:
         raise SystemExit("unknown command " + command)
 

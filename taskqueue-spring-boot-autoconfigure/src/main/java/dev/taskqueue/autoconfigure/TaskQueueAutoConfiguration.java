@@ -2,6 +2,7 @@ package dev.taskqueue.autoconfigure;
 
 import java.util.List;
 
+import io.micrometer.observation.ObservationRegistry;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -17,7 +18,9 @@ import dev.taskqueue.backend.ResultBackend;
 import dev.taskqueue.backend.RevokedTaskStore;
 import dev.taskqueue.broker.Broker;
 import dev.taskqueue.core.TaskOperations;
+import dev.taskqueue.core.TaskPublishListener;
 import dev.taskqueue.core.TaskTemplate;
+import dev.taskqueue.observation.TaskPublishObservationConvention;
 import dev.taskqueue.protocol.AcceptContent;
 import dev.taskqueue.protocol.CeleryJson;
 import dev.taskqueue.protocol.JsonMessageCodec;
@@ -102,11 +105,16 @@ public final class TaskQueueAutoConfiguration {
 	@ConditionalOnMissingBean(TaskOperations.class)
 	TaskTemplate taskTemplate(Broker broker, ResultBackend backend, TaskRouter router, MessageCodec codec,
 			@Qualifier(MAPPER_BEAN_NAME) JsonMapper mapper, TaskQueueProperties properties,
-			ObjectProvider<RevokedTaskStore> revokedTaskStore, ObjectProvider<TaskTemplateCustomizer> customizers) {
+			ObjectProvider<RevokedTaskStore> revokedTaskStore, ObjectProvider<TaskTemplateCustomizer> customizers,
+			ObjectProvider<TaskPublishListener> publishListeners, ObjectProvider<ObservationRegistry> observationRegistry,
+			ObjectProvider<TaskPublishObservationConvention> observationConvention) {
 		TaskTemplate template = new TaskTemplate(broker, backend, router, codec, mapper,
 				properties.getTask().getMaxPayloadSize());
 		template.setSendAfterCommit(properties.getTask().isSendAfterCommit());
 		template.setRevokedTaskStore(revokedTaskStore.getIfUnique());
+		template.setPublishListeners(publishListeners.orderedStream().toList());
+		template.setObservationRegistry(observationRegistry.getIfUnique(() -> ObservationRegistry.NOOP),
+				observationConvention.getIfUnique());
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(template));
 		return template;
 	}

@@ -75,6 +75,10 @@ public class TaskQueueProperties {
 
 	private final Beat beat = new Beat();
 
+	private final Control control = new Control();
+
+	private final Events events = new Events();
+
 	public String getDefaultQueue() {
 		return this.defaultQueue;
 	}
@@ -137,6 +141,14 @@ public class TaskQueueProperties {
 
 	public Beat getBeat() {
 		return this.beat;
+	}
+
+	public Control getControl() {
+		return this.control;
+	}
+
+	public Events getEvents() {
+		return this.events;
 	}
 
 	public static class Queue {
@@ -536,6 +548,20 @@ public class TaskQueueProperties {
 		private boolean sendAfterCommit;
 
 		/**
+		 * Whether sending a task also sends a task-sent event (Celery's
+		 * task_send_sent_event).
+		 */
+		private boolean sendSentEvent;
+
+		public boolean isSendSentEvent() {
+			return this.sendSentEvent;
+		}
+
+		public void setSendSentEvent(boolean sendSentEvent) {
+			this.sendSentEvent = sendSentEvent;
+		}
+
+		/**
 		 * How long a task may run before it fails with TimeLimitExceeded and its thread,
 		 * interrupted, is abandoned (Celery's task_time_limit); a number is seconds. None when not set. A task's own
 		 * timeLimit, and a message's timelimit header, win.
@@ -863,7 +889,38 @@ public class TaskQueueProperties {
 		 */
 		private Duration revokedTtl = Duration.ofHours(3);
 
+		/**
+		 * Whether the worker sends task events (task-received, task-started,
+		 * task-succeeded, ...) for celery events and Flower, as Celery's worker -E.
+		 * Worker events (online, heartbeat, offline) are always sent. Remote control's
+		 * enable_events and disable_events switch it at run time.
+		 */
+		private boolean sendTaskEvents;
+
+		/**
+		 * Whether the worker logs a line per task received and succeeded (INFO), retried
+		 * (WARN) and failed (ERROR, with the stack trace), as Celery's worker does. Argument
+		 * values are never logged.
+		 */
+		private boolean logTasks = true;
+
 		private final Limits limits = new Limits();
+
+		public boolean isSendTaskEvents() {
+			return this.sendTaskEvents;
+		}
+
+		public void setSendTaskEvents(boolean sendTaskEvents) {
+			this.sendTaskEvents = sendTaskEvents;
+		}
+
+		public boolean isLogTasks() {
+			return this.logTasks;
+		}
+
+		public void setLogTasks(boolean logTasks) {
+			this.logTasks = logTasks;
+		}
 
 		public boolean isEnabled() {
 			return this.enabled;
@@ -1298,6 +1355,90 @@ public class TaskQueueProperties {
 				this.headers = headers;
 			}
 
+		}
+
+	}
+
+	/**
+	 * Remote control: the mailbox on which workers answer celery inspect and celery control,
+	 * and the TaskQueueControl client.
+	 */
+	public static class Control {
+
+		/**
+		 * Whether the worker answers remote-control commands (celery status, inspect,
+		 * control) and the TaskQueueControl client is available. Only on Redis and RabbitMQ.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Name of the remote-control exchange (Celery's control_exchange): the mailbox is
+		 * <name>.pidbox and replies go to reply.<name>.pidbox.
+		 */
+		private String exchange = "celery";
+
+		/**
+		 * Whether the shutdown command stops this application. Off by default: anyone who
+		 * can publish to the broker could stop it.
+		 */
+		private boolean allowShutdown;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public String getExchange() {
+			return this.exchange;
+		}
+
+		public void setExchange(String exchange) {
+			this.exchange = exchange;
+		}
+
+		public boolean isAllowShutdown() {
+			return this.allowShutdown;
+		}
+
+		public void setAllowShutdown(boolean allowShutdown) {
+			this.allowShutdown = allowShutdown;
+		}
+
+	}
+
+	/**
+	 * Monitoring events, as celery events and Flower read them.
+	 */
+	public static class Events {
+
+		/**
+		 * Name of the events exchange (Celery's event_exchange).
+		 */
+		private String exchange = "celeryev";
+
+		/**
+		 * How often the worker sends worker-heartbeat (Celery's --heartbeat-interval).
+		 * Monitors count a worker offline after twice this without one.
+		 */
+		private Duration heartbeatInterval = Duration.ofSeconds(2);
+
+		public String getExchange() {
+			return this.exchange;
+		}
+
+		public void setExchange(String exchange) {
+			this.exchange = exchange;
+		}
+
+		public Duration getHeartbeatInterval() {
+			return this.heartbeatInterval;
+		}
+
+		public void setHeartbeatInterval(Duration heartbeatInterval) {
+			this.heartbeatInterval = heartbeatInterval;
 		}
 
 	}

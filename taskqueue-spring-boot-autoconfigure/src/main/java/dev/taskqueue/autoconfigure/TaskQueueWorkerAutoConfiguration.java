@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ThreadFactory;
 
+import io.micrometer.observation.ObservationRegistry;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -24,10 +25,12 @@ import dev.taskqueue.backend.ResultBackend;
 import dev.taskqueue.backend.RevokedTaskStore;
 import dev.taskqueue.backend.SharedTokenBuckets;
 import dev.taskqueue.broker.Broker;
+import dev.taskqueue.observation.TaskExecutionObservationConvention;
 import dev.taskqueue.protocol.MessageCodec;
 import dev.taskqueue.protocol.NodeNames;
 import dev.taskqueue.routing.TaskRouter;
 import dev.taskqueue.worker.CeleryTaskAnnotationBeanPostProcessor;
+import dev.taskqueue.worker.TaskListener;
 import dev.taskqueue.worker.TaskRegistry;
 import dev.taskqueue.worker.WorkerContainer;
 import dev.taskqueue.worker.WorkerSettings;
@@ -119,7 +122,9 @@ public final class TaskQueueWorkerAutoConfiguration {
 			@Qualifier(THREAD_FACTORY_BEAN_NAME) ObjectProvider<ThreadFactory> threadFactory,
 			TaskQueueProperties properties, MessageCodec codec, ObjectProvider<TaskDecorator> taskDecorator,
 			ObjectProvider<RevokedTaskStore> revokedTaskStore, ObjectProvider<WorkerContainerCustomizer> customizers,
-			ObjectProvider<SharedTokenBuckets> sharedTokenBuckets, ObjectProvider<TaskRouter> router) {
+			ObjectProvider<SharedTokenBuckets> sharedTokenBuckets, ObjectProvider<TaskRouter> router,
+			ObjectProvider<TaskListener> listeners, ObjectProvider<ObservationRegistry> observationRegistry,
+			ObjectProvider<TaskExecutionObservationConvention> observationConvention) {
 		WorkerContainer container = new WorkerContainer(broker, backend, registry, state, settings, mapper,
 				threadFactory.getIfAvailable());
 		container.setMessageCodec(codec);
@@ -128,6 +133,9 @@ public final class TaskQueueWorkerAutoConfiguration {
 		container.setAutoStartup(properties.getWorker().isAutoStartup() && !properties.getTask().isAlwaysEager());
 		container.setTaskDecorator(taskDecorator.getIfUnique());
 		container.setSharedTokenBuckets(sharedTokenBuckets.getIfUnique());
+		container.setTaskListeners(listeners.orderedStream().toList());
+		container.setObservationRegistry(observationRegistry.getIfUnique(() -> ObservationRegistry.NOOP),
+				observationConvention.getIfUnique());
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(container));
 		return container;
 	}

@@ -1,11 +1,23 @@
 package dev.taskqueue.core;
 
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Consumer;
+
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.springframework.util.ClassUtils;
 
 import dev.taskqueue.broker.Broker;
 import dev.taskqueue.broker.BrokerException;
 import dev.taskqueue.broker.OutboundMessage;
+import dev.taskqueue.observation.DefaultTaskPublishObservationConvention;
+import dev.taskqueue.observation.TaskObservationDocumentation;
+import dev.taskqueue.observation.TaskPublishContext;
+import dev.taskqueue.observation.TaskPublishObservationConvention;
 import dev.taskqueue.protocol.EncodedMessage;
 import dev.taskqueue.protocol.MessageCodec;
 import dev.taskqueue.protocol.MessageEncodingException;
@@ -21,6 +33,8 @@ import dev.taskqueue.routing.TaskRouter;
  */
 final class TaskDispatcher {
 
+	private static final Log logger = LogFactory.getLog(TaskDispatcher.class);
+
 	private static final boolean transactionsPresent = ClassUtils.isPresent(
 			"org.springframework.transaction.support.TransactionSynchronizationManager",
 			TaskDispatcher.class.getClassLoader());
@@ -32,6 +46,12 @@ final class TaskDispatcher {
 	private final MessageCodec codec;
 
 	private final long maxPayloadSize;
+
+	private volatile List<TaskPublishListener> listeners = List.of();
+
+	private volatile ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
+
+	private volatile @Nullable TaskPublishObservationConvention observationConvention;
 
 	private final @Nullable AfterCommitPublisher afterCommit = transactionsPresent ? new AfterCommitPublisher()
 			: null;
@@ -53,6 +73,24 @@ final class TaskDispatcher {
 	 */
 	void dispatch(TaskMessage message, @Nullable String queue, boolean afterCommit) {
 		Destination destination = route(message.task(), queue);
+		TaskPublishContext context = new TaskPublishContext(message, destination);
+		Observation observation = TaskObservationDocumentation.PUBLISH
+			.observation(this.observationConvention, DefaultTaskPublishObservationConvention.INSTANCE, () -> context,
+					this.observationRegistry)
+			.start();
+		try {
+			dispatch(message.withExtraHeaders(context.getPropagatedHeaders()), destination, afterCommit);
+		}
+		catch (RuntimeException ex) {
+			observation.error(ex);
+			throw ex;
+		}
+		finally {
+			observation.stop();
+		}
+	}
+
+	private void dispatch(TaskMessage message, Destination destination, boolean afterCommit) {
 		EncodedMessage encoded = encode(message);
 		if (encoded.size() > this.maxPayloadSize) {
 			throw new TaskSendException("Task '" + message.task() + "' has a payload of " + encoded.size()
@@ -61,9 +99,9 @@ final class TaskDispatcher {
 		}
 		OutboundMessage outbound = new OutboundMessage(encoded, destination);
 		boolean deferred = afterCommit && this.afterCommit != null
-				&& this.afterCommit.deferToCommit(message.id(), message.task(), () -> publish(message.task(), outbound));
+				&& this.afterCommit.deferToCommit(message.id(), message.task(), () -> publish(message, outbound));
 		if (!deferred) {
-			publish(message.task(), outbound);
+			publish(message, outbound);
 		}
 	}
 
@@ -71,12 +109,54 @@ final class TaskDispatcher {
 		return (this.afterCommit != null) ? this.afterCommit.failures() : 0;
 	}
 
-	private void publish(String task, OutboundMessage outbound) {
+	/**
+	 * Set the registry of the {@code taskqueue.publish} observations, and their convention.
+	 * @param registry the registry
+	 * @param convention the convention, or {@code null} for the default
+	 */
+	void setObservations(ObservationRegistry registry, @Nullable TaskPublishObservationConvention convention) {
+		this.observationRegistry = registry;
+		this.observationConvention = convention;
+	}
+
+	/**
+	 * Set the listeners told of each message published.
+	 * @param listeners the listeners
+	 */
+	void setListeners(List<TaskPublishListener> listeners) {
+		this.listeners = List.copyOf(listeners);
+	}
+
+	private void publish(TaskMessage message, OutboundMessage outbound) {
+		long start = System.nanoTime();
 		try {
 			this.broker.publish(outbound);
 		}
 		catch (BrokerException | UnsupportedOperationException ex) {
-			throw new TaskSendException("Task '" + task + "' was not sent: " + ex.getMessage(), ex);
+			TaskSendException failure = new TaskSendException(
+					"Task '" + message.task() + "' was not sent: " + ex.getMessage(), ex);
+			tell(message, (listener) -> listener.publishFailed(message, failure, elapsedSince(start)));
+			throw failure;
+		}
+		if (!this.listeners.isEmpty()) {
+			Duration elapsed = elapsedSince(start);
+			tell(message, (listener) -> listener.published(message, outbound.destination(), elapsed));
+		}
+	}
+
+	private static Duration elapsedSince(long start) {
+		return Duration.ofNanos(System.nanoTime() - start);
+	}
+
+	private void tell(TaskMessage message, Consumer<TaskPublishListener> call) {
+		for (TaskPublishListener listener : this.listeners) {
+			try {
+				call.accept(listener);
+			}
+			catch (RuntimeException | LinkageError | AssertionError ex) {
+				// the task was sent (or its failure is thrown): a listener must not change that
+				logger.warn("Publish listener " + listener.getClass().getName() + " failed on task " + message.id(), ex);
+			}
 		}
 	}
 

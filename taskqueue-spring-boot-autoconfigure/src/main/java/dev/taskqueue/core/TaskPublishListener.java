@@ -17,7 +17,7 @@ public interface TaskPublishListener {
 	 * A task message was published.
 	 * @param message the message
 	 * @param destination where it went
-	 * @param elapsed how long the publish took, routing and encoding included
+	 * @param elapsed how long the broker took to take it
 	 */
 	default void published(TaskMessage message, Destination destination, Duration elapsed) {
 	}

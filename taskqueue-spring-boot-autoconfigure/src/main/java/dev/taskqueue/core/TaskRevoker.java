@@ -19,7 +19,8 @@ import dev.taskqueue.protocol.ResultMeta;
  * the workers follow, so that the state a terminated task stores (reason {@code terminated})
  * comes last. A backend that cannot be read or written is logged, not thrown: the revoke still
  * holds, and the worker that meets the task stores REVOKED. With the {@code rpc://} backend
- * the state goes to this client's own reply queue.
+ * the state goes to this client's own reply queue. Last, the revoke is broadcast to workers
+ * that follow no store (Python ones) when a {@link RevokeBroadcaster} is set.
  */
 final class TaskRevoker {
 
@@ -28,6 +29,8 @@ final class TaskRevoker {
 	private final ResultBackend backend;
 
 	private final String replyTo;
+
+	private volatile @Nullable RevokeBroadcaster broadcaster;
 
 	TaskRevoker(ResultBackend backend, String replyTo) {
 		this.backend = backend;
@@ -48,6 +51,20 @@ final class TaskRevoker {
 		Assert.state(store != null, "No RevokedTaskStore is set on this TaskTemplate: set the one the workers follow");
 		storeRevoked(id);
 		store.revoke(List.of(id), terminate);
+		RevokeBroadcaster broadcaster = this.broadcaster;
+		if (broadcaster != null) {
+			try {
+				broadcaster.broadcast(List.of(id), terminate);
+			}
+			catch (RuntimeException ex) {
+				logger.warn("The revoke of task " + id + " is kept for the workers that follow the revoked tasks, "
+						+ "but could not be broadcast to the others (Python workers): " + ex.getMessage());
+			}
+		}
+	}
+
+	void setBroadcaster(@Nullable RevokeBroadcaster broadcaster) {
+		this.broadcaster = broadcaster;
 	}
 
 	private void storeRevoked(String id) {

@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 
+import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.util.Assert;
@@ -22,6 +23,7 @@ import dev.taskqueue.canvas.CanvasCall;
 import dev.taskqueue.canvas.CanvasException;
 import dev.taskqueue.canvas.CanvasPublisher;
 import dev.taskqueue.canvas.CanvasSignature;
+import dev.taskqueue.observation.TaskPublishObservationConvention;
 import dev.taskqueue.protocol.MessageCodec;
 import dev.taskqueue.protocol.NodeNames;
 import dev.taskqueue.protocol.TaskMessage;
@@ -86,6 +88,28 @@ public class TaskTemplate implements TaskOperations {
 		this.clock = clock;
 		this.canvas = new CanvasPublisher((message, queue) -> this.dispatcher.dispatch(message, queue,
 				this.sendAfterCommit), backend, this.origin, this.replyTo, clock);
+	}
+
+	/**
+	 * Set the listeners told of each task message this template publishes (Celery's
+	 * {@code task-sent} events, publish metrics).
+	 * @param listeners the listeners, in order
+	 */
+	public void setPublishListeners(List<TaskPublishListener> listeners) {
+		Assert.notNull(listeners, "'listeners' must not be null");
+		this.dispatcher.setListeners(listeners);
+	}
+
+	/**
+	 * Set the registry of the {@code taskqueue.publish} observation of each task sent, which
+	 * with Micrometer Tracing also puts the trace in the message ({@code traceparent}).
+	 * @param registry the registry
+	 * @param convention the observation's convention, or {@code null} for the default
+	 */
+	public void setObservationRegistry(ObservationRegistry registry,
+			@Nullable TaskPublishObservationConvention convention) {
+		Assert.notNull(registry, "'registry' must not be null");
+		this.dispatcher.setObservations(registry, convention);
 	}
 
 	@Override
@@ -182,6 +206,15 @@ public class TaskTemplate implements TaskOperations {
 	 */
 	public void setRevokedTaskStore(@Nullable RevokedTaskStore revokedTaskStore) {
 		this.revokedTaskStore = revokedTaskStore;
+	}
+
+	/**
+	 * Set what broadcasts each revoke to workers that do not follow the revoked task store,
+	 * such as Python Celery workers (Celery's {@code revoke} remote-control command).
+	 * @param broadcaster the broadcaster, or {@code null} for none
+	 */
+	public void setRevokeBroadcaster(@Nullable RevokeBroadcaster broadcaster) {
+		this.revoker.setBroadcaster(broadcaster);
 	}
 
 	/**

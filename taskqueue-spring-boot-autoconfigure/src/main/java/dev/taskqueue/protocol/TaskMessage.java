@@ -2,6 +2,8 @@ package dev.taskqueue.protocol;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -46,6 +48,26 @@ public record TaskMessage(TaskHeaders headers, MessageProperties properties, Lis
 	public String kwargsrepr() {
 		String sent = this.headers.kwargsrepr();
 		return (sent != null) ? PythonRepr.truncate(sent, 2 * PythonRepr.MAX_LENGTH) : PythonRepr.kwargs(this.kwargs);
+	}
+
+	/**
+	 * This message with more custom headers, such as the {@code traceparent} of a trace; a
+	 * header of the same name is replaced.
+	 * @param added the headers to add, in order
+	 * @return the message
+	 */
+	public TaskMessage withExtraHeaders(Map<String, Object> added) {
+		if (added.isEmpty()) {
+			return this;
+		}
+		TaskHeaders h = this.headers;
+		Map<String, Object> extra = new LinkedHashMap<>(h.extra());
+		extra.putAll(added);
+		TaskHeaders headers = new TaskHeaders(h.lang(), h.task(), h.id(), h.shadow(), h.eta(), h.expires(), h.group(),
+				h.groupIndex(), h.retries(), h.timeLimit(), h.rootId(), h.parentId(), h.argsrepr(), h.kwargsrepr(),
+				h.origin(), h.ignoreResult(), h.replacedTaskNesting(), h.stampedHeaders(), h.stamps(),
+				Collections.unmodifiableMap(extra));
+		return new TaskMessage(headers, this.properties, this.args, this.kwargs, this.embed);
 	}
 
 	/**

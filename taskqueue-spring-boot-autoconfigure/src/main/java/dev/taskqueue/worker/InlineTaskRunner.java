@@ -72,8 +72,8 @@ public final class InlineTaskRunner {
 				new CanvasPublisher(inline, backend, settings.hostname(), null, Clock.systemUTC()), backend));
 		this.binder = new TaskArgumentBinder(mapper);
 		this.retrier = new TaskRetrier((retry, queue) -> run(new InlineDelivery(retry, queue)), this.recorder, state,
-				Clock.systemUTC(), RandomGenerator.getDefault(), NodeNames.client());
-		this.revokes = new RevokedTasks(revokedTaskStore, this.recorder, state);
+				Clock.systemUTC(), RandomGenerator.getDefault(), NodeNames.client(), TaskListeners.NONE);
+		this.revokes = new RevokedTasks(revokedTaskStore, this.recorder, state, TaskListeners.NONE);
 	}
 
 	/**
@@ -99,7 +99,8 @@ public final class InlineTaskRunner {
 		this.state.reserved();
 		this.state.queued();
 		new TaskExecution(delivery, message, endpoint, () -> false, this.binder,
-				this.recorder, this.retrier, this.revokes, this.state, Clock.systemUTC(), null)
+				this.recorder, this.retrier, this.revokes, this.state, Clock.systemUTC(), null, TaskListeners.NONE,
+				ExecutionObservations.NONE)
 			.run();
 	}
 

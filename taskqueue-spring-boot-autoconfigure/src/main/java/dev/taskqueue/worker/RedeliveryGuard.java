@@ -1,6 +1,7 @@
 package dev.taskqueue.worker;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 
 import org.apache.commons.logging.Log;
@@ -40,11 +41,15 @@ final class RedeliveryGuard {
 
 	private final Clock clock;
 
-	RedeliveryGuard(WorkerSettings settings, ResultRecorder recorder, WorkerState state, Clock clock) {
+	private final TaskListeners listeners;
+
+	RedeliveryGuard(WorkerSettings settings, ResultRecorder recorder, WorkerState state, Clock clock,
+			TaskListeners listeners) {
 		this.settings = settings;
 		this.recorder = recorder;
 		this.state = state;
 		this.clock = clock;
+		this.listeners = listeners;
 	}
 
 	/**
@@ -85,26 +90,32 @@ final class RedeliveryGuard {
 		this.state.rejected();
 		this.state.count(message.task(), CeleryStates.FAILURE);
 		// stored first, so that whoever sees the dead letter also sees the state
-		store(message, endpoint, queue, "Worker exited prematurely: message delivered " + count
-				+ " times, more than max-deliveries " + limit);
+		store(message, endpoint, queue, workerLost("Worker exited prematurely: message delivered " + count
+				+ " times, more than max-deliveries " + limit));
 		delivery.deadLetter(reason);
+		this.listeners.taskRejected(message, queue, reason);
 	}
 
 	private void lost(Delivery delivery, TaskMessage message, TaskEndpoint endpoint, int count) {
 		logger.warn("Task " + message.task() + "[" + message.id() + "] not run again: delivery " + count
 				+ " of its message, after the worker running it was lost, and it does not reject on worker loss");
 		this.state.count(message.task(), CeleryStates.FAILURE);
-		store(message, endpoint, delivery.queue(), "Worker exited prematurely: delivery " + count
+		ExceptionInfo lost = workerLost("Worker exited prematurely: delivery " + count
 				+ " of the message, the worker running it before was lost");
+		store(message, endpoint, delivery.queue(), lost);
 		delivery.ack();
+		this.listeners.taskFailed(message, delivery.queue(), lost, null, Duration.ZERO);
 	}
 
-	private void store(TaskMessage message, TaskEndpoint endpoint, String queue, String description) {
+	private static ExceptionInfo workerLost(String description) {
+		return ExceptionInfo.python("celery.exceptions", "WorkerLostError", description);
+	}
+
+	private void store(TaskMessage message, TaskEndpoint endpoint, String queue, ExceptionInfo exception) {
 		if (endpoint.settings().ignoreResult() || message.headers().ignoreResult()) {
 			return;
 		}
-		this.recorder.storeQuietly(() -> this.recorder.failure(message, queue,
-				ExceptionInfo.python("celery.exceptions", "WorkerLostError", description), null), message.id());
+		this.recorder.storeQuietly(() -> this.recorder.failure(message, queue, exception, null), message.id());
 	}
 
 }

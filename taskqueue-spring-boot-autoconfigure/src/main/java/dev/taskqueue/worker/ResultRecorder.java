@@ -132,12 +132,23 @@ final class ResultRecorder {
 	 */
 	void retry(TaskMessage message, String queue, TaskRetry retry, Instant eta) {
 		Throwable exception = retry.getException();
-		ExceptionInfo info = (exception != null) ? TimeLimits.describe(exception) : ExceptionInfo
-			.python("celery.exceptions", "Retry", "Retry at " + CeleryTime.format(eta));
-		ResultMeta meta = ResultMeta.ofException(message.id(), CeleryStates.RETRY, info,
+		ResultMeta meta = ResultMeta.ofException(message.id(), CeleryStates.RETRY, retryReason(retry, eta),
 				(exception != null) ? stackTrace(exception) : null);
 		List<Object> self = Arrays.asList(Arrays.asList(message.id(), null), null);
 		store(message, queue, meta.withChildren(List.of(self)));
+	}
+
+	/**
+	 * Return the exception a retry is stored with: the retry's own, or Celery's {@code Retry}
+	 * naming when the task runs again when it gave none.
+	 * @param retry the retry
+	 * @param eta when the retry runs
+	 * @return the exception
+	 */
+	static ExceptionInfo retryReason(TaskRetry retry, Instant eta) {
+		Throwable exception = retry.getException();
+		return (exception != null) ? TimeLimits.describe(exception)
+				: ExceptionInfo.python("celery.exceptions", "Retry", "Retry at " + CeleryTime.format(eta));
 	}
 
 	void revoked(TaskMessage message, String queue, String reason) {

@@ -36,10 +36,14 @@ final class RevokedTasks implements RevokedTaskStore.RevokeListener {
 
 	private volatile RevokedTaskStore.@Nullable Following following;
 
-	RevokedTasks(@Nullable RevokedTaskStore store, ResultRecorder recorder, WorkerState state) {
+	private final TaskListeners listeners;
+
+	RevokedTasks(@Nullable RevokedTaskStore store, ResultRecorder recorder, WorkerState state,
+			TaskListeners listeners) {
 		this.store = store;
 		this.recorder = recorder;
 		this.state = state;
+		this.listeners = listeners;
 	}
 
 	/** Follow the store, so that revokes made anywhere reach this worker. */
@@ -74,6 +78,7 @@ final class RevokedTasks implements RevokedTaskStore.RevokeListener {
 		this.recorder.storeQuietly(() -> this.recorder.revoked(message, queue, "revoked"), message.id());
 		this.state.count(message.task(), CeleryStates.REVOKED);
 		delivery.ack();
+		this.listeners.taskRevoked(message, queue, false, false);
 		return true;
 	}
 

@@ -2,9 +2,11 @@ package dev.taskqueue.worker;
 
 import java.lang.reflect.InvocationTargetException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.function.BooleanSupplier;
 
+import io.micrometer.observation.Observation;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -12,6 +14,7 @@ import org.jspecify.annotations.Nullable;
 import dev.taskqueue.broker.Delivery;
 import dev.taskqueue.core.TaskContextHolder;
 import dev.taskqueue.core.TaskRetry;
+import dev.taskqueue.observation.TaskExecutionContext;
 import dev.taskqueue.protocol.CeleryStates;
 import dev.taskqueue.protocol.ExceptionInfo;
 import dev.taskqueue.protocol.TaskMessage;
@@ -50,9 +53,16 @@ final class TaskExecution implements Runnable {
 
 	private final @Nullable TimeLimitWatchdog watchdog;
 
+	private final TaskListeners listeners;
+
+	private final ExecutionObservations observations;
+
+	private long startNanos;
+
 	TaskExecution(Delivery delivery, TaskMessage message, TaskEndpoint endpoint, BooleanSupplier stopping,
 			TaskArgumentBinder binder, ResultRecorder recorder, TaskRetrier retrier, RevokedTasks revokes,
-			WorkerState state, Clock clock, @Nullable TimeLimitWatchdog watchdog) {
+			WorkerState state, Clock clock, @Nullable TimeLimitWatchdog watchdog, TaskListeners listeners,
+			ExecutionObservations observations) {
 		this.delivery = delivery;
 		this.message = message;
 		this.endpoint = endpoint;
@@ -65,6 +75,8 @@ final class TaskExecution implements Runnable {
 		this.state = state;
 		this.clock = clock;
 		this.watchdog = watchdog;
+		this.listeners = listeners;
+		this.observations = observations;
 	}
 
 	/**
@@ -76,7 +88,7 @@ final class TaskExecution implements Runnable {
 	@Override
 	public void run() {
 		Error fatal;
-		try {
+		try (TaskMdc mdc = TaskMdc.put(this.message)) {
 			fatal = runTask();
 		}
 		catch (Throwable ex) {
@@ -117,6 +129,7 @@ final class TaskExecution implements Runnable {
 			this.recorder.storeQuietly(() -> this.recorder.revoked(this.message, queue, "expired"), this.message.id());
 			this.state.count(this.message.task(), CeleryStates.REVOKED);
 			this.delivery.ack();
+			this.listeners.taskRevoked(this.message, queue, false, true);
 			return null;
 		}
 		DefaultTaskContext context = new DefaultTaskContext(this.message, queue, this.recorder);
@@ -131,6 +144,7 @@ final class TaskExecution implements Runnable {
 			this.state.count(this.message.task(), CeleryStates.FAILURE);
 			this.recorder.storeQuietly(() -> this.recorder.failure(this.message, queue,
 					ExceptionInfo.python("builtins", "TypeError", ex.getMessage()), null), this.message.id());
+			this.listeners.taskRejected(this.message, queue, "TypeError: " + ex.getMessage());
 			return null;
 		}
 		return execute(context, queue, arguments);
@@ -142,6 +156,20 @@ final class TaskExecution implements Runnable {
 		}
 		this.state.started(new WorkerState.ActiveTask(this.message.id(), this.message.task(), this.message.argsrepr(),
 				this.message.kwargsrepr(), this.clock.instant(), Thread.currentThread().getName()));
+		this.startNanos = System.nanoTime();
+		this.listeners.taskStarted(this.message, queue);
+		TaskExecutionContext observed = new TaskExecutionContext(this.message, queue);
+		Observation observation = this.observations.start(observed);
+		try {
+			return observe(context, queue, arguments, observation, observed);
+		}
+		finally {
+			observation.stop();
+		}
+	}
+
+	private @Nullable Error observe(DefaultTaskContext context, String queue, @Nullable Object[] arguments,
+			Observation observation, TaskExecutionContext observed) {
 		boolean storeResult = !this.endpoint.settings().ignoreResult() && !this.message.headers().ignoreResult();
 		if (this.endpoint.settings().trackStarted() && storeResult) {
 			this.recorder.storeQuietly(() -> this.recorder.started(this.message, queue), this.message.id());
@@ -149,7 +177,7 @@ final class TaskExecution implements Runnable {
 		TimeLimitGuard limits = startTimeLimits(context, queue, storeResult);
 		TaskOutcome invoked;
 		boolean ownOutcome = true;
-		try {
+		try (Observation.Scope scope = observation.openScope()) {
 			invoked = this.revokes.run(this.message.id(), () -> invoke(context, arguments, limits),
 					TaskOutcome::revoked);
 		}
@@ -161,6 +189,7 @@ final class TaskExecution implements Runnable {
 		}
 		if (!ownOutcome) {
 			// The hard time limit settled the task: what it returned late is discarded.
+			observed.setState(CeleryStates.FAILURE);
 			return invoked.fatal();
 		}
 		if (this.acksLate && invoked.failure() != null && interruptedByShutdown(invoked.failure())) {
@@ -168,6 +197,7 @@ final class TaskExecution implements Runnable {
 					+ "past the worker's shutdown timeout; its message goes back to the broker, to run again");
 			this.state.givenBack(this.message.id());
 			this.delivery.requeue();
+			observed.setState("REQUEUED");
 			return null;
 		}
 		Throwable failure = invoked.failure();
@@ -177,7 +207,8 @@ final class TaskExecution implements Runnable {
 				? this.retrier.exhausted(retry, this.message, this.endpoint.settings().retry()) : null;
 		if (retry != null && exhausted == null) {
 			this.retrier.retry(this.delivery, this.message, retry, this.endpoint.settings().retry(),
-					new TaskRetrier.Settlement(queue, storeResult, this.acksLate));
+					new TaskRetrier.Settlement(queue, storeResult, this.acksLate, runtime()));
+			observed.setState(CeleryStates.RETRY);
 			return null;
 		}
 		TaskOutcome outcome = (retry != null && exhausted != null) ? TaskOutcome.failure(exhausted, retry.getException())
@@ -192,7 +223,28 @@ final class TaskExecution implements Runnable {
 		if (this.acksLate) {
 			this.delivery.ack();
 		}
+		ended(outcome, queue);
+		observed.setState(outcome.state());
+		if (outcome.failure() != null) {
+			observation.error(outcome.failure());
+		}
 		return outcome.fatal();
+	}
+
+	private void ended(TaskOutcome outcome, String queue) {
+		if (outcome.isRevoked()) {
+			this.listeners.taskRevoked(this.message, queue, "terminated".equals(outcome.result()), false);
+		}
+		else if (outcome.exception() != null) {
+			this.listeners.taskFailed(this.message, queue, outcome.exception(), outcome.failure(), runtime());
+		}
+		else {
+			this.listeners.taskSucceeded(this.message, queue, outcome.result(), runtime());
+		}
+	}
+
+	private Duration runtime() {
+		return Duration.ofNanos(System.nanoTime() - this.startNanos);
 	}
 
 	/**
@@ -236,6 +288,7 @@ final class TaskExecution implements Runnable {
 			if (this.acksLate) {
 				this.delivery.ack();
 			}
+			this.listeners.taskFailed(this.message, queue, limits.timeLimitExceeded(), null, runtime());
 		}
 	}
 
@@ -263,7 +316,6 @@ final class TaskExecution implements Runnable {
 			if (limits != null) {
 				cause = limits.translate(cause);
 			}
-			logger.info("Task " + this.message.task() + "[" + this.message.id() + "] failed: " + cause);
 			return TaskOutcome.failure(cause);
 		}
 	}

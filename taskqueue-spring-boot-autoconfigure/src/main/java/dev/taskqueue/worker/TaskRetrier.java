@@ -41,14 +41,17 @@ final class TaskRetrier {
 
 	private final String origin;
 
+	private final TaskListeners listeners;
+
 	TaskRetrier(Publisher publisher, ResultRecorder recorder, WorkerState state, Clock clock, RandomGenerator random,
-			String origin) {
+			String origin, TaskListeners listeners) {
 		this.publisher = publisher;
 		this.recorder = recorder;
 		this.state = state;
 		this.clock = clock;
 		this.random = random;
 		this.origin = origin;
+		this.listeners = listeners;
 	}
 
 	/**
@@ -58,15 +61,16 @@ final class TaskRetrier {
 	 * @param recorder stores the states of retrying tasks
 	 * @param state where the worker counts retries
 	 * @param clock the clock
+	 * @param listeners told of retries
 	 * @return the retrier
 	 */
 	static TaskRetrier publishingTo(Broker broker, MessageCodec codec, ResultRecorder recorder, WorkerState state,
-			Clock clock) {
+			Clock clock, TaskListeners listeners) {
 		// straight to the queue the task came from, without declaring it: it exists, perhaps
 		// with arguments (priority, quorum) a declaration with Celery's defaults would contradict
 		return new TaskRetrier((message, queue) -> broker
 			.publish(new OutboundMessage(codec.encode(message), new Destination("", queue))), recorder, state,
-				clock, RandomGenerator.getDefault(), NodeNames.client());
+				clock, RandomGenerator.getDefault(), NodeNames.client(), listeners);
 	}
 
 	/**
@@ -148,17 +152,19 @@ final class TaskRetrier {
 			if (settlement.acksLate()) {
 				delivery.deadLetter(reason);
 			}
+			ExceptionInfo rejected = ExceptionInfo.python("celery.exceptions", "Reject", reason);
 			if (settlement.storeResult()) {
-				this.recorder.storeQuietly(() -> this.recorder.failure(message, queue,
-						ExceptionInfo.python("celery.exceptions", "Reject", reason), ex), message.id());
+				this.recorder.storeQuietly(() -> this.recorder.failure(message, queue, rejected, ex), message.id());
 			}
+			this.listeners.taskFailed(message, queue, rejected, ex, settlement.runtime());
 			return;
 		}
-		logger.info("Task " + message.task() + "[" + message.id() + "] retries at " + eta);
 		this.state.finished(message.id(), message.task(), CeleryStates.RETRY);
 		if (settlement.acksLate()) {
 			delivery.ack();
 		}
+		this.listeners.taskRetried(message, queue, ResultRecorder.retryReason(retry, eta), retry.getException(),
+				settlement.runtime());
 	}
 
 	/**
@@ -180,8 +186,9 @@ final class TaskRetrier {
 	 * @param queue the queue the message came from
 	 * @param storeResult whether the task stores its states
 	 * @param acksLate whether the message is still to be acknowledged
+	 * @param runtime how long the run took
 	 */
-	record Settlement(String queue, boolean storeResult, boolean acksLate) {
+	record Settlement(String queue, boolean storeResult, boolean acksLate, Duration runtime) {
 	}
 
 	/** Sends a retry message to a queue. */

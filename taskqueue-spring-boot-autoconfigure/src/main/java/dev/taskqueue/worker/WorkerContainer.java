@@ -9,6 +9,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 
+import io.micrometer.observation.ObservationRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -24,6 +25,7 @@ import dev.taskqueue.backend.SharedTokenBuckets;
 import dev.taskqueue.broker.Broker;
 import dev.taskqueue.broker.ConsumerSettings;
 import dev.taskqueue.broker.Consumption;
+import dev.taskqueue.observation.TaskExecutionObservationConvention;
 import dev.taskqueue.protocol.JsonMessageCodec;
 import dev.taskqueue.protocol.MessageCodec;
 import dev.taskqueue.routing.DefaultTaskRouter;
@@ -76,6 +78,10 @@ public class WorkerContainer implements SmartLifecycle {
 
 	private TaskRouter router = DefaultTaskRouter.withDefaultQueue("celery");
 
+	private TaskListeners listeners = TaskListeners.NONE;
+
+	private ExecutionObservations observations = ExecutionObservations.NONE;
+
 	/**
 	 * Create a worker.
 	 * @param broker the broker to consume from
@@ -113,17 +119,19 @@ public class WorkerContainer implements SmartLifecycle {
 					this.settings.hostname(), clock);
 			this.builtins.registerIn(this.registry, canvas);
 			ResultRecorder recorder = new ResultRecorder(this.backend, this.settings, canvas);
-			TaskRetrier retrier = TaskRetrier.publishingTo(this.broker, this.codec, recorder, this.state, clock);
-			RevokedTasks revokes = new RevokedTasks(this.revokedTaskStore, recorder, this.state);
+			TaskListeners listeners = this.listeners;
+			TaskRetrier retrier = TaskRetrier.publishingTo(this.broker, this.codec, recorder, this.state, clock,
+					listeners);
+			RevokedTasks revokes = new RevokedTasks(this.revokedTaskStore, recorder, this.state, listeners);
 			revokes.follow();
 			TimeLimitWatchdog watchdog = new TimeLimitWatchdog(executor, this.state, clock);
 			TaskExecutionFactory executions = (delivery, message, endpoint, stopping) -> new TaskExecution(delivery,
 					message, endpoint, stopping, this.binder, recorder, retrier,
-					revokes, this.state, clock, watchdog);
+					revokes, this.state, clock, watchdog, listeners, this.observations);
 			WorkerDispatcher dispatcher = new WorkerDispatcher(this.registry, executions, recorder, revokes,
-					new RedeliveryGuard(this.settings, recorder, this.state, clock), this.state,
+					new RedeliveryGuard(this.settings, recorder, this.state, clock, listeners), this.state,
 					decorated(executor, this.taskDecorator), timer, clock, this.settings.maxHeldEta(),
-					this.sharedTokenBuckets);
+					this.sharedTokenBuckets, listeners);
 			Consumption consumption;
 			try {
 				consumption = this.broker
@@ -173,6 +181,29 @@ public class WorkerContainer implements SmartLifecycle {
 	 */
 	public void setRevokedTaskStore(@Nullable RevokedTaskStore revokedTaskStore) {
 		this.revokedTaskStore = revokedTaskStore;
+	}
+
+	/**
+	 * Set the listeners told what becomes of each task this worker receives (events, metrics,
+	 * logs), in order. Takes effect at the next start.
+	 * @param listeners the listeners
+	 */
+	public void setTaskListeners(List<? extends TaskListener> listeners) {
+		Assert.notNull(listeners, "'listeners' must not be null");
+		this.listeners = TaskListeners.of(listeners);
+	}
+
+	/**
+	 * Set the registry of the {@code taskqueue.process} observation of each task run, which
+	 * with Micrometer Tracing continues the trace the task's message carries
+	 * ({@code traceparent}). Takes effect at the next start.
+	 * @param registry the registry
+	 * @param convention the observation's convention, or {@code null} for the default
+	 */
+	public void setObservationRegistry(ObservationRegistry registry,
+			@Nullable TaskExecutionObservationConvention convention) {
+		Assert.notNull(registry, "'registry' must not be null");
+		this.observations = new ExecutionObservations(registry, convention);
 	}
 
 	/**

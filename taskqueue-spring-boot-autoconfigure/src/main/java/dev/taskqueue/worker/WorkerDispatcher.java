@@ -68,13 +68,16 @@ final class WorkerDispatcher implements DeliveryHandler {
 
 	private final RateLimiter rateLimiter;
 
+	private final TaskListeners listeners;
+
 	private volatile boolean stopping;
 
 	private final BooleanSupplier isStopping = () -> this.stopping;
 
 	WorkerDispatcher(TaskRegistry registry, TaskExecutionFactory executions, ResultRecorder recorder,
 			RevokedTasks revokes, RedeliveryGuard redeliveries, WorkerState state, Executor executor,
-			ScheduledExecutorService timer, Clock clock, int maxHeldEta, @Nullable SharedTokenBuckets tokenBuckets) {
+			ScheduledExecutorService timer, Clock clock, int maxHeldEta, @Nullable SharedTokenBuckets tokenBuckets,
+			TaskListeners listeners) {
 		this.registry = registry;
 		this.executions = executions;
 		this.recorder = recorder;
@@ -86,6 +89,7 @@ final class WorkerDispatcher implements DeliveryHandler {
 		this.deferrals = new DeferralBudget(maxHeldEta);
 		this.rateLimiter = new RateLimiter(registry, tokenBuckets, timer, maxHeldEta, state, this::submit);
 		this.redeliveries = redeliveries;
+		this.listeners = listeners;
 	}
 
 	@Override
@@ -95,7 +99,7 @@ final class WorkerDispatcher implements DeliveryHandler {
 			message = delivery.message();
 		}
 		catch (MessageDecodingException ex) {
-			reject(delivery, "Invalid task message: " + ex.getMessage());
+			reject(delivery, null, "Invalid task message: " + ex.getMessage());
 			return;
 		}
 		if (this.revokes.discard(delivery, message)) {
@@ -118,6 +122,7 @@ final class WorkerDispatcher implements DeliveryHandler {
 			return;
 		}
 		this.state.reserved();
+		this.listeners.taskReceived(message, delivery.queue());
 		if (delay.isZero()) {
 			start(delivery, message, endpoint);
 		}
@@ -218,20 +223,22 @@ final class WorkerDispatcher implements DeliveryHandler {
 
 	private void refuse(Delivery delivery, TaskMessage message, String reason, ExceptionInfo exception) {
 		String queue = delivery.queue();
-		reject(delivery, reason);
+		reject(delivery, message, reason);
 		this.recorder.storeQuietly(() -> this.recorder.failure(message, queue, exception, null), message.id());
 	}
 
-	private void reject(Delivery delivery, String reason) {
+	private void reject(Delivery delivery, @Nullable TaskMessage message, String reason) {
 		logger.warn(reason + "; moved to the dead-letter place");
 		this.state.rejected();
 		delivery.deadLetter(reason);
+		this.listeners.taskRejected(message, delivery.queue(), reason);
 	}
 
 	@Override
 	public void onFailure(Delivery delivery, Throwable failure) {
 		this.state.rejected();
 		this.state.failed(failure);
+		this.listeners.taskRejected(null, delivery.queue(), "Worker failed handling the message: " + failure);
 	}
 
 	/**

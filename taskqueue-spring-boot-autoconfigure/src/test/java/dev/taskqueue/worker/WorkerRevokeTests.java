@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.Test;
 
@@ -40,6 +41,23 @@ class WorkerRevokeTests {
 			assertThat(fixture.broker.size("celery")).isZero();
 			assertThat(fixture.broker.deadLetters("celery", 10)).isEmpty();
 			assertRevoked(sum, "revoked");
+		}
+	}
+
+	@Test
+	void revokeIsBroadcastOnceKeptAndABroadcastThatFailsLeavesItKept() {
+		try (WorkerFixture fixture = new WorkerFixture(1).start()) {
+			List<String> broadcast = new CopyOnWriteArrayList<>();
+			fixture.template.setRevokeBroadcaster((ids, terminate) -> {
+				broadcast.add(ids + " " + terminate + " kept=" + fixture.revokes.isRevoked(ids.get(0)));
+				throw new IllegalStateException("broker down");
+			});
+			String id = UUID.randomUUID().toString();
+
+			fixture.template.revoke(id, true);
+
+			assertThat(broadcast).containsExactly("[" + id + "] true kept=true");
+			assertThat(fixture.revokes.isRevoked(id)).isTrue();
 		}
 	}
 

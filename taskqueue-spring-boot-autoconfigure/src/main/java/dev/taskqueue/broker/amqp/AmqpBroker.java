@@ -18,6 +18,10 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.util.Assert;
 
+import dev.taskqueue.broker.BroadcastExchange;
+import dev.taskqueue.broker.BroadcastMessage;
+import dev.taskqueue.broker.BroadcastQueue;
+import dev.taskqueue.broker.BroadcastTransport;
 import dev.taskqueue.broker.Broker;
 import dev.taskqueue.broker.BrokerAdmin;
 import dev.taskqueue.broker.BrokerException;
@@ -50,8 +54,11 @@ import dev.taskqueue.routing.QueueSpec;
  * connection (its own connection when it has no publisher connection factory), and declares
  * the consumed queues again whenever it opens a new connection. Consuming and declaring use
  * the main connection, which RabbitMQ does not block when a resource alarm blocks publishing.
+ * <p>
+ * Broadcast traffic (remote control and events, {@link BroadcastTransport}) is declared and
+ * consumed as kombu does it, and published without confirms ({@link AmqpBroadcasts}).
  */
-public class AmqpBroker implements Broker, BrokerAdmin, DisposableBean {
+public class AmqpBroker implements Broker, BrokerAdmin, BroadcastTransport, DisposableBean {
 
 	/** The header holding why a message was dead-lettered. */
 	public static final String DEAD_LETTER_REASON_HEADER = "x-taskqueue-dead-letter-reason";
@@ -85,6 +92,8 @@ public class AmqpBroker implements Broker, BrokerAdmin, DisposableBean {
 
 	private final ScheduledExecutorService timer;
 
+	private final AmqpBroadcasts broadcasts;
+
 	private volatile boolean destroyed;
 
 	/**
@@ -117,6 +126,7 @@ public class AmqpBroker implements Broker, BrokerAdmin, DisposableBean {
 		CustomizableThreadFactory threads = new CustomizableThreadFactory("taskqueue-amqp-timer-");
 		threads.setDaemon(true);
 		this.timer = Executors.newSingleThreadScheduledExecutor(threads);
+		this.broadcasts = new AmqpBroadcasts(connectionFactory, publishing, this.admin.getRabbitTemplate(), options);
 	}
 
 	/**
@@ -165,6 +175,18 @@ public class AmqpBroker implements Broker, BrokerAdmin, DisposableBean {
 					+ AmqpErrors.describe(ex), ex);
 		}
 		return consumption;
+	}
+
+	@Override
+	public void publish(BroadcastExchange exchange, String routingKey, BroadcastMessage message) {
+		assertActive();
+		this.broadcasts.publish(exchange, routingKey, message);
+	}
+
+	@Override
+	public Subscription subscribe(BroadcastExchange exchange, BroadcastQueue queue, BroadcastListener listener) {
+		assertActive();
+		return this.broadcasts.subscribe(exchange, queue, listener);
 	}
 
 	private Set<QueueSpec> consumedQueues() {
@@ -234,9 +256,9 @@ public class AmqpBroker implements Broker, BrokerAdmin, DisposableBean {
 	}
 
 	/**
-	 * Stop the listener containers and close the publishing channels. Deliveries still
-	 * outstanding go back to their queues, as their channels close now. The connection
-	 * factory is not closed.
+	 * Stop the listener containers and the broadcast subscriptions, and close the publishing
+	 * channels. Deliveries still outstanding go back to their queues, as their channels close
+	 * now. The connection factory is not closed.
 	 */
 	@Override
 	public void destroy() {
@@ -244,6 +266,7 @@ public class AmqpBroker implements Broker, BrokerAdmin, DisposableBean {
 		for (AmqpConsumption consumption : List.copyOf(this.consumptions)) {
 			consumption.close();
 		}
+		this.broadcasts.close();
 		this.channels.closeAll();
 		this.timer.shutdownNow();
 		this.publisher.close();
