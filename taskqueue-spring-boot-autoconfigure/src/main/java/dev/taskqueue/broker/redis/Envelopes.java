@@ -13,6 +13,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
+import dev.taskqueue.broker.BroadcastMessage;
 import dev.taskqueue.broker.DeadLetter;
 import dev.taskqueue.protocol.CeleryJson;
 import dev.taskqueue.protocol.EncodedMessage;
@@ -21,10 +22,14 @@ import dev.taskqueue.routing.Destination;
 
 /**
  * Kombu's Redis message envelope (a JSON text): written on publish exactly as kombu's
- * virtual channel writes it, read back into an {@link EncodedMessage}, and marked
- * redelivered on restore as kombu does, in Python's {@code json.dumps} layout.
+ * virtual channel writes it, read back into an {@link EncodedMessage} (tasks) or a
+ * {@link BroadcastMessage} (pidbox and events), and marked redelivered on restore as kombu
+ * does, in Python's {@code json.dumps} layout.
  */
 final class Envelopes {
+
+	/** The largest broadcast envelope read, in bytes (pidbox replies and events are small). */
+	static final int MAX_BROADCAST_SIZE = 16 * 1024 * 1024;
 
 	private final JsonMapper mapper = CeleryJson.newMapper();
 
@@ -83,22 +88,7 @@ final class Envelopes {
 		Map<String, Object> properties = object(envelope.get("properties"), "'properties'");
 		Object headerValue = envelope.get("headers");
 		Map<String, Object> headers = (headerValue != null) ? object(headerValue, "'headers'") : new LinkedHashMap<>();
-		Object bodyEncoding = properties.get("body_encoding");
-		byte[] bytes;
-		if ("base64".equals(bodyEncoding)) {
-			try {
-				bytes = Base64.getDecoder().decode(text);
-			}
-			catch (IllegalArgumentException ex) {
-				throw new EnvelopeException("the body is not valid base64 (" + ex.getMessage() + ")");
-			}
-		}
-		else if (bodyEncoding == null || "utf-8".equals(bodyEncoding)) {
-			bytes = text.getBytes(StandardCharsets.UTF_8);
-		}
-		else {
-			throw new EnvelopeException("unknown body_encoding '" + bodyEncoding + "'");
-		}
+		byte[] bytes = body(text, properties.get("body_encoding"));
 		Object id = headers.get("id");
 		String correlationId = text(properties.get("correlation_id"), (id instanceof String s) ? s : "");
 		MessageProperties messageProperties = new MessageProperties(correlationId,
@@ -106,6 +96,70 @@ final class Envelopes {
 				integer(properties.get("priority"), 0), text(properties.get("expiration"), null));
 		return new EncodedMessage(headers, messageProperties, text(envelope.get("content-type"), ""),
 				text(envelope.get("content-encoding"), "utf-8"), bytes);
+	}
+
+	/**
+	 * Return the envelope of a broadcast message as kombu's virtual channel writes it for
+	 * {@code basic_publish} to a named exchange: {@code body} (base64),
+	 * {@code content-encoding}, {@code content-type}, {@code headers} and {@code properties}
+	 * ({@code delivery_mode}, {@code delivery_info}, {@code priority} 0, {@code body_encoding},
+	 * {@code delivery_tag}).
+	 * @param message the message
+	 * @param exchange the exchange it is published to
+	 * @param routingKey the routing key it is published with
+	 * @param deliveryTag the delivery tag of the message
+	 * @return the envelope as JSON bytes
+	 */
+	byte[] writeBroadcast(BroadcastMessage message, String exchange, String routingKey, String deliveryTag) {
+		Map<String, Object> deliveryInfo = new LinkedHashMap<>(4);
+		deliveryInfo.put("exchange", exchange);
+		deliveryInfo.put("routing_key", routingKey);
+		Map<String, Object> properties = new LinkedHashMap<>(8);
+		properties.put("delivery_mode", message.persistent() ? 2 : 1);
+		properties.put("delivery_info", deliveryInfo);
+		properties.put("priority", 0);
+		properties.put("body_encoding", "base64");
+		properties.put("delivery_tag", deliveryTag);
+		Map<String, Object> envelope = new LinkedHashMap<>(8);
+		envelope.put("body", Base64.getEncoder().encodeToString(message.body()));
+		envelope.put("content-encoding", message.contentEncoding());
+		envelope.put("content-type", message.contentType());
+		envelope.put("headers", message.headers());
+		envelope.put("properties", properties);
+		return this.mapper.writeValueAsBytes(envelope);
+	}
+
+	/**
+	 * Read the envelope of a broadcast message. Whoever can reach the broker writes these, so
+	 * the size is checked before anything is parsed.
+	 * @param raw the envelope bytes
+	 * @return the message and the routing key its {@code delivery_info} names, if any
+	 * @throws EnvelopeException when it is too large or not a valid envelope
+	 */
+	Broadcast readBroadcast(byte[] raw) {
+		if (raw.length > MAX_BROADCAST_SIZE) {
+			throw new EnvelopeException(
+					"the envelope has " + raw.length + " bytes, over the limit of " + MAX_BROADCAST_SIZE);
+		}
+		Map<String, Object> envelope = object(parse(raw), "the envelope");
+		if (!(envelope.get("body") instanceof String text)) {
+			throw new EnvelopeException("the envelope has no 'body' text");
+		}
+		Map<String, Object> properties = object(envelope.get("properties"), "'properties'");
+		Object headerValue = envelope.get("headers");
+		Map<String, Object> headers = (headerValue != null) ? object(headerValue, "'headers'") : Map.of();
+		byte[] body = body(text, properties.get("body_encoding"));
+		String contentType = text(envelope.get("content-type"), null);
+		if (contentType == null || contentType.isEmpty()) {
+			throw new EnvelopeException("the envelope has no 'content-type'");
+		}
+		String contentEncoding = text(envelope.get("content-encoding"), null);
+		BroadcastMessage message = new BroadcastMessage(headers, contentType,
+				(contentEncoding == null || contentEncoding.isEmpty()) ? "utf-8" : contentEncoding, body,
+				integer(properties.get("delivery_mode"), 2) == 2);
+		String routingKey = (properties.get("delivery_info") instanceof Map<?, ?> info
+				&& info.get("routing_key") instanceof String key) ? key : null;
+		return new Broadcast(routingKey, message);
 	}
 
 	/**
@@ -243,6 +297,21 @@ final class Envelopes {
 		}
 	}
 
+	private static byte[] body(String text, @Nullable Object bodyEncoding) {
+		if ("base64".equals(bodyEncoding)) {
+			try {
+				return Base64.getDecoder().decode(text);
+			}
+			catch (IllegalArgumentException ex) {
+				throw new EnvelopeException("the body is not valid base64 (" + ex.getMessage() + ")");
+			}
+		}
+		if (bodyEncoding == null || "utf-8".equals(bodyEncoding)) {
+			return text.getBytes(StandardCharsets.UTF_8);
+		}
+		throw new EnvelopeException("unknown body_encoding '" + bodyEncoding + "'");
+	}
+
 	private Object parse(byte[] raw) {
 		try {
 			return this.mapper.readValue(raw, Object.class);
@@ -269,6 +338,15 @@ final class Envelopes {
 
 	private static int integer(@Nullable Object value, int fallback) {
 		return (value instanceof Number number) ? number.intValue() : fallback;
+	}
+
+	/**
+	 * A broadcast message read from its envelope.
+	 * @param routingKey the routing key of its {@code delivery_info}, or {@code null} when it
+	 * has none
+	 * @param message the message
+	 */
+	record Broadcast(@Nullable String routingKey, BroadcastMessage message) {
 	}
 
 	/**

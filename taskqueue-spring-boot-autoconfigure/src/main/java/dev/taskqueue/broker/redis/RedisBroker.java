@@ -13,6 +13,10 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.util.Assert;
 
+import dev.taskqueue.broker.BroadcastExchange;
+import dev.taskqueue.broker.BroadcastMessage;
+import dev.taskqueue.broker.BroadcastQueue;
+import dev.taskqueue.broker.BroadcastTransport;
 import dev.taskqueue.broker.Broker;
 import dev.taskqueue.broker.BrokerAdmin;
 import dev.taskqueue.broker.ConsumerSettings;
@@ -38,12 +42,15 @@ import dev.taskqueue.protocol.MessageCodec;
  * consumer, Java or Python, scans first.
  * <p>
  * Publishing and acknowledgements use the connection factory's shared Lettuce connection;
- * each consumption waits in {@code BRPOP} on a connection of its own. Only the default
- * exchange ({@code ""}, straight to the queue named by the routing key) is supported for
- * now. On {@link #destroy()} consumptions stop and deliveries still outstanding go back to
- * their queue, as kombu does on shutdown; the connection factory is left to its owner.
+ * each consumption waits in {@code BRPOP} on a connection of its own. Tasks go through the
+ * default exchange only ({@code ""}, straight to the queue named by the routing key).
+ * Broadcast traffic (remote control and events) goes through named exchanges as kombu
+ * routes it: pub/sub for fanout and topic exchanges, binding sets and lists for direct ones
+ * ({@link BroadcastTransport}). On {@link #destroy()} broadcast subscriptions and
+ * consumptions stop and deliveries still outstanding go back to their queue, as kombu does
+ * on shutdown; the connection factory is left to its owner.
  */
-public class RedisBroker implements Broker, BrokerAdmin, DisposableBean {
+public class RedisBroker implements Broker, BrokerAdmin, BroadcastTransport, DisposableBean {
 
 	private static final Log logger = LogFactory.getLog(RedisBroker.class);
 
@@ -59,6 +66,8 @@ public class RedisBroker implements Broker, BrokerAdmin, DisposableBean {
 	private final UnackedRestorer restorer;
 
 	private final UnackedRenewer renewer;
+
+	private final RedisBroadcasts broadcasts;
 
 	private final Set<RedisConsumption> consumptions = ConcurrentHashMap.newKeySet();
 
@@ -81,6 +90,7 @@ public class RedisBroker implements Broker, BrokerAdmin, DisposableBean {
 				codec, options.visibilityTimeout());
 		this.restorer = new UnackedRestorer(this.channel, options.visibilityTimeout());
 		this.renewer = new UnackedRenewer(this.channel, options.visibilityTimeout());
+		this.broadcasts = new RedisBroadcasts(this.connector, this.channel.keys(), this.channel.envelopes());
 	}
 
 	@Override
@@ -104,6 +114,28 @@ public class RedisBroker implements Broker, BrokerAdmin, DisposableBean {
 		this.restorer.consumerStarted();
 		consumption.start();
 		return consumption;
+	}
+
+	/**
+	 * Fanout and topic exchanges are {@code PUBLISH}ed on {@code /<db>.<exchange>[/<routing
+	 * key>]}; a direct exchange's message is {@code LPUSH}ed to the queues its binding set
+	 * {@code _kombu.binding.<exchange>} binds with the routing key.
+	 */
+	@Override
+	public void publish(BroadcastExchange exchange, String routingKey, BroadcastMessage message) {
+		this.broadcasts.publish(exchange, routingKey, message);
+	}
+
+	/**
+	 * Fanout and topic exchanges are received with {@code PSUBSCRIBE} on a pub/sub connection
+	 * of the subscription; a direct exchange's queue with {@code BRPOP} on a connection of its
+	 * own. Either way the queue's binding is written to {@code _kombu.binding.<exchange>} and
+	 * removed on close.
+	 */
+	@Override
+	public Subscription subscribe(BroadcastExchange exchange, BroadcastQueue queue, BroadcastListener listener) {
+		Assert.state(!this.destroyed, "The Redis broker has been destroyed");
+		return this.broadcasts.subscribe(exchange, queue, listener);
 	}
 
 	@Override
@@ -213,6 +245,7 @@ public class RedisBroker implements Broker, BrokerAdmin, DisposableBean {
 	@Override
 	public void destroy() {
 		this.destroyed = true;
+		this.broadcasts.close();
 		List<RedisDelivery> outstanding = new ArrayList<>();
 		for (RedisConsumption consumption : List.copyOf(this.consumptions)) {
 			consumption.close();

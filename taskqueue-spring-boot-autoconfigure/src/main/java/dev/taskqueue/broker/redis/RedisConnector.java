@@ -7,7 +7,12 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import io.lettuce.core.AbstractRedisClient;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import org.jspecify.annotations.Nullable;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
@@ -81,6 +86,39 @@ final class RedisConnector {
 	 */
 	RedisConnection blockingConnection() {
 		return connect("open a connection to");
+	}
+
+	/**
+	 * Return the database number of the connection factory, kombu's virtual host, which names
+	 * the fanout channels ({@code /<db>.}).
+	 * @return the database number, 0 when the factory does not say
+	 */
+	int database() {
+		return (this.factory instanceof LettuceConnectionFactory lettuce) ? lettuce.getDatabase() : 0;
+	}
+
+	/**
+	 * Open a pub/sub connection of its own with the factory's Lettuce client, which reconnects
+	 * by itself and subscribes again to what it had subscribed.
+	 * @return the new connection, to close by the caller
+	 * @throws BrokerException when it cannot be opened
+	 */
+	StatefulRedisPubSubConnection<byte[], byte[]> pubSubConnection() {
+		if (!(this.factory instanceof LettuceConnectionFactory lettuce)) {
+			throw new IllegalStateException(
+					"The Redis broker needs a Lettuce connection factory, got " + this.factory.getClass().getName());
+		}
+		try {
+			AbstractRedisClient client = lettuce.getRequiredNativeClient();
+			if (client instanceof RedisClusterClient cluster) {
+				return cluster.connectPubSub(ByteArrayCodec.INSTANCE);
+			}
+			return ((RedisClient) client).connectPubSub(ByteArrayCodec.INSTANCE);
+		}
+		catch (RuntimeException ex) {
+			throw new BrokerException(
+					"Cannot open a pub/sub connection to Redis broker " + this.url + ": " + ex.getMessage(), ex);
+		}
 	}
 
 	private RedisConnection connect(String action) {

@@ -127,6 +127,37 @@ final class RedisKeys {
 	}
 
 	/**
+	 * Return the pub/sub channel of a fanout exchange as kombu 5.2.4 names it with its
+	 * defaults ({@code fanout_prefix} and {@code fanout_patterns} on), after the global
+	 * prefix: {@code /<db>.<exchange>}, or {@code /<db>.<exchange>/<routing key>} when the
+	 * routing key is not empty. Subscribers use the same form as a pattern.
+	 * @param db the database number of the broker
+	 * @param exchange the exchange name
+	 * @param routingKey the routing key, or the binding key with {@code #} as {@code *}
+	 * @return the channel name or pattern
+	 */
+	byte[] fanout(int db, String exchange, String routingKey) {
+		String channel = "/" + db + "." + exchange;
+		return key(routingKey.isEmpty() ? channel : channel + "/" + routingKey);
+	}
+
+	/**
+	 * Return a received channel name without the global prefix and the fanout prefix (up to
+	 * the first {@code .}, as kombu strips it): {@code <exchange>} or
+	 * {@code <exchange>/<routing key>}.
+	 * @param channel the channel name
+	 * @return the exchange and routing key part
+	 */
+	String fanoutPart(String channel) {
+		String name = channel.startsWith(this.prefix) ? channel.substring(this.prefix.length()) : channel;
+		if (name.startsWith("/")) {
+			int dot = name.indexOf('.');
+			return (dot >= 0) ? name.substring(dot + 1) : "";
+		}
+		return name;
+	}
+
+	/**
 	 * Return the list that holds the dead letters of a queue.
 	 * @param queue the queue name
 	 * @return the key of the list

@@ -6,6 +6,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import dev.taskqueue.broker.BroadcastMessage;
 import dev.taskqueue.broker.redis.Envelopes.EnvelopeException;
 import dev.taskqueue.protocol.EncodedMessage;
 import dev.taskqueue.protocol.MessageProperties;
@@ -102,6 +103,42 @@ class EnvelopesTests {
 		assertThat(new String(keys.unacked(), StandardCharsets.UTF_8)).isEqualTo("p:unacked");
 		assertThat(new String(RedisKeys.bindingMember("rk", "", "q"), StandardCharsets.UTF_8))
 			.isEqualTo("rk\u0006\u0016\u0006\u0016q");
+	}
+
+	@Test
+	void writesAndReadsBroadcastEnvelopes() {
+		BroadcastMessage message = new BroadcastMessage(Map.of("hostname", "j@h"), "application/json", "utf-8",
+				bytes("{}"), false);
+		String text = new String(this.envelopes.writeBroadcast(message, "celeryev", "worker.heartbeat", "tag-2"),
+				StandardCharsets.UTF_8);
+		assertThat(text).isEqualTo("{\"body\": \"e30=\", \"content-encoding\": \"utf-8\", \"content-type\": "
+				+ "\"application/json\", \"headers\": {\"hostname\": \"j@h\"}, \"properties\": {\"delivery_mode\": 1, "
+				+ "\"delivery_info\": {\"exchange\": \"celeryev\", \"routing_key\": \"worker.heartbeat\"}, "
+				+ "\"priority\": 0, \"body_encoding\": \"base64\", \"delivery_tag\": \"tag-2\"}}");
+		Envelopes.Broadcast read = this.envelopes.readBroadcast(bytes(text));
+		assertThat(read.routingKey()).isEqualTo("worker.heartbeat");
+		assertThat(read.message().headers()).isEqualTo(Map.of("hostname", "j@h"));
+		assertThat(read.message().body()).isEqualTo(bytes("{}"));
+		assertThat(read.message().persistent()).isFalse();
+
+		Envelopes.Broadcast bare = this.envelopes
+			.readBroadcast(bytes("{\"body\": \"[1]\", \"content-type\": \"application/json\", \"properties\": {}}"));
+		assertThat(bare.routingKey()).isNull();
+		assertThat(bare.message().headers()).isEmpty();
+		assertThat(bare.message().contentEncoding()).isEqualTo("utf-8");
+		assertThat(bare.message().persistent()).isTrue();
+		assertThat(bare.message().body()).isEqualTo(bytes("[1]"));
+	}
+
+	@Test
+	void namesFanoutChannelsAsKombuDoes() {
+		RedisKeys keys = new RedisKeys("p:");
+		assertThat(new String(keys.fanout(3, "celery.pidbox", ""), StandardCharsets.UTF_8))
+			.isEqualTo("p:/3.celery.pidbox");
+		assertThat(new String(keys.fanout(0, "celeryev", "worker.*"), StandardCharsets.UTF_8))
+			.isEqualTo("p:/0.celeryev/worker.*");
+		assertThat(keys.fanoutPart("p:/0.celeryev/worker.heartbeat")).isEqualTo("celeryev/worker.heartbeat");
+		assertThat(keys.fanoutPart("p:/12.celery.pidbox")).isEqualTo("celery.pidbox");
 	}
 
 	private static byte[] bytes(String text) {
