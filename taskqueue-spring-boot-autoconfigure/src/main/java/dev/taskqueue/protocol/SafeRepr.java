@@ -3,14 +3,27 @@ package dev.taskqueue.protocol;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Celery's {@code saferepr} of a single value, such as a task's result in the worker's log
- * line {@code Task tasks.add[id] succeeded in 0.001s: 5} or in a {@code task-succeeded}
- * event: Python's {@code repr} of the value as a Python client would see it after JSON
- * decoding, stopped after about {@code maxLength} characters.
+ * Celery's {@code saferepr} of a value, as its worker shows a task's return value in the
+ * {@code task-succeeded} event: Python's {@code repr} of the value as a Python worker would
+ * see it after JSON decoding ({@code 5}, {@code 'done'}, {@code [1, 2]}, {@code None}), cut
+ * after {@value #RESULT_MAX_LENGTH} characters like the {@code argsrepr} header.
  */
 public final class SafeRepr {
 
+	/** Celery's {@code Task.resultrepr_maxsize}. */
+	public static final int RESULT_MAX_LENGTH = 1024;
+
 	private SafeRepr() {
+	}
+
+	/**
+	 * Return the repr of a task's result, at most about {@value #RESULT_MAX_LENGTH}
+	 * characters.
+	 * @param value the value
+	 * @return the repr
+	 */
+	public static String result(@Nullable Object value) {
+		return of(value, RESULT_MAX_LENGTH);
 	}
 
 	/**
