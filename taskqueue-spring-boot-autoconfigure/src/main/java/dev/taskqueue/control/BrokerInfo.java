@@ -45,8 +45,11 @@ final class BrokerInfo {
 		int portStart = hostPort.startsWith("[") ? hostPort.indexOf("]:") + 1 : hostPort.lastIndexOf(':');
 		String host = (portStart > 0) ? hostPort.substring(0, portStart) : hostPort;
 		Integer port = (portStart > 0) ? port(hostPort.substring(portStart + 1)) : null;
-		if (port == null) {
-			port = amqp ? (ssl ? 5671 : 5672) : scheme.startsWith("redis") ? 6379 : null;
+		if (port == null && amqp) {
+			port = ssl ? 5671 : 5672;
+		}
+		else if (port == null && scheme.startsWith("redis")) {
+			port = 6379;
 		}
 		String virtualHost = decode(path);
 		Map<String, @Nullable Object> info = new LinkedHashMap<>();

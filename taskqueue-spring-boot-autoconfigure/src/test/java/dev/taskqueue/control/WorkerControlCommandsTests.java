@@ -1,0 +1,259 @@
+package dev.taskqueue.control;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+import org.junit.jupiter.api.Test;
+
+import dev.taskqueue.core.AsyncResult;
+import dev.taskqueue.core.TaskState;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Tests for the control commands that change a running worker on the in-memory transports:
+ * rate and time limits, queues consumed, the size of the pool, and shutdown.
+ */
+class WorkerControlCommandsTests {
+
+	private static final Duration QUIET = Duration.ofMillis(500);
+
+	@Test
+	void rateLimitHoldsTasksUntilItIsDisabled() {
+		try (ControlFixture fixture = new ControlFixture(2).start()) {
+			assertThat(fixture.call("rate_limit", Map.of("task_name", "c.tick", "rate_limit", "1/m")))
+				.isEqualTo(Map.of("ok", "new rate limit set successfully"));
+			fixture.template.send("c.tick");
+			await().atMost(ControlFixture.WAIT).until(() -> fixture.tasks.executions.get() == 1);
+			fixture.template.send("c.tick");
+			await().during(QUIET).atMost(ControlFixture.WAIT).until(() -> fixture.tasks.executions.get() == 1);
+
+			assertThat(fixture.call("rate_limit", Map.of("task_name", "c.tick", "rate_limit", "")))
+				.isEqualTo(Map.of("ok", "rate limit disabled successfully"));
+			fixture.template.send("c.tick");
+
+			await().atMost(ControlFixture.WAIT).until(() -> fixture.tasks.executions.get() == 2);
+			assertThat(fixture.call("registered")).asList().contains("c.tick");
+		}
+	}
+
+	@Test
+	void rateLimitErrors() {
+		try (ControlFixture fixture = new ControlFixture(1).start()) {
+			assertThat(fixture.call("rate_limit", Map.of("task_name", "c.nope", "rate_limit", "1/s")))
+				.isEqualTo(Map.of("error", "unknown task"));
+			assertThat(fixture.call("rate_limit", Map.of("task_name", "c.tick", "rate_limit", "fast")))
+				.asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.map(String.class, Object.class))
+				.hasEntrySatisfying("error", (text) -> assertThat((String) text).startsWith("Invalid rate limit string: "));
+			assertThat(fixture.call("rate_limit", Map.of("task_name", "c.tick", "rate_limit", List.of())))
+				.asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.map(String.class, Object.class))
+				.containsKey("error");
+			assertThatExceptionOfType(ControlCommandException.class)
+				.isThrownBy(() -> fixture.call("rate_limit", Map.of("task_name", 3, "rate_limit", "1/s")))
+				.satisfies((ex) -> assertThat(ex.getPythonType()).isEqualTo("TypeError"));
+			assertThat(fixture.call("registered")).asList().contains("c.tick [rate_limit=100/s]");
+		}
+	}
+
+	@Test
+	void timeLimitStopsTasksStartedAfterIt() {
+		try (ControlFixture fixture = new ControlFixture(1).start()) {
+			Map<String, Object> limits = new HashMap<>();
+			limits.put("task_name", "c.sleep");
+			limits.put("hard", 0.3);
+			limits.put("soft", null);
+			assertThat(fixture.call("time_limit", limits)).isEqualTo(Map.of("ok", "time limits set successfully"));
+
+			AsyncResult<Object> sleeping = fixture.template.send("c.sleep", 5_000);
+
+			await().atMost(ControlFixture.WAIT).until(() -> sleeping.state().equals(TaskState.FAILURE));
+			assertThat(fixture.worker.control().task("c.sleep").settings().timeLimit()).isEqualTo(Duration.ofMillis(300));
+			assertThat(fixture.call("time_limit", Map.of("task_name", "c.nope", "hard", 1)))
+				.isEqualTo(Map.of("error", "unknown task"));
+			assertThatExceptionOfType(ControlCommandException.class)
+				.isThrownBy(() -> fixture.call("time_limit", Map.of("task_name", "c.sleep", "hard", "long")))
+				.satisfies((ex) -> assertThat(ex.getPythonType()).isEqualTo("ValueError"));
+			assertThatExceptionOfType(ControlCommandException.class)
+				.isThrownBy(() -> fixture.call("time_limit", Map.of("task_name", "c.sleep", "soft", -1)))
+				.satisfies((ex) -> assertThat(ex.getPythonType()).isEqualTo("ValueError"));
+		}
+	}
+
+	@Test
+	void addConsumerConsumesAQueueAndCancelConsumerStops() {
+		try (ControlFixture fixture = new ControlFixture(1).start()) {
+			AsyncResult<Object> early = fixture.template.task("c.add").args(1, 1).queue("extra").send();
+			await().during(QUIET).atMost(ControlFixture.WAIT).until(() -> fixture.broker.size("extra") == 1);
+
+			assertThat(fixture.call("add_consumer", Map.of("queue", "extra", "exchange", "extra",
+					"exchange_type", "direct", "routing_key", "extra")))
+				.isEqualTo(Map.of("ok", "add consumer extra"));
+			assertThat(early.get(ControlFixture.WAIT)).isEqualTo(2);
+			assertThat(fixture.call("add_consumer", Map.of("queue", "extra")))
+				.isEqualTo(Map.of("ok", "add consumer extra"));
+			assertThat(fixture.worker.control().queues()).containsExactly("celery", "extra");
+			assertThat(fixture.call("active_queues")).asList().hasSize(2);
+
+			assertThat(fixture.call("cancel_consumer", Map.of("queue", "extra")))
+				.isEqualTo(Map.of("ok", "no longer consuming from extra"));
+			fixture.template.task("c.add").args(2, 2).queue("extra").send();
+			await().during(QUIET).atMost(ControlFixture.WAIT).until(() -> fixture.broker.size("extra") == 1);
+
+			assertThat(fixture.call("cancel_consumer", Map.of("queue", "celery")))
+				.isEqualTo(Map.of("ok", "no longer consuming from celery"));
+			fixture.template.send("c.add", 3, 3);
+			await().during(QUIET).atMost(ControlFixture.WAIT).until(() -> fixture.broker.size("celery") == 1);
+			assertThat(fixture.worker.control().queues()).isEmpty();
+			fixture.call("add_consumer", Map.of("queue", "celery"));
+			await().atMost(ControlFixture.WAIT).until(() -> fixture.broker.size("celery") == 0);
+			assertThat(fixture.tasks.executions).hasValue(2);
+		}
+	}
+
+	@Test
+	void cancellingAConfiguredQueueLetsTheTasksTakenFromItFinish() {
+		try (ControlFixture fixture = new ControlFixture(1).start()) {
+			AsyncResult<Object> running = fixture.template.send("c.block", "a");
+			AsyncResult<Object> waiting = fixture.template.send("c.block", "b");
+			await().atMost(ControlFixture.WAIT).until(() -> fixture.worker.control().requests().size() == 2);
+
+			fixture.call("cancel_consumer", Map.of("queue", "celery"));
+			fixture.tasks.release.countDown();
+
+			assertThat(running.get(ControlFixture.WAIT)).isEqualTo("a");
+			assertThat(waiting.get(ControlFixture.WAIT)).isEqualTo("b");
+			assertThat(fixture.broker.size("celery")).isZero();
+		}
+	}
+
+	@Test
+	void poolGrowLetsMoreTasksRunAtOnceAndPoolShrinkAndAutoscaleResizeIt() {
+		try (ControlFixture fixture = new ControlFixture(1).start()) {
+			fixture.template.send("c.block", "a");
+			fixture.template.send("c.block", "b");
+			await().atMost(ControlFixture.WAIT).until(() -> fixture.tasks.running.get() == 1);
+			await().during(QUIET).atMost(ControlFixture.WAIT).until(() -> fixture.tasks.running.get() == 1);
+
+			assertThat(fixture.call("pool_grow", Map.of("n", 1))).isEqualTo(Map.of("ok", "pool will grow"));
+
+			await().atMost(ControlFixture.WAIT).until(() -> fixture.tasks.running.get() == 2);
+			assertThat(fixture.tasks.mostRunning).hasValue(2);
+			assertThat(fixture.worker.control().concurrency()).isEqualTo(2);
+			assertThat(fixture.call("pool_shrink", Map.of())).isEqualTo(Map.of("ok", "pool will shrink"));
+			assertThat(fixture.worker.control().concurrency()).isEqualTo(1);
+			assertThat(fixture.call("autoscale", Map.of("max", 4, "min", 2)))
+				.isEqualTo(Map.of("ok", "autoscale now max=4 min=2"));
+			assertThat(fixture.worker.control().concurrency()).isEqualTo(4);
+			assertThat(fixture.call("stats")).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
+				.extractingByKey("pool")
+				.asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
+				.containsEntry("max-concurrency", 4);
+		}
+	}
+
+	@Test
+	void poolArgumentsAreChecked() {
+		try (ControlFixture fixture = new ControlFixture(1).start()) {
+			assertThatExceptionOfType(ControlCommandException.class)
+				.isThrownBy(() -> fixture.call("pool_grow", Map.of("n", "x")))
+				.satisfies((ex) -> assertThat(ex.getPythonType()).isEqualTo("TypeError"));
+			assertThatExceptionOfType(ControlCommandException.class)
+				.isThrownBy(() -> fixture.call("pool_grow", Map.of("n", List.of(1))))
+				.satisfies((ex) -> assertThat(ex.getPythonType()).isEqualTo("TypeError"));
+			assertThatExceptionOfType(ControlCommandException.class)
+				.isThrownBy(() -> fixture.call("pool_shrink", Map.of("n", 1)))
+				.satisfies((ex) -> assertThat(ex.getPythonType()).isEqualTo("ValueError"));
+			assertThatExceptionOfType(ControlCommandException.class)
+				.isThrownBy(() -> fixture.call("autoscale", Map.of("max", 1, "min", 3)))
+				.satisfies((ex) -> assertThat(ex.getPythonType()).isEqualTo("ValueError"));
+			assertThatExceptionOfType(ControlCommandException.class)
+				.isThrownBy(() -> fixture.call("pool_grow", Map.of("n", 1L << 40)))
+				.satisfies((ex) -> assertThat(ex.getPythonType()).isEqualTo("ValueError"));
+			assertThatExceptionOfType(ControlCommandException.class)
+				.isThrownBy(() -> fixture.call("add_consumer", Map.of()))
+				.satisfies((ex) -> assertThat(ex.getPythonType()).isEqualTo("TypeError"));
+			assertThatExceptionOfType(ControlCommandException.class)
+				.isThrownBy(() -> fixture.call("add_consumer", Map.of("queue", "q", "exchange_type", "weird")))
+				.satisfies((ex) -> assertThat(ex.getPythonType()).isEqualTo("ValueError"));
+			assertThat(fixture.worker.control().concurrency()).isEqualTo(1);
+			assertThat(fixture.worker.control().queues()).containsExactly("celery");
+		}
+	}
+
+	@Test
+	void shutdownIsRefusedByDefaultAndRunsWhereAllowed() throws InterruptedException {
+		try (ControlFixture fixture = new ControlFixture(1).start()) {
+			assertThat(fixture.call("shutdown")).isEqualTo(
+					Map.of("error", "shutdown is disabled on this worker (taskqueue.control.allow-shutdown)"));
+			assertThat(fixture.worker.isRunning()).isTrue();
+		}
+		try (ControlFixture fixture = new ControlFixture(1)) {
+			CountDownLatch stopped = new CountDownLatch(1);
+			fixture.commands.setShutdown(() -> {
+				fixture.worker.stop();
+				stopped.countDown();
+			});
+			fixture.start();
+
+			assertThat(fixture.call("shutdown", Map.of("msg", "bye"))).isEqualTo(Map.of("ok", "Got shutdown from remote"));
+
+			assertThat(stopped.await(ControlFixture.WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+			assertThat(fixture.worker.isRunning()).isFalse();
+		}
+	}
+
+	@Test
+	void eventCommandsNeedTheEventSwitch() {
+		try (ControlFixture fixture = new ControlFixture(1).start()) {
+			assertThatExceptionOfType(ControlCommandException.class)
+				.isThrownBy(() -> fixture.call("enable_events"))
+				.satisfies((ex) -> assertThat(ex.getPythonType()).isEqualTo("RuntimeError"));
+		}
+		try (ControlFixture fixture = new ControlFixture(1)) {
+			RecordingEvents events = new RecordingEvents();
+			fixture.commands.setEventControl(events);
+			fixture.start();
+
+			assertThat(fixture.call("enable_events")).isEqualTo(Map.of("ok", "task events enabled"));
+			assertThat(fixture.call("enable_events")).isEqualTo(Map.of("ok", "task events already enabled"));
+			assertThat(fixture.call("disable_events")).isEqualTo(Map.of("ok", "task events disabled"));
+			assertThat(fixture.call("disable_events")).isEqualTo(Map.of("ok", "task events already disabled"));
+			assertThat(fixture.call("heartbeat")).isNull();
+			assertThat(events.heartbeats).isEqualTo(1);
+		}
+	}
+
+	/** An event switch that records what it was told. */
+	private static final class RecordingEvents implements dev.taskqueue.events.WorkerEventControl {
+
+		private boolean enabled;
+
+		private int heartbeats;
+
+		@Override
+		public boolean enableTaskEvents() {
+			boolean changed = !this.enabled;
+			this.enabled = true;
+			return changed;
+		}
+
+		@Override
+		public boolean disableTaskEvents() {
+			boolean changed = this.enabled;
+			this.enabled = false;
+			return changed;
+		}
+
+		@Override
+		public void sendHeartbeat() {
+			this.heartbeats++;
+		}
+
+	}
+
+}
