@@ -6,6 +6,7 @@ import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.taskqueue.broker.BrokerException;
 import dev.taskqueue.routing.ExchangeType;
 import dev.taskqueue.routing.QueueSpec;
 import dev.taskqueue.worker.WorkerControl;
@@ -50,9 +51,15 @@ final class ConsumerCommands {
 		String type = args.string("exchange_type");
 		String routingKey = args.string("routing_key");
 		ExchangeType exchangeType = exchangeType((type != null) ? type : "direct");
-		QueueSpec declared = (exchange != null || routingKey != null) ? new QueueSpec(queue,
-				(exchange != null) ? exchange : queue, exchangeType, (routingKey != null) ? routingKey : queue, true,
-				null) : null;
+		QueueSpec declared;
+		try {
+			declared = (exchange != null || routingKey != null) ? new QueueSpec(queue,
+					(exchange != null) ? exchange : queue, exchangeType, (routingKey != null) ? routingKey : queue, true,
+					null) : null;
+		}
+		catch (IllegalArgumentException ex) {
+			throw new ControlCommandException("ValueError", String.valueOf(ex.getMessage()));
+		}
 		if (running(() -> this.worker.addQueue(queue)) && declared != null) {
 			this.queues.added(declared);
 		}
@@ -125,6 +132,9 @@ final class ConsumerCommands {
 		}
 		catch (IllegalStateException ex) {
 			throw new ControlCommandException("RuntimeError", String.valueOf(ex.getMessage()));
+		}
+		catch (BrokerException ex) {
+			throw new ControlCommandException("OperationalError", String.valueOf(ex.getMessage()));
 		}
 	}
 

@@ -86,9 +86,10 @@ final class TaskRequests {
 	 * @return the requests
 	 */
 	List<WorkerRequest> snapshot() {
+		// a voided delivery never runs here: the broker redelivers its message
+		this.tracked.keySet().removeIf((delivery) -> !delivery.valid());
 		return this.tracked.entrySet()
 			.stream()
-			.filter((entry) -> entry.getKey().valid())
 			.sorted(Comparator.comparing((Map.Entry<Delivery, Tracked> entry) -> entry.getValue().received))
 			.map((entry) -> entry.getValue().request(entry.getKey()))
 			.toList();

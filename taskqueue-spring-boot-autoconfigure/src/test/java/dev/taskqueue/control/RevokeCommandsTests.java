@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.taskqueue.core.AsyncResult;
 import dev.taskqueue.core.TaskState;
+import dev.taskqueue.protocol.CeleryJson;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -78,6 +79,9 @@ class RevokeCommandsTests {
 			assertThat((double) revoked.get(mine)).isCloseTo(now, org.assertj.core.data.Offset.offset(60.0));
 			assertThat(reply.get("clock")).isEqualTo(1L);
 			assertThat(fixture.revokes.isRevoked(theirs)).isTrue();
+			String json = CeleryJson.newMapper().writeValueAsString(reply);
+			// floats, as Python's LimitedSet.update requires
+			assertThat(json).matches("\\{\"revoked\": ?\\{(\"[^\"]+\": ?[0-9]+(\\.[0-9]+(E[0-9]+)?|E[0-9]+)(, )?){2}}, ?\"clock\": ?1}");
 			assertThat(fixture.call("hello", Map.of("from_node", "control@test"))).isNull();
 		}
 	}
