@@ -9,7 +9,7 @@ import org.jspecify.annotations.Nullable;
 
 import dev.taskqueue.protocol.LamportClock;
 import dev.taskqueue.worker.WorkerControl;
-import dev.taskqueue.worker.WorkerRequest;
+import dev.taskqueue.worker.WorkerState;
 
 /**
  * Celery's {@code stats} reply, in the captured key order: {@code total}, {@code pid},
@@ -47,7 +47,7 @@ final class WorkerStats {
 		stats.put("uptime", this.worker.uptime().toSeconds());
 		stats.put("pool", pool());
 		stats.put("broker", (this.broker != null) ? this.broker : BrokerInfo.of(this.worker.brokerUrl()));
-		stats.put("prefetch_count", this.worker.settings().prefetch());
+		stats.put("prefetch_count", this.worker.prefetch());
 		stats.put("rusage", ResourceUsage.current());
 		return stats;
 	}
@@ -57,10 +57,9 @@ final class WorkerStats {
 		Map<String, Long> total = new TreeMap<>();
 		this.worker.state().processedCounts()
 			.forEach((name, states) -> total.put(name, states.values().stream().mapToLong(Long::longValue).sum()));
-		for (WorkerRequest request : this.worker.requests()) {
-			if (request.stage() == WorkerRequest.Stage.ACTIVE) {
-				total.merge(request.message().task(), 1L, Long::sum);
-			}
+		// the state's active tasks leave as they are counted: none is counted twice
+		for (WorkerState.ActiveTask task : this.worker.state().activeTasks()) {
+			total.merge(task.name(), 1L, Long::sum);
 		}
 		return total;
 	}

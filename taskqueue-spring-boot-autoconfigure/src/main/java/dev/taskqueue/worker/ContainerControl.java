@@ -109,7 +109,15 @@ final class ContainerControl implements WorkerControl {
 
 	@Override
 	public void setConcurrency(int concurrency) {
-		required().executor().setConcurrency(concurrency);
+		RunningWorker running = required();
+		running.executor().setConcurrency(concurrency);
+		consumptions(running).setPrefetch(concurrency * this.container.settings().prefetchMultiplier());
+	}
+
+	@Override
+	public int prefetch() {
+		RunningWorker running = this.container.runningWorker();
+		return (running != null) ? consumptions(running).prefetch() : this.container.settings().prefetch();
 	}
 
 	@Override

@@ -29,7 +29,7 @@ final class QueueConsumptions implements Consumption {
 
 	private final DeliveryHandler handler;
 
-	private final int prefetch;
+	private int prefetch;
 
 	private List<String> configured;
 
@@ -92,6 +92,37 @@ final class QueueConsumptions implements Consumption {
 		}
 		logger.info("No longer consuming from " + queue + "; consuming " + remaining);
 		return true;
+	}
+
+	/**
+	 * Change the prefetch window, as Celery does when its pool grows or shrinks: each
+	 * consumption is replaced by one with the new window, started before the old one closes.
+	 * @param prefetch the most deliveries outstanding per consumption
+	 */
+	synchronized void setPrefetch(int prefetch) {
+		if (this.closed || prefetch == this.prefetch) {
+			return;
+		}
+		this.prefetch = prefetch;
+		if (this.main != null) {
+			this.main = replace(this.main, this.configured);
+		}
+		this.added.replaceAll((queue, consumption) -> replace(consumption, List.of(queue)));
+		logger.info("Prefetching " + prefetch + " message(s) per consumption");
+	}
+
+	private Consumption replace(Consumption old, List<String> queues) {
+		Consumption replacement = this.broker.consume(new ConsumerSettings(queues, this.prefetch), this.handler);
+		old.close();
+		return replacement;
+	}
+
+	/**
+	 * Return the most deliveries outstanding per consumption.
+	 * @return the prefetch
+	 */
+	synchronized int prefetch() {
+		return this.prefetch;
 	}
 
 	/**

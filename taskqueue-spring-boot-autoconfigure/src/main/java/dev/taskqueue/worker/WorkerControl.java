@@ -117,9 +117,17 @@ public interface WorkerControl {
 	int concurrency();
 
 	/**
-	 * Run a different number of tasks at once from now on.
+	 * Return the most messages the worker holds unacknowledged for each queue consumption.
+	 * @return the prefetch count
+	 */
+	int prefetch();
+
+	/**
+	 * Run a different number of tasks at once from now on; the prefetch window follows, as in
+	 * Celery: concurrency times the prefetch multiplier.
 	 * @param concurrency the concurrency, positive
 	 * @throws IllegalStateException when the worker does not run
+	 * @throws dev.taskqueue.broker.BrokerException when the broker refuses the new window
 	 */
 	void setConcurrency(int concurrency);
 

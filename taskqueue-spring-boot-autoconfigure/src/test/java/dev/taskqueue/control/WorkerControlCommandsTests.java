@@ -134,18 +134,25 @@ class WorkerControlCommandsTests {
 	@Test
 	void poolGrowLetsMoreTasksRunAtOnceAndPoolShrinkAndAutoscaleResizeIt() {
 		try (ControlFixture fixture = new ControlFixture(1).start()) {
-			fixture.template.send("c.block", "a");
-			fixture.template.send("c.block", "b");
+			for (int i = 0; i < 6; i++) {
+				fixture.template.send("c.block", "task " + i);
+			}
 			await().atMost(ControlFixture.WAIT).until(() -> fixture.tasks.running.get() == 1);
 			await().during(QUIET).atMost(ControlFixture.WAIT).until(() -> fixture.tasks.running.get() == 1);
+			assertThat(fixture.worker.control().requests()).hasSize(4);
 
-			assertThat(fixture.call("pool_grow", Map.of("n", 1))).isEqualTo(Map.of("ok", "pool will grow"));
+			// past the prefetch window of 4, which grows with the pool as in Celery
+			assertThat(fixture.call("pool_grow", Map.of("n", 4))).isEqualTo(Map.of("ok", "pool will grow"));
 
-			await().atMost(ControlFixture.WAIT).until(() -> fixture.tasks.running.get() == 2);
-			assertThat(fixture.tasks.mostRunning).hasValue(2);
-			assertThat(fixture.worker.control().concurrency()).isEqualTo(2);
-			assertThat(fixture.call("pool_shrink", Map.of())).isEqualTo(Map.of("ok", "pool will shrink"));
+			await().atMost(ControlFixture.WAIT).until(() -> fixture.tasks.running.get() == 5);
+			assertThat(fixture.worker.control().concurrency()).isEqualTo(5);
+			assertThat(fixture.worker.control().prefetch()).isEqualTo(20);
+			assertThat(fixture.call("pool_shrink", Map.of("n", 4))).isEqualTo(Map.of("ok", "pool will shrink"));
 			assertThat(fixture.worker.control().concurrency()).isEqualTo(1);
+			assertThat(fixture.worker.control().prefetch()).isEqualTo(4);
+			assertThat(fixture.tasks.mostRunning).hasValue(5);
+			fixture.tasks.release.countDown();
+			await().atMost(ControlFixture.WAIT).until(() -> fixture.tasks.executions.get() == 6);
 			assertThat(fixture.call("autoscale", Map.of("max", 4, "min", 2)))
 				.isEqualTo(Map.of("ok", "autoscale now max=4 min=2"));
 			assertThat(fixture.worker.control().concurrency()).isEqualTo(4);
@@ -153,6 +160,8 @@ class WorkerControlCommandsTests {
 				.extractingByKey("pool")
 				.asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
 				.containsEntry("max-concurrency", 4);
+			assertThat(fixture.call("stats")).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
+				.containsEntry("prefetch_count", 16);
 		}
 	}
 
