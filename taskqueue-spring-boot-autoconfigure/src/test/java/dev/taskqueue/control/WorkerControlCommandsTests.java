@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 
 import org.junit.jupiter.api.Test;
 
@@ -192,77 +191,6 @@ class WorkerControlCommandsTests {
 			assertThat(fixture.worker.control().concurrency()).isEqualTo(1);
 			assertThat(fixture.worker.control().queues()).containsExactly("celery");
 		}
-	}
-
-	@Test
-	void shutdownIsRefusedByDefaultAndRunsWhereAllowed() throws InterruptedException {
-		try (ControlFixture fixture = new ControlFixture(1).start()) {
-			assertThat(fixture.call("shutdown")).isEqualTo(
-					Map.of("error", "shutdown is disabled on this worker (taskqueue.control.allow-shutdown)"));
-			assertThat(fixture.worker.isRunning()).isTrue();
-		}
-		try (ControlFixture fixture = new ControlFixture(1)) {
-			CountDownLatch stopped = new CountDownLatch(1);
-			fixture.commands.setShutdown(() -> {
-				fixture.worker.stop();
-				stopped.countDown();
-			});
-			fixture.start();
-
-			assertThat(fixture.call("shutdown", Map.of("msg", "bye"))).isEqualTo(Map.of("ok", "Got shutdown from remote"));
-
-			assertThat(stopped.await(ControlFixture.WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-			assertThat(fixture.worker.isRunning()).isFalse();
-		}
-	}
-
-	@Test
-	void eventCommandsNeedTheEventSwitch() {
-		try (ControlFixture fixture = new ControlFixture(1).start()) {
-			assertThatExceptionOfType(ControlCommandException.class)
-				.isThrownBy(() -> fixture.call("enable_events"))
-				.satisfies((ex) -> assertThat(ex.getPythonType()).isEqualTo("RuntimeError"));
-		}
-		try (ControlFixture fixture = new ControlFixture(1)) {
-			RecordingEvents events = new RecordingEvents();
-			fixture.commands.setEventControl(events);
-			fixture.start();
-
-			assertThat(fixture.call("enable_events")).isEqualTo(Map.of("ok", "task events enabled"));
-			assertThat(fixture.call("enable_events")).isEqualTo(Map.of("ok", "task events already enabled"));
-			assertThat(fixture.call("disable_events")).isEqualTo(Map.of("ok", "task events disabled"));
-			assertThat(fixture.call("disable_events")).isEqualTo(Map.of("ok", "task events already disabled"));
-			assertThat(fixture.call("heartbeat")).isNull();
-			assertThat(events.heartbeats).isEqualTo(1);
-		}
-	}
-
-	/** An event switch that records what it was told. */
-	private static final class RecordingEvents implements dev.taskqueue.events.WorkerEventControl {
-
-		private boolean enabled;
-
-		private int heartbeats;
-
-		@Override
-		public boolean enableTaskEvents() {
-			boolean changed = !this.enabled;
-			this.enabled = true;
-			return changed;
-		}
-
-		@Override
-		public boolean disableTaskEvents() {
-			boolean changed = this.enabled;
-			this.enabled = false;
-			return changed;
-		}
-
-		@Override
-		public void sendHeartbeat() {
-			this.heartbeats++;
-		}
-
 	}
 
 }
