@@ -18,7 +18,7 @@ import org.jspecify.annotations.Nullable;
  */
 final class TaskPool extends ThreadPoolExecutor {
 
-	private final int concurrency;
+	private int concurrency;
 
 	private final Object monitor = new Object();
 
@@ -51,6 +51,32 @@ final class TaskPool extends ThreadPoolExecutor {
 		synchronized (this.monitor) {
 			this.runaways--;
 			resize();
+		}
+	}
+
+	/**
+	 * Run a different number of tasks at once from now on, as Celery's {@code pool_grow},
+	 * {@code pool_shrink} and {@code autoscale} commands do: running tasks go on, and idle
+	 * threads past the new size end.
+	 * @param concurrency the number of tasks run at once
+	 */
+	void setConcurrency(int concurrency) {
+		if (concurrency < 1) {
+			throw new IllegalArgumentException("'concurrency' must be positive");
+		}
+		synchronized (this.monitor) {
+			this.concurrency = concurrency;
+			resize();
+		}
+	}
+
+	/**
+	 * Return the number of tasks run at once.
+	 * @return the concurrency
+	 */
+	int concurrency() {
+		synchronized (this.monitor) {
+			return this.concurrency;
 		}
 	}
 

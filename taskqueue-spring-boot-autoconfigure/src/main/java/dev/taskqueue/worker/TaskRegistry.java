@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
 
 import org.jspecify.annotations.Nullable;
 
@@ -85,6 +86,33 @@ public class TaskRegistry {
 	 */
 	void registerBuiltin(TaskEndpoint endpoint) {
 		this.builtins.put(endpoint.name(), endpoint);
+	}
+
+	/**
+	 * Change the settings of a task at run time, as Celery's {@code rate_limit} and
+	 * {@code time_limit} commands do: tasks taken from the broker from then on run with them,
+	 * and tasks waiting for a rate-limit token take their tokens at the new rate.
+	 * @param name the task name
+	 * @param change makes the new settings from the current ones
+	 * @return whether the task is known
+	 * @throws IllegalArgumentException when the change makes invalid settings
+	 */
+	public boolean update(String name, UnaryOperator<TaskSettings> change) {
+		@Nullable Map<String, TaskEndpoint> owner = this.endpoints.containsKey(name) ? this.endpoints
+				: this.builtins.containsKey(name) ? this.builtins : null;
+		if (owner == null) {
+			return false;
+		}
+		return owner.computeIfPresent(name,
+				(key, endpoint) -> endpoint.withSettings(change.apply(endpoint.settings()))) != null;
+	}
+
+	/**
+	 * Return Celery's built-in tasks ({@code celery.*}) this worker registered.
+	 * @return the built-in tasks
+	 */
+	public Collection<TaskEndpoint> builtins() {
+		return this.builtins.values();
 	}
 
 	/**

@@ -82,6 +82,10 @@ public class WorkerContainer implements SmartLifecycle {
 
 	private ExecutionObservations observations = ExecutionObservations.NONE;
 
+	private final WorkerControl control = new ContainerControl(this);
+
+	private volatile long startedNanos;
+
 	/**
 	 * Create a worker.
 	 * @param broker the broker to consume from
@@ -142,11 +146,19 @@ public class WorkerContainer implements SmartLifecycle {
 				watchdog.shutdown();
 				throw ex;
 			}
-			this.running = new RunningWorker(consumption, dispatcher, executor, timer, revokes, watchdog);
+			this.running = new RunningWorker(changeable(consumption, dispatcher), dispatcher, executor, timer, revokes,
+					watchdog);
+			this.startedNanos = System.nanoTime();
 			logger.info("Worker " + this.settings.hostname() + " consuming " + this.settings.queues() + " from "
 					+ this.broker.url() + " with concurrency " + this.settings.concurrency() + ", tasks "
 					+ this.registry.names());
 		}
+	}
+
+	// the consumption of the configured queues, where remote control adds and cancels queues
+	private Consumption changeable(Consumption consumption, WorkerDispatcher dispatcher) {
+		return new QueueConsumptions(this.broker, dispatcher,
+				new ConsumerSettings(this.settings.queues(), this.settings.prefetch()), consumption);
 	}
 
 	private static Executor decorated(Executor executor, @Nullable TaskDecorator decorator) {
@@ -306,6 +318,40 @@ public class WorkerContainer implements SmartLifecycle {
 	 */
 	public WorkerSettings settings() {
 		return this.settings;
+	}
+
+	/**
+	 * Return what remote-control commands read and change on this worker.
+	 * @return the control of this worker
+	 */
+	public WorkerControl control() {
+		return this.control;
+	}
+
+	@Nullable RunningWorker runningWorker() {
+		synchronized (this.monitor) {
+			return this.running;
+		}
+	}
+
+	long startedNanos() {
+		return this.startedNanos;
+	}
+
+	TaskRegistry registry() {
+		return this.registry;
+	}
+
+	WorkerState state() {
+		return this.state;
+	}
+
+	Broker broker() {
+		return this.broker;
+	}
+
+	@Nullable RevokedTaskStore revokedTaskStore() {
+		return this.revokedTaskStore;
 	}
 
 }

@@ -70,6 +70,8 @@ final class WorkerDispatcher implements DeliveryHandler {
 
 	private final TaskListeners listeners;
 
+	private final TaskRequests requests;
+
 	private volatile boolean stopping;
 
 	private final BooleanSupplier isStopping = () -> this.stopping;
@@ -90,6 +92,7 @@ final class WorkerDispatcher implements DeliveryHandler {
 		this.rateLimiter = new RateLimiter(registry, tokenBuckets, timer, maxHeldEta, state, this::submit);
 		this.redeliveries = redeliveries;
 		this.listeners = listeners;
+		this.requests = new TaskRequests(clock);
 	}
 
 	@Override
@@ -123,6 +126,7 @@ final class WorkerDispatcher implements DeliveryHandler {
 		}
 		this.state.reserved();
 		this.listeners.taskReceived(message, delivery.queue());
+		this.requests.received(delivery, message, delay);
 		if (delay.isZero()) {
 			start(delivery, message, endpoint);
 		}
@@ -174,7 +178,9 @@ final class WorkerDispatcher implements DeliveryHandler {
 		}
 		try {
 			release(delivery, entry);
+			this.requests.due(delivery);
 			if (this.revokes.discardReserved(delivery, message)) {
+				this.requests.forget(delivery);
 				return;
 			}
 			start(delivery, message, endpoint);
@@ -183,6 +189,7 @@ final class WorkerDispatcher implements DeliveryHandler {
 			logger.error("Could not start task " + message.id() + " at its ETA; its message goes back to the broker",
 					ex);
 			this.state.failed(ex);
+			this.requests.forget(delivery);
 			delivery.requeue();
 		}
 	}
@@ -195,6 +202,7 @@ final class WorkerDispatcher implements DeliveryHandler {
 		if (this.held.remove(delivery, entry)) {
 			release(delivery, entry);
 			this.state.unreserved();
+			this.requests.forget(delivery);
 			delivery.requeue();
 		}
 	}
@@ -208,12 +216,14 @@ final class WorkerDispatcher implements DeliveryHandler {
 	private void submit(Delivery delivery, TaskMessage message, TaskEndpoint endpoint) {
 		this.state.queued();
 		try {
-			this.executor.execute(this.executions.create(delivery, message, endpoint, this.isStopping));
+			this.executor.execute(this.requests.tracking(delivery, endpoint,
+					this.executions.create(delivery, message, endpoint, this.isStopping)));
 		}
 		catch (Throwable ex) {
 			// counted as waiting no longer, whatever failed: a stale count would make health stall
 			this.state.dequeued();
 			this.state.unreserved();
+			this.requests.forget(delivery);
 			if (!(ex instanceof RejectedExecutionException)) {
 				throw ex;
 			}
@@ -261,6 +271,14 @@ final class WorkerDispatcher implements DeliveryHandler {
 				logger.error("Could not give " + delivery + " back to the broker", ex);
 			}
 		});
+	}
+
+	/**
+	 * Return the tasks taken and not finished, for remote control.
+	 * @return the tracked requests
+	 */
+	TaskRequests requests() {
+		return this.requests;
 	}
 
 	/** A delivery held for its ETA. */
