@@ -60,7 +60,7 @@ final class PidboxCodec {
 			body.put("reply_to", to);
 		}
 		Map<String, Object> headers = new LinkedHashMap<>();
-		headers.put("clock", (request.clock() != null) ? request.clock() : 0L);
+		headers.put("clock", integer((request.clock() != null) ? request.clock() : 0L));
 		headers.put("expires", expires);
 		return new BroadcastMessage(headers, CONTENT_TYPE, CONTENT_ENCODING, this.mapper.writeValueAsBytes(body), true);
 	}
@@ -70,8 +70,13 @@ final class PidboxCodec {
 		body.put(node, value);
 		Map<String, @Nullable Object> headers = new LinkedHashMap<>();
 		headers.put("ticket", ticket);
-		headers.put("clock", clock);
+		headers.put("clock", integer(clock));
 		return new BroadcastMessage(headers, CONTENT_TYPE, CONTENT_ENCODING, this.mapper.writeValueAsBytes(body), false);
+	}
+
+	// An int where it fits, as py-amqp writes Python's int (table type 'I' rather than 'l')
+	private static Object integer(long value) {
+		return (value >= Integer.MIN_VALUE && value <= Integer.MAX_VALUE) ? (Object) (int) value : value;
 	}
 
 	PidboxRequest decodeRequest(BroadcastMessage message) {
