@@ -29,7 +29,7 @@ final class ReplyReader {
 			try {
 				result.put(node, reader.apply(value));
 			}
-			catch (PidboxMessageException | ClassCastException ex) {
+			catch (RuntimeException ex) {
 				logger.warn("Reply of " + PidboxCodec.shorten(node) + " to '" + method + "' left out: "
 						+ PidboxCodec.shorten(ex.getMessage()) + " (reply: " + PidboxCodec.shorten(String.valueOf(value))
 						+ ")");

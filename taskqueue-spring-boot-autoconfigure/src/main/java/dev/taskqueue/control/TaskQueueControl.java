@@ -11,6 +11,7 @@ import org.springframework.util.Assert;
 
 import dev.taskqueue.broker.BroadcastTransport;
 import dev.taskqueue.control.Broadcaster.Target;
+import dev.taskqueue.core.RevokeBroadcaster;
 import dev.taskqueue.protocol.LamportClock;
 
 /**
@@ -20,11 +21,14 @@ import dev.taskqueue.protocol.LamportClock;
  * {@link #matching(String, String) matching} narrows it; replies are collected for the
  * {@link #timeout(Duration) timeout} (1 second by default), or until every named worker has
  * replied. Replies are keyed by node name; a node that does not answer in time is absent.
+ * A broker that cannot be reached fails the call with a
+ * {@link dev.taskqueue.broker.BrokerException}.
  * <p>
  * Instances are immutable and thread-safe: {@code destination}, {@code matching} and
- * {@code timeout} return new instances sharing the transport.
+ * {@code timeout} return new instances sharing the transport. As a
+ * {@link RevokeBroadcaster} it passes the revokes of the template on to Python workers.
  */
-public final class TaskQueueControl {
+public final class TaskQueueControl implements RevokeBroadcaster {
 
 	/** The time replies are collected unless another is given: 1 second, as Celery's. */
 	public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(1);
@@ -152,13 +156,31 @@ public final class TaskQueueControl {
 		return revokeWith(List.copyOf(taskIds), terminate, signal);
 	}
 
+	/**
+	 * Broadcast a revoke without waiting for replies, as Celery's
+	 * {@code app.control.revoke(ids, terminate=...)} does by default.
+	 * @param taskIds the task ids
+	 * @param terminate whether to terminate the tasks that run (with {@code SIGTERM})
+	 */
+	@Override
+	public void broadcast(List<String> taskIds, boolean terminate) {
+		Assert.notEmpty(taskIds, "'taskIds' must not be empty");
+		Assert.noNullElements(taskIds, "'taskIds' must not contain null");
+		this.broadcaster.broadcast("revoke", revokeArguments(List.copyOf(taskIds), terminate, "SIGTERM"), this.target,
+				false, this.timeout);
+	}
+
 	private Map<String, ControlReply> revokeWith(Object taskId, boolean terminate, String signal) {
 		Assert.hasText(signal, "'signal' must not be empty");
+		return call("revoke", revokeArguments(taskId, terminate, signal));
+	}
+
+	private static Map<String, @Nullable Object> revokeArguments(Object taskId, boolean terminate, String signal) {
 		Map<String, @Nullable Object> arguments = new LinkedHashMap<>();
 		arguments.put("task_id", taskId);
 		arguments.put("terminate", terminate);
 		arguments.put("signal", signal);
-		return call("revoke", arguments);
+		return arguments;
 	}
 
 	/**

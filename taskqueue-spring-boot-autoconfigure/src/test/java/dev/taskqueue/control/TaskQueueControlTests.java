@@ -57,6 +57,8 @@ class TaskQueueControlTests {
 			assertArguments(requests, (c) -> c.revoke("id1", false), "{\"task_id\": \"id1\", \"terminate\": false, \"signal\": \"SIGTERM\"}");
 			assertArguments(requests, (c) -> c.revoke(List.of("a", "b"), true, "SIGKILL"),
 					"{\"task_id\": [\"a\", \"b\"], \"terminate\": true, \"signal\": \"SIGKILL\"}");
+			assertArguments(requests, (c) -> c.broadcast(List.of("x"), true),
+					"{\"task_id\": [\"x\"], \"terminate\": true, \"signal\": \"SIGTERM\"}");
 			assertArguments(requests, (c) -> c.rateLimit("tasks.add", "10/m"),
 					"{\"task_name\": \"tasks.add\", \"rate_limit\": \"10/m\"}");
 			assertArguments(requests, (c) -> c.timeLimit("tasks.add", 10, 20.5),
