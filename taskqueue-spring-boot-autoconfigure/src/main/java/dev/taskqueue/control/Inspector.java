@@ -44,6 +44,17 @@ public final class Inspector {
 	}
 
 	/**
+	 * Ask only the nodes whose name matches a pattern.
+	 * @param pattern the pattern, such as {@code celery@*}
+	 * @param matcher {@code glob} or {@code pcre}
+	 * @return an inspector of the matching nodes
+	 * @see TaskQueueControl#matching(String, String)
+	 */
+	public Inspector matching(String pattern, String matcher) {
+		return new Inspector(this.broadcaster, TaskQueueControl.patternTarget(pattern, matcher), this.timeout);
+	}
+
+	/**
 	 * Ping the nodes ({@code celery inspect ping}).
 	 * @return {@code {"ok": "pong"}} by node
 	 */

@@ -24,7 +24,10 @@ import dev.taskqueue.protocol.LamportClock;
  * {@code {"error": "KeyError('<method>')"}}, a failed one {@code {"error": "<repr>"}};
  * {@code shutdown} is never answered. Requests come from the network: malformed ones are
  * logged and ignored. Commands run one at a time on a thread of the node, never on the
- * transport's; when too many wait, new requests are dropped with a warning.
+ * transport's; when too many wait, new requests are dropped with a warning. Replies always go
+ * to this mailbox's reply exchange, whatever exchange a request names in {@code reply_to}
+ * (Celery clients always name it), so that a request cannot make the node publish to a task
+ * exchange.
  */
 public class PidboxNode implements AutoCloseable {
 

@@ -97,6 +97,7 @@ class PidboxRoundTripTests {
 		assertThat(this.control.matching("w[12]@test", "glob").ping()).containsOnlyKeys("w1@test", "w2@test");
 		assertThat(this.control.matching("w1", "pcre").ping()).containsOnlyKeys("w1@test");
 		assertThat(this.control.matching("test", "pcre").ping()).isEmpty();
+		assertThat(this.control.inspect().matching("*1@test", "glob").ping()).containsOnlyKeys("w1@test");
 	}
 
 	@Test

@@ -76,17 +76,34 @@ final class InMemoryBroadcasts {
 		};
 	}
 
-	/** A subscription: the queue bound to an exchange and who receives its messages. */
-	private record Bound(String exchange, BroadcastQueue queue, BroadcastListener listener) {
+	/**
+	 * A subscription: the queue bound to an exchange and who receives its messages. Equal
+	 * only to itself, so that closing one of two alike subscriptions removes that one.
+	 */
+	private static final class Bound {
 
-		@Override
-		public boolean equals(Object other) {
-			return this == other;
+		private final String exchange;
+
+		private final BroadcastQueue queue;
+
+		private final BroadcastListener listener;
+
+		Bound(String exchange, BroadcastQueue queue, BroadcastListener listener) {
+			this.exchange = exchange;
+			this.queue = queue;
+			this.listener = listener;
 		}
 
-		@Override
-		public int hashCode() {
-			return System.identityHashCode(this);
+		String exchange() {
+			return this.exchange;
+		}
+
+		BroadcastQueue queue() {
+			return this.queue;
+		}
+
+		BroadcastListener listener() {
+			return this.listener;
 		}
 
 	}
