@@ -2,7 +2,6 @@ package dev.taskqueue.control;
 
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -166,21 +165,13 @@ public final class TaskQueueControl implements RevokeBroadcaster {
 	public void broadcast(List<String> taskIds, boolean terminate) {
 		Assert.notEmpty(taskIds, "'taskIds' must not be empty");
 		Assert.noNullElements(taskIds, "'taskIds' must not contain null");
-		this.broadcaster.broadcast("revoke", revokeArguments(List.copyOf(taskIds), terminate, "SIGTERM"), this.target,
+		this.broadcaster.broadcast("revoke", CommandArguments.revoke(List.copyOf(taskIds), terminate, "SIGTERM"), this.target,
 				false, this.timeout);
 	}
 
 	private Map<String, ControlReply> revokeWith(Object taskId, boolean terminate, String signal) {
 		Assert.hasText(signal, "'signal' must not be empty");
-		return call("revoke", revokeArguments(taskId, terminate, signal));
-	}
-
-	private static Map<String, @Nullable Object> revokeArguments(Object taskId, boolean terminate, String signal) {
-		Map<String, @Nullable Object> arguments = new LinkedHashMap<>();
-		arguments.put("task_id", taskId);
-		arguments.put("terminate", terminate);
-		arguments.put("signal", signal);
-		return arguments;
+		return call("revoke", CommandArguments.revoke(taskId, terminate, signal));
 	}
 
 	/**
@@ -192,10 +183,7 @@ public final class TaskQueueControl implements RevokeBroadcaster {
 	 */
 	public Map<String, ControlReply> rateLimit(String taskName, @Nullable String rateLimit) {
 		Assert.hasText(taskName, "'taskName' must not be empty");
-		Map<String, @Nullable Object> arguments = new LinkedHashMap<>();
-		arguments.put("task_name", taskName);
-		arguments.put("rate_limit", rateLimit);
-		return call("rate_limit", arguments);
+		return call("rate_limit", CommandArguments.rateLimit(taskName, rateLimit));
 	}
 
 	/**
@@ -207,11 +195,7 @@ public final class TaskQueueControl implements RevokeBroadcaster {
 	 */
 	public Map<String, ControlReply> timeLimit(String taskName, @Nullable Number soft, @Nullable Number hard) {
 		Assert.hasText(taskName, "'taskName' must not be empty");
-		Map<String, @Nullable Object> arguments = new LinkedHashMap<>();
-		arguments.put("task_name", taskName);
-		arguments.put("hard", hard);
-		arguments.put("soft", soft);
-		return call("time_limit", arguments);
+		return call("time_limit", CommandArguments.timeLimit(taskName, soft, hard));
 	}
 
 	/**
@@ -235,12 +219,7 @@ public final class TaskQueueControl implements RevokeBroadcaster {
 			@Nullable String routingKey) {
 		Assert.hasText(queue, "'queue' must not be empty");
 		Assert.hasText(exchangeType, "'exchangeType' must not be empty");
-		Map<String, @Nullable Object> arguments = new LinkedHashMap<>();
-		arguments.put("queue", queue);
-		arguments.put("exchange", exchange);
-		arguments.put("exchange_type", exchangeType);
-		arguments.put("routing_key", routingKey);
-		return call("add_consumer", arguments);
+		return call("add_consumer", CommandArguments.addConsumer(queue, exchange, exchangeType, routingKey));
 	}
 
 	/**
@@ -311,10 +290,7 @@ public final class TaskQueueControl implements RevokeBroadcaster {
 	 */
 	public Map<String, ControlReply> autoscale(int max, int min) {
 		Assert.isTrue(min >= 0 && max >= min, "'max' must be at least 'min', and 'min' not negative");
-		Map<String, @Nullable Object> arguments = new LinkedHashMap<>();
-		arguments.put("max", max);
-		arguments.put("min", min);
-		return call("autoscale", arguments);
+		return call("autoscale", CommandArguments.autoscale(max, min));
 	}
 
 	/**
