@@ -104,7 +104,7 @@ public class WorkerCommands {
 	public Map<String, ControlCommand> commands() {
 		Map<String, ControlCommand> commands = new LinkedHashMap<>();
 		QueueDeclarations declarations = new QueueDeclarations(this.queues);
-		WorkerStats stats = new WorkerStats(this.worker, this.clock, this.broker);
+		StatsCommand stats = new StatsCommand(this.worker, this.clock, this.broker);
 		new NodeCommands(this.worker, this.clock, this.configuration, this.events, this.shutdown)
 			.registerIn(commands);
 		commands.put("stats", (arguments) -> stats.stats());

@@ -1,78 +1,31 @@
 package dev.taskqueue.control;
 
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 import org.jspecify.annotations.Nullable;
 
-import dev.taskqueue.protocol.LamportClock;
-import dev.taskqueue.worker.WorkerControl;
-import dev.taskqueue.worker.WorkerState;
-
 /**
- * Celery's {@code stats} reply, in the captured key order: {@code total}, {@code pid},
- * {@code clock} (a string), {@code uptime}, {@code pool}, {@code broker},
- * {@code prefetch_count} and {@code rusage}, all of which Flower's worker page reads.
+ * A worker's statistics, the reply of {@code stats}.
+ *
+ * @param total the tasks accepted since start, by task name
+ * @param pid the worker's process id
+ * @param clock the worker's Lamport clock (sent as a string)
+ * @param uptime the seconds since the worker started
+ * @param prefetchCount the consumers' prefetch count
+ * @param pool the pool's description, such as {@code max-concurrency} and {@code processes}
+ * @param broker the broker connection's description (no password)
+ * @param raw the object as received, with {@code rusage} and any key not modelled here
  */
-final class WorkerStats {
-
-	private static final long PID = ProcessHandle.current().pid();
-
-	private final WorkerControl worker;
-
-	private final LamportClock clock;
-
-	private final @Nullable Map<String, @Nullable Object> broker;
+public record WorkerStats(Map<String, Long> total, @Nullable Long pid, @Nullable Long clock, @Nullable Long uptime,
+		@Nullable Long prefetchCount, Map<String, @Nullable Object> pool, Map<String, @Nullable Object> broker,
+		Map<String, @Nullable Object> raw) {
 
 	/**
-	 * Create the command.
-	 * @param worker the worker
-	 * @param clock the process' clock
-	 * @param broker the broker object to reply with, or {@code null} to read it from the
-	 * worker's broker URL
+	 * Return the pool's concurrency, {@code max-concurrency} in {@link #pool()}.
+	 * @return the concurrency, {@code null} when not given
 	 */
-	WorkerStats(WorkerControl worker, LamportClock clock, @Nullable Map<String, @Nullable Object> broker) {
-		this.worker = worker;
-		this.clock = clock;
-		this.broker = broker;
-	}
-
-	Map<String, @Nullable Object> stats() {
-		Map<String, @Nullable Object> stats = new LinkedHashMap<>();
-		stats.put("total", total());
-		stats.put("pid", PID);
-		stats.put("clock", Long.toString(this.clock.value()));
-		stats.put("uptime", this.worker.uptime().toSeconds());
-		stats.put("pool", pool());
-		stats.put("broker", (this.broker != null) ? this.broker : BrokerInfo.of(this.worker.brokerUrl()));
-		stats.put("prefetch_count", this.worker.prefetch());
-		stats.put("rusage", ResourceUsage.current());
-		return stats;
-	}
-
-	// tasks accepted by name: those finished and those running
-	private Map<String, Long> total() {
-		Map<String, Long> total = new TreeMap<>();
-		this.worker.state().processedCounts()
-			.forEach((name, states) -> total.put(name, states.values().stream().mapToLong(Long::longValue).sum()));
-		// the state's active tasks leave as they are counted: none is counted twice
-		for (WorkerState.ActiveTask task : this.worker.state().activeTasks()) {
-			total.merge(task.name(), 1L, Long::sum);
-		}
-		return total;
-	}
-
-	private Map<String, Object> pool() {
-		Map<String, Object> pool = new LinkedHashMap<>();
-		pool.put("implementation", "java:" + this.worker.poolImplementation());
-		pool.put("max-concurrency", this.worker.concurrency());
-		pool.put("processes", List.of(PID));
-		pool.put("max-tasks-per-child", "N/A");
-		pool.put("put-guarded-by-semaphore", false);
-		pool.put("timeouts", List.of(0, 0));
-		return pool;
+	public @Nullable Long maxConcurrency() {
+		return (this.pool.get("max-concurrency") instanceof Number number) ? number.longValue() : null;
 	}
 
 }

@@ -14,6 +14,10 @@ import java.util.concurrent.locks.ReentrantLock;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.taskqueue.broker.BroadcastExchange;
+import dev.taskqueue.broker.BroadcastMessage;
+import dev.taskqueue.broker.BroadcastQueue;
+import dev.taskqueue.broker.BroadcastTransport;
 import dev.taskqueue.broker.Broker;
 import dev.taskqueue.broker.BrokerAdmin;
 import dev.taskqueue.broker.ConsumerSettings;
@@ -27,9 +31,10 @@ import dev.taskqueue.protocol.MessageCodec;
 /**
  * A {@link Broker} in this JVM. Queues are created on first use; within a queue a higher
  * priority is served first (as on RabbitMQ), then first in, first out. Messages are lost when
- * the JVM stops.
+ * the JVM stops. Broadcast messages (remote control, events) reach the subscriptions bound at
+ * the time of publishing, on one thread of the broker, in order.
  */
-public class InMemoryBroker implements Broker, BrokerAdmin {
+public class InMemoryBroker implements Broker, BrokerAdmin, BroadcastTransport {
 
 	private final Map<String, PriorityBlockingQueue<QueuedMessage>> queues = new ConcurrentHashMap<>();
 
@@ -42,6 +47,8 @@ public class InMemoryBroker implements Broker, BrokerAdmin {
 	private final Condition messageAvailable = this.lock.newCondition();
 
 	private final MessageCodec codec;
+
+	private final InMemoryBroadcasts broadcasts = new InMemoryBroadcasts();
 
 	/**
 	 * Create a broker.
@@ -61,6 +68,16 @@ public class InMemoryBroker implements Broker, BrokerAdmin {
 		InMemoryConsumption consumption = new InMemoryConsumption(this, settings, handler);
 		consumption.start();
 		return consumption;
+	}
+
+	@Override
+	public void publish(BroadcastExchange exchange, String routingKey, BroadcastMessage message) {
+		this.broadcasts.publish(exchange, routingKey, message);
+	}
+
+	@Override
+	public Subscription subscribe(BroadcastExchange exchange, BroadcastQueue queue, BroadcastListener listener) {
+		return this.broadcasts.subscribe(exchange, queue, listener);
 	}
 
 	@Override
