@@ -25,6 +25,7 @@ import dev.taskqueue.protocol.AcceptContent;
 import dev.taskqueue.protocol.CeleryJson;
 import dev.taskqueue.protocol.JsonMessageCodec;
 import dev.taskqueue.protocol.JsonResultMetaCodec;
+import dev.taskqueue.protocol.LamportClock;
 import dev.taskqueue.protocol.MessageCodec;
 import dev.taskqueue.protocol.ResultMetaCodec;
 import dev.taskqueue.protocol.TaskCompression;
@@ -93,6 +94,12 @@ public final class TaskQueueAutoConfiguration {
 	@ConditionalOnMissingBean
 	ResultMetaCodec taskQueueResultMetaCodec(TaskQueueProperties properties) {
 		return new JsonResultMetaCodec(properties.getBackend().getResultSerializer());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	LamportClock taskQueueClock() {
+		return new LamportClock();
 	}
 
 	@Bean
