@@ -34,12 +34,26 @@ import dev.taskqueue.worker.WorkerState.RunawayTask;
  * @param abandoned the number of tasks whose threads were abandoned at their hard time limit
  * @param runaways the abandoned tasks whose threads still run, oldest first
  * @param beat beat's entries and leadership, or {@code null} when beat is not enabled here
+ * @param held the number of tasks held for their ETA or countdown
+ * @param queueLengths the consumed queues with the messages waiting in each and its dead
+ * letters
  */
 public record TaskQueueDescriptor(@Nullable String node, boolean running, String broker, @Nullable String backend,
 		List<String> queues, @Nullable Integer concurrency, @Nullable Integer prefetchCount,
 		List<String> registeredTasks, List<ActiveTaskDescriptor> active, int reserved,
 		Map<String, Map<String, Long>> processed, long processedTotal, long rejected, long abandoned,
-		List<RunawayTaskDescriptor> runaways, @Nullable BeatDescriptor beat) implements OperationResponseBody {
+		List<RunawayTaskDescriptor> runaways, @Nullable BeatDescriptor beat, int held,
+		List<QueueDescriptor> queueLengths) implements OperationResponseBody {
+
+	/**
+	 * A queue's length and dead letters.
+	 *
+	 * @param name the queue name
+	 * @param messages the messages waiting, or {@code null} when the broker could not tell
+	 * @param deadLetters the dead letters, or {@code null} when the broker could not tell
+	 */
+	public record QueueDescriptor(String name, @Nullable Long messages, @Nullable Long deadLetters) {
+	}
 
 	/**
 	 * Description of beat on this instance.

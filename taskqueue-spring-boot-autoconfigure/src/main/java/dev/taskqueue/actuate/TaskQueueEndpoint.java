@@ -2,6 +2,7 @@ package dev.taskqueue.actuate;
 
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.actuate.endpoint.Access;
@@ -9,18 +10,26 @@ import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException
 import org.springframework.boot.actuate.endpoint.Show;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 import org.springframework.util.Assert;
 
+import dev.taskqueue.actuate.FleetDescriptors.ClusterDescriptor;
+import dev.taskqueue.actuate.FleetDescriptors.TaskDescriptor;
 import dev.taskqueue.actuate.TaskQueueDescriptor.ActiveTaskDescriptor;
 import dev.taskqueue.actuate.TaskQueueDescriptor.BeatDescriptor;
 import dev.taskqueue.actuate.TaskQueueDescriptor.BeatRunDescriptor;
+import dev.taskqueue.actuate.TaskQueueDescriptor.QueueDescriptor;
 import dev.taskqueue.actuate.TaskQueueDescriptor.RunawayTaskDescriptor;
 import dev.taskqueue.backend.ResultBackend;
 import dev.taskqueue.beat.BeatScheduler;
 import dev.taskqueue.broker.Broker;
+import dev.taskqueue.broker.BrokerAdmin;
+import dev.taskqueue.control.TaskQueueControl;
+import dev.taskqueue.core.TaskOperations;
 import dev.taskqueue.worker.TaskRegistry;
 import dev.taskqueue.worker.WorkerContainer;
+import dev.taskqueue.worker.WorkerRequest;
 import dev.taskqueue.worker.WorkerSettings;
 import dev.taskqueue.worker.WorkerState;
 
@@ -64,6 +73,10 @@ public class TaskQueueEndpoint {
 
 	private final @Nullable BeatScheduler beat;
 
+	private FleetView fleet;
+
+	private FleetActions actions;
+
 	/**
 	 * Create an endpoint.
 	 * @param broker the broker tasks are sent to
@@ -100,6 +113,8 @@ public class TaskQueueEndpoint {
 		this.registry = registry;
 		this.showValues = showValues;
 		this.beat = beat;
+		this.fleet = new FleetView(null, backend);
+		this.actions = new FleetActions(null, null, worker);
 	}
 
 	/**
@@ -123,7 +138,96 @@ public class TaskQueueEndpoint {
 				(this.state != null) ? this.state.processedTotal() : 0,
 				(this.state != null) ? this.state.rejectedCount() : 0,
 				(this.state != null) ? this.state.abandonedCount() : 0, runaways(),
-				(this.beat != null) ? BeatDescriptor.of(this.beat) : null);
+				(this.beat != null) ? BeatDescriptor.of(this.beat) : null, held(), queueLengths());
+	}
+
+	/**
+	 * Show a part of the fleet: {@code cluster}, every worker remote control reaches, alive
+	 * or not, with its running tasks (arguments shown only when values are always shown).
+	 * @param section the part, {@code cluster}
+	 * @return the description
+	 */
+	@ReadOperation
+	public ClusterDescriptor section(@Selector String section) {
+		if (!"cluster".equals(section)) {
+			throw new InvalidEndpointRequestException("No section '" + section + "': cluster, or tasks/<id>",
+					"No such section");
+		}
+		return this.fleet.cluster(this.showValues.isShown(false));
+	}
+
+	/**
+	 * Show a task: {@code tasks/<id>}, its state and result in the result backend and the
+	 * worker holding it now (results shown only when values are always shown).
+	 * @param section {@code tasks}
+	 * @param id the task id
+	 * @return the description
+	 */
+	@ReadOperation
+	public TaskDescriptor item(@Selector String section, @Selector String id) {
+		if (!"tasks".equals(section)) {
+			throw new InvalidEndpointRequestException("No section '" + section + "': tasks/<id>", "No such section");
+		}
+		return this.fleet.task(id, this.showValues.isShown(false));
+	}
+
+	/**
+	 * Act on the fleet: {@code tasks/<id>} revokes a task (with {@code terminate}),
+	 * {@code task-types/<name>} sets a task type's rate limit on every worker (with
+	 * {@code rateLimit}, such as {@code 10/s}; empty to remove it), {@code queues/<name>}
+	 * pauses or resumes consuming a queue on this worker (with {@code action} {@code pause}
+	 * or {@code resume}). Off until writes are allowed on the endpoint.
+	 * @param section {@code tasks}, {@code task-types} or {@code queues}
+	 * @param name the task id, task name or queue name
+	 * @param terminate whether a revoked task that runs is interrupted
+	 * @param rateLimit the new rate limit of a task type
+	 * @param action {@code pause} or {@code resume}
+	 * @return what was done
+	 */
+	@WriteOperation
+	public Map<String, Object> act(@Selector String section, @Selector String name, @Nullable Boolean terminate,
+			@Nullable String rateLimit, @Nullable String action) {
+		return this.actions.act(section, name, terminate, rateLimit, action);
+	}
+
+	/**
+	 * Set what the fleet views and actions use: remote control to reach every worker, and
+	 * the task operations that revoke.
+	 * @param control the remote-control client, or {@code null} when remote control is off
+	 * @param tasks the task operations, or {@code null}
+	 */
+	public void setFleet(@Nullable TaskQueueControl control, @Nullable TaskOperations tasks) {
+		this.fleet = new FleetView(control, this.backend);
+		this.actions = new FleetActions(control, tasks, this.worker);
+	}
+
+	private int held() {
+		if (this.worker == null) {
+			return 0;
+		}
+		return (int) this.worker.control().requests().stream()
+			.filter((request) -> request.stage() == WorkerRequest.Stage.SCHEDULED)
+			.count();
+	}
+
+	private List<QueueDescriptor> queueLengths() {
+		if (this.worker == null || !(this.broker instanceof BrokerAdmin admin)) {
+			return List.of();
+		}
+		return this.worker.control().queues().stream()
+			.map((queue) -> new QueueDescriptor(queue, count(() -> admin.size(queue)),
+					count(() -> admin.deadLetterCount(queue))))
+			.toList();
+	}
+
+	private static @Nullable Long count(LongSupplier count) {
+		try {
+			return count.getAsLong();
+		}
+		catch (RuntimeException ex) {
+			// the broker is away: the description says so by a null, the health indicator why
+			return null;
+		}
 	}
 
 	/**

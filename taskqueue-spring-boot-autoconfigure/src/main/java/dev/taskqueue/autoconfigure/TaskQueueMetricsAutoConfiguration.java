@@ -48,7 +48,7 @@ public final class TaskQueueMetricsAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		WorkerMetrics taskQueueWorkerMetrics(WorkerState state, WorkerContainer worker, Broker broker) {
-			return new WorkerMetrics(state, worker.settings().prefetch(), () -> worker.settings().queues(),
+			return new WorkerMetrics(state, worker.settings().prefetch(), () -> worker.control().queues(),
 					(broker instanceof BrokerAdmin admin) ? admin : null);
 		}
 

@@ -19,6 +19,17 @@ public interface BrokerAdmin {
 	long size(String queue);
 
 	/**
+	 * The number of dead letters of a queue. By default the size of the queue
+	 * {@code <queue>.dead-letter}, where the Redis and RabbitMQ transports keep them.
+	 * @param queue the queue whose dead letters to count
+	 * @return the number of dead letters
+	 * @throws BrokerException when the broker cannot be reached
+	 */
+	default long deadLetterCount(String queue) {
+		return size(queue + ".dead-letter");
+	}
+
+	/**
 	 * Read the dead letters of a queue, oldest first, without removing them.
 	 * @param queue the queue whose dead letters to read
 	 * @param limit the most dead letters to return

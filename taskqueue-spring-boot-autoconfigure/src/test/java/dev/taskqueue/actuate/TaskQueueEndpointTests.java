@@ -9,20 +9,29 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.Show;
 import org.springframework.util.unit.DataSize;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.taskqueue.actuate.FleetDescriptors.ClusterDescriptor;
+import dev.taskqueue.actuate.FleetDescriptors.TaskDescriptor;
 import dev.taskqueue.actuate.TaskQueueDescriptor.ActiveTaskDescriptor;
+import dev.taskqueue.actuate.TaskQueueDescriptor.QueueDescriptor;
 import dev.taskqueue.backend.memory.InMemoryResultBackend;
+import dev.taskqueue.backend.memory.InMemoryRevokedTaskStore;
 import dev.taskqueue.broker.memory.InMemoryBroker;
+import dev.taskqueue.control.PidboxNode;
+import dev.taskqueue.control.TaskQueueControl;
+import dev.taskqueue.control.WorkerCommands;
 import dev.taskqueue.core.AsyncResult;
 import dev.taskqueue.core.CeleryTask;
 import dev.taskqueue.core.TaskTemplate;
 import dev.taskqueue.protocol.CeleryJson;
 import dev.taskqueue.protocol.JsonMessageCodec;
 import dev.taskqueue.protocol.JsonResultMetaCodec;
+import dev.taskqueue.protocol.LamportClock;
 import dev.taskqueue.routing.DefaultTaskRouter;
 import dev.taskqueue.worker.CeleryTaskAnnotationBeanPostProcessor;
 import dev.taskqueue.worker.TaskRegistry;
@@ -31,6 +40,7 @@ import dev.taskqueue.worker.WorkerSettings;
 import dev.taskqueue.worker.WorkerState;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -59,6 +69,10 @@ class TaskQueueEndpointTests {
 	private final WorkerContainer worker;
 
 	private final TaskQueueEndpoint endpoint;
+
+	private final LamportClock clock = new LamportClock();
+
+	private final InMemoryRevokedTaskStore revokes = new InMemoryRevokedTaskStore(Duration.ofMinutes(5));
 
 	TaskQueueEndpointTests() {
 		new CeleryTaskAnnotationBeanPostProcessor(this.registry).postProcessAfterInitialization(this.tasks, "tasks");
@@ -159,11 +173,86 @@ class TaskQueueEndpointTests {
 		JsonNode json = JsonMapper.builder().build().valueToTree(this.endpoint.taskQueue());
 		assertThat(json.propertyNames()).containsExactlyInAnyOrder("node", "running", "broker", "backend", "queues",
 				"concurrency", "prefetchCount", "registeredTasks", "active", "reserved", "processed",
-				"processedTotal", "rejected", "abandoned", "runaways", "beat");
+				"processedTotal", "rejected", "abandoned", "runaways", "beat", "held", "queueLengths");
 		assertThat(json.get("node").asString()).isEqualTo("celery@endpoint-test");
 		assertThat(json.get("prefetchCount").asInt()).isEqualTo(6);
 		assertThat(json.get("registeredTasks").get(0).asString()).isEqualTo("test.add");
 		assertThat(json.at("/processed/test.add/SUCCESS").asLong()).isEqualTo(1);
+	}
+
+	@Test
+	void showsQueueLengthsDeadLettersAndHeldTasks() {
+		this.worker.start();
+		this.template.task("test.add").args(1, 1).countdown(Duration.ofHours(1)).send();
+		this.template.send("test.nosuch");
+		await().atMost(TIMEOUT).untilAsserted(() -> {
+			TaskQueueDescriptor descriptor = this.endpoint.taskQueue();
+			assertThat(descriptor.held()).isEqualTo(1);
+			assertThat(descriptor.queueLengths()).containsExactly(new QueueDescriptor("celery", 0L, 1L),
+					new QueueDescriptor("other", 0L, 0L));
+		});
+	}
+
+	@Test
+	void showsATaskWithItsStateAndTheWorkerHoldingItAcrossTheFleet() {
+		this.worker.start();
+		TaskQueueControl control = new TaskQueueControl(this.broker, this.clock);
+		this.endpoint.setFleet(control, this.template);
+		try (PidboxNode node = mailbox()) {
+			node.start();
+			AsyncResult<Object> blocked = this.template.send("test.block", "x", "y");
+			await().atMost(TIMEOUT).untilAsserted(() -> {
+				TaskDescriptor task = this.endpoint.item("tasks", blocked.id());
+				assertThat(task.node()).isEqualTo("celery@endpoint-test");
+				assertThat(task.stage()).isEqualTo("active");
+			});
+			ClusterDescriptor cluster = this.endpoint.section("cluster");
+			assertThat(cluster.nodes()).singleElement().satisfies((described) -> {
+				assertThat(described.alive()).isTrue();
+				assertThat(described.active()).singleElement().satisfies((task) -> {
+					assertThat(task.id()).isEqualTo(blocked.id());
+					assertThat(task.args()).isEqualTo("******");
+				});
+			});
+			this.tasks.release.countDown();
+			assertThat(blocked.get(TIMEOUT)).isEqualTo("x:y");
+			TaskDescriptor done = this.endpoint.item("tasks", blocked.id());
+			assertThat(done.state()).isEqualTo("SUCCESS");
+			assertThat(done.result()).isEqualTo("******");
+		}
+		assertThat(this.endpoint.section("cluster").nodes()).singleElement()
+			.satisfies((described) -> assertThat(described.alive()).isFalse());
+	}
+
+	@Test
+	void revokesRateLimitsAndPausesAndResumesQueues() {
+		this.worker.start();
+		TaskQueueControl control = new TaskQueueControl(this.broker, this.clock);
+		this.endpoint.setFleet(control, this.template);
+		this.template.setRevokedTaskStore(this.revokes);
+		this.worker.setRevokedTaskStore(this.revokes);
+		try (PidboxNode node = mailbox()) {
+			node.start();
+			assertThat(this.endpoint.act("tasks", "revoked-by-actuator", true, null, null))
+				.containsEntry("revoked", "revoked-by-actuator");
+			assertThat(this.revokes.isRevoked("revoked-by-actuator")).isTrue();
+			assertThat(this.endpoint.act("task-types", "test.add", null, "5/s", null).get("replies"))
+				.isEqualTo(Map.of("celery@endpoint-test", "new rate limit set successfully"));
+			assertThat(this.endpoint.act("queues", "other", null, null, "pause")).containsEntry("changed", true);
+			assertThat(this.endpoint.taskQueue().queueLengths()).extracting(QueueDescriptor::name)
+				.containsExactly("celery");
+			assertThat(this.endpoint.act("queues", "other", null, null, "resume")).containsEntry("changed", true);
+			assertThatExceptionOfType(InvalidEndpointRequestException.class)
+				.isThrownBy(() -> this.endpoint.act("queues", "other", null, null, "explode"))
+				.withMessageContaining("pause or resume");
+			assertThatExceptionOfType(InvalidEndpointRequestException.class)
+				.isThrownBy(() -> this.endpoint.act("nothing", "x", null, null, null));
+		}
+	}
+
+	private PidboxNode mailbox() {
+		WorkerCommands commands = new WorkerCommands(this.worker.control(), this.clock);
+		return new PidboxNode(this.broker, this.clock, "celery@endpoint-test", commands.commands());
 	}
 
 	/**

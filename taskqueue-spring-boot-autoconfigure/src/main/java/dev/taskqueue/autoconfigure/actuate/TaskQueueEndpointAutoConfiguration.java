@@ -15,10 +15,13 @@ import dev.taskqueue.actuate.TaskQueueEndpoint;
 import dev.taskqueue.actuate.TaskQueueEndpointWebExtension;
 import dev.taskqueue.autoconfigure.TaskQueueAutoConfiguration;
 import dev.taskqueue.autoconfigure.TaskQueueBeatAutoConfiguration;
+import dev.taskqueue.autoconfigure.TaskQueueControlAutoConfiguration;
 import dev.taskqueue.autoconfigure.TaskQueueWorkerAutoConfiguration;
 import dev.taskqueue.backend.ResultBackend;
 import dev.taskqueue.beat.BeatScheduler;
 import dev.taskqueue.broker.Broker;
+import dev.taskqueue.control.TaskQueueControl;
+import dev.taskqueue.core.TaskOperations;
 import dev.taskqueue.worker.TaskRegistry;
 import dev.taskqueue.worker.WorkerContainer;
 import dev.taskqueue.worker.WorkerState;
@@ -33,7 +36,7 @@ import dev.taskqueue.worker.WorkerState;
  * {@code unrestricted}.
  */
 @AutoConfiguration(after = { TaskQueueAutoConfiguration.class, TaskQueueWorkerAutoConfiguration.class,
-		TaskQueueBeatAutoConfiguration.class })
+		TaskQueueBeatAutoConfiguration.class, TaskQueueControlAutoConfiguration.class })
 @ConditionalOnClass({ Endpoint.class, ConditionalOnAvailableEndpoint.class })
 @ConditionalOnAvailableEndpoint(TaskQueueEndpoint.class)
 @EnableConfigurationProperties(TaskQueueEndpointProperties.class)
@@ -45,9 +48,12 @@ public final class TaskQueueEndpointAutoConfiguration {
 	TaskQueueEndpoint taskQueueEndpoint(Broker broker, ObjectProvider<ResultBackend> backend,
 			ObjectProvider<WorkerContainer> worker, ObjectProvider<WorkerState> state,
 			ObjectProvider<TaskRegistry> registry, ObjectProvider<BeatScheduler> beat,
-			TaskQueueEndpointProperties properties) {
-		return new TaskQueueEndpoint(broker, backend.getIfUnique(), worker.getIfUnique(), state.getIfUnique(),
-				registry.getIfUnique(), properties.getShowValues(), beat.getIfUnique());
+			TaskQueueEndpointProperties properties, ObjectProvider<TaskQueueControl> control,
+			ObjectProvider<TaskOperations> tasks) {
+		TaskQueueEndpoint endpoint = new TaskQueueEndpoint(broker, backend.getIfUnique(), worker.getIfUnique(),
+				state.getIfUnique(), registry.getIfUnique(), properties.getShowValues(), beat.getIfUnique());
+		endpoint.setFleet(control.getIfUnique(), tasks.getIfUnique());
+		return endpoint;
 	}
 
 	@Bean

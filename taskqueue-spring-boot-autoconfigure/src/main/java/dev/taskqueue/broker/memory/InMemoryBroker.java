@@ -96,6 +96,11 @@ public class InMemoryBroker implements Broker, BrokerAdmin, BroadcastTransport {
 	}
 
 	@Override
+	public long deadLetterCount(String queue) {
+		return this.deadLetters.stream().filter((stored) -> stored.letter().queue().equals(queue)).count();
+	}
+
+	@Override
 	public List<DeadLetter> deadLetters(String queue, int limit) {
 		return this.deadLetters.stream()
 			.map(StoredDeadLetter::letter)

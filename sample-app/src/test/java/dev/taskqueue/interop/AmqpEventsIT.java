@@ -1,0 +1,12 @@
+package dev.taskqueue.interop;
+
+/**
+ * {@link EventsInterop} on RabbitMQ.
+ */
+class AmqpEventsIT extends EventsInterop {
+
+	AmqpEventsIT() {
+		super(Stack.AMQP_RPC);
+	}
+
+}
