@@ -54,10 +54,13 @@ final class CeleryCli {
 		Result result = run(env, all.toArray(String[]::new));
 		String out = result.output().trim();
 		JsonNode replies = MAPPER.readTree(out.substring(out.lastIndexOf('\n') + 1));
-		if (!replies.has(node)) {
-			throw new IllegalStateException("No reply from " + node + " to " + String.join(" ", args) + ": " + out);
+		// inspect prints {node: reply}, control a list of them
+		for (JsonNode reply : replies.isArray() ? replies.values() : List.of(replies)) {
+			if (reply.has(node)) {
+				return reply.get(node);
+			}
 		}
-		return replies.get(node);
+		throw new IllegalStateException("No reply from " + node + " to " + String.join(" ", args) + ": " + out);
 	}
 
 	/**
