@@ -14,7 +14,6 @@ import dev.taskqueue.metrics.PublishMetrics;
 import dev.taskqueue.metrics.TaskMetrics;
 import dev.taskqueue.metrics.WorkerMetrics;
 import dev.taskqueue.worker.WorkerContainer;
-import dev.taskqueue.worker.WorkerState;
 
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration}
@@ -47,9 +46,8 @@ public final class TaskQueueMetricsAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		WorkerMetrics taskQueueWorkerMetrics(WorkerState state, WorkerContainer worker, Broker broker) {
-			return new WorkerMetrics(state, worker.settings().prefetch(), () -> worker.control().queues(),
-					(broker instanceof BrokerAdmin admin) ? admin : null);
+		WorkerMetrics taskQueueWorkerMetrics(WorkerContainer worker, Broker broker) {
+			return new WorkerMetrics(worker.control(), (broker instanceof BrokerAdmin admin) ? admin : null);
 		}
 
 	}

@@ -53,27 +53,7 @@ final class PythonText {
 	 * @return the quoted string
 	 */
 	static String repr(String text) {
-		String cut = (text.length() > MAX_REPR) ? text.substring(0, MAX_REPR) + "..." : text;
-		StringBuilder repr = new StringBuilder("'");
-		for (int i = 0; i < cut.length(); i++) {
-			char c = cut.charAt(i);
-			switch (c) {
-				case '\'' -> repr.append("\\'");
-				case '\\' -> repr.append("\\\\");
-				case '\n' -> repr.append("\\n");
-				case '\r' -> repr.append("\\r");
-				case '\t' -> repr.append("\\t");
-				default -> {
-					if (c < 0x20) {
-						repr.append(String.format("\\x%02x", (int) c));
-					}
-					else {
-						repr.append(c);
-					}
-				}
-			}
-		}
-		return repr.append('\'').toString();
+		return PythonErrors.string((text.length() > MAX_REPR) ? text.substring(0, MAX_REPR) + "..." : text);
 	}
 
 	/**

@@ -16,6 +16,8 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import org.jspecify.annotations.Nullable;
 
 import dev.taskqueue.broker.BrokerAdmin;
+import dev.taskqueue.worker.WorkerControl;
+import dev.taskqueue.worker.WorkerRequest.Stage;
 import dev.taskqueue.worker.WorkerState;
 
 /**
@@ -23,7 +25,8 @@ import dev.taskqueue.worker.WorkerState;
  * {@code celery_worker_tasks_active}), {@code .reserved} (taken from the broker, not started:
  * prefetched, held for their ETA or a rate-limit token), {@code .waiting} (waiting for a pool
  * thread), {@code .runaway} (abandoned at their hard time limit, still running),
- * {@code taskqueue.worker.prefetch}, {@code taskqueue.worker.queues} (queues consumed), and
+ * {@code taskqueue.worker.prefetch}, {@code taskqueue.worker.queues} (queues consumed),
+ * {@code .held} (held for their ETA, when built on the worker's control), and
  * with a {@link BrokerAdmin} {@code taskqueue.queue.length} per consumed queue
  * (celery-exporter's {@code celery_queue_length}), asked of the broker on a thread of its own
  * at most once per refresh interval, so that a scrape never waits for the broker. Queues
@@ -39,6 +42,8 @@ public class WorkerMetrics implements MeterBinder, AutoCloseable {
 	private final WorkerState state;
 
 	private final int prefetch;
+
+	private @Nullable WorkerControl worker;
 
 	private final Supplier<? extends Collection<String>> queues;
 
@@ -94,6 +99,18 @@ public class WorkerMetrics implements MeterBinder, AutoCloseable {
 		return executor;
 	}
 
+	/**
+	 * Create the gauges of a running worker, following it as remote control changes it: the
+	 * prefetch as its pool grows or shrinks, the queues it consumes, and
+	 * {@code taskqueue.worker.tasks.held}, the tasks it holds for their ETA or countdown.
+	 * @param worker the worker
+	 * @param admin the broker's admin operations for queue lengths, or {@code null} for none
+	 */
+	public WorkerMetrics(WorkerControl worker, @Nullable BrokerAdmin admin) {
+		this(worker.state(), worker.prefetch(), worker::queues, admin);
+		this.worker = worker;
+	}
+
 	@Override
 	public void bindTo(MeterRegistry registry) {
 		gauge(registry, "taskqueue.worker.tasks.active", "Tasks running now",
@@ -105,7 +122,13 @@ public class WorkerMetrics implements MeterBinder, AutoCloseable {
 		gauge(registry, "taskqueue.worker.tasks.runaway",
 				"Tasks abandoned at their hard time limit whose threads still run",
 				() -> this.state.runawayTasks().size());
-		gauge(registry, "taskqueue.worker.prefetch", "Messages the worker takes ahead", () -> this.prefetch);
+		WorkerControl worker = this.worker;
+		gauge(registry, "taskqueue.worker.prefetch", "Messages the worker takes ahead",
+				() -> (worker != null) ? worker.prefetch() : this.prefetch);
+		if (worker != null) {
+			gauge(registry, "taskqueue.worker.tasks.held", "Tasks held for their ETA or countdown",
+					() -> worker.requests().stream().filter((request) -> request.stage() == Stage.SCHEDULED).count());
+		}
 		QueueLengths lengths = this.lengths;
 		if (lengths != null) {
 			lengths.update(registry);

@@ -47,7 +47,9 @@ class TaskQueueMetricsAutoConfigurationTests {
 					.counter()).isNotNull().satisfies((counter) -> assertThat(counter.count()).isEqualTo(1)));
 			assertThat(registry.find("taskqueue.task.execution").tag("state", "SUCCESS").timer().count()).isEqualTo(1);
 			assertThat(registry.find("taskqueue.task.publish").tag("task", "metrics.add").timer().count()).isEqualTo(1);
-			assertThat(registry.find("taskqueue.worker.prefetch").gauge()).isNotNull();
+			assertThat(registry.find("taskqueue.worker.prefetch").gauge().value()).isEqualTo(
+					Runtime.getRuntime().availableProcessors() * 4);
+			assertThat(registry.find("taskqueue.worker.tasks.held").gauge().value()).isZero();
 		});
 	}
 
