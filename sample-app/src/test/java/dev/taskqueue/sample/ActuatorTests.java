@@ -73,6 +73,24 @@ class ActuatorTests {
 	}
 
 	@Test
+	void taskqueueEndpointShowsTheClusterATaskAndTheMetricsOfTasks() {
+		String id = send("tasks.add", "{\"args\": [20, 22]}");
+		awaitSuccess(id);
+		JsonNode task = await().atMost(TIMEOUT).until(() -> this.http.get("/actuator/taskqueue/tasks/" + id).json(),
+				(json) -> "SUCCESS".equals(json.path("state").asString()));
+		assertThat(task.get("result").asString()).isEqualTo("******");
+		JsonNode cluster = this.http.get("/actuator/taskqueue/cluster").json();
+		assertThat(cluster.get("nodes").get(0).get("name").asString()).isEqualTo(taskqueue().get("node").asString());
+		assertThat(cluster.get("nodes").get(0).get("alive").asBoolean()).isTrue();
+		assertThat(this.http.get("/actuator/taskqueue/nothing").status()).isEqualTo(400);
+		Response metrics = this.http.get("/actuator/metrics/taskqueue.task.succeeded");
+		assertThat(metrics.status()).as(metrics.toString()).isEqualTo(200);
+		assertThat(metrics.json().path("measurements").get(0).path("value").asDouble()).isGreaterThanOrEqualTo(1);
+		assertThat(this.http.get("/actuator/metrics").json().get("names").toString())
+			.contains("taskqueue.task.execution", "taskqueue.task.publish", "taskqueue.queue.length");
+	}
+
+	@Test
 	void healthShowsTaskqueueComponentUp() {
 		Response response = this.http.get("/actuator/health");
 		assertThat(response.status()).as(response.toString()).isEqualTo(200);

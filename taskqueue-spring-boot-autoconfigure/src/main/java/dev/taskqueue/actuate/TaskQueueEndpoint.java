@@ -143,32 +143,41 @@ public class TaskQueueEndpoint {
 
 	/**
 	 * Show a part of the fleet: {@code cluster}, every worker remote control reaches, alive
-	 * or not, with its running tasks (arguments shown only when values are always shown).
+	 * or not, with its running tasks (their arguments shown as {@link Show showValues}
+	 * allows).
 	 * @param section the part, {@code cluster}
 	 * @return the description
 	 */
 	@ReadOperation
 	public ClusterDescriptor section(@Selector String section) {
+		return section(section, this.showValues.isShown(true));
+	}
+
+	ClusterDescriptor section(String section, boolean showValues) {
 		if (!"cluster".equals(section)) {
 			throw new InvalidEndpointRequestException("No section '" + section + "': cluster, or tasks/<id>",
 					"No such section");
 		}
-		return this.fleet.cluster(this.showValues.isShown(false));
+		return this.fleet.cluster(showValues);
 	}
 
 	/**
 	 * Show a task: {@code tasks/<id>}, its state and result in the result backend and the
-	 * worker holding it now (results shown only when values are always shown).
+	 * worker holding it now (its result shown as {@link Show showValues} allows).
 	 * @param section {@code tasks}
 	 * @param id the task id
 	 * @return the description
 	 */
 	@ReadOperation
 	public TaskDescriptor item(@Selector String section, @Selector String id) {
+		return item(section, id, this.showValues.isShown(true));
+	}
+
+	TaskDescriptor item(String section, String id, boolean showValues) {
 		if (!"tasks".equals(section)) {
 			throw new InvalidEndpointRequestException("No section '" + section + "': tasks/<id>", "No such section");
 		}
-		return this.fleet.task(id, this.showValues.isShown(false));
+		return this.fleet.task(id, showValues);
 	}
 
 	/**

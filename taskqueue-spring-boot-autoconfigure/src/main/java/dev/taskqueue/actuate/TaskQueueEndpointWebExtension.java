@@ -5,8 +5,12 @@ import java.util.Set;
 import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.actuate.endpoint.Show;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.web.annotation.EndpointWebExtension;
 import org.springframework.util.Assert;
+
+import dev.taskqueue.actuate.FleetDescriptors.ClusterDescriptor;
+import dev.taskqueue.actuate.FleetDescriptors.TaskDescriptor;
 
 /**
  * {@link EndpointWebExtension @EndpointWebExtension} for the {@link TaskQueueEndpoint}: shows
@@ -46,6 +50,29 @@ public class TaskQueueEndpointWebExtension {
 	@ReadOperation
 	public TaskQueueDescriptor taskQueue(SecurityContext securityContext) {
 		return this.delegate.taskQueue(this.showValues.isShown(securityContext, this.roles));
+	}
+
+	/**
+	 * Show a part of the fleet, {@code cluster}.
+	 * @param securityContext the security context of the request
+	 * @param section the part
+	 * @return the description
+	 */
+	@ReadOperation
+	public ClusterDescriptor section(SecurityContext securityContext, @Selector String section) {
+		return this.delegate.section(section, this.showValues.isShown(securityContext, this.roles));
+	}
+
+	/**
+	 * Show a task, {@code tasks/<id>}.
+	 * @param securityContext the security context of the request
+	 * @param section {@code tasks}
+	 * @param id the task id
+	 * @return the description
+	 */
+	@ReadOperation
+	public TaskDescriptor item(SecurityContext securityContext, @Selector String section, @Selector String id) {
+		return this.delegate.item(section, id, this.showValues.isShown(securityContext, this.roles));
 	}
 
 }

@@ -107,7 +107,9 @@ public class WorkerMetrics implements MeterBinder, AutoCloseable {
 	 * @param admin the broker's admin operations for queue lengths, or {@code null} for none
 	 */
 	public WorkerMetrics(WorkerControl worker, @Nullable BrokerAdmin admin) {
-		this(worker.state(), worker.prefetch(), worker::queues, admin);
+		// before the worker starts, the queues it will consume, so that their gauges exist
+		this(worker.state(), worker.prefetch(),
+				() -> worker.isRunning() ? worker.queues() : worker.settings().queues(), admin);
 		this.worker = worker;
 	}
 

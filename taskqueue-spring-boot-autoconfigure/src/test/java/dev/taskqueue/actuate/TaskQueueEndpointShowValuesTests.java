@@ -30,6 +30,7 @@ import dev.taskqueue.worker.WorkerSettings;
 import dev.taskqueue.worker.WorkerState;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Tests for how {@link TaskQueueEndpoint} and {@link TaskQueueEndpointWebExtension} show the
@@ -113,6 +114,21 @@ class TaskQueueEndpointShowValuesTests {
 	}
 
 	@Test
+	void theResultOfATaskIsShownToTheWebUsersThatMaySeeValues() {
+		this.worker.start();
+		String id = this.template.send("test.echo", "classified").id();
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.backend.get(id).isReady());
+		TaskQueueEndpointWebExtension web = webExtension(endpoint(Show.WHEN_AUTHORIZED), Show.WHEN_AUTHORIZED,
+				Set.of("OPS"));
+		assertThat(web.item(SecurityContext.NONE, "tasks", id).result()).isEqualTo(HIDDEN);
+		assertThat(web.item(user("DEV"), "tasks", id).result()).isEqualTo(HIDDEN);
+		assertThat(web.item(user("OPS"), "tasks", id).result()).isEqualTo("classified");
+		assertThat(web.item(user("OPS"), "tasks", id).state()).isEqualTo("SUCCESS");
+		assertThat(endpoint(Show.NEVER).item("tasks", id).result()).isEqualTo(HIDDEN);
+		assertThat(web.section(user("OPS"), "cluster").nodes()).isEmpty();
+	}
+
+	@Test
 	void hugeArgumentsAreCutAsCeleryCutsArgsrepr() throws InterruptedException {
 		String megabyte = "x".repeat(1024 * 1024);
 		runBlockedTask(megabyte, megabyte.replace('x', 'y'));
@@ -181,6 +197,11 @@ class TaskQueueEndpointShowValuesTests {
 		final CountDownLatch started = new CountDownLatch(1);
 
 		final CountDownLatch release = new CountDownLatch(1);
+
+		@CeleryTask(name = "test.echo")
+		String echo(String value) {
+			return value;
+		}
 
 		@CeleryTask(name = "test.block")
 		String block(String value, String tag) throws InterruptedException {
