@@ -80,6 +80,24 @@ class TaskQueueControlAutoConfigurationTests {
 	}
 
 	@Test
+	void clientsSendTaskSentWhenAskedTo() {
+		this.contextRunner.withPropertyValues("taskqueue.task.send-sent-event=true").run((context) -> {
+			BroadcastTransport transport = context.getBean(BroadcastTransport.class);
+			List<String> events = new CopyOnWriteArrayList<>();
+			try (BroadcastTransport.Subscription subscription = transport.subscribe(
+					new BroadcastExchange("celeryev", ExchangeType.TOPIC, true),
+					new BroadcastQueue("celeryev.sent", "task.sent", Map.of()), (routingKey, message) -> events
+						.add(new String(message.body(), StandardCharsets.UTF_8)))) {
+				String id = context.getBean(TaskOperations.class).send("control.add", 1, 2).id();
+				await().atMost(TIMEOUT).untilAsserted(() -> assertThat(events).singleElement()
+					.satisfies((event) -> assertThat(event).contains("\"uuid\": \"" + id + "\"")
+						.contains("\"type\": \"task-sent\"")
+						.contains("\"routing_key\": \"celery\"")));
+			}
+		});
+	}
+
+	@Test
 	void taskEventsAreOffByDefault() {
 		this.contextRunner.run((context) -> assertThat(context.getBean(TaskEventSender.class).isEnabled()).isFalse());
 	}
