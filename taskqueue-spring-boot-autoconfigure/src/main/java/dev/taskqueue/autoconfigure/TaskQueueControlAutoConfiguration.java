@@ -37,7 +37,8 @@ import dev.taskqueue.worker.WorkerSettings;
 @ConditionalOnBean(BroadcastTransport.class)
 public final class TaskQueueControlAutoConfiguration {
 
-	@Bean
+	// no destroy method: closing the application must not send anything to the workers
+	@Bean(destroyMethod = "")
 	@ConditionalOnMissingBean
 	TaskQueueControl taskQueueControl(BroadcastTransport transport, LamportClock clock,
 			TaskQueueProperties properties) {

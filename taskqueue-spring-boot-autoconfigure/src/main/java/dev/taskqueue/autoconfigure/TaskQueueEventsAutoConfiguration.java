@@ -5,6 +5,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -78,7 +79,12 @@ public final class TaskQueueEventsAutoConfiguration {
 			WorkerHeartbeats heartbeats = new WorkerHeartbeats(dispatcher,
 					properties.getEvents().getHeartbeatInterval(), () -> state.activeTasks().size(),
 					state::processedTotal);
-			return new RunningLifecycle(heartbeats::start, heartbeats::stop);
+			// online before the worker consumes; offline, and every event sent, once it stopped
+			// and before the connections stop
+			return new RunningLifecycle(heartbeats::start, () -> {
+				heartbeats.stop();
+				dispatcher.close();
+			}, SmartLifecycle.DEFAULT_PHASE - 1);
 		}
 
 	}

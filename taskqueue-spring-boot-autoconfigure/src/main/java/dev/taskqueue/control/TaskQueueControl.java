@@ -256,9 +256,11 @@ public final class TaskQueueControl implements RevokeBroadcaster {
 	}
 
 	/**
-	 * Tell the workers to shut down. Nothing is replied.
+	 * Tell the workers to shut down: Celery's {@code shutdown} command. Nothing is replied.
+	 * Not named {@code shutdown()}: Spring would take that for the bean's destroy method and
+	 * stop the whole fleet when the application closes.
 	 */
-	public void shutdown() {
+	public void shutdownWorkers() {
 		this.broadcaster.broadcast("shutdown", Map.of(), this.target, false, this.timeout);
 	}
 

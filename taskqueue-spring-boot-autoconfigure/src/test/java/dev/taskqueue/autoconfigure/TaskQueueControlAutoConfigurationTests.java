@@ -103,6 +103,12 @@ class TaskQueueControlAutoConfigurationTests {
 	}
 
 	@Test
+	void closingTheApplicationSendsNothingToTheWorkers() {
+		this.contextRunner.run((context) -> assertThat(context.getBeanFactory()
+			.getBeanDefinition("taskQueueControl").getDestroyMethodName()).isEmpty());
+	}
+
+	@Test
 	void remoteControlCanBeTurnedOff() {
 		this.contextRunner.withPropertyValues("taskqueue.control.enabled=false")
 			.run((context) -> assertThat(context).doesNotHaveBean(TaskQueueControl.class)

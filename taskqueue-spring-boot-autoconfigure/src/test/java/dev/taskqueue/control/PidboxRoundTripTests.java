@@ -132,7 +132,7 @@ class PidboxRoundTripTests {
 	void shutdownIsNeverAnswered() {
 		start();
 		assertThat(this.control.broadcast("shutdown", Map.of(), true, SHORT, List.of("w1@test"))).isEmpty();
-		this.control.destination("w2@test").shutdown();
+		this.control.destination("w2@test").shutdownWorkers();
 		await().atMost(Duration.ofSeconds(5)).until(() -> this.shutdowns.get() == 2);
 		assertThat(this.replies).hasValue(0);
 	}
@@ -141,7 +141,7 @@ class PidboxRoundTripTests {
 	void castIsRunWithoutReply() {
 		start();
 		assertThat(this.control.broadcast("nothing", Map.of(), false, SHORT, null)).isEmpty();
-		this.control.shutdown();
+		this.control.shutdownWorkers();
 		await().atMost(Duration.ofSeconds(5)).until(() -> this.shutdowns.get() == 2);
 		assertThat(this.replies).hasValue(0);
 	}

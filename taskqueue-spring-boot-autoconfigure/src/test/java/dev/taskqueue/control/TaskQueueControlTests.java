@@ -69,7 +69,7 @@ class TaskQueueControlTests {
 			assertArguments(requests, TaskQueueControl::enableEvents, "{}");
 			assertArguments(requests, TaskQueueControl::disableEvents, "{}");
 			assertArguments(requests, TaskQueueControl::heartbeat, "{}");
-			assertArguments(requests, TaskQueueControl::shutdown, "{}");
+			assertArguments(requests, TaskQueueControl::shutdownWorkers, "{}");
 			assertArguments(requests, (c) -> c.poolGrow(2), "{\"n\": 2}");
 			assertArguments(requests, (c) -> c.poolShrink(1), "{\"n\": 1}");
 			assertArguments(requests, (c) -> c.autoscale(10, 3), "{\"max\": 10, \"min\": 3}");
@@ -92,7 +92,7 @@ class TaskQueueControlTests {
 			this.control.destination("w1@vm", "w2@vm").heartbeat();
 			assertThat(requests.poll(5, TimeUnit.SECONDS)).isEqualTo("{\"method\": \"heartbeat\", \"arguments\": {}, "
 					+ "\"destination\": [\"w1@vm\", \"w2@vm\"], \"pattern\": null, \"matcher\": null}");
-			this.control.matching("w*", "glob").shutdown();
+			this.control.matching("w*", "glob").shutdownWorkers();
 			assertThat(requests.poll(5, TimeUnit.SECONDS)).isEqualTo(
 					"{\"method\": \"shutdown\", \"arguments\": {}, \"destination\": null, \"pattern\": \"w*\", \"matcher\": \"glob\"}");
 		}
