@@ -2,6 +2,7 @@ package dev.taskqueue.events;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -238,7 +239,7 @@ public final class ClusterState implements Consumer<Map<String, Object>> {
 	 */
 	public Set<String> taskTypes() {
 		synchronized (this.lock) {
-			return Set.copyOf(new TreeSet<>(this.taskTypes));
+			return Collections.unmodifiableSet(new TreeSet<>(this.taskTypes));
 		}
 	}
 
