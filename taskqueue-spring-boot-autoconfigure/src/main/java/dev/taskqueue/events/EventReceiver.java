@@ -1,5 +1,6 @@
 package dev.taskqueue.events;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -43,7 +44,7 @@ public final class EventReceiver implements AutoCloseable {
 
 	private final Consumer<Map<String, Object>> listener;
 
-	private final DroppedEvents ignored = new DroppedEvents("the events exchange", System::nanoTime);
+	private final DroppedEvents ignored = new DroppedEvents(logger, "received event message(s)", System::nanoTime);
 
 	private final AtomicLong received = new AtomicLong();
 
@@ -80,8 +81,10 @@ public final class EventReceiver implements AutoCloseable {
 		this.listener = listener;
 		this.bodies = new EventBodies(maxBodySize);
 		this.queueName = "celeryev." + UUID.randomUUID();
-		BroadcastQueue queue = new BroadcastQueue(this.queueName, "#",
-				Map.of("x-message-ttl", 5000, "x-expires", 60000));
+		Map<String, Object> arguments = new LinkedHashMap<>();
+		arguments.put("x-message-ttl", 5000);
+		arguments.put("x-expires", 60000);
+		BroadcastQueue queue = new BroadcastQueue(this.queueName, "#", arguments);
 		this.subscription = transport.subscribe(new BroadcastExchange(exchange, ExchangeType.TOPIC, true), queue,
 				this::onMessage);
 		if (wakeUp != null) {
