@@ -25,7 +25,8 @@ import org.springframework.util.Assert;
  * {@link EventReceiver}). Event timestamps are normalised with their {@code utcoffset} as
  * Celery's receiver does. At most {@code maxTasks} tasks are kept, the first seen dropped first,
  * and at most {@code maxWorkers} workers, those not alive for longest dropped first. Reads return
- * immutable snapshots. Thread-safe.
+ * immutable snapshots. Thread-safe; listeners are called outside the lock, so events are best
+ * applied from one thread (as an {@link EventReceiver} does) for listeners to see them in order.
  */
 public final class ClusterState implements Consumer<Map<String, Object>> {
 

@@ -26,6 +26,10 @@ final class TaskRecord {
 	private static final Set<String> RECEIVED_FIELDS = Set.of("name", "args", "kwargs", "parent_id", "root_id",
 			"retries", "eta", "expires");
 
+	// the fields kept from events; others, such as hostname and clock, are the event's own
+	private static final Set<String> TASK_FIELDS = Set.of("name", "args", "kwargs", "parent_id", "root_id",
+			"retries", "eta", "expires", "result", "exception", "traceback", "runtime", "exchange", "routing_key");
+
 	private static final Map<String, String> STATES = Map.of("sent", "PENDING", "received", "RECEIVED", "started",
 			"STARTED", "failed", "FAILURE", "retried", "RETRY", "succeeded", "SUCCESS", "revoked", "REVOKED",
 			"rejected", "REJECTED");
@@ -75,7 +79,7 @@ final class TaskRecord {
 				&& precedence(newState) > precedence(this.state);
 		boolean keepOnlyReceived = before && newState.equals("RECEIVED");
 		event.forEach((key, value) -> {
-			if (!keepOnlyReceived || RECEIVED_FIELDS.contains(key)) {
+			if (TASK_FIELDS.contains(key) && (!keepOnlyReceived || RECEIVED_FIELDS.contains(key))) {
 				this.fields.put(key, value);
 			}
 		});

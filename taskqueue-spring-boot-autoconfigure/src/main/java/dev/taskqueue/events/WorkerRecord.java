@@ -73,7 +73,6 @@ final class WorkerRecord {
 			this.lastHeartbeat = null;
 		}
 		else {
-			this.offline = false;
 			heartbeat(timestamp, localReceived);
 		}
 	}
@@ -82,6 +81,8 @@ final class WorkerRecord {
 		if (timestamp == null) {
 			return;
 		}
+		// Celery forgets an offline worker; any later event brings it back
+		this.offline = false;
 		if (this.lastHeartbeat == null || localReceived.isAfter(this.lastHeartbeat)) {
 			this.lastHeartbeat = localReceived;
 			this.lastHeartbeatTimestamp = timestamp;

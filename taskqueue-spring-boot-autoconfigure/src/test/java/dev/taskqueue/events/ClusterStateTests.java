@@ -107,8 +107,9 @@ class ClusterStateTests {
 		WorkerSnapshot worker = this.state.worker("evredis@vm").orElseThrow();
 		assertThat(worker.alive()).isFalse();
 		assertThat(worker.offline()).isTrue();
-		this.state.accept(event("redis", "worker-heartbeat"));
+		this.state.accept(event("redis", "task-started"));
 		assertThat(this.state.worker("evredis@vm").orElseThrow().alive()).isTrue();
+		assertThat(this.state.worker("evredis@vm").orElseThrow().offline()).isFalse();
 	}
 
 	@Test
