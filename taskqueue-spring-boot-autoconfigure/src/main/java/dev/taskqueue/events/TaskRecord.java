@@ -30,6 +30,9 @@ final class TaskRecord {
 	private static final Set<String> TASK_FIELDS = Set.of("name", "args", "kwargs", "parent_id", "root_id",
 			"retries", "eta", "expires", "result", "exception", "traceback", "runtime", "exchange", "routing_key");
 
+	// keeps 10,000 tasks within memory whatever their senders put in them
+	static final int MAX_FIELD_LENGTH = 64 * 1024;
+
 	private static final Map<String, String> STATES = Map.of("sent", "PENDING", "received", "RECEIVED", "started",
 			"STARTED", "failed", "FAILURE", "retried", "RETRY", "succeeded", "SUCCESS", "revoked", "REVOKED",
 			"rejected", "REJECTED");
@@ -80,13 +83,21 @@ final class TaskRecord {
 		boolean keepOnlyReceived = before && newState.equals("RECEIVED");
 		event.forEach((key, value) -> {
 			if (TASK_FIELDS.contains(key) && (!keepOnlyReceived || RECEIVED_FIELDS.contains(key))) {
-				this.fields.put(key, value);
+				this.fields.put(key, bounded(value));
 			}
 		});
 		if (!before) {
 			this.state = newState;
 			this.timestamp = timestamp;
 		}
+	}
+
+	private static @Nullable Object bounded(@Nullable Object value) {
+		if (value == null || value instanceof Number || value instanceof Boolean) {
+			return value;
+		}
+		String text = value.toString();
+		return (text.length() > MAX_FIELD_LENGTH) ? text.substring(0, MAX_FIELD_LENGTH) + "..." : text;
 	}
 
 	private static int precedence(String state) {

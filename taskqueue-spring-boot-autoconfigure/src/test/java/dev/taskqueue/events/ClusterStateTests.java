@@ -258,6 +258,16 @@ class ClusterStateTests {
 	}
 
 	@Test
+	void longFieldsAreTruncated() {
+		Map<String, Object> failed = event("redis", "task-failed");
+		failed.put("traceback", "x".repeat(TaskRecord.MAX_FIELD_LENGTH + 10));
+		this.state.accept(failed);
+
+		String traceback = this.state.task((String) failed.get("uuid")).orElseThrow().traceback();
+		assertThat(traceback).hasSize(TaskRecord.MAX_FIELD_LENGTH + 3).endsWith("x...");
+	}
+
+	@Test
 	void eventsWithMissingOrWrongFieldsChangeNothing() {
 		this.state.accept(Map.of("type", "worker-heartbeat"));
 		this.state.accept(Map.of("type", "task-succeeded", "uuid", 5, "hostname", "w@h"));
