@@ -1,5 +1,7 @@
 package dev.taskqueue.events;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
@@ -15,5 +17,10 @@ import org.jspecify.annotations.Nullable;
  */
 public record ClusterChange(String type, @Nullable WorkerSnapshot worker, @Nullable TaskSnapshot task,
 		Map<String, Object> event) {
+
+	public ClusterChange {
+		// events hold nulls (parent_id), which Map.copyOf refuses
+		event = Collections.unmodifiableMap(new LinkedHashMap<>(event));
+	}
 
 }
