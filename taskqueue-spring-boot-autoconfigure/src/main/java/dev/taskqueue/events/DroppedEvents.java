@@ -15,9 +15,9 @@ import org.jspecify.annotations.Nullable;
  */
 final class DroppedEvents {
 
-	private static final Log logger = LogFactory.getLog(EventDispatcher.class);
-
 	static final Duration WARN_EVERY = Duration.ofMinutes(1);
+
+	private final Log logger;
 
 	private final AtomicLong total = new AtomicLong();
 
@@ -27,10 +27,15 @@ final class DroppedEvents {
 
 	private final LongSupplier nanoTime;
 
-	private final String hostname;
+	private final String what;
 
 	DroppedEvents(String hostname, LongSupplier nanoTime) {
-		this.hostname = hostname;
+		this(LogFactory.getLog(EventDispatcher.class), "monitoring event(s) of " + hostname, nanoTime);
+	}
+
+	DroppedEvents(Log logger, String what, LongSupplier nanoTime) {
+		this.logger = logger;
+		this.what = what;
 		this.nanoTime = nanoTime;
 		this.nextWarning = new AtomicLong(nanoTime.getAsLong());
 	}
@@ -48,13 +53,13 @@ final class DroppedEvents {
 		long due = this.nextWarning.get();
 		if (now - due >= 0 && this.nextWarning.compareAndSet(due, now + WARN_EVERY.toNanos())) {
 			long dropped = this.sinceWarning.getAndSet(0);
-			String message = "Dropped " + dropped + " monitoring event(s) of " + this.hostname + ": " + reason
+			String message = "Dropped " + dropped + " " + this.what + ": " + reason
 					+ " (warning at most once a minute)";
 			if (cause != null) {
-				logger.warn(message + ": " + cause);
+				this.logger.warn(message + ": " + cause);
 			}
 			else {
-				logger.warn(message);
+				this.logger.warn(message);
 			}
 		}
 	}
