@@ -27,10 +27,14 @@ public final class FleetDescriptors {
 	 * One worker.
 	 *
 	 * @param name the node name
-	 * @param alive whether it answered just now
+	 * @param alive whether it answered just now, or its last heartbeat is recent
+	 * @param software its software and version from its events, such as {@code py-celery 5.2.6}
+	 * or {@code taskqueue 0.1.0}, or {@code null} when no event of it was received
+	 * @param lastHeartbeat when its last event arrived, ISO-8601, or {@code null}
 	 * @param active its running tasks, when it answered
 	 */
-	public record NodeDescriptor(String name, boolean alive, List<NodeTaskDescriptor> active) {
+	public record NodeDescriptor(String name, boolean alive, @Nullable String software, @Nullable String lastHeartbeat,
+			List<NodeTaskDescriptor> active) {
 	}
 
 	/**

@@ -2,6 +2,7 @@ package dev.taskqueue.actuate;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -20,13 +21,16 @@ import dev.taskqueue.backend.ResultBackendException;
 import dev.taskqueue.control.QueriedTask;
 import dev.taskqueue.control.TaskInfo;
 import dev.taskqueue.control.TaskQueueControl;
+import dev.taskqueue.events.ClusterState;
+import dev.taskqueue.events.WorkerSnapshot;
 import dev.taskqueue.protocol.CeleryStates;
 import dev.taskqueue.protocol.ResultMeta;
 
 /**
- * The fleet as remote control sees it: every worker that answers {@code ping} and
- * {@code active} within a second, Python or Java, and those that answered before and no
- * longer do; and where a task is ({@code query_task}) with its state in the result backend.
+ * The fleet as remote control and events show it: every worker that answers {@code active}
+ * within a second, Python or Java, those that answered before and no longer do, and, when
+ * the fleet's events are received, every worker heard of, alive while its heartbeats come;
+ * and where a task is ({@code query_task}) with its state in the result backend.
  */
 final class FleetView {
 
@@ -36,23 +40,33 @@ final class FleetView {
 
 	private final @Nullable ResultBackend backend;
 
+	private final @Nullable ClusterState events;
+
 	private final Set<String> seen = new ConcurrentSkipListSet<>();
 
-	FleetView(@Nullable TaskQueueControl control, @Nullable ResultBackend backend) {
+	FleetView(@Nullable TaskQueueControl control, @Nullable ResultBackend backend, @Nullable ClusterState events) {
 		this.control = control;
 		this.backend = backend;
+		this.events = events;
 	}
 
 	ClusterDescriptor cluster(boolean showValues) {
-		if (this.control == null) {
-			return new ClusterDescriptor(List.of());
-		}
-		Map<String, List<TaskInfo>> active = this.control.inspect(TIMEOUT).active(!showValues);
+		Map<String, List<TaskInfo>> active = (this.control != null) ? this.control.inspect(TIMEOUT).active(!showValues)
+				: Map.of();
 		this.seen.addAll(active.keySet());
+		Map<String, WorkerSnapshot> heard = new HashMap<>();
+		if (this.events != null) {
+			this.events.workers().forEach((worker) -> heard.put(worker.hostname(), worker));
+		}
 		List<NodeDescriptor> nodes = new ArrayList<>();
-		for (String node : new TreeSet<>(this.seen)) {
+		Set<String> names = new TreeSet<>(this.seen);
+		names.addAll(heard.keySet());
+		for (String node : names) {
 			List<TaskInfo> tasks = active.get(node);
-			nodes.add(new NodeDescriptor(node, tasks != null,
+			WorkerSnapshot worker = heard.get(node);
+			nodes.add(new NodeDescriptor(node, tasks != null || (worker != null && worker.alive()),
+					(worker != null && worker.swIdent() != null) ? worker.swIdent() + " " + worker.swVer() : null,
+					(worker != null && worker.lastHeartbeat() != null) ? worker.lastHeartbeat().toString() : null,
 					(tasks != null) ? tasks.stream().map((task) -> describe(task, showValues)).toList() : List.of()));
 		}
 		return new ClusterDescriptor(nodes);

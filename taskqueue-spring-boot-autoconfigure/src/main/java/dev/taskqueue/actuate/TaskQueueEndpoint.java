@@ -27,6 +27,7 @@ import dev.taskqueue.broker.Broker;
 import dev.taskqueue.broker.BrokerAdmin;
 import dev.taskqueue.control.TaskQueueControl;
 import dev.taskqueue.core.TaskOperations;
+import dev.taskqueue.events.ClusterState;
 import dev.taskqueue.worker.TaskRegistry;
 import dev.taskqueue.worker.WorkerContainer;
 import dev.taskqueue.worker.WorkerRequest;
@@ -113,7 +114,7 @@ public class TaskQueueEndpoint {
 		this.registry = registry;
 		this.showValues = showValues;
 		this.beat = beat;
-		this.fleet = new FleetView(null, backend);
+		this.fleet = new FleetView(null, backend, null);
 		this.actions = new FleetActions(null, null, worker);
 	}
 
@@ -200,13 +201,16 @@ public class TaskQueueEndpoint {
 	}
 
 	/**
-	 * Set what the fleet views and actions use: remote control to reach every worker, and
-	 * the task operations that revoke.
+	 * Set what the fleet views and actions use: remote control to reach every worker, the
+	 * fleet's events, and the task operations that revoke.
 	 * @param control the remote-control client, or {@code null} when remote control is off
+	 * @param events the state built from the fleet's events, or {@code null} when they are not
+	 * received
 	 * @param tasks the task operations, or {@code null}
 	 */
-	public void setFleet(@Nullable TaskQueueControl control, @Nullable TaskOperations tasks) {
-		this.fleet = new FleetView(control, this.backend);
+	public void setFleet(@Nullable TaskQueueControl control, @Nullable ClusterState events,
+			@Nullable TaskOperations tasks) {
+		this.fleet = new FleetView(control, this.backend, events);
 		this.actions = new FleetActions(control, tasks, this.worker);
 	}
 

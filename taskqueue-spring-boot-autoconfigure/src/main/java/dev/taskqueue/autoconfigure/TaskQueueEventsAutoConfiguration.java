@@ -1,5 +1,6 @@
 package dev.taskqueue.autoconfigure;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -10,7 +11,10 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import dev.taskqueue.broker.BroadcastTransport;
+import dev.taskqueue.control.TaskQueueControl;
+import dev.taskqueue.events.ClusterState;
 import dev.taskqueue.events.EventDispatcher;
+import dev.taskqueue.events.EventReceiver;
 import dev.taskqueue.events.TaskEventSender;
 import dev.taskqueue.events.TaskSentEventSender;
 import dev.taskqueue.events.WorkerHeartbeats;
@@ -26,9 +30,11 @@ import dev.taskqueue.worker.WorkerState;
  * {@code worker-heartbeat} every {@code taskqueue.events.heartbeat-interval} and
  * {@code worker-offline}, and the task events when {@code taskqueue.worker.send-task-events}
  * is on (or remote control enables them); {@code task-sent} from the template with
- * {@code taskqueue.task.send-sent-event}.
+ * {@code taskqueue.task.send-sent-event}; with {@code taskqueue.events.receive}, the events of
+ * the whole fleet received into a {@link ClusterState}.
  */
-@AutoConfiguration(after = { TaskQueueAutoConfiguration.class, TaskQueueWorkerAutoConfiguration.class })
+@AutoConfiguration(after = { TaskQueueAutoConfiguration.class, TaskQueueWorkerAutoConfiguration.class,
+		TaskQueueControlAutoConfiguration.class })
 @ConditionalOnBean(BroadcastTransport.class)
 public final class TaskQueueEventsAutoConfiguration {
 
@@ -50,6 +56,27 @@ public final class TaskQueueEventsAutoConfiguration {
 		TaskSentEventSender taskQueueTaskSentEventSender(
 				@Qualifier("taskQueueClientEventDispatcher") EventDispatcher dispatcher) {
 			return new TaskSentEventSender(dispatcher);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnBooleanProperty("taskqueue.events.receive")
+	static class ReceivingConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		ClusterState taskQueueClusterState() {
+			return new ClusterState();
+		}
+
+		// wakes the workers up as Celery's receiver does: each answers with a heartbeat
+		@Bean(destroyMethod = "close")
+		EventReceiver taskQueueEventReceiver(BroadcastTransport transport, ClusterState state,
+				TaskQueueProperties properties, ObjectProvider<TaskQueueControl> control) {
+			TaskQueueControl wakeUp = control.getIfUnique();
+			return new EventReceiver(transport, properties.getEvents().getExchange(), state,
+					(wakeUp != null) ? wakeUp::heartbeat : null);
 		}
 
 	}

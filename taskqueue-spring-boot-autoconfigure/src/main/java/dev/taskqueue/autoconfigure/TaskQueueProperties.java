@@ -1425,6 +1425,20 @@ public class TaskQueueProperties {
 		 */
 		private Duration heartbeatInterval = Duration.ofSeconds(2);
 
+		/**
+		 * Whether this application receives the events of the whole fleet (as celery events
+		 * and Flower do) into a ClusterState bean, which the actuator's cluster view reads.
+		 */
+		private boolean receive;
+
+		public boolean isReceive() {
+			return this.receive;
+		}
+
+		public void setReceive(boolean receive) {
+			this.receive = receive;
+		}
+
 		public String getExchange() {
 			return this.exchange;
 		}

@@ -2,6 +2,7 @@ package dev.taskqueue.actuate;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -28,6 +29,7 @@ import dev.taskqueue.control.WorkerCommands;
 import dev.taskqueue.core.AsyncResult;
 import dev.taskqueue.core.CeleryTask;
 import dev.taskqueue.core.TaskTemplate;
+import dev.taskqueue.events.ClusterState;
 import dev.taskqueue.protocol.CeleryJson;
 import dev.taskqueue.protocol.JsonMessageCodec;
 import dev.taskqueue.protocol.JsonResultMetaCodec;
@@ -197,7 +199,7 @@ class TaskQueueEndpointTests {
 	void showsATaskWithItsStateAndTheWorkerHoldingItAcrossTheFleet() {
 		this.worker.start();
 		TaskQueueControl control = new TaskQueueControl(this.broker, this.clock);
-		this.endpoint.setFleet(control, this.template);
+		this.endpoint.setFleet(control, null, this.template);
 		try (PidboxNode node = mailbox()) {
 			node.start();
 			AsyncResult<Object> blocked = this.template.send("test.block", "x", "y");
@@ -225,10 +227,37 @@ class TaskQueueEndpointTests {
 	}
 
 	@Test
+	void theClusterListsTheWorkersHeardThroughTheirEvents() {
+		ClusterState events = new ClusterState();
+		Map<String, Object> heartbeat = new LinkedHashMap<>();
+		heartbeat.put("hostname", "py@host");
+		heartbeat.put("utcoffset", 0);
+		heartbeat.put("pid", 4242);
+		heartbeat.put("clock", 7);
+		heartbeat.put("freq", 2.0);
+		heartbeat.put("active", 0);
+		heartbeat.put("processed", 3);
+		heartbeat.put("loadavg", List.of(0.1, 0.2, 0.3));
+		heartbeat.put("sw_ident", "py-celery");
+		heartbeat.put("sw_ver", "5.2.6");
+		heartbeat.put("sw_sys", "Linux");
+		heartbeat.put("timestamp", Instant.now().toEpochMilli() / 1000.0);
+		heartbeat.put("type", "worker-heartbeat");
+		events.accept(heartbeat);
+		this.endpoint.setFleet(null, events, this.template);
+		assertThat(this.endpoint.section("cluster").nodes()).singleElement().satisfies((node) -> {
+			assertThat(node.name()).isEqualTo("py@host");
+			assertThat(node.alive()).isTrue();
+			assertThat(node.software()).isEqualTo("py-celery 5.2.6");
+			assertThat(node.lastHeartbeat()).isNotNull();
+		});
+	}
+
+	@Test
 	void revokesRateLimitsAndPausesAndResumesQueues() {
 		this.worker.start();
 		TaskQueueControl control = new TaskQueueControl(this.broker, this.clock);
-		this.endpoint.setFleet(control, this.template);
+		this.endpoint.setFleet(control, null, this.template);
 		this.template.setRevokedTaskStore(this.revokes);
 		this.worker.setRevokedTaskStore(this.revokes);
 		try (PidboxNode node = mailbox()) {

@@ -19,6 +19,7 @@ import dev.taskqueue.control.ControlReply;
 import dev.taskqueue.control.TaskQueueControl;
 import dev.taskqueue.core.CeleryTask;
 import dev.taskqueue.core.TaskOperations;
+import dev.taskqueue.events.ClusterState;
 import dev.taskqueue.events.TaskEventSender;
 import dev.taskqueue.routing.ExchangeType;
 import dev.taskqueue.worker.WorkerContainer;
@@ -95,6 +96,22 @@ class TaskQueueControlAutoConfigurationTests {
 						.contains("\"routing_key\": \"celery\"")));
 			}
 		});
+	}
+
+	@Test
+	void theFleetsEventsAreReceivedWhenAskedTo() {
+		this.contextRunner.withPropertyValues("taskqueue.events.receive=true", "taskqueue.worker.send-task-events=true",
+				"taskqueue.events.heartbeat-interval=200ms")
+			.run((context) -> {
+				ClusterState state = context.getBean(ClusterState.class);
+				String id = context.getBean(TaskOperations.class).send("control.add", 2, 2).id();
+				await().atMost(TIMEOUT).untilAsserted(() -> {
+					assertThat(state.worker("control@test"))
+						.hasValueSatisfying((worker) -> assertThat(worker.alive()).isTrue());
+					assertThat(state.task(id)).hasValueSatisfying((task) -> assertThat(task.state()).isEqualTo("SUCCESS"));
+				});
+			});
+		this.contextRunner.run((context) -> assertThat(context).doesNotHaveBean(ClusterState.class));
 	}
 
 	@Test

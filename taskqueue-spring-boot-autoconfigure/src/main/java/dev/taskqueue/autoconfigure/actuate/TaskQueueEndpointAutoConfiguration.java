@@ -16,12 +16,14 @@ import dev.taskqueue.actuate.TaskQueueEndpointWebExtension;
 import dev.taskqueue.autoconfigure.TaskQueueAutoConfiguration;
 import dev.taskqueue.autoconfigure.TaskQueueBeatAutoConfiguration;
 import dev.taskqueue.autoconfigure.TaskQueueControlAutoConfiguration;
+import dev.taskqueue.autoconfigure.TaskQueueEventsAutoConfiguration;
 import dev.taskqueue.autoconfigure.TaskQueueWorkerAutoConfiguration;
 import dev.taskqueue.backend.ResultBackend;
 import dev.taskqueue.beat.BeatScheduler;
 import dev.taskqueue.broker.Broker;
 import dev.taskqueue.control.TaskQueueControl;
 import dev.taskqueue.core.TaskOperations;
+import dev.taskqueue.events.ClusterState;
 import dev.taskqueue.worker.TaskRegistry;
 import dev.taskqueue.worker.WorkerContainer;
 import dev.taskqueue.worker.WorkerState;
@@ -36,7 +38,8 @@ import dev.taskqueue.worker.WorkerState;
  * {@code unrestricted}.
  */
 @AutoConfiguration(after = { TaskQueueAutoConfiguration.class, TaskQueueWorkerAutoConfiguration.class,
-		TaskQueueBeatAutoConfiguration.class, TaskQueueControlAutoConfiguration.class })
+		TaskQueueBeatAutoConfiguration.class, TaskQueueControlAutoConfiguration.class,
+		TaskQueueEventsAutoConfiguration.class })
 @ConditionalOnClass({ Endpoint.class, ConditionalOnAvailableEndpoint.class })
 @ConditionalOnAvailableEndpoint(TaskQueueEndpoint.class)
 @EnableConfigurationProperties(TaskQueueEndpointProperties.class)
@@ -49,10 +52,10 @@ public final class TaskQueueEndpointAutoConfiguration {
 			ObjectProvider<WorkerContainer> worker, ObjectProvider<WorkerState> state,
 			ObjectProvider<TaskRegistry> registry, ObjectProvider<BeatScheduler> beat,
 			TaskQueueEndpointProperties properties, ObjectProvider<TaskQueueControl> control,
-			ObjectProvider<TaskOperations> tasks) {
+			ObjectProvider<TaskOperations> tasks, ObjectProvider<ClusterState> events) {
 		TaskQueueEndpoint endpoint = new TaskQueueEndpoint(broker, backend.getIfUnique(), worker.getIfUnique(),
 				state.getIfUnique(), registry.getIfUnique(), properties.getShowValues(), beat.getIfUnique());
-		endpoint.setFleet(control.getIfUnique(), tasks.getIfUnique());
+		endpoint.setFleet(control.getIfUnique(), events.getIfUnique(), tasks.getIfUnique());
 		return endpoint;
 	}
 
