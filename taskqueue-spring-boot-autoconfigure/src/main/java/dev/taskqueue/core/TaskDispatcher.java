@@ -73,6 +73,10 @@ final class TaskDispatcher {
 	 */
 	void dispatch(TaskMessage message, @Nullable String queue, boolean afterCommit) {
 		Destination destination = route(message.task(), queue);
+		if (this.observationRegistry.isNoop()) {
+			dispatch(message, destination, afterCommit);
+			return;
+		}
 		TaskPublishContext context = new TaskPublishContext(message, destination);
 		Observation observation = TaskObservationDocumentation.PUBLISH
 			.observation(this.observationConvention, DefaultTaskPublishObservationConvention.INSTANCE, () -> context,

@@ -124,7 +124,8 @@ public final class WorkerHeartbeats {
 			SystemInfo.putSoftware(fields);
 			this.dispatcher.send(type, fields);
 		}
-		catch (RuntimeException ex) {
+		catch (RuntimeException | Error ex) {
+			// an Error too: it would cancel the heartbeats for good, and monitors count the worker dead
 			logger.warn("Could not send " + type, ex);
 		}
 	}

@@ -112,7 +112,8 @@ final class QueueLengths {
 			try {
 				this.value = QueueLengths.this.admin.size(this.queue);
 			}
-			catch (RuntimeException ex) {
+			catch (RuntimeException | Error ex) {
+				// an Error too: the gauge would keep a stale length as if it were current
 				this.value = Double.NaN;
 				if (logger.isDebugEnabled()) {
 					logger.debug("Could not read the length of queue " + this.queue, ex);

@@ -1,20 +1,12 @@
 package dev.taskqueue.events;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 
 import dev.taskqueue.protocol.CeleryJson;
 import dev.taskqueue.testsupport.TestProcesses;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * Celery 5.2.6 itself ({@code /usr/bin/python3}) watching a broker's events as
@@ -84,46 +76,8 @@ public final class CeleryEventMonitor {
 	 */
 	public static Map<String, Object> watch(String brokerUrl, String keyPrefix, String exchange, String node,
 			Runnable meanwhile) {
-		try {
-			Path file = Files.createTempFile("events-monitor", ".py");
-			Path err = Files.createTempFile("events-monitor", ".err");
-			try {
-				Files.writeString(file, SCRIPT, StandardCharsets.UTF_8);
-				Process process = new ProcessBuilder(PYTHON, file.toString(), brokerUrl, keyPrefix, exchange, node)
-					.redirectError(err.toFile())
-					.start();
-				CompletableFuture<String> stdout = CompletableFuture.supplyAsync(() -> read(process.getInputStream()));
-				try {
-					await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
-						meanwhile.run();
-						return !process.isAlive();
-					});
-				}
-				finally {
-					process.destroyForcibly();
-				}
-				String output = stdout.join();
-				assertThat(process.exitValue()).as(output + Files.readString(err)).isZero();
-				String[] lines = output.trim().split("\n");
-				return EventFixtures.map(CeleryJson.newMapper().readValue(lines[lines.length - 1], Object.class));
-			}
-			finally {
-				Files.deleteIfExists(file);
-				Files.deleteIfExists(err);
-			}
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
-	}
-
-	private static String read(InputStream in) {
-		try {
-			return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
+		String last = TestProcesses.pythonWhile(SCRIPT, List.of(brokerUrl, keyPrefix, exchange, node), meanwhile);
+		return EventFixtures.map(CeleryJson.newMapper().readValue(last, Object.class));
 	}
 
 }

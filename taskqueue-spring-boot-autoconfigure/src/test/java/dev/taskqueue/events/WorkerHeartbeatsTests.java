@@ -10,7 +10,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import dev.taskqueue.protocol.LamportClock;
-import dev.taskqueue.testsupport.TestProcesses;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -67,10 +66,10 @@ class WorkerHeartbeatsTests {
 		this.heartbeats.stop();
 		await().until(() -> types().contains("worker-offline"));
 		int sent = this.transport.events().size();
-		TestProcesses.sleep(500);
+		await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
+			.untilAsserted(() -> assertThat(this.transport.events()).hasSize(sent));
 
 		assertThat(this.heartbeats.isRunning()).isFalse();
-		assertThat(this.transport.events()).hasSize(sent);
 		List<String> types = types();
 		assertThat(types.get(0)).isEqualTo("worker-online");
 		assertThat(types.get(types.size() - 1)).isEqualTo("worker-offline");

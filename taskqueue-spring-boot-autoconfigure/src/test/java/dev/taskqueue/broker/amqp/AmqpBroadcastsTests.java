@@ -28,7 +28,6 @@ import dev.taskqueue.broker.BroadcastTransport.Subscription;
 import dev.taskqueue.broker.BrokerException;
 import dev.taskqueue.routing.ExchangeType;
 import dev.taskqueue.testsupport.RabbitServer;
-import dev.taskqueue.testsupport.TestProcesses;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -120,8 +119,8 @@ class AmqpBroadcastsTests {
 			assertThat(received.get(5).message().persistent()).isFalse();
 			assertThat(received.get(5).message().headers()).containsExactly(Map.entry("hostname", "n@h"));
 			assertThat(workers.expect(1)).extracting(Received::routingKey).containsExactly("worker.heartbeat");
-			TestProcesses.sleep(200);
-			assertThat(workers.received).hasSize(1);
+			await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(2))
+				.untilAsserted(() -> assertThat(workers.received).hasSize(1));
 		}
 	}
 
@@ -140,8 +139,8 @@ class AmqpBroadcastsTests {
 			Received received = recorder.expect(1).get(0);
 			assertThat(received.routingKey()).isEqualTo("oid");
 			assertThat(received.message().headers()).containsEntry("ticket", "t").containsEntry("clock", 3);
-			TestProcesses.sleep(200);
-			assertThat(recorder.received).hasSize(1);
+			await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(2))
+				.untilAsserted(() -> assertThat(recorder.received).hasSize(1));
 		}
 	}
 
@@ -177,8 +176,8 @@ class AmqpBroadcastsTests {
 		subscription.close();
 		assertThat(this.rabbit.admin.getQueueInfo(queue.name())).isNull();
 		broker.publish(exchange, "", message(Map.of(), "{}", false));
-		TestProcesses.sleep(200);
-		assertThat(recorder.received).isEmpty();
+		await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(2))
+			.untilAsserted(() -> assertThat(recorder.received).isEmpty());
 	}
 
 	@Test

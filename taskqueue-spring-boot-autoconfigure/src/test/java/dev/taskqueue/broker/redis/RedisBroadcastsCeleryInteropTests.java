@@ -1,17 +1,10 @@
 package dev.taskqueue.broker.redis;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,7 +24,6 @@ import static dev.taskqueue.broker.redis.RedisTestSupport.MAPPER;
 import static dev.taskqueue.broker.redis.RedisTestSupport.list;
 import static dev.taskqueue.broker.redis.RedisTestSupport.map;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -233,46 +225,8 @@ class RedisBroadcastsCeleryInteropTests {
 	 */
 	private Map<String, Object> pythonWhile(String body, Runnable meanwhile) {
 		String script = "import json, sys\nURL, PREFIX = sys.argv[1], sys.argv[2]\n" + body;
-		try {
-			Path file = Files.createTempFile("redisbc-interop", ".py");
-			Path err = Files.createTempFile("redisbc-interop", ".err");
-			try {
-				Files.writeString(file, script, StandardCharsets.UTF_8);
-				Process process = new ProcessBuilder(PYTHON, file.toString(), this.redis.url(), this.redis.prefix)
-					.redirectError(err.toFile())
-					.start();
-				CompletableFuture<String> stdout = CompletableFuture.supplyAsync(() -> read(process.getInputStream()));
-				try {
-					await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
-						meanwhile.run();
-						return !process.isAlive();
-					});
-				}
-				finally {
-					process.destroyForcibly();
-				}
-				String output = stdout.join();
-				assertThat(process.exitValue()).as(output + Files.readString(err)).isZero();
-				String[] lines = output.trim().split("\n");
-				return map(MAPPER.readValue(lines[lines.length - 1], Object.class));
-			}
-			finally {
-				Files.deleteIfExists(file);
-				Files.deleteIfExists(err);
-			}
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
-	}
-
-	private static String read(InputStream in) {
-		try {
-			return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
+		return map(MAPPER.readValue(TestProcesses.pythonWhile(script, List.of(this.redis.url(), this.redis.prefix),
+				meanwhile), Object.class));
 	}
 
 }

@@ -1,17 +1,10 @@
 package dev.taskqueue.broker.redis;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
@@ -33,7 +26,6 @@ import dev.taskqueue.testsupport.TestProcesses;
 import static dev.taskqueue.broker.redis.RedisTestSupport.MAPPER;
 import static dev.taskqueue.broker.redis.RedisTestSupport.map;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -151,49 +143,9 @@ class RedisPidboxCeleryInteropTests {
 
 	// Run a Python script to its end, calling meanwhile every 200 ms, and read its last line
 	private Map<String, Object> python(String script, Supplier<Object> meanwhile, String... extra) {
-		try {
-			Path file = Files.createTempFile("pidbox-interop", ".py");
-			Path err = Files.createTempFile("pidbox-interop", ".err");
-			try {
-				Files.writeString(file, script, StandardCharsets.UTF_8);
-				List<String> command = new ArrayList<>(
-						List.of(PYTHON, file.toString(), this.redis.url(), this.redis.prefix, this.node));
-				command.addAll(List.of(extra));
-				Process process = new ProcessBuilder(command).redirectError(err.toFile()).start();
-				CompletableFuture<String> stdout = CompletableFuture.supplyAsync(() -> read(process.getInputStream()));
-				try {
-					await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
-						if (process.isAlive()) {
-							meanwhile.get();
-						}
-						return !process.isAlive();
-					});
-				}
-				finally {
-					process.destroyForcibly();
-				}
-				String output = stdout.join();
-				assertThat(process.exitValue()).as(output + Files.readString(err)).isZero();
-				String[] lines = output.trim().split("\n");
-				return map(MAPPER.readValue(lines[lines.length - 1], Object.class));
-			}
-			finally {
-				Files.deleteIfExists(file);
-				Files.deleteIfExists(err);
-			}
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
-	}
-
-	private static String read(InputStream in) {
-		try {
-			return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
+		List<String> args = new ArrayList<>(List.of(this.redis.url(), this.redis.prefix, this.node));
+		args.addAll(List.of(extra));
+		return map(MAPPER.readValue(TestProcesses.pythonWhile(script, args, meanwhile::get), Object.class));
 	}
 
 }
