@@ -1,13 +1,17 @@
 package dev.taskqueue.autoconfigure;
 
+import java.time.Clock;
+
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 
 import dev.taskqueue.broker.BroadcastTransport;
@@ -31,7 +35,8 @@ import dev.taskqueue.worker.WorkerState;
  * {@code worker-offline}, and the task events when {@code taskqueue.worker.send-task-events}
  * is on (or remote control enables them); {@code task-sent} from the template with
  * {@code taskqueue.task.send-sent-event}; with {@code taskqueue.events.receive}, the events of
- * the whole fleet received into a {@link ClusterState}.
+ * the whole fleet received into a {@link ClusterState} (also for the dashboard, which keeps
+ * {@code taskqueue.dashboard.max-tasks} tasks).
  */
 @AutoConfiguration(after = { TaskQueueAutoConfiguration.class, TaskQueueWorkerAutoConfiguration.class,
 		TaskQueueControlAutoConfiguration.class })
@@ -61,13 +66,15 @@ public final class TaskQueueEventsAutoConfiguration {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnBooleanProperty("taskqueue.events.receive")
+	@Conditional(ReceivingCondition.class)
 	static class ReceivingConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		ClusterState taskQueueClusterState() {
-			return new ClusterState();
+		ClusterState taskQueueClusterState(TaskQueueProperties properties) {
+			TaskQueueProperties.Dashboard dashboard = properties.getDashboard();
+			int maxTasks = dashboard.isEnabled() ? dashboard.getMaxTasks() : ClusterState.DEFAULT_MAX_TASKS;
+			return new ClusterState(maxTasks, ClusterState.DEFAULT_MAX_WORKERS, Clock.systemDefaultZone());
 		}
 
 		// wakes the workers up as Celery's receiver does: each answers with a heartbeat
@@ -77,6 +84,25 @@ public final class TaskQueueEventsAutoConfiguration {
 			TaskQueueControl wakeUp = control.getIfUnique();
 			return new EventReceiver(transport, properties.getEvents().getExchange(), state,
 					(wakeUp != null) ? wakeUp::heartbeat : null);
+		}
+
+	}
+
+	// the dashboard is built from the fleet's events, so it receives them too
+	static final class ReceivingCondition extends AnyNestedCondition {
+
+		ReceivingCondition() {
+			super(ConfigurationPhase.REGISTER_BEAN);
+		}
+
+		@ConditionalOnBooleanProperty("taskqueue.events.receive")
+		static final class Receive {
+
+		}
+
+		@ConditionalOnBooleanProperty("taskqueue.dashboard.enabled")
+		static final class Dashboard {
+
 		}
 
 	}

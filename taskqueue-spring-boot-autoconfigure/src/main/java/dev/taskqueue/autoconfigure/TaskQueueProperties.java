@@ -79,6 +79,8 @@ public class TaskQueueProperties {
 
 	private final Events events = new Events();
 
+	private final Dashboard dashboard = new Dashboard();
+
 	public String getDefaultQueue() {
 		return this.defaultQueue;
 	}
@@ -149,6 +151,10 @@ public class TaskQueueProperties {
 
 	public Events getEvents() {
 		return this.events;
+	}
+
+	public Dashboard getDashboard() {
+		return this.dashboard;
 	}
 
 	public static class Queue {
@@ -1453,6 +1459,80 @@ public class TaskQueueProperties {
 
 		public void setHeartbeatInterval(Duration heartbeatInterval) {
 			this.heartbeatInterval = heartbeatInterval;
+		}
+
+	}
+
+	/**
+	 * The dashboard: web pages of the fleet's workers, tasks and queues, and Flower's REST API.
+	 */
+	public static class Dashboard {
+
+		/**
+		 * Whether the application serves the dashboard and the REST API (Spring MVC only). It
+		 * receives the fleet's events, as with taskqueue.events.receive.
+		 */
+		private boolean enabled;
+
+		/**
+		 * Path of the dashboard's pages.
+		 */
+		private String path = "/taskqueue";
+
+		/**
+		 * Path of the REST API in Flower's shapes (/api/workers, /api/tasks, ...).
+		 */
+		private String apiPath = "/taskqueue/api";
+
+		/**
+		 * How many tasks the dashboard keeps in memory, the first seen dropped first.
+		 */
+		private int maxTasks = 10_000;
+
+		/**
+		 * Whether the dashboard and the API refuse actions (send, revoke, rate limit, pause and
+		 * resume queues, requeue dead letters) with 403. Each action is logged with who asked.
+		 */
+		private boolean readOnly = true;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public String getPath() {
+			return this.path;
+		}
+
+		public void setPath(String path) {
+			this.path = path;
+		}
+
+		public String getApiPath() {
+			return this.apiPath;
+		}
+
+		public void setApiPath(String apiPath) {
+			this.apiPath = apiPath;
+		}
+
+		public int getMaxTasks() {
+			return this.maxTasks;
+		}
+
+		public void setMaxTasks(int maxTasks) {
+			this.maxTasks = maxTasks;
+		}
+
+		public boolean isReadOnly() {
+			return this.readOnly;
+		}
+
+		public void setReadOnly(boolean readOnly) {
+			this.readOnly = readOnly;
 		}
 
 	}

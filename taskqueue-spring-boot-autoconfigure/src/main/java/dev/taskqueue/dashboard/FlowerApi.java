@@ -1,0 +1,18 @@
+package dev.taskqueue.dashboard;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Marks the controllers of the REST API in Flower's shapes, whose mappings are relative to
+ * {@link DashboardSettings#apiPath()}.
+ */
+@Target(ElementType.TYPE)
+@Retention(RetentionPolicy.RUNTIME)
+@Documented
+@interface FlowerApi {
+
+}
