@@ -20,6 +20,7 @@ import dev.taskqueue.control.TaskQueueControl;
 import dev.taskqueue.core.CeleryTask;
 import dev.taskqueue.core.TaskOperations;
 import dev.taskqueue.events.ClusterState;
+import dev.taskqueue.events.EventReceiver;
 import dev.taskqueue.events.TaskEventSender;
 import dev.taskqueue.routing.ExchangeType;
 import dev.taskqueue.worker.WorkerContainer;
@@ -112,6 +113,21 @@ class TaskQueueControlAutoConfigurationTests {
 				});
 			});
 		this.contextRunner.run((context) -> assertThat(context).doesNotHaveBean(ClusterState.class));
+	}
+
+	@Test
+	void theDashboardReceivesTheFleetsEventsAndKeepsItsNumberOfTasks() {
+		this.contextRunner.withPropertyValues("taskqueue.dashboard.enabled=true", "taskqueue.dashboard.max-tasks=2",
+				"taskqueue.worker.send-task-events=true")
+			.run((context) -> {
+				ClusterState state = context.getBean(ClusterState.class);
+				assertThat(context).hasSingleBean(EventReceiver.class);
+				TaskOperations tasks = context.getBean(TaskOperations.class);
+				List<String> ids = List.of(tasks.send("control.add", 1, 1).id(), tasks.send("control.add", 2, 2).id(),
+						tasks.send("control.add", 3, 3).id());
+				await().atMost(TIMEOUT).untilAsserted(() -> assertThat(state.task(ids.get(2))).isPresent());
+				assertThat(state.task(ids.get(0))).isEmpty();
+			});
 	}
 
 	@Test
