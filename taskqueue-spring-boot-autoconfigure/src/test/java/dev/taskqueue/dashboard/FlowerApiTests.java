@@ -133,6 +133,32 @@ class FlowerApiTests {
 	}
 
 	@Test
+	void poolTimeLimitsAndShutdownAnswerAsFlower() {
+		this.contextRunner.run((context) -> {
+			FlowerClient mvc = new FlowerClient(context);
+			String worker = FlowerClient.WORKER;
+			assertThat(mvc.ok(post("/taskqueue/api/worker/pool/grow/" + worker).param("n", "2")))
+				.isEqualTo(Map.of("message", "Growing '" + worker + "' worker's pool by 2"));
+			assertThat(mvc.ok(post("/taskqueue/api/worker/pool/shrink/" + worker)))
+				.isEqualTo(Map.of("message", "Shrinking '" + worker + "' worker's pool by 1"));
+			assertThat(mvc.ok(post("/taskqueue/api/worker/pool/autoscale/" + worker).param("min", "1").param("max", "4")))
+				.isEqualTo(Map.of("message", "Autoscaling '" + worker + "' worker (min=1, max=4)"));
+			assertThat(mvc.error(post("/taskqueue/api/worker/pool/autoscale/" + worker).param("min", "x").param("max", "4"),
+					400)).contains("x");
+			assertThat(mvc.ok(post("/taskqueue/api/task/timeout/flower.add").param("soft", "10").param("hard", "20")
+				.param("workername", worker))).containsKey("message");
+			assertThat(mvc.error(post("/taskqueue/api/worker/pool/grow/nobody@test"), 404))
+				.isEqualTo("Unknown worker 'nobody@test'");
+			assertThat(mvc.ok(post("/taskqueue/api/worker/shutdown/" + worker)))
+				.isEqualTo(Map.of("message", "Shutting down!"));
+			assertThat(mvc.error(post("/taskqueue/api/worker/shutdown/nobody@test"), 404))
+				.isEqualTo("Unknown worker 'nobody@test'");
+			assertThat(mvc.error(post("/taskqueue/api/worker/pool/restart/" + worker), 403))
+				.startsWith("Failed to restart the '" + worker + "' pool: ");
+		});
+	}
+
+	@Test
 	void workersShowTheReplyOfEachInspectCommand() {
 		this.contextRunner.run((context) -> {
 			FlowerClient mvc = new FlowerClient(context);
