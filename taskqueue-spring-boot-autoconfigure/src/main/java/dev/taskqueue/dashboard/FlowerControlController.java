@@ -166,6 +166,7 @@ final class FlowerControlController {
 		return replies;
 	}
 
+	// Flower answers 404 for a task name no worker knows
 	private void knownTask(String name) {
 		if (!this.names.known(name)) {
 			throw new UnknownItemException("Unknown task '" + name + "'");
