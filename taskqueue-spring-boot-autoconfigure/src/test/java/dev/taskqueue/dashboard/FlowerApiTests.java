@@ -159,6 +159,26 @@ class FlowerApiTests {
 	}
 
 	@Test
+	void withoutRemoteControlWorkersComeFromTheEventsAndControlIsRefused() {
+		this.contextRunner.withPropertyValues("taskqueue.control.enabled=false").run((context) -> {
+			FlowerClient mvc = new FlowerClient(context);
+			await().atMost(FlowerClient.TIMEOUT).untilAsserted(() -> assertThat(
+					FlowerClient.map(mvc.ok(get("/taskqueue/api/workers")).get(FlowerClient.WORKER)))
+				.containsEntry("hostname", FlowerClient.WORKER)
+				.containsEntry("alive", true)
+				.containsEntry("sw_ident", "taskqueue")
+				.containsKeys("pid", "freq", "active", "processed", "loadavg", "timestamp"));
+			assertThat(mvc.ok(get("/taskqueue/api/workers?status=true"))).isEqualTo(Map.of(FlowerClient.WORKER, true));
+			assertThat(mvc.error(get("/taskqueue/api/workers?workername=nobody@test"), 404))
+				.isEqualTo("Unknown worker 'nobody@test'");
+			assertThat(mvc.error(post("/taskqueue/api/task/rate-limit/flower.add").param("ratelimit", "1/s"), 403))
+				.contains("Remote control is off");
+			assertThat(mvc.ok(get("/taskqueue/api/queues/length")))
+				.isEqualTo(Map.of("active_queues", List.of(Map.of("name", "celery", "messages", 0))));
+		});
+	}
+
+	@Test
 	void workersShowTheReplyOfEachInspectCommand() {
 		this.contextRunner.run((context) -> {
 			FlowerClient mvc = new FlowerClient(context);
