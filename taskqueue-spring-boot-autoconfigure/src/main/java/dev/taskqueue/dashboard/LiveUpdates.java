@@ -189,12 +189,20 @@ final class LiveUpdates implements Consumer<ClusterChange>, AutoCloseable {
 				keepalive = true;
 				this.quietFlushes = 0;
 			}
+			Map<String, List<String>> childrenByParent = new HashMap<>();
+			changes.tasks().values().forEach((task) -> {
+				if (task.parentId() != null) {
+					childrenByParent.computeIfAbsent(task.parentId(), (parent) -> new ArrayList<>()).add(task.uuid());
+				}
+			});
 			for (Stream stream : new ArrayList<>(this.streams)) {
 				if (stream.taskId == null) {
 					flushList(stream, update, keepalive);
 				}
 				else {
-					flushTask(stream, changes.tasks().containsKey(stream.taskId), keepalive);
+					List<String> children = childrenByParent.getOrDefault(stream.taskId, List.of());
+					flushTask(stream, changes.tasks().containsKey(stream.taskId) || !children.isEmpty(), children,
+							keepalive);
 				}
 			}
 		}
@@ -228,7 +236,15 @@ final class LiveUpdates implements Consumer<ClusterChange>, AutoCloseable {
 		}
 	}
 
-	private void flushTask(Stream stream, boolean changed, boolean keepalive) {
+	private void flushTask(Stream stream, boolean changed, List<String> newChildren, boolean keepalive) {
+		if (stream.children == null) {
+			stream.children = this.taskData.childrenSeen(stream.taskId);
+		}
+		for (String child : newChildren) {
+			if (stream.children.size() < TaskData.MAX_CHILDREN) {
+				stream.children.add(child);
+			}
+		}
 		TaskResult latest = stream.latest;
 		boolean storedReady = latest != null && latest.ready();
 		if (storedReady && stream.readySince == 0) {
@@ -241,7 +257,7 @@ final class LiveUpdates implements Consumer<ClusterChange>, AutoCloseable {
 			return;
 		}
 		stream.dirty = false;
-		TaskData.TaskDetail detail = this.taskData.detail(stream.taskId, latest);
+		TaskData.TaskDetail detail = this.taskData.detail(stream.taskId, latest, stream.children);
 		if (!detail.equals(stream.sent)) {
 			stream.sent = detail;
 			send(stream, SseEmitter.event().name("task").data(detail, MediaType.APPLICATION_JSON));
@@ -327,6 +343,9 @@ final class LiveUpdates implements Consumer<ClusterChange>, AutoCloseable {
 		private long readySince;
 
 		private TaskData.@Nullable TaskDetail sent;
+
+		// the children its events showed: found once, then added from the changes
+		private @Nullable Set<String> children;
 
 		Stream(SseEmitter emitter, @Nullable String taskId) {
 			this.emitter = emitter;

@@ -6,7 +6,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +29,8 @@ import dev.taskqueue.protocol.CeleryStates;
 final class TaskData {
 
 	static final int MAX_LIMIT = 1_000;
+
+	static final int MAX_CHILDREN = 1_000;
 
 	private static final DateTimeFormatter FLOWER_DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm[:ss]");
 
@@ -59,17 +61,28 @@ final class TaskData {
 
 	static TaskRow row(TaskSnapshot task) {
 		return new TaskRow(task.uuid(), task.name(), task.state(), task.worker(), millis(task.received()),
-				millis(task.started()), task.runtime(), Texts.truncate(task.args()), Texts.truncate(task.kwargs()),
-				Texts.truncate(task.result()));
+				millis(task.started()), task.runtime(), Texts.truncate(task.args(), Texts.ROW_CHARS),
+				Texts.truncate(task.kwargs(), Texts.ROW_CHARS), Texts.truncate(task.result(), Texts.ROW_CHARS));
+	}
+
+	/**
+	 * Return a task's detail, with the children its events show found among every task kept.
+	 * @param id the task id
+	 * @param stored the state the backend told last, or {@code null} to read it
+	 * @return the detail; PENDING and not known when neither the events nor the backend know it
+	 */
+	TaskDetail detail(String id, @Nullable TaskResult stored) {
+		return detail(id, stored, childrenSeen(id));
 	}
 
 	/**
 	 * Return a task's detail.
 	 * @param id the task id
 	 * @param stored the state the backend told last, or {@code null} to read it
+	 * @param seenChildren the ids of the tasks whose events name it their parent
 	 * @return the detail; PENDING and not known when neither the events nor the backend know it
 	 */
-	TaskDetail detail(String id, @Nullable TaskResult stored) {
+	TaskDetail detail(String id, @Nullable TaskResult stored, Collection<String> seenChildren) {
 		TaskSnapshot event = (this.state != null) ? this.state.task(id).orElse(null) : null;
 		TaskResult backend = (stored != null) ? stored : read(id);
 		if (backend != null && backend.state().name().equals(CeleryStates.PENDING)) {
@@ -97,7 +110,7 @@ final class TaskData {
 		String traceback = (backend != null && backend.traceback() != null) ? backend.traceback()
 				: (event != null) ? event.traceback() : null;
 		Set<String> children = new LinkedHashSet<>((backend != null) ? backend.children() : List.of());
-		children.addAll(childrenSeen(id));
+		children.addAll(seenChildren);
 		return new TaskDetail(id, event != null || backend != null,
 				(event != null && event.name() != null) ? event.name() : (backend != null) ? backend.name() : null,
 				taskState, ready(taskState), progress, result, exception, Texts.truncate(traceback),
@@ -122,13 +135,14 @@ final class TaskData {
 		}
 	}
 
-	private List<String> childrenSeen(String id) {
+	// a scan of every task kept: once per request or stream, not on each update
+	Set<String> childrenSeen(String id) {
+		Set<String> children = new LinkedHashSet<>();
 		if (this.state == null) {
-			return List.of();
+			return children;
 		}
-		List<String> children = new ArrayList<>();
 		for (TaskSnapshot task : this.state.tasks(TaskQuery.all().page(Integer.MAX_VALUE, 0))) {
-			if (id.equals(task.parentId()) && children.size() < 1000) {
+			if (id.equals(task.parentId()) && children.size() < MAX_CHILDREN) {
 				children.add(task.uuid());
 			}
 		}

@@ -13,16 +13,23 @@ final class Texts {
 
 	static final int MAX_CHARS = 2_000;
 
+	/** The length of a value in a list's row, where it is only glanced at. */
+	static final int ROW_CHARS = 200;
+
 	private static final JsonMapper json = JsonMapper.builder().build();
 
 	private Texts() {
 	}
 
 	static @Nullable String truncate(@Nullable String text) {
-		if (text == null || text.length() <= MAX_CHARS) {
+		return truncate(text, MAX_CHARS);
+	}
+
+	static @Nullable String truncate(@Nullable String text, int max) {
+		if (text == null || text.length() <= max) {
 			return text;
 		}
-		return text.substring(0, MAX_CHARS) + "… (" + text.length() + " characters)";
+		return text.substring(0, max) + "… (" + text.length() + " characters)";
 	}
 
 	// a JSON value as JSON text, truncated; its toString() when it is not one

@@ -69,8 +69,10 @@ export function stream(path, handlers) {
 			source.addEventListener(name, (event) => handler(JSON.parse(event.data)));
 		}
 	};
+	live.hidden = false;
 	open();
 	return () => {
+		live.hidden = true;
 		clearTimeout(retry);
 		source.close();
 		live.classList.remove('on');

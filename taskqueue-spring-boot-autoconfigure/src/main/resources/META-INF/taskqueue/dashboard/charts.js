@@ -4,12 +4,13 @@ import { el, svg, notify } from './dom.js';
 
 const W = 900;
 const H = 240;
-const PAD = { left: 52, right: 16, top: 14, bottom: 26 };
+const PAD = { left: 56, right: 24, top: 30, bottom: 26 };
 
-function niceMax(value) {
-	if (!(value > 0)) return 1;
-	const power = 10 ** Math.floor(Math.log10(value));
-	return [1, 2, 2.5, 5, 10].map((m) => m * power).find((m) => m >= value);
+// the smallest of 1, 2, 5 times a power of ten at or above the value, at least the floor
+function niceMax(value, floor) {
+	const wanted = Math.max(value, floor);
+	const power = 10 ** Math.floor(Math.log10(wanted));
+	return [1, 2, 5, 10].map((m) => m * power).find((m) => m >= wanted - 1e-9);
 }
 
 // axes, grid and minute labels; returns the scales
@@ -20,32 +21,33 @@ function frame(chart, points, max, format) {
 	const plotH = H - PAD.top - PAD.bottom;
 	const x = (i) => PAD.left + (i + 0.5) * (plotW / points.length);
 	const y = (v) => PAD.top + plotH - (v / max) * plotH;
-	for (let t = 0; t <= 4; t++) {
-		const v = (max * t) / 4;
+	for (let t = 0; t <= 5; t++) {
+		const v = (max * t) / 5;
 		chart.append(svg('line', { x1: PAD.left, x2: W - PAD.right, y1: y(v), y2: y(v), class: 'grid' }));
 		chart.append(svg('text', { x: PAD.left - 6, y: y(v) + 4, 'text-anchor': 'end', class: 'tick' }, format(v)));
 	}
 	points.forEach((point, i) => {
 		if (i % 10 === 9 || i === points.length - 1) {
 			const label = new Date(point.time).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
-			chart.append(svg('text', { x: x(i), y: H - 8, 'text-anchor': 'middle', class: 'tick' }, label));
+			const anchor = i === points.length - 1 ? 'end' : 'middle';
+			chart.append(svg('text', { x: i === points.length - 1 ? W - PAD.right : x(i), y: H - 8, 'text-anchor': anchor, class: 'tick' }, label));
 		}
 	});
 	return { x, y, slot: plotW / points.length };
 }
 
 function legend(chart, entries) {
-	let at = PAD.left + 8;
+	let at = W - PAD.right - entries.reduce((width, [label]) => width + 30 + label.length * 7, 0);
 	for (const [label, cls] of entries) {
-		chart.append(svg('rect', { x: at, y: PAD.top, width: 10, height: 10, class: cls }));
-		chart.append(svg('text', { x: at + 14, y: PAD.top + 9, class: 'legend' }, label));
-		at += 24 + label.length * 7;
+		chart.append(svg('rect', { x: at, y: 6, width: 10, height: 10, rx: 2, class: cls }));
+		chart.append(svg('text', { x: at + 14, y: 15, class: 'legend' }, label));
+		at += 30 + label.length * 7;
 	}
 }
 
 function throughput(chart, points) {
-	const max = niceMax(Math.max(...points.map((p) => p.succeeded + p.failed)));
-	const { x, y, slot } = frame(chart, points, max, (v) => (Number.isInteger(v) ? v : v.toFixed(1)));
+	const max = niceMax(Math.max(...points.map((p) => p.succeeded + p.failed)), 5);
+	const { x, y, slot } = frame(chart, points, max, (v) => String(Math.round(v)));
 	const width = Math.max(2, slot * 0.7);
 	points.forEach((point, i) => {
 		const title = `${new Date(point.time).toLocaleTimeString()}: ${point.succeeded} succeeded, ${point.failed} failed`;
@@ -65,8 +67,8 @@ function throughput(chart, points) {
 }
 
 function runtimes(chart, points) {
-	const max = niceMax(Math.max(0, ...points.map((p) => p.p99 ?? 0)));
-	const format = (v) => (v === 0 ? '0' : v < 1 ? `${Math.round(v * 1000)} ms` : `${v.toFixed(v < 10 ? 1 : 0)} s`);
+	const max = niceMax(Math.max(0, ...points.map((p) => p.p99 ?? 0)), 0.01);
+	const format = (v) => (v === 0 ? '0' : v < 1 ? `${+(v * 1000).toPrecision(3)} ms` : `${+v.toPrecision(3)} s`);
 	const { x, y } = frame(chart, points, max, format);
 	for (const [key, cls] of [['p99', 'p99'], ['p95', 'p95'], ['p50', 'p50']]) {
 		let path = '';

@@ -24,10 +24,10 @@ export function svg(tag, attrs = {}, text) {
 	return node;
 }
 
+// columns are labels, or [label, class] such as ['Length', 'num']
 export function table(id, columns) {
-	return el('table', { id },
-		el('thead', {}, el('tr', {}, columns.map((c) => el('th', { text: c })))),
-		el('tbody'));
+	const head = columns.map((c) => (Array.isArray(c) ? el('th', { text: c[0], class: c[1] }) : el('th', { text: c })));
+	return el('table', { id }, el('thead', {}, el('tr', {}, head)), el('tbody'));
 }
 
 export function cell(cls, text) {

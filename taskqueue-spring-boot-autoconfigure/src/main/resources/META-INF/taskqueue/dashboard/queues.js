@@ -4,9 +4,9 @@ import { el, table, cell, time, notify } from './dom.js';
 
 export function queuesView(settings) {
 	const readOnly = settings.readOnly !== false;
-	const queues = table('queues', ['Queue', 'Length', 'Consumers', 'Dead letters', '']);
+	const queues = table('queues', ['Queue', ['Length', 'num'], 'Consumers', ['Dead letters', 'num'], '']);
 	const tbody = queues.tBodies[0];
-	const letters = el('div', { class: 'dead-letters' });
+	const letters = el('div', { class: 'dead-letter-list' });
 	const empty = el('p', { class: 'empty', text: 'No queue is consumed.', hidden: true });
 	let shown = null;
 

@@ -1,5 +1,5 @@
 // #/send: send a task by name; on success, its detail page
-import { post } from './api.js';
+import { get, post } from './api.js';
 import { el } from './dom.js';
 
 function parse(text, what, check) {
@@ -17,7 +17,8 @@ export function sendView(settings) {
 	const readOnly = settings.readOnly !== false;
 	const error = el('p', { id: 'send-error', class: 'error-text', role: 'alert' });
 	const form = el('form', { id: 'send-task', class: 'send' },
-		el('label', {}, 'Task', el('input', { name: 'task', required: true, placeholder: 'tasks.add', autocomplete: 'off' })),
+		el('label', {}, 'Task', el('input', { name: 'task', placeholder: 'tasks.add', autocomplete: 'off', list: 'send-task-types' })),
+		el('datalist', { id: 'send-task-types' }),
 		el('label', {}, 'Args (JSON array)', el('textarea', { name: 'args', rows: 3, spellcheck: 'false' })),
 		el('label', {}, 'Kwargs (JSON object)', el('textarea', { name: 'kwargs', rows: 3, spellcheck: 'false' })),
 		el('div', { class: 'row' },
@@ -26,6 +27,9 @@ export function sendView(settings) {
 		el('button', { type: 'submit', text: 'Send' }),
 		readOnly ? el('p', { class: 'muted', text: 'Read-only: sending is off (taskqueue.dashboard.read-only).' }) : '',
 		error);
+	get('data/task-types').then((names) => {
+		form.querySelector('#send-task-types').replaceChildren(...names.map((n) => el('option', { value: n })));
+	}).catch(() => {});
 	form.elements.args.value = '[]';
 	form.elements.kwargs.value = '{}';
 	form.addEventListener('submit', async (event) => {

@@ -10,8 +10,8 @@ export function taskView(settings, id) {
 	const readOnly = settings.readOnly !== false;
 	const progress = el('progress', { id: 'task-progress', hidden: true });
 	const progressText = el('span', { class: 'progress-text' });
-	const revoke = el('button', { id: 'revoke', type: 'button', text: 'Revoke', disabled: readOnly });
-	const terminate = el('button', { id: 'terminate', type: 'button', class: 'danger', text: 'Terminate', disabled: readOnly });
+	const revoke = el('button', { id: 'revoke', type: 'button', class: 'secondary', text: 'Revoke', title: 'Workers will not run it', disabled: readOnly });
+	const terminate = el('button', { id: 'terminate', type: 'button', class: 'danger', text: 'Terminate', title: 'Revoke it and interrupt it where it runs', disabled: readOnly });
 	const traceback = el('pre', { id: 'task-traceback', hidden: true });
 	const children = el('ul', { id: 'task-children', class: 'links' });
 	const section = el('section', { id: 'task', class: 'view', 'data-task-id': id },
@@ -77,7 +77,6 @@ export function taskView(settings, id) {
 	};
 	const act = async (kill) => {
 		const verb = kill ? 'Terminate' : 'Revoke';
-		if (kill && !confirm(`Terminate task ${id} where it runs?`)) return;
 		try {
 			await post(`actions/tasks/${enc(id)}/revoke?terminate=${kill}`);
 			notify(`${verb}d ${id}`);

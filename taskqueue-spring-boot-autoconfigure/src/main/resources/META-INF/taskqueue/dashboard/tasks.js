@@ -65,7 +65,7 @@ function row(task) {
 
 export function tasksView() {
 	let values = { ...remembered };
-	const tasks = table('tasks', ['Name', 'Id', 'State', 'Worker', 'Received', 'Runtime', 'Args']);
+	const tasks = table('tasks', ['Name', 'Id', 'State', 'Worker', 'Received', ['Runtime', 'num'], 'Args']);
 	const tbody = tasks.tBodies[0];
 	const empty = el('p', { class: 'empty', text: 'No task matches.', hidden: true });
 	const load = async () => {

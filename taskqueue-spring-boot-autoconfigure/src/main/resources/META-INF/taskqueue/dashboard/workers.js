@@ -2,7 +2,7 @@
 import { get, stream } from './api.js';
 import { el, table, cell, ago, notify } from './dom.js';
 
-const COLUMNS = ['Worker', 'Language', 'Status', 'Software', 'Active', 'Processed', 'Load', 'Heartbeat', 'Queues'];
+const COLUMNS = ['Worker', 'Language', 'Status', 'Software', ['Active', 'num'], ['Processed', 'num'], ['Load', 'num'], 'Heartbeat', 'Queues'];
 
 export function workersView() {
 	const workers = table('workers', COLUMNS);

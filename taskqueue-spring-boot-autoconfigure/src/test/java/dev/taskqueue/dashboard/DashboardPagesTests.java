@@ -6,6 +6,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.http.converter.autoconfigure.HttpMessageConvertersAutoConfiguration;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
@@ -233,12 +234,33 @@ class DashboardPagesTests {
 		});
 	}
 
+	@Test
+	void aTasksDetailNamesItsParentAndChildren() {
+		this.contextRunner.run((context) -> {
+			MockMvc mvc = MockMvcBuilders.webAppContextSetup(context).build();
+			TaskOperations tasks = context.getBean(TaskOperations.class);
+			String parent = tasks.send("pages.parent").id();
+			String child = (String) tasks.result(parent).get(TIMEOUT);
+			await().atMost(TIMEOUT).untilAsserted(() -> {
+				mvc.perform(get("/taskqueue/data/tasks/" + parent))
+					.andExpect(jsonPath("$.children").value(hasItem(child)));
+				mvc.perform(get("/taskqueue/data/tasks/" + child))
+					.andExpect(jsonPath("$.state").value("SUCCESS"))
+					.andExpect(jsonPath("$.parentId").value(parent))
+					.andExpect(jsonPath("$.rootId").value(parent));
+			});
+			mvc.perform(get("/taskqueue/data/tasks/never-sent")).andExpect(status().isOk())
+				.andExpect(jsonPath("$.known").value(false))
+				.andExpect(jsonPath("$.state").value("PENDING"));
+		});
+	}
+
 	@Configuration(proxyBeanMethods = false)
 	static class PagesTasksConfiguration {
 
 		@Bean
-		PagesTasks pagesTasks() {
-			return new PagesTasks();
+		PagesTasks pagesTasks(ObjectProvider<TaskOperations> tasks) {
+			return new PagesTasks(tasks);
 		}
 
 	}
@@ -246,6 +268,17 @@ class DashboardPagesTests {
 	static class PagesTasks {
 
 		final CountDownLatch finish = new CountDownLatch(1);
+
+		private final ObjectProvider<TaskOperations> tasks;
+
+		PagesTasks(ObjectProvider<TaskOperations> tasks) {
+			this.tasks = tasks;
+		}
+
+		@CeleryTask(name = "pages.parent")
+		String parent() {
+			return this.tasks.getObject().send("pages.add", 20, 22).id();
+		}
 
 		@CeleryTask(name = "pages.add")
 		int add(int x, int y) {
