@@ -78,6 +78,20 @@ class DashboardPagesTests {
 	}
 
 	@Test
+	void thePagesFollowTheConfiguredPath() {
+		this.contextRunner.withPropertyValues("taskqueue.dashboard.path=/ops/tasks/", "taskqueue.dashboard.api-path=/ops/api")
+			.run((context) -> {
+				MockMvc mvc = MockMvcBuilders.webAppContextSetup(context).build();
+				mvc.perform(get("/ops/tasks")).andExpect(header().string("Location", "/ops/tasks/"));
+				mvc.perform(get("/ops/tasks/")).andExpect(status().isOk())
+					.andExpect(content().string(containsString("app.js")));
+				mvc.perform(get("/ops/tasks/tasks.js")).andExpect(status().isOk());
+				mvc.perform(get("/ops/tasks/data/workers")).andExpect(status().isOk());
+				mvc.perform(get("/taskqueue/data/workers")).andExpect(status().isNotFound());
+			});
+	}
+
+	@Test
 	void theDataEndpointsShowTheWorkerTasksQueuesAndCharts() {
 		this.contextRunner.run((context) -> {
 			MockMvc mvc = MockMvcBuilders.webAppContextSetup(context).build();
