@@ -20,7 +20,7 @@ import dev.taskqueue.core.UpdateSubscription;
  */
 final class UpdateStream {
 
-	// a task's stream waits this long for the events to catch up with a final state stored
+	// once either says the task ended, a task's stream waits this long for the other
 	private static final long EVENTS_GRACE_MILLIS = 2_000;
 
 	final SseEmitter emitter;
@@ -90,8 +90,13 @@ final class UpdateStream {
 			this.sent = detail;
 			send(SseEmitter.event().name("task").data(detail, MediaType.APPLICATION_JSON));
 		}
+		if (detail.ready() && this.readySince == 0) {
+			// the events say it ended, its backend does not (ignore_result, or no backend)
+			this.readySince = System.currentTimeMillis();
+		}
 		boolean eventsCaughtUp = detail.ready() && (detail.runtime() != null || "REVOKED".equals(detail.state()));
-		if (storedReady && (eventsCaughtUp || System.currentTimeMillis() - this.readySince > EVENTS_GRACE_MILLIS)) {
+		if (this.readySince != 0 && ((storedReady && eventsCaughtUp)
+				|| System.currentTimeMillis() - this.readySince > EVENTS_GRACE_MILLIS)) {
 			send(SseEmitter.event().name("end").data(Map.of("state", detail.state()), MediaType.APPLICATION_JSON));
 			this.emitter.complete();
 			this.onClose.accept(this);

@@ -178,6 +178,25 @@ class DashboardPagesTests {
 	}
 
 	@Test
+	void aTasksStreamEndsOnItsEventsWhenNoResultIsStored() {
+		this.contextRunner.run((context) -> {
+			MockMvc mvc = MockMvcBuilders.webAppContextSetup(context).build();
+			PagesTasks tasks = context.getBean(PagesTasks.class);
+			String id = context.getBean(TaskOperations.class).send("pages.quiet").id();
+			await().atMost(TIMEOUT).untilAsserted(() -> mvc.perform(get("/taskqueue/data/tasks/" + id))
+				.andExpect(jsonPath("$.state").value("STARTED")));
+			MvcResult stream = mvc.perform(get("/taskqueue/stream/tasks/" + id).accept(MediaType.TEXT_EVENT_STREAM))
+				.andExpect(request().asyncStarted())
+				.andReturn();
+			tasks.quiet.countDown();
+			await().atMost(TIMEOUT).untilAsserted(() -> assertThat(stream.getResponse().getContentAsString())
+				.contains("\"state\":\"SUCCESS\"")
+				.contains("event:end"));
+			assertThat(context.getBean(LiveUpdates.class).openStreams()).isZero();
+		});
+	}
+
+	@Test
 	void actionsAreRefusedInReadOnlyMode() {
 		this.contextRunner.run((context) -> {
 			MockMvc mvc = MockMvcBuilders.webAppContextSetup(context).build();
@@ -283,10 +302,17 @@ class DashboardPagesTests {
 
 		final CountDownLatch finish = new CountDownLatch(1);
 
+		final CountDownLatch quiet = new CountDownLatch(1);
+
 		private final ObjectProvider<TaskOperations> tasks;
 
 		PagesTasks(ObjectProvider<TaskOperations> tasks) {
 			this.tasks = tasks;
+		}
+
+		@CeleryTask(name = "pages.quiet", ignoreResult = true)
+		void quiet() throws InterruptedException {
+			this.quiet.await(20, TimeUnit.SECONDS);
 		}
 
 		@CeleryTask(name = "pages.parent")
