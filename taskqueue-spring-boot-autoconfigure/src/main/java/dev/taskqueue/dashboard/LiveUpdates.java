@@ -8,7 +8,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -31,14 +33,18 @@ import dev.taskqueue.events.WorkerSnapshot;
 /**
  * The pages' live updates, as server-sent events. The fleet's events are only noted as they
  * arrive (the latest state per task and per worker, on the receiver's thread, without
- * blocking); one shared thread flushes them to every open stream at most every
- * {@link #FLUSH_EVERY 500 ms}: the lists' stream gets one {@code update} event with the rows
- * that changed, a task's stream its merged detail. At most {@value #MAX_STREAMS} streams are
- * open at once; more are refused with 503.
+ * blocking); one shared thread collects them at most every {@link #FLUSH_EVERY 500 ms}, and a
+ * few sender threads write them to the open streams: the lists' stream gets one
+ * {@code update} event with the rows that changed, a task's stream its merged detail. A stream
+ * whose client is slow to read skips the flushes that come while it is still being written to,
+ * then is told to read the lists again, so it holds up no other stream. At most
+ * {@value #MAX_STREAMS} streams are open at once; more are refused with 503.
  */
 final class LiveUpdates implements Consumer<ClusterChange>, AutoCloseable {
 
 	static final int MAX_STREAMS = 64;
+
+	private static final int SENDERS = 4;
 
 	static final Duration FLUSH_EVERY = Duration.ofMillis(500);
 
@@ -71,6 +77,8 @@ final class LiveUpdates implements Consumer<ClusterChange>, AutoCloseable {
 
 	private final ScheduledExecutorService scheduler;
 
+	private final ExecutorService senders;
+
 	private int quietFlushes;
 
 	private @Nullable AutoCloseable subscription;
@@ -82,6 +90,11 @@ final class LiveUpdates implements Consumer<ClusterChange>, AutoCloseable {
 		this.maxStreams = maxStreams;
 		this.scheduler = Executors.newSingleThreadScheduledExecutor((runnable) -> {
 			Thread thread = new Thread(runnable, "taskqueue-dashboard-updates");
+			thread.setDaemon(true);
+			return thread;
+		});
+		this.senders = Executors.newFixedThreadPool(SENDERS, (runnable) -> {
+			Thread thread = new Thread(runnable, "taskqueue-dashboard-sender");
 			thread.setDaemon(true);
 			return thread;
 		});
@@ -189,18 +202,46 @@ final class LiveUpdates implements Consumer<ClusterChange>, AutoCloseable {
 			});
 			for (UpdateStream stream : new ArrayList<>(this.streams)) {
 				String id = stream.taskId;
-				if (id == null) {
-					stream.flushList(update, keepalive);
-				}
-				else {
-					List<String> children = childrenByParent.getOrDefault(id, List.of());
-					stream.flushTask(this.taskData, id, changes.tasks().containsKey(id) || !children.isEmpty(),
-							children, keepalive);
-				}
+				List<String> children = (id != null) ? childrenByParent.getOrDefault(id, List.of()) : List.of();
+				boolean changed = id != null && (changes.tasks().containsKey(id) || !children.isEmpty());
+				flush(stream, update, changed, children, keepalive);
 			}
 		}
 		catch (RuntimeException | Error ex) {
 			logger.warn("Live updates of the dashboard failed", ex);
+		}
+	}
+
+	// on a sender thread, so that a client slow to read holds up only its own stream; a stream
+	// still busy with its last flush misses this one and catches up on the next
+	private void flush(UpdateStream stream, @Nullable Map<String, Object> update, boolean changed,
+			List<String> children, boolean keepalive) {
+		if (!stream.claim()) {
+			stream.missed();
+			return;
+		}
+		try {
+			this.senders.execute(() -> {
+				try {
+					String id = stream.taskId;
+					if (id == null) {
+						stream.flushList(update, keepalive);
+					}
+					else {
+						stream.flushTask(this.taskData, id, changed, children, keepalive);
+					}
+				}
+				catch (RuntimeException ex) {
+					logger.warn("Live updates of the dashboard failed", ex);
+				}
+				finally {
+					stream.release();
+				}
+			});
+		}
+		catch (RejectedExecutionException ex) {
+			// closing
+			stream.release();
 		}
 	}
 
@@ -237,6 +278,7 @@ final class LiveUpdates implements Consumer<ClusterChange>, AutoCloseable {
 			this.subscription.close();
 		}
 		this.scheduler.shutdownNow();
+		this.senders.shutdownNow();
 		for (UpdateStream stream : new ArrayList<>(this.streams)) {
 			close(stream);
 			try {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
@@ -15,8 +16,8 @@ import dev.taskqueue.core.UpdateSubscription;
 
 /**
  * One open stream of {@link LiveUpdates}: the lists' stream, or a task's, which follows the
- * states its result backend tells and its events, and ends once the task is ready. Sent to
- * from {@link LiveUpdates}' one thread only; the backend's callback only notes its state.
+ * states its result backend tells and its events, and ends once the task is ready. Flushed by
+ * one sender thread at a time ({@link #claim()}); the backend's callback only notes its state.
  */
 final class UpdateStream {
 
@@ -35,6 +36,12 @@ final class UpdateStream {
 
 	// a task's stream sends its detail on the first flush
 	private volatile boolean dirty = true;
+
+	// held by the flush under way, on a sender thread
+	private final AtomicBoolean busy = new AtomicBoolean();
+
+	// a flush passed while this one was busy: the lists are read again, a task's children found again
+	private volatile boolean missed;
 
 	private long readySince;
 
@@ -55,8 +62,26 @@ final class UpdateStream {
 		this.dirty = true;
 	}
 
+	boolean claim() {
+		return this.busy.compareAndSet(false, true);
+	}
+
+	void release() {
+		this.busy.set(false);
+	}
+
+	void missed() {
+		this.missed = true;
+		this.dirty = true;
+	}
+
 	void flushList(@Nullable Map<String, Object> update, boolean keepalive) {
-		if (update != null) {
+		if (this.missed) {
+			this.missed = false;
+			send(SseEmitter.event().name("update")
+				.data(Map.of("tasks", List.of(), "workers", List.of(), "reload", true), MediaType.APPLICATION_JSON));
+		}
+		else if (update != null) {
 			send(SseEmitter.event().name("update").data(update, MediaType.APPLICATION_JSON));
 		}
 		else if (keepalive) {
@@ -65,7 +90,8 @@ final class UpdateStream {
 	}
 
 	void flushTask(TaskData data, String id, boolean changed, List<String> newChildren, boolean keepalive) {
-		if (this.children == null) {
+		if (this.children == null || this.missed) {
+			this.missed = false;
 			this.children = data.childrenSeen(id);
 		}
 		for (String child : newChildren) {

@@ -173,7 +173,7 @@ class DashboardPagesTests {
 				.contains("\"state\":\"SUCCESS\"")
 				.contains("\"result\":\"\\\"done\\\"\"")
 				.contains("event:end"));
-			assertThat(context.getBean(LiveUpdates.class).openStreams()).isZero();
+			await().atMost(TIMEOUT).until(() -> context.getBean(LiveUpdates.class).openStreams() == 0);
 		});
 	}
 
@@ -192,7 +192,7 @@ class DashboardPagesTests {
 			await().atMost(TIMEOUT).untilAsserted(() -> assertThat(stream.getResponse().getContentAsString())
 				.contains("\"state\":\"SUCCESS\"")
 				.contains("event:end"));
-			assertThat(context.getBean(LiveUpdates.class).openStreams()).isZero();
+			await().atMost(TIMEOUT).until(() -> context.getBean(LiveUpdates.class).openStreams() == 0);
 		});
 	}
 
