@@ -3,6 +3,7 @@ package dev.taskqueue.dashboard;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 import org.apache.commons.logging.Log;
@@ -37,6 +38,9 @@ final class DashboardActions {
 	private final @Nullable WorkerContainer worker;
 
 	private final boolean readOnly;
+
+	// queue -> the workers the dashboard paused it on
+	private final Map<String, List<String>> paused = new ConcurrentHashMap<>();
 
 	DashboardActions(TaskOperations tasks, @Nullable TaskQueueControl control, @Nullable BrokerAdmin admin,
 			@Nullable WorkerContainer worker, boolean readOnly) {
@@ -88,16 +92,26 @@ final class DashboardActions {
 		return replies;
 	}
 
-	// on every worker that answers remote control, or on this application's worker when remote
-	// control is off; answers ok or error: <reason> by worker
-	Map<String, String> consume(Requester who, String queue, boolean resume) {
+	// pausing goes to the workers consuming the queue (every worker when none is known) and is
+	// remembered, so that resuming goes back to those workers only instead of widening who
+	// consumes it; without remote control, this application's worker; answers ok or
+	// error: <reason> by worker
+	Map<String, String> consume(Requester who, String queue, boolean resume, List<String> consumers) {
 		String action = resume ? "resume" : "pause";
 		allowed(who, action + " " + queue);
 		Map<String, String> answers = new LinkedHashMap<>();
 		if (this.control != null) {
-			Map<String, ControlReply> replies = resume ? this.control.addConsumer(queue)
-					: this.control.cancelConsumer(queue);
+			List<String> targets = resume ? this.paused.getOrDefault(queue, List.of()) : consumers;
+			TaskQueueControl addressed = targets.isEmpty() ? this.control
+					: this.control.destination(targets.toArray(String[]::new));
+			Map<String, ControlReply> replies = resume ? addressed.addConsumer(queue) : addressed.cancelConsumer(queue);
 			replies.forEach((node, reply) -> answers.put(node, reply.isOk() ? "ok" : "error: " + reply.error()));
+			if (resume) {
+				this.paused.remove(queue);
+			}
+			else if (!consumers.isEmpty()) {
+				this.paused.put(queue, List.copyOf(consumers));
+			}
 		}
 		else if (this.worker != null) {
 			boolean changed = resume ? this.worker.control().addQueue(queue) : this.worker.control().cancelQueue(queue);

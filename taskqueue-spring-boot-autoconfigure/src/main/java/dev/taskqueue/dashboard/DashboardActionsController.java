@@ -25,8 +25,11 @@ final class DashboardActionsController {
 
 	private final DashboardActions actions;
 
-	DashboardActionsController(DashboardActions actions) {
+	private final FleetData fleet;
+
+	DashboardActionsController(DashboardActions actions, FleetData fleet) {
 		this.actions = actions;
+		this.fleet = fleet;
 	}
 
 	@PostMapping("/actions/tasks/{id}/revoke")
@@ -48,12 +51,13 @@ final class DashboardActionsController {
 
 	@PostMapping("/actions/queues/{queue}/pause")
 	Map<String, Object> pause(@PathVariable String queue, HttpServletRequest request) {
-		return Map.of("queue", queue, "workers", this.actions.consume(Requester.of(request), queue, false));
+		return Map.of("queue", queue, "workers", this.actions.consume(Requester.of(request), queue, false,
+				this.fleet.consumers(queue)));
 	}
 
 	@PostMapping("/actions/queues/{queue}/resume")
 	Map<String, Object> resume(@PathVariable String queue, HttpServletRequest request) {
-		return Map.of("queue", queue, "workers", this.actions.consume(Requester.of(request), queue, true));
+		return Map.of("queue", queue, "workers", this.actions.consume(Requester.of(request), queue, true, List.of()));
 	}
 
 	@PostMapping("/actions/queues/{queue}/dead-letters/{taskId}/requeue")

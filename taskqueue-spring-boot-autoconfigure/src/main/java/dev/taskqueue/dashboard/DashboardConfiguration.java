@@ -128,8 +128,8 @@ public class DashboardConfiguration {
 	}
 
 	@Bean
-	DashboardActionsController taskQueueDashboardActionsController(DashboardActions actions) {
-		return new DashboardActionsController(actions);
+	DashboardActionsController taskQueueDashboardActionsController(DashboardActions actions, FleetData fleet) {
+		return new DashboardActionsController(actions, fleet);
 	}
 
 	// end of pages

@@ -96,6 +96,17 @@ final class FleetData {
 		return this.worker != null && this.worker.hostname().equals(hostname);
 	}
 
+	// the workers consuming a queue, as remote control told at most a few seconds ago
+	List<String> consumers(String queue) {
+		List<String> consumers = new ArrayList<>();
+		queuesByWorker(true).forEach((hostname, names) -> {
+			if (names.contains(queue)) {
+				consumers.add(hostname);
+			}
+		});
+		return consumers;
+	}
+
 	List<QueueRow> queues() {
 		Map<String, List<String>> consumers = new TreeMap<>();
 		queuesByWorker(true).forEach((hostname, names) -> names

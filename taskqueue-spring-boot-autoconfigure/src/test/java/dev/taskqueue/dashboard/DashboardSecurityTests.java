@@ -1,5 +1,6 @@
 package dev.taskqueue.dashboard;
 
+import jakarta.servlet.http.Cookie;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -20,7 +21,6 @@ import org.springframework.security.core.userdetails.User;
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
-import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.setup.MockMvcBuilders;
 import org.springframework.web.context.WebApplicationContext;
@@ -34,7 +34,6 @@ import dev.taskqueue.core.CeleryTask;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.security.config.Customizer.withDefaults;
-import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.httpBasic;
 import static org.springframework.security.test.web.servlet.setup.SecurityMockMvcConfigurers.springSecurity;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
@@ -92,13 +91,18 @@ class DashboardSecurityTests {
 	}
 
 	@Test
-	void theDashboardsOwnPostsNeedTheCsrfToken() {
+	void theDashboardsOwnPostsSendBackTheCsrfCookieAsItsScriptsDo() {
 		this.contextRunner.run((context) -> {
 			MockMvc mvc = mvc(context);
-			mvc.perform(post("/taskqueue/actions/tasks/some-id/revoke").with(httpBasic("operator", "operator-secret")))
-				.andExpect(status().isForbidden());
+			Cookie token = mvc.perform(get("/taskqueue/data/settings").with(httpBasic("operator", "operator-secret")))
+				.andExpect(status().isOk())
+				.andReturn().getResponse().getCookie("XSRF-TOKEN");
+			assertThat(token).isNotNull();
 			mvc.perform(post("/taskqueue/actions/tasks/some-id/revoke").with(httpBasic("operator", "operator-secret"))
-				.with(csrf().asHeader())).andExpect(status().isOk());
+				.cookie(token)).andExpect(status().isForbidden());
+			mvc.perform(post("/taskqueue/actions/tasks/some-id/revoke").with(httpBasic("operator", "operator-secret"))
+				.cookie(token)
+				.header("X-XSRF-TOKEN", token.getValue())).andExpect(status().isOk());
 		});
 	}
 
@@ -119,8 +123,9 @@ class DashboardSecurityTests {
 					.anyRequest()
 					.hasRole("OPERATOR"))
 				.httpBasic(withDefaults())
-				.csrf((csrf) -> csrf.csrfTokenRepository(CookieCsrfTokenRepository.withHttpOnlyFalse())
-					.ignoringRequestMatchers("/taskqueue/api/**"));
+				// the pages send the XSRF-TOKEN cookie back as X-XSRF-TOKEN; scripts calling the API
+				// authenticate on each request and need no token
+				.csrf((csrf) -> csrf.spa().ignoringRequestMatchers("/taskqueue/api/**"));
 			return http.build();
 		}
 
