@@ -11,8 +11,6 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestBody;
-import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
@@ -46,8 +44,10 @@ final class FlowerSendController {
 	}
 
 	@PostMapping("/task/apply/{name}")
-	Map<String, @Nullable Object> apply(@PathVariable String name, @RequestBody(required = false) @Nullable String body,
-			@RequestParam(required = false) @Nullable Double timeout, HttpServletRequest request) {
+	Map<String, @Nullable Object> apply(@PathVariable String name, HttpServletRequest request) {
+		// the body first: asking for a parameter would make the container parse a form body
+		String body = RawBody.read(request);
+		Double timeout = timeout(request);
 		Duration wait = MAX_APPLY_WAIT;
 		if (timeout != null) {
 			if (timeout.isNaN() || timeout <= 0 || timeout > MAX_APPLY_WAIT.toSeconds()) {
@@ -60,15 +60,13 @@ final class FlowerSendController {
 	}
 
 	@PostMapping("/task/async-apply/{name}")
-	Map<String, @Nullable Object> asyncApply(@PathVariable String name,
-			@RequestBody(required = false) @Nullable String body, HttpServletRequest request) {
-		return send(name, body, request, true, null);
+	Map<String, @Nullable Object> asyncApply(@PathVariable String name, HttpServletRequest request) {
+		return send(name, RawBody.read(request), request, true, null);
 	}
 
 	@PostMapping("/task/send-task/{name}")
-	Map<String, @Nullable Object> sendTask(@PathVariable String name,
-			@RequestBody(required = false) @Nullable String body, HttpServletRequest request) {
-		return send(name, body, request, false, null);
+	Map<String, @Nullable Object> sendTask(@PathVariable String name, HttpServletRequest request) {
+		return send(name, RawBody.read(request), request, false, null);
 	}
 
 	@PostMapping("/task/abort/{id}")
@@ -101,6 +99,20 @@ final class FlowerSendController {
 		AsyncResult<Object> result = this.actions.send(who, name, (args != null) ? (List<?>) args : List.of(),
 				keywords, options);
 		return this.results.sent(result.id(), result, wait);
+	}
+
+	// the timeout query parameter, in seconds
+	private static @Nullable Double timeout(HttpServletRequest request) {
+		String timeout = request.getParameter("timeout");
+		if (timeout == null) {
+			return null;
+		}
+		try {
+			return Double.valueOf(timeout);
+		}
+		catch (NumberFormatException ex) {
+			throw new IllegalArgumentException("'timeout' must be a number of seconds, not '" + timeout + "'");
+		}
 	}
 
 	// the body as a JSON object, empty when there is none

@@ -41,6 +41,21 @@ class FlowerApiTests {
 	}
 
 	@Test
+	void aJsonBodySentAsAFormIsReadAsFlowerReadsIt() {
+		this.contextRunner.run((context) -> {
+			FlowerClient mvc = new FlowerClient(context);
+			// what curl -d '{"args": [1, 2]}' sends
+			Map<String, Object> sent = mvc.ok(post("/taskqueue/api/task/async-apply/flower.add")
+				.contentType(MediaType.APPLICATION_FORM_URLENCODED).content("{\"args\": [20, 22]}"));
+			assertThat(mvc.ok(get("/taskqueue/api/task/result/" + sent.get("task-id") + "?timeout=5")))
+				.containsEntry("result", 42);
+			Map<String, Object> applied = mvc.ok(post("/taskqueue/api/task/apply/flower.add?timeout=5")
+				.contentType(MediaType.APPLICATION_FORM_URLENCODED).content("{\"args\": [1, 1]}"));
+			assertThat(applied).containsEntry("state", "SUCCESS").containsEntry("result", 2);
+		});
+	}
+
+	@Test
 	void applyWaitsForTheResultAndAFailureCarriesItsTraceback() {
 		this.contextRunner.run((context) -> {
 			FlowerClient mvc = new FlowerClient(context);
