@@ -99,7 +99,8 @@ class DashboardBrowserIT {
 	@Order(1)
 	void workersOfBothLanguagesAreOnline() throws Exception {
 		ui.open("#/workers");
-		assertThat(browser.find("body").getDomAttribute("data-read-only")).isEqualTo("false");
+		browser.await(DashboardUi.TIMEOUT, "body[data-read-only=false]",
+				(driver) -> browser.find("body[data-read-only=\"false\"]") != null);
 		for (String route : List.of("#/workers", "#/tasks", "#/queues", "#/charts", "#/send")) {
 			assertThat(browser.find("a[href=\"" + route + "\"]")).as("nav link %s", route).isNotNull();
 		}
