@@ -3,6 +3,7 @@ package dev.taskqueue.dashboard;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -72,6 +73,18 @@ final class DashboardActions {
 		Map<String, ControlReply> replies = control().rateLimit(taskName,
 				(rateLimit == null || rateLimit.isBlank()) ? null : rateLimit);
 		audit.info(who + " set the rate limit of " + taskName + " to " + rateLimit + " on " + replies.keySet());
+		return replies;
+	}
+
+	// a remote control command on one worker, or on every worker when none is named; what
+	// describes it in the audit log, as "set the rate limit of tasks.add to 10/m"
+	Map<String, ControlReply> command(Requester who, String what, @Nullable String workerName,
+			Function<TaskQueueControl, Map<String, ControlReply>> command) {
+		allowed(who, what);
+		TaskQueueControl target = (workerName != null) ? control().destination(workerName) : control();
+		Map<String, ControlReply> replies = command.apply(target);
+		audit.info(who + " asked to " + what + " on " + ((workerName != null) ? workerName : "every worker")
+				+ ": replies from " + replies.keySet());
 		return replies;
 	}
 

@@ -1,5 +1,7 @@
 package dev.taskqueue.dashboard;
 
+import java.time.Clock;
+
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -7,9 +9,12 @@ import org.springframework.web.method.HandlerTypePredicate;
 import org.springframework.web.servlet.config.annotation.PathMatchConfigurer;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
+import dev.taskqueue.backend.ResultBackend;
 import dev.taskqueue.broker.BrokerAdmin;
 import dev.taskqueue.control.TaskQueueControl;
 import dev.taskqueue.core.TaskOperations;
+import dev.taskqueue.events.ClusterState;
+import dev.taskqueue.worker.TaskRegistry;
 import dev.taskqueue.worker.WorkerContainer;
 
 /**
@@ -34,6 +39,54 @@ public class DashboardConfiguration {
 	DashboardErrors taskQueueDashboardErrors() {
 		return new DashboardErrors();
 	}
+
+	// REST API in Flower's shapes
+
+	@Bean
+	FlowerResults taskQueueFlowerResults(TaskOperations tasks, ObjectProvider<ResultBackend> backend) {
+		return new FlowerResults(tasks, backend.getIfUnique());
+	}
+
+	@Bean
+	FlowerTaskNames taskQueueFlowerTaskNames(ObjectProvider<TaskRegistry> registry,
+			ObjectProvider<ClusterState> events, ObjectProvider<TaskQueueControl> control) {
+		return new FlowerTaskNames(registry.getIfUnique(), events.getIfUnique(), control.getIfUnique());
+	}
+
+	@Bean
+	FlowerTaskController taskQueueFlowerTaskController(ObjectProvider<ClusterState> events, FlowerResults results,
+			ObjectProvider<TaskQueueControl> control, ObjectProvider<BrokerAdmin> admin,
+			ObjectProvider<WorkerContainer> worker) {
+		return new FlowerTaskController(events.getIfUnique(), results, control.getIfUnique(), admin.getIfUnique(),
+				worker.getIfUnique());
+	}
+
+	@Bean
+	FlowerSendController taskQueueFlowerSendController(DashboardActions actions, FlowerResults results,
+			FlowerTaskNames names) {
+		return new FlowerSendController(actions, results, names);
+	}
+
+	@Bean
+	FlowerControlController taskQueueFlowerControlController(DashboardActions actions, FlowerTaskNames names) {
+		return new FlowerControlController(actions, names);
+	}
+
+	@Bean
+	FlowerWorkerController taskQueueFlowerWorkerController(ObjectProvider<TaskQueueControl> control,
+			ObjectProvider<ClusterState> events) {
+		TaskQueueControl remote = control.getIfUnique();
+		FlowerWorkers workers = (remote != null)
+				? new FlowerWorkers(remote, TaskQueueControl.DEFAULT_TIMEOUT, Clock.systemUTC()) : null;
+		return new FlowerWorkerController(workers, events.getIfUnique());
+	}
+
+	@Bean
+	FlowerApiErrors taskQueueFlowerApiErrors() {
+		return new FlowerApiErrors();
+	}
+
+	// end of the REST API
 
 	@Bean
 	WebMvcConfigurer taskQueueDashboardPaths(DashboardSettings settings) {
