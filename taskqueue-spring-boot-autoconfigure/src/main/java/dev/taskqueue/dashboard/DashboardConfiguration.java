@@ -5,8 +5,11 @@ import java.time.Clock;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.CacheControl;
 import org.springframework.web.method.HandlerTypePredicate;
 import org.springframework.web.servlet.config.annotation.PathMatchConfigurer;
+import org.springframework.web.servlet.config.annotation.ResourceHandlerRegistry;
+import org.springframework.web.servlet.config.annotation.ViewControllerRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 import dev.taskqueue.backend.ResultBackend;
@@ -88,6 +91,49 @@ public class DashboardConfiguration {
 
 	// end of the REST API
 
+	// pages
+
+	@Bean(destroyMethod = "close")
+	TaskHistory taskQueueDashboardHistory(ObjectProvider<ClusterState> state) {
+		TaskHistory history = new TaskHistory(Clock.systemUTC());
+		history.listenTo(state.getIfUnique());
+		return history;
+	}
+
+	@Bean
+	FleetData taskQueueDashboardFleetData(ObjectProvider<ClusterState> state, ObjectProvider<TaskQueueControl> control,
+			ObjectProvider<BrokerAdmin> admin, ObjectProvider<WorkerContainer> worker) {
+		return new FleetData(state.getIfUnique(), control.getIfUnique(), admin.getIfUnique(), worker.getIfUnique(),
+				Clock.systemUTC());
+	}
+
+	@Bean
+	TaskData taskQueueDashboardTaskData(ObjectProvider<ClusterState> state, TaskOperations tasks) {
+		return new TaskData(state.getIfUnique(), tasks);
+	}
+
+	@Bean(destroyMethod = "close")
+	LiveUpdates taskQueueDashboardLiveUpdates(TaskData taskData, FleetData fleetData, TaskOperations tasks,
+			ObjectProvider<ClusterState> state) {
+		LiveUpdates updates = new LiveUpdates(taskData, fleetData, tasks, LiveUpdates.MAX_STREAMS,
+				LiveUpdates.FLUSH_EVERY);
+		updates.listenTo(state.getIfUnique());
+		return updates;
+	}
+
+	@Bean
+	DashboardPagesController taskQueueDashboardPagesController(DashboardSettings settings, FleetData fleet,
+			TaskData tasks, TaskHistory history, LiveUpdates updates, ObjectProvider<ClusterState> state) {
+		return new DashboardPagesController(settings, fleet, tasks, history, updates, state.getIfUnique());
+	}
+
+	@Bean
+	DashboardActionsController taskQueueDashboardActionsController(DashboardActions actions) {
+		return new DashboardActionsController(actions);
+	}
+
+	// end of pages
+
 	@Bean
 	WebMvcConfigurer taskQueueDashboardPaths(DashboardSettings settings) {
 		return new WebMvcConfigurer() {
@@ -96,6 +142,20 @@ public class DashboardConfiguration {
 			public void configurePathMatch(PathMatchConfigurer configurer) {
 				configurer.addPathPrefix(settings.apiPath(), HandlerTypePredicate.forAnnotation(FlowerApi.class));
 				configurer.addPathPrefix(settings.path(), HandlerTypePredicate.forAnnotation(DashboardPages.class));
+			}
+
+			@Override
+			public void addViewControllers(ViewControllerRegistry registry) {
+				// the page's relative links need the trailing slash
+				registry.addRedirectViewController(settings.path(), settings.path() + "/");
+			}
+
+			@Override
+			public void addResourceHandlers(ResourceHandlerRegistry registry) {
+				// the pages' static files; the controllers' data, streams and actions win over them
+				registry.addResourceHandler(settings.path() + "/**")
+					.addResourceLocations("classpath:/" + DashboardPagesController.RESOURCES)
+					.setCacheControl(CacheControl.noCache());
 			}
 
 		};

@@ -1,0 +1,357 @@
+package dev.taskqueue.dashboard;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+
+import dev.taskqueue.core.TaskOperations;
+import dev.taskqueue.core.TaskResult;
+import dev.taskqueue.core.UpdateSubscription;
+import dev.taskqueue.events.ClusterChange;
+import dev.taskqueue.events.ClusterState;
+import dev.taskqueue.events.TaskSnapshot;
+import dev.taskqueue.events.WorkerSnapshot;
+
+/**
+ * The pages' live updates, as server-sent events. The fleet's events are only noted as they
+ * arrive (the latest state per task and per worker, on the receiver's thread, without
+ * blocking); one shared thread flushes them to every open stream at most every
+ * {@link #FLUSH_EVERY 500 ms}: the lists' stream gets one {@code update} event with the rows
+ * that changed, a task's stream its merged detail. At most {@value #MAX_STREAMS} streams are
+ * open at once; more are refused with 503.
+ */
+final class LiveUpdates implements Consumer<ClusterChange>, AutoCloseable {
+
+	static final int MAX_STREAMS = 64;
+
+	static final Duration FLUSH_EVERY = Duration.ofMillis(500);
+
+	private static final int MAX_PENDING = 5_000;
+
+	private static final Duration STREAM_TIMEOUT = Duration.ofMinutes(10);
+
+	// a comment every 30 flushes with nothing to say finds the clients that left
+	private static final int KEEPALIVE_FLUSHES = 30;
+
+	// a task's stream waits this long for the events to catch up with a final state stored
+	private static final long EVENTS_GRACE_MILLIS = 2_000;
+
+	private static final Log logger = LogFactory.getLog(LiveUpdates.class);
+
+	private final TaskData taskData;
+
+	private final FleetData fleetData;
+
+	private final TaskOperations tasks;
+
+	private final int maxStreams;
+
+	private final Set<Stream> streams = ConcurrentHashMap.newKeySet();
+
+	private final AtomicInteger open = new AtomicInteger();
+
+	private final Map<String, TaskSnapshot> pendingTasks = new ConcurrentHashMap<>();
+
+	private final Map<String, WorkerSnapshot> pendingWorkers = new ConcurrentHashMap<>();
+
+	private volatile boolean overflow;
+
+	private final ScheduledExecutorService scheduler;
+
+	private int quietFlushes;
+
+	private @Nullable AutoCloseable subscription;
+
+	LiveUpdates(TaskData taskData, FleetData fleetData, TaskOperations tasks, int maxStreams, Duration flushEvery) {
+		this.taskData = taskData;
+		this.fleetData = fleetData;
+		this.tasks = tasks;
+		this.maxStreams = maxStreams;
+		this.scheduler = Executors.newSingleThreadScheduledExecutor((runnable) -> {
+			Thread thread = new Thread(runnable, "taskqueue-dashboard-updates");
+			thread.setDaemon(true);
+			return thread;
+		});
+		this.scheduler.scheduleWithFixedDelay(this::flush, flushEvery.toMillis(), flushEvery.toMillis(),
+				TimeUnit.MILLISECONDS);
+	}
+
+	// notes the changes of a cluster state from now on, until closed
+	void listenTo(@Nullable ClusterState state) {
+		if (state != null) {
+			this.subscription = state.subscribe(this);
+		}
+	}
+
+	@Override
+	public void accept(ClusterChange change) {
+		if (this.streams.isEmpty()) {
+			return;
+		}
+		TaskSnapshot task = change.task();
+		if (task != null) {
+			note(this.pendingTasks, task.uuid(), task);
+		}
+		WorkerSnapshot worker = change.worker();
+		if (worker != null) {
+			note(this.pendingWorkers, worker.hostname(), worker);
+		}
+	}
+
+	private <T> void note(Map<String, T> pending, String key, T value) {
+		if (pending.size() < MAX_PENDING || pending.containsKey(key)) {
+			pending.put(key, value);
+		}
+		else {
+			this.overflow = true;
+		}
+	}
+
+	SseEmitter lists() {
+		return open(new Stream(new SseEmitter(STREAM_TIMEOUT.toMillis()), null)).emitter;
+	}
+
+	SseEmitter task(String id) {
+		Stream stream = open(new Stream(new SseEmitter(STREAM_TIMEOUT.toMillis()), id));
+		try {
+			stream.subscription = this.tasks.result(id).onUpdate((update) -> {
+				stream.latest = update;
+				stream.dirty = true;
+			});
+			if (!this.streams.contains(stream)) {
+				// the client left already
+				stream.subscription.close();
+			}
+		}
+		catch (RuntimeException ex) {
+			// no result backend to follow: the events alone update the page
+		}
+		return stream.emitter;
+	}
+
+	private Stream open(Stream stream) {
+		if (this.open.incrementAndGet() > this.maxStreams) {
+			this.open.decrementAndGet();
+			throw new ResponseStatusException(HttpStatus.SERVICE_UNAVAILABLE,
+					"Too many live update streams are open (" + this.maxStreams + ")");
+		}
+		this.streams.add(stream);
+		stream.emitter.onCompletion(() -> close(stream));
+		stream.emitter.onTimeout(() -> close(stream));
+		stream.emitter.onError((ex) -> close(stream));
+		return stream;
+	}
+
+	private void close(Stream stream) {
+		if (this.streams.remove(stream)) {
+			this.open.decrementAndGet();
+			UpdateSubscription subscription = stream.subscription;
+			if (subscription != null) {
+				subscription.close();
+			}
+		}
+	}
+
+	int openStreams() {
+		return this.open.get();
+	}
+
+	// on the shared thread only: every send happens here
+	void flush() {
+		try {
+			Changes changes = drain();
+			boolean keepalive = false;
+			Map<String, Object> update = null;
+			if (!changes.isEmpty()) {
+				update = update(changes);
+				this.quietFlushes = 0;
+			}
+			else if (++this.quietFlushes >= KEEPALIVE_FLUSHES) {
+				keepalive = true;
+				this.quietFlushes = 0;
+			}
+			Map<String, List<String>> childrenByParent = new HashMap<>();
+			changes.tasks().values().forEach((task) -> {
+				if (task.parentId() != null) {
+					childrenByParent.computeIfAbsent(task.parentId(), (parent) -> new ArrayList<>()).add(task.uuid());
+				}
+			});
+			for (Stream stream : new ArrayList<>(this.streams)) {
+				if (stream.taskId == null) {
+					flushList(stream, update, keepalive);
+				}
+				else {
+					List<String> children = childrenByParent.getOrDefault(stream.taskId, List.of());
+					flushTask(stream, changes.tasks().containsKey(stream.taskId) || !children.isEmpty(), children,
+							keepalive);
+				}
+			}
+		}
+		catch (RuntimeException | Error ex) {
+			logger.warn("Live updates of the dashboard failed", ex);
+		}
+	}
+
+	// what changed since the last flush: the latest state of each task and worker
+	Changes drain() {
+		boolean reload = this.overflow;
+		this.overflow = false;
+		return new Changes(drain(this.pendingTasks), drain(this.pendingWorkers), reload);
+	}
+
+	// the lists' update event: the rows that changed, and whether to read the lists again
+	Map<String, Object> update(Changes changes) {
+		Map<String, Object> update = new LinkedHashMap<>();
+		update.put("tasks", changes.tasks().values().stream().map(TaskData::row).toList());
+		update.put("workers", changes.workers().values().stream().map(this.fleetData::row).toList());
+		update.put("reload", changes.reload());
+		return update;
+	}
+
+	private void flushList(Stream stream, @Nullable Map<String, Object> update, boolean keepalive) {
+		if (update != null) {
+			send(stream, SseEmitter.event().name("update").data(update, MediaType.APPLICATION_JSON));
+		}
+		else if (keepalive) {
+			send(stream, SseEmitter.event().comment("keepalive"));
+		}
+	}
+
+	private void flushTask(Stream stream, boolean changed, List<String> newChildren, boolean keepalive) {
+		if (stream.children == null) {
+			stream.children = this.taskData.childrenSeen(stream.taskId);
+		}
+		for (String child : newChildren) {
+			if (stream.children.size() < TaskData.MAX_CHILDREN) {
+				stream.children.add(child);
+			}
+		}
+		TaskResult latest = stream.latest;
+		boolean storedReady = latest != null && latest.ready();
+		if (storedReady && stream.readySince == 0) {
+			stream.readySince = System.currentTimeMillis();
+		}
+		if (!changed && !stream.dirty && stream.readySince == 0) {
+			if (keepalive) {
+				send(stream, SseEmitter.event().comment("keepalive"));
+			}
+			return;
+		}
+		stream.dirty = false;
+		TaskData.TaskDetail detail = this.taskData.detail(stream.taskId, latest, stream.children);
+		if (!detail.equals(stream.sent)) {
+			stream.sent = detail;
+			send(stream, SseEmitter.event().name("task").data(detail, MediaType.APPLICATION_JSON));
+		}
+		boolean eventsCaughtUp = detail.ready() && (detail.runtime() != null || "REVOKED".equals(detail.state()));
+		if (storedReady && (eventsCaughtUp
+				|| System.currentTimeMillis() - stream.readySince > EVENTS_GRACE_MILLIS)) {
+			send(stream, SseEmitter.event().name("end").data(Map.of("state", detail.state()), MediaType.APPLICATION_JSON));
+			stream.emitter.complete();
+			close(stream);
+		}
+	}
+
+	private void send(Stream stream, SseEmitter.SseEventBuilder event) {
+		try {
+			stream.emitter.send(event);
+		}
+		catch (IOException | IllegalStateException ex) {
+			// the client left: the stream is done
+			close(stream);
+		}
+	}
+
+	private static <T> Map<String, T> drain(Map<String, T> pending) {
+		Map<String, T> drained = new HashMap<>();
+		for (String key : List.copyOf(pending.keySet())) {
+			T value = pending.remove(key);
+			if (value != null) {
+				drained.put(key, value);
+			}
+		}
+		return drained;
+	}
+
+	@Override
+	public void close() throws Exception {
+		if (this.subscription != null) {
+			this.subscription.close();
+		}
+		this.scheduler.shutdownNow();
+		for (Stream stream : new ArrayList<>(this.streams)) {
+			close(stream);
+			try {
+				stream.emitter.complete();
+			}
+			catch (RuntimeException ex) {
+				// already done
+			}
+		}
+	}
+
+	/**
+	 * What changed since the last flush.
+	 *
+	 * @param tasks the tasks by id, as they are now
+	 * @param workers the workers by hostname, as they are now
+	 * @param reload whether more changed than was noted, so that the lists are to be read again
+	 */
+	record Changes(Map<String, TaskSnapshot> tasks, Map<String, WorkerSnapshot> workers, boolean reload) {
+
+		boolean isEmpty() {
+			return this.tasks.isEmpty() && this.workers.isEmpty() && !this.reload;
+		}
+
+	}
+
+	/**
+	 * An open stream: the lists' when {@code taskId} is {@code null}, else a task's.
+	 */
+	private static final class Stream {
+
+		private final SseEmitter emitter;
+
+		private final @Nullable String taskId;
+
+		private volatile @Nullable UpdateSubscription subscription;
+
+		private volatile @Nullable TaskResult latest;
+
+		// a task's stream sends its detail on the first flush
+		private volatile boolean dirty = true;
+
+		private long readySince;
+
+		private TaskData.@Nullable TaskDetail sent;
+
+		// the children its events showed: found once, then added from the changes
+		private @Nullable Set<String> children;
+
+		Stream(SseEmitter emitter, @Nullable String taskId) {
+			this.emitter = emitter;
+			this.taskId = taskId;
+		}
+
+	}
+
+}
