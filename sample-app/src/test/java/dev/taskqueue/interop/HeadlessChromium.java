@@ -44,6 +44,7 @@ final class HeadlessChromium implements AutoCloseable {
 	private final ChromeDriver driver;
 
 	HeadlessChromium() throws IOException {
+		FileSystemUtils.deleteRecursively(SCREENSHOTS);
 		this.profile = Files.createTempDirectory("dashboard-chromium");
 		ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile())
 			.usingAnyFreePort()
