@@ -97,10 +97,22 @@ final class HeadlessChromium implements AutoCloseable {
 		return found.isEmpty() ? null : found.get(0);
 	}
 
-	/** The trimmed text of the first element matching a CSS selector, or {@code null}. */
+	/**
+	 * The trimmed text of the first element matching a CSS selector, or {@code null}; found
+	 * again when the page replaced it meanwhile.
+	 */
 	@Nullable String text(String css) {
-		WebElement element = find(css);
-		return (element != null) ? element.getText().strip() : null;
+		for (int attempt = 1;; attempt++) {
+			try {
+				WebElement element = find(css);
+				return (element != null) ? element.getText().strip() : null;
+			}
+			catch (StaleElementReferenceException ex) {
+				if (attempt == 5) {
+					throw ex;
+				}
+			}
+		}
 	}
 
 	String url() {
