@@ -1,6 +1,7 @@
 package dev.taskqueue.dashboard;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -94,6 +95,13 @@ final class FlowerControlController {
 				"Autoscaling '" + worker + "' worker (min=" + min + ", max=" + max + ")", request);
 	}
 
+	@PostMapping("/worker/pool/restart/{worker}")
+	ResponseEntity<Map<String, String>> restart(@PathVariable String worker, HttpServletRequest request) {
+		return onWorker(worker, "restart the pool", (control) -> replies(control.broadcast("pool_restart",
+				Map.of("reload", false), true, TaskQueueControl.DEFAULT_TIMEOUT, null)),
+				"Failed to restart the '" + worker + "' pool", "Restarting '" + worker + "' worker's pool", request);
+	}
+
 	@PostMapping("/worker/queue/add-consumer/{worker}")
 	ResponseEntity<Map<String, String>> addConsumer(@PathVariable String worker, @RequestParam String queue,
 			HttpServletRequest request) {
@@ -142,6 +150,23 @@ final class FlowerControlController {
 		return ResponseEntity.ok(Map.of("message", (success != null) ? success : String.valueOf(ok)));
 	}
 
+	// the raw replies of a command TaskQueueControl has no method for
+	private static Map<String, ControlReply> replies(Map<String, @Nullable Object> raw) {
+		Map<String, ControlReply> replies = new LinkedHashMap<>();
+		raw.forEach((node, reply) -> {
+			Map<String, @Nullable Object> fields = new LinkedHashMap<>();
+			if (reply instanceof Map<?, ?> map) {
+				map.forEach((key, value) -> fields.put(String.valueOf(key), value));
+			}
+			Object ok = fields.get("ok");
+			Object error = fields.get("error");
+			replies.put(node, new ControlReply((ok != null) ? String.valueOf(ok) : null,
+					(error != null) ? String.valueOf(error) : (ok != null) ? null : "Unknown reason", fields));
+		});
+		return replies;
+	}
+
+	// Flower answers 404 for a task name no worker knows
 	private void knownTask(String name) {
 		if (!this.names.known(name)) {
 			throw new UnknownItemException("Unknown task '" + name + "'");

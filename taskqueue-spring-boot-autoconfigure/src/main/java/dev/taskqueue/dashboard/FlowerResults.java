@@ -91,6 +91,7 @@ final class FlowerResults {
 		}
 	}
 
+	// task-id and state; result (and traceback for a failure) once the task is done
 	private static Map<String, @Nullable Object> answer(TaskResult meta) {
 		Map<String, @Nullable Object> answer = new LinkedHashMap<>();
 		answer.put("task-id", meta.id());
@@ -114,6 +115,7 @@ final class FlowerResults {
 		return result;
 	}
 
+	// a Python literal of an exception argument
 	private static String repr(@Nullable Object value) {
 		if (value instanceof String text) {
 			return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'";

@@ -64,7 +64,7 @@ final class FlowerTaskController {
 					+ "state, received_start and received_end");
 		}
 		List<TaskSnapshot> page = events().tasks(FlowerTasks.query(limit, offset, workername, taskname, state,
-				receivedStart, receivedEnd, sortBy, Integer.MAX_VALUE));
+				receivedStart, receivedEnd, sortBy));
 		Map<String, Map<String, @Nullable Object>> answer = new LinkedHashMap<>();
 		page.forEach((task) -> answer.put(task.uuid(), FlowerTasks.dict(task, false)));
 		return answer;
@@ -111,6 +111,7 @@ final class FlowerTaskController {
 					.toList());
 	}
 
+	// the tasks and workers the events show; 503 when they are not received
 	private ClusterState events() {
 		if (this.events == null) {
 			throw new FlowerUnavailableException("The fleet's events are not received: the broker carries no "

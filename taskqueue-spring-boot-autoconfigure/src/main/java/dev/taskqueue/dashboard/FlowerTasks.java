@@ -73,6 +73,7 @@ final class FlowerTasks {
 		return dict;
 	}
 
+	// epoch seconds with a fraction, as Celery's event times
 	private static @Nullable Double seconds(@Nullable Instant instant) {
 		return (instant != null) ? instant.getEpochSecond() + instant.getNano() / 1e9 : null;
 	}
@@ -89,18 +90,17 @@ final class FlowerTasks {
 	 * @param receivedEnd {@code %Y-%m-%d %H:%M} (UTC)
 	 * @param sortBy {@code name}, {@code state}, {@code received} or {@code started}, with a
 	 * leading {@code -} for descending
-	 * @param maxTasks the most tasks returned
 	 * @return the query
 	 * @throws IllegalArgumentException for a bad value
 	 */
 	static TaskQuery query(@Nullable Integer limit, int offset, @Nullable String worker, @Nullable String name,
 			@Nullable String state, @Nullable String receivedStart, @Nullable String receivedEnd,
-			@Nullable String sortBy, int maxTasks) {
+			@Nullable String sortBy) {
 		if (limit != null && limit < 0) {
 			throw new IllegalArgumentException("'limit' must not be negative");
 		}
 		TaskQuery query = TaskQuery.all()
-			.page((limit != null) ? Math.min(limit, maxTasks) : maxTasks, Math.max(offset, 0))
+			.page((limit != null) ? limit : Integer.MAX_VALUE, Math.max(offset, 0))
 			.filter(all(worker), all(name), all(state))
 			.receivedBetween(time("received_start", receivedStart), time("received_end", receivedEnd));
 		if (sortBy != null && !sortBy.isEmpty()) {
@@ -119,10 +119,12 @@ final class FlowerTasks {
 		return query;
 	}
 
+	// Flower's "All" (or nothing) matches every value
 	private static @Nullable String all(@Nullable String value) {
 		return (value == null || value.isEmpty() || value.equals("All")) ? null : value;
 	}
 
+	// Flower's %Y-%m-%d %H:%M, read as UTC
 	private static @Nullable Instant time(String name, @Nullable String value) {
 		if (value == null || value.isEmpty()) {
 			return null;

@@ -51,6 +51,7 @@ final class FlowerWorkerController {
 		return answer;
 	}
 
+	// the workers the events show, by hostname
 	private Map<String, WorkerSnapshot> heard() {
 		Map<String, WorkerSnapshot> heard = new TreeMap<>();
 		if (this.events != null) {

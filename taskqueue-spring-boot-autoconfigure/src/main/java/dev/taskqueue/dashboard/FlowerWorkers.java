@@ -74,6 +74,7 @@ final class FlowerWorkers {
 		return answer;
 	}
 
+	// Flower's eight inspect commands at once, each collecting replies for the timeout
 	private void refresh(@Nullable String workerName) {
 		Inspector inspector = this.control.inspect(this.timeout);
 		Inspector inspect = (workerName != null) ? inspector.destination(workerName) : inspector;

@@ -133,6 +133,52 @@ class FlowerApiTests {
 	}
 
 	@Test
+	void poolTimeLimitsAndShutdownAnswerAsFlower() {
+		this.contextRunner.run((context) -> {
+			FlowerClient mvc = new FlowerClient(context);
+			String worker = FlowerClient.WORKER;
+			assertThat(mvc.ok(post("/taskqueue/api/worker/pool/grow/" + worker).param("n", "2")))
+				.isEqualTo(Map.of("message", "Growing '" + worker + "' worker's pool by 2"));
+			assertThat(mvc.ok(post("/taskqueue/api/worker/pool/shrink/" + worker)))
+				.isEqualTo(Map.of("message", "Shrinking '" + worker + "' worker's pool by 1"));
+			assertThat(mvc.ok(post("/taskqueue/api/worker/pool/autoscale/" + worker).param("min", "1").param("max", "4")))
+				.isEqualTo(Map.of("message", "Autoscaling '" + worker + "' worker (min=1, max=4)"));
+			assertThat(mvc.error(post("/taskqueue/api/worker/pool/autoscale/" + worker).param("min", "x").param("max", "4"),
+					400)).contains("x");
+			assertThat(mvc.ok(post("/taskqueue/api/task/timeout/flower.add").param("soft", "10").param("hard", "20")
+				.param("workername", worker))).containsKey("message");
+			assertThat(mvc.error(post("/taskqueue/api/worker/pool/grow/nobody@test"), 404))
+				.isEqualTo("Unknown worker 'nobody@test'");
+			assertThat(mvc.ok(post("/taskqueue/api/worker/shutdown/" + worker)))
+				.isEqualTo(Map.of("message", "Shutting down!"));
+			assertThat(mvc.error(post("/taskqueue/api/worker/shutdown/nobody@test"), 404))
+				.isEqualTo("Unknown worker 'nobody@test'");
+			assertThat(mvc.error(post("/taskqueue/api/worker/pool/restart/" + worker), 403))
+				.startsWith("Failed to restart the '" + worker + "' pool: ");
+		});
+	}
+
+	@Test
+	void withoutRemoteControlWorkersComeFromTheEventsAndControlIsRefused() {
+		this.contextRunner.withPropertyValues("taskqueue.control.enabled=false").run((context) -> {
+			FlowerClient mvc = new FlowerClient(context);
+			await().atMost(FlowerClient.TIMEOUT).untilAsserted(() -> assertThat(
+					FlowerClient.map(mvc.ok(get("/taskqueue/api/workers")).get(FlowerClient.WORKER)))
+				.containsEntry("hostname", FlowerClient.WORKER)
+				.containsEntry("alive", true)
+				.containsEntry("sw_ident", "taskqueue")
+				.containsKeys("pid", "freq", "active", "processed", "loadavg", "timestamp"));
+			assertThat(mvc.ok(get("/taskqueue/api/workers?status=true"))).isEqualTo(Map.of(FlowerClient.WORKER, true));
+			assertThat(mvc.error(get("/taskqueue/api/workers?workername=nobody@test"), 404))
+				.isEqualTo("Unknown worker 'nobody@test'");
+			assertThat(mvc.error(post("/taskqueue/api/task/rate-limit/flower.add").param("ratelimit", "1/s"), 403))
+				.contains("Remote control is off");
+			assertThat(mvc.ok(get("/taskqueue/api/queues/length")))
+				.isEqualTo(Map.of("active_queues", List.of(Map.of("name", "celery", "messages", 0))));
+		});
+	}
+
+	@Test
 	void workersShowTheReplyOfEachInspectCommand() {
 		this.contextRunner.run((context) -> {
 			FlowerClient mvc = new FlowerClient(context);
