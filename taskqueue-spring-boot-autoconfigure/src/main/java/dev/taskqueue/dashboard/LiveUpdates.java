@@ -1,6 +1,5 @@
 package dev.taskqueue.dashboard;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -9,7 +8,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -19,12 +20,10 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 import dev.taskqueue.core.TaskOperations;
-import dev.taskqueue.core.TaskResult;
 import dev.taskqueue.core.UpdateSubscription;
 import dev.taskqueue.events.ClusterChange;
 import dev.taskqueue.events.ClusterState;
@@ -34,14 +33,18 @@ import dev.taskqueue.events.WorkerSnapshot;
 /**
  * The pages' live updates, as server-sent events. The fleet's events are only noted as they
  * arrive (the latest state per task and per worker, on the receiver's thread, without
- * blocking); one shared thread flushes them to every open stream at most every
- * {@link #FLUSH_EVERY 500 ms}: the lists' stream gets one {@code update} event with the rows
- * that changed, a task's stream its merged detail. At most {@value #MAX_STREAMS} streams are
- * open at once; more are refused with 503.
+ * blocking); one shared thread collects them at most every {@link #FLUSH_EVERY 500 ms}, and a
+ * few sender threads write them to the open streams: the lists' stream gets one
+ * {@code update} event with the rows that changed, a task's stream its merged detail. A stream
+ * whose client is slow to read skips the flushes that come while it is still being written to,
+ * then is told to read the lists again, so it holds up no other stream. At most
+ * {@value #MAX_STREAMS} streams are open at once; more are refused with 503.
  */
 final class LiveUpdates implements Consumer<ClusterChange>, AutoCloseable {
 
 	static final int MAX_STREAMS = 64;
+
+	private static final int SENDERS = 4;
 
 	static final Duration FLUSH_EVERY = Duration.ofMillis(500);
 
@@ -51,9 +54,6 @@ final class LiveUpdates implements Consumer<ClusterChange>, AutoCloseable {
 
 	// a comment every 30 flushes with nothing to say finds the clients that left
 	private static final int KEEPALIVE_FLUSHES = 30;
-
-	// a task's stream waits this long for the events to catch up with a final state stored
-	private static final long EVENTS_GRACE_MILLIS = 2_000;
 
 	private static final Log logger = LogFactory.getLog(LiveUpdates.class);
 
@@ -65,7 +65,7 @@ final class LiveUpdates implements Consumer<ClusterChange>, AutoCloseable {
 
 	private final int maxStreams;
 
-	private final Set<Stream> streams = ConcurrentHashMap.newKeySet();
+	private final Set<UpdateStream> streams = ConcurrentHashMap.newKeySet();
 
 	private final AtomicInteger open = new AtomicInteger();
 
@@ -76,6 +76,8 @@ final class LiveUpdates implements Consumer<ClusterChange>, AutoCloseable {
 	private volatile boolean overflow;
 
 	private final ScheduledExecutorService scheduler;
+
+	private final ExecutorService senders;
 
 	private int quietFlushes;
 
@@ -88,6 +90,11 @@ final class LiveUpdates implements Consumer<ClusterChange>, AutoCloseable {
 		this.maxStreams = maxStreams;
 		this.scheduler = Executors.newSingleThreadScheduledExecutor((runnable) -> {
 			Thread thread = new Thread(runnable, "taskqueue-dashboard-updates");
+			thread.setDaemon(true);
+			return thread;
+		});
+		this.senders = Executors.newFixedThreadPool(SENDERS, (runnable) -> {
+			Thread thread = new Thread(runnable, "taskqueue-dashboard-sender");
 			thread.setDaemon(true);
 			return thread;
 		});
@@ -127,19 +134,17 @@ final class LiveUpdates implements Consumer<ClusterChange>, AutoCloseable {
 	}
 
 	SseEmitter lists() {
-		return open(new Stream(new SseEmitter(STREAM_TIMEOUT.toMillis()), null)).emitter;
+		return open(new UpdateStream(new SseEmitter(STREAM_TIMEOUT.toMillis()), null, this::close)).emitter;
 	}
 
 	SseEmitter task(String id) {
-		Stream stream = open(new Stream(new SseEmitter(STREAM_TIMEOUT.toMillis()), id));
+		UpdateStream stream = open(new UpdateStream(new SseEmitter(STREAM_TIMEOUT.toMillis()), id, this::close));
 		try {
-			stream.subscription = this.tasks.result(id).onUpdate((update) -> {
-				stream.latest = update;
-				stream.dirty = true;
-			});
+			UpdateSubscription subscription = this.tasks.result(id).onUpdate(stream::stored);
+			stream.subscription = subscription;
 			if (!this.streams.contains(stream)) {
 				// the client left already
-				stream.subscription.close();
+				subscription.close();
 			}
 		}
 		catch (RuntimeException ex) {
@@ -148,7 +153,7 @@ final class LiveUpdates implements Consumer<ClusterChange>, AutoCloseable {
 		return stream.emitter;
 	}
 
-	private Stream open(Stream stream) {
+	private UpdateStream open(UpdateStream stream) {
 		if (this.open.incrementAndGet() > this.maxStreams) {
 			this.open.decrementAndGet();
 			throw new ResponseStatusException(HttpStatus.SERVICE_UNAVAILABLE,
@@ -161,7 +166,7 @@ final class LiveUpdates implements Consumer<ClusterChange>, AutoCloseable {
 		return stream;
 	}
 
-	private void close(Stream stream) {
+	private void close(UpdateStream stream) {
 		if (this.streams.remove(stream)) {
 			this.open.decrementAndGet();
 			UpdateSubscription subscription = stream.subscription;
@@ -195,19 +200,48 @@ final class LiveUpdates implements Consumer<ClusterChange>, AutoCloseable {
 					childrenByParent.computeIfAbsent(task.parentId(), (parent) -> new ArrayList<>()).add(task.uuid());
 				}
 			});
-			for (Stream stream : new ArrayList<>(this.streams)) {
-				if (stream.taskId == null) {
-					flushList(stream, update, keepalive);
-				}
-				else {
-					List<String> children = childrenByParent.getOrDefault(stream.taskId, List.of());
-					flushTask(stream, changes.tasks().containsKey(stream.taskId) || !children.isEmpty(), children,
-							keepalive);
-				}
+			for (UpdateStream stream : new ArrayList<>(this.streams)) {
+				String id = stream.taskId;
+				List<String> children = (id != null) ? childrenByParent.getOrDefault(id, List.of()) : List.of();
+				boolean changed = id != null && (changes.tasks().containsKey(id) || !children.isEmpty());
+				flush(stream, update, changed, children, keepalive);
 			}
 		}
 		catch (RuntimeException | Error ex) {
 			logger.warn("Live updates of the dashboard failed", ex);
+		}
+	}
+
+	// on a sender thread, so that a client slow to read holds up only its own stream; a stream
+	// still busy with its last flush misses this one and catches up on the next
+	private void flush(UpdateStream stream, @Nullable Map<String, Object> update, boolean changed,
+			List<String> children, boolean keepalive) {
+		if (!stream.claim()) {
+			stream.missed();
+			return;
+		}
+		try {
+			this.senders.execute(() -> {
+				try {
+					String id = stream.taskId;
+					if (id == null) {
+						stream.flushList(update, keepalive);
+					}
+					else {
+						stream.flushTask(this.taskData, id, changed, children, keepalive);
+					}
+				}
+				catch (RuntimeException ex) {
+					logger.warn("Live updates of the dashboard failed", ex);
+				}
+				finally {
+					stream.release();
+				}
+			});
+		}
+		catch (RejectedExecutionException ex) {
+			// closing
+			stream.release();
 		}
 	}
 
@@ -227,60 +261,6 @@ final class LiveUpdates implements Consumer<ClusterChange>, AutoCloseable {
 		return update;
 	}
 
-	private void flushList(Stream stream, @Nullable Map<String, Object> update, boolean keepalive) {
-		if (update != null) {
-			send(stream, SseEmitter.event().name("update").data(update, MediaType.APPLICATION_JSON));
-		}
-		else if (keepalive) {
-			send(stream, SseEmitter.event().comment("keepalive"));
-		}
-	}
-
-	private void flushTask(Stream stream, boolean changed, List<String> newChildren, boolean keepalive) {
-		if (stream.children == null) {
-			stream.children = this.taskData.childrenSeen(stream.taskId);
-		}
-		for (String child : newChildren) {
-			if (stream.children.size() < TaskData.MAX_CHILDREN) {
-				stream.children.add(child);
-			}
-		}
-		TaskResult latest = stream.latest;
-		boolean storedReady = latest != null && latest.ready();
-		if (storedReady && stream.readySince == 0) {
-			stream.readySince = System.currentTimeMillis();
-		}
-		if (!changed && !stream.dirty && stream.readySince == 0) {
-			if (keepalive) {
-				send(stream, SseEmitter.event().comment("keepalive"));
-			}
-			return;
-		}
-		stream.dirty = false;
-		TaskData.TaskDetail detail = this.taskData.detail(stream.taskId, latest, stream.children);
-		if (!detail.equals(stream.sent)) {
-			stream.sent = detail;
-			send(stream, SseEmitter.event().name("task").data(detail, MediaType.APPLICATION_JSON));
-		}
-		boolean eventsCaughtUp = detail.ready() && (detail.runtime() != null || "REVOKED".equals(detail.state()));
-		if (storedReady && (eventsCaughtUp
-				|| System.currentTimeMillis() - stream.readySince > EVENTS_GRACE_MILLIS)) {
-			send(stream, SseEmitter.event().name("end").data(Map.of("state", detail.state()), MediaType.APPLICATION_JSON));
-			stream.emitter.complete();
-			close(stream);
-		}
-	}
-
-	private void send(Stream stream, SseEmitter.SseEventBuilder event) {
-		try {
-			stream.emitter.send(event);
-		}
-		catch (IOException | IllegalStateException ex) {
-			// the client left: the stream is done
-			close(stream);
-		}
-	}
-
 	private static <T> Map<String, T> drain(Map<String, T> pending) {
 		Map<String, T> drained = new HashMap<>();
 		for (String key : List.copyOf(pending.keySet())) {
@@ -298,7 +278,8 @@ final class LiveUpdates implements Consumer<ClusterChange>, AutoCloseable {
 			this.subscription.close();
 		}
 		this.scheduler.shutdownNow();
-		for (Stream stream : new ArrayList<>(this.streams)) {
+		this.senders.shutdownNow();
+		for (UpdateStream stream : new ArrayList<>(this.streams)) {
 			close(stream);
 			try {
 				stream.emitter.complete();
@@ -320,36 +301,6 @@ final class LiveUpdates implements Consumer<ClusterChange>, AutoCloseable {
 
 		boolean isEmpty() {
 			return this.tasks.isEmpty() && this.workers.isEmpty() && !this.reload;
-		}
-
-	}
-
-	/**
-	 * An open stream: the lists' when {@code taskId} is {@code null}, else a task's.
-	 */
-	private static final class Stream {
-
-		private final SseEmitter emitter;
-
-		private final @Nullable String taskId;
-
-		private volatile @Nullable UpdateSubscription subscription;
-
-		private volatile @Nullable TaskResult latest;
-
-		// a task's stream sends its detail on the first flush
-		private volatile boolean dirty = true;
-
-		private long readySince;
-
-		private TaskData.@Nullable TaskDetail sent;
-
-		// the children its events showed: found once, then added from the changes
-		private @Nullable Set<String> children;
-
-		Stream(SseEmitter emitter, @Nullable String taskId) {
-			this.emitter = emitter;
-			this.taskId = taskId;
 		}
 
 	}

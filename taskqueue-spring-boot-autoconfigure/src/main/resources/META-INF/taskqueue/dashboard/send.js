@@ -1,6 +1,6 @@
 // #/send: send a task by name; on success, its detail page
-import { get, post } from './api.js';
-import { el } from './dom.js';
+import { get, post, enc } from './api.js';
+import { el, notify } from './dom.js';
 
 function parse(text, what, check) {
 	let value;
@@ -60,5 +60,34 @@ export function sendView(settings) {
 			error.textContent = failed.message;
 		}
 	});
-	return { node: el('section', { class: 'view' }, el('h1', { text: 'Send a task' }), form), stop: () => {} };
+	return {
+		node: el('section', { class: 'view' }, el('h1', { text: 'Send a task' }), form,
+			el('h1', { class: 'second', text: 'Rate limit a task type' }), rateLimitForm()),
+		stop: () => {},
+	};
+}
+
+// sets a task type's rate limit on every worker that answers remote control (empty removes it)
+function rateLimitForm() {
+	const form = el('form', { id: 'rate-limit', class: 'send' },
+		el('div', { class: 'row' },
+			el('label', {}, 'Task', el('input', { name: 'task_name', placeholder: 'tasks.add', list: 'send-task-types', autocomplete: 'off' })),
+			el('label', {}, 'Rate limit', el('input', { name: 'rate_limit', placeholder: '10/s, 100/m; empty for none' }))),
+		el('button', { type: 'submit', class: 'secondary', text: 'Set rate limit' }));
+	form.addEventListener('submit', async (event) => {
+		event.preventDefault();
+		const name = form.elements.task_name.value.trim();
+		if (!name) {
+			notify('Name the task type to rate limit', true);
+			return;
+		}
+		try {
+			const answer = await post(`actions/task-types/${enc(name)}/rate-limit?rate_limit=${enc(form.elements.rate_limit.value.trim())}`);
+			const workers = Object.entries(answer.workers).map(([w, a]) => `${w} ${a}`).join(', ');
+			notify(`Rate limit of ${name}: ${workers || 'no worker answered'}`);
+		} catch (error) {
+			notify(`Rate limit: ${error.message}`, true);
+		}
+	});
+	return form;
 }

@@ -19,6 +19,7 @@ export function taskView(settings, id) {
 			el('h1', {}, el('span', { id: 'task-name', text: 'Task' }), ' ', el('span', { id: 'task-state', class: 'badge', text: 'PENDING' })),
 			el('div', { class: 'actions' }, revoke, terminate)),
 		el('p', { class: 'mono muted', text: id }),
+		el('p', { id: 'task-unknown', class: 'empty', hidden: true, text: 'No event or stored state of this task is known (yet): it may not have been sent, or it was dropped.' }),
 		el('div', { class: 'progress-row' }, progress, progressText),
 		el('dl', { class: 'fields' },
 			field('Worker', 'task-worker'), field('Received', 'task-received'), field('Started', 'task-started'),
@@ -39,6 +40,7 @@ export function taskView(settings, id) {
 	};
 	const render = (task) => {
 		ready = task.ready;
+		section.querySelector('#task-unknown').hidden = task.known;
 		const state = section.querySelector('#task-state');
 		state.textContent = task.state;
 		state.dataset.state = task.state;

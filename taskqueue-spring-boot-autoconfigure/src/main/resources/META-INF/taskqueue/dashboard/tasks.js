@@ -4,6 +4,7 @@ import { el, table, cell, time, seconds, stateBadge, notify } from './dom.js';
 
 const STATES = ['PENDING', 'RECEIVED', 'STARTED', 'PROGRESS', 'RETRY', 'SUCCESS', 'FAILURE', 'REVOKED', 'REJECTED'];
 const LIMIT = 100;
+const MAX_ROWS = 1000;
 let remembered = {};
 
 function filterForm(values, onChange) {
@@ -68,21 +69,33 @@ export function tasksView() {
 	const tasks = table('tasks', ['Name', 'Id', 'State', 'Worker', 'Received', ['Runtime', 'num'], 'Args']);
 	const tbody = tasks.tBodies[0];
 	const empty = el('p', { class: 'empty', text: 'No task matches.', hidden: true });
+	const more = el('button', { type: 'button', class: 'secondary more', text: 'Older tasks', hidden: true });
 	const load = async () => {
 		try {
 			const list = await get('data/tasks', query(values));
 			tbody.replaceChildren(...list.map(row));
 			empty.hidden = list.length > 0;
+			more.hidden = list.length < LIMIT;
 		} catch (error) {
 			notify(`Tasks: ${error.message}`, true);
 		}
 	};
+	more.addEventListener('click', async () => {
+		try {
+			const list = await get('data/tasks', { ...query(values), offset: tbody.rows.length });
+			const shown = new Set([...tbody.rows].map((r) => r.dataset.taskId));
+			tbody.append(...list.filter((task) => !shown.has(task.id)).map(row));
+			more.hidden = list.length < LIMIT;
+		} catch (error) {
+			notify(`Tasks: ${error.message}`, true);
+		}
+	});
 	const form = filterForm(values, (changed) => {
 		values = changed;
 		remembered = changed;
 		load();
 	});
-	const node = el('section', { class: 'view' }, el('h1', { text: 'Tasks' }), form, tasks, empty);
+	const node = el('section', { class: 'view' }, el('h1', { text: 'Tasks' }), form, tasks, empty, more);
 	const upsert = (task) => {
 		const old = [...tbody.rows].find((r) => r.dataset.taskId === task.id);
 		if (!matches(task, values)) {
@@ -94,7 +107,7 @@ export function tasksView() {
 		else {
 			const next = [...tbody.rows].find((r) => Number(r.dataset.received || 0) <= (task.received || Infinity));
 			tbody.insertBefore(fresh, next || null);
-			while (tbody.rows.length > LIMIT) tbody.deleteRow(-1);
+			while (tbody.rows.length > MAX_ROWS) tbody.deleteRow(-1);
 		}
 		empty.hidden = true;
 	};

@@ -78,6 +78,20 @@ class DashboardPagesTests {
 	}
 
 	@Test
+	void thePagesFollowTheConfiguredPath() {
+		this.contextRunner.withPropertyValues("taskqueue.dashboard.path=/ops/tasks/", "taskqueue.dashboard.api-path=/ops/api")
+			.run((context) -> {
+				MockMvc mvc = MockMvcBuilders.webAppContextSetup(context).build();
+				mvc.perform(get("/ops/tasks")).andExpect(header().string("Location", "/ops/tasks/"));
+				mvc.perform(get("/ops/tasks/")).andExpect(status().isOk())
+					.andExpect(content().string(containsString("app.js")));
+				mvc.perform(get("/ops/tasks/tasks.js")).andExpect(status().isOk());
+				mvc.perform(get("/ops/tasks/data/workers")).andExpect(status().isOk());
+				mvc.perform(get("/taskqueue/data/workers")).andExpect(status().isNotFound());
+			});
+	}
+
+	@Test
 	void theDataEndpointsShowTheWorkerTasksQueuesAndCharts() {
 		this.contextRunner.run((context) -> {
 			MockMvc mvc = MockMvcBuilders.webAppContextSetup(context).build();
@@ -159,7 +173,26 @@ class DashboardPagesTests {
 				.contains("\"state\":\"SUCCESS\"")
 				.contains("\"result\":\"\\\"done\\\"\"")
 				.contains("event:end"));
-			assertThat(context.getBean(LiveUpdates.class).openStreams()).isZero();
+			await().atMost(TIMEOUT).until(() -> context.getBean(LiveUpdates.class).openStreams() == 0);
+		});
+	}
+
+	@Test
+	void aTasksStreamEndsOnItsEventsWhenNoResultIsStored() {
+		this.contextRunner.run((context) -> {
+			MockMvc mvc = MockMvcBuilders.webAppContextSetup(context).build();
+			PagesTasks tasks = context.getBean(PagesTasks.class);
+			String id = context.getBean(TaskOperations.class).send("pages.quiet").id();
+			await().atMost(TIMEOUT).untilAsserted(() -> mvc.perform(get("/taskqueue/data/tasks/" + id))
+				.andExpect(jsonPath("$.state").value("STARTED")));
+			MvcResult stream = mvc.perform(get("/taskqueue/stream/tasks/" + id).accept(MediaType.TEXT_EVENT_STREAM))
+				.andExpect(request().asyncStarted())
+				.andReturn();
+			tasks.quiet.countDown();
+			await().atMost(TIMEOUT).untilAsserted(() -> assertThat(stream.getResponse().getContentAsString())
+				.contains("\"state\":\"SUCCESS\"")
+				.contains("event:end"));
+			await().atMost(TIMEOUT).until(() -> context.getBean(LiveUpdates.class).openStreams() == 0);
 		});
 	}
 
@@ -269,10 +302,17 @@ class DashboardPagesTests {
 
 		final CountDownLatch finish = new CountDownLatch(1);
 
+		final CountDownLatch quiet = new CountDownLatch(1);
+
 		private final ObjectProvider<TaskOperations> tasks;
 
 		PagesTasks(ObjectProvider<TaskOperations> tasks) {
 			this.tasks = tasks;
+		}
+
+		@CeleryTask(name = "pages.quiet", ignoreResult = true)
+		void quiet() throws InterruptedException {
+			this.quiet.await(20, TimeUnit.SECONDS);
 		}
 
 		@CeleryTask(name = "pages.parent")
