@@ -42,6 +42,26 @@ final class PythonCelery {
 				name + "@%h", "-l", "info", "-P", "threads", "--without-gossip", "--without-mingle",
 				"--without-heartbeat"));
 		command.addAll(List.of(args));
+		return start(name, env, command);
+	}
+
+	/**
+	 * Start a worker that the fleet sees, as Flower does: it sends its heartbeats and task
+	 * events ({@code -E}); wait until it is ready.
+	 * @param node the full node name, such as {@code py@host}
+	 * @param env the INTEROP_* settings
+	 * @param args more {@code celery worker} arguments
+	 * @return the worker process
+	 */
+	static Process startVisibleWorker(String node, Map<String, String> env, String... args) throws IOException {
+		List<String> command = new ArrayList<>(List.of(PYTHON, "-m", "celery", "-A", "tasks", "worker", "-n", node,
+				"-E", "-l", "info", "-P", "threads", "--without-gossip", "--without-mingle"));
+		command.addAll(List.of(args));
+		return start(node.substring(0, node.indexOf('@')), env, command);
+	}
+
+	// runs the command with its output in target/interop-logs/python-<name>.log, until "ready."
+	private static Process start(String name, Map<String, String> env, List<String> command) throws IOException {
 		Path log = Interop.logFile("python-" + name);
 		ProcessBuilder builder = new ProcessBuilder(command).directory(PYTHON_DIR.toFile())
 			.redirectErrorStream(true)

@@ -53,14 +53,18 @@ export function enc(value) {
 }
 
 // an EventSource that marks the live indicator; the browser reconnects it by itself, and this
-// after 15 s when the server refused it (too many streams)
-export function stream(path, handlers) {
+// after 15 s when the server refused it (too many streams); opened() runs each time the server
+// has registered the stream, so that a list read again then misses no change
+export function stream(path, handlers, opened = () => {}) {
 	const live = document.getElementById('live');
 	let source = null;
 	let retry = null;
 	const open = () => {
 		source = new EventSource(path);
-		source.onopen = () => live.classList.add('on');
+		source.onopen = () => {
+			live.classList.add('on');
+			opened();
+		};
 		source.onerror = () => {
 			live.classList.remove('on');
 			if (source.readyState === EventSource.CLOSED) retry = setTimeout(open, 15000);

@@ -123,6 +123,6 @@ export function tasksView() {
 			if (update.reload) load();
 			else update.tasks.forEach(upsert);
 		},
-	});
+	}, load);
 	return { node, stop: close };
 }

@@ -61,6 +61,6 @@ export function workersView() {
 			if (update.reload) load();
 			else update.workers.forEach((worker) => upsert(worker, true));
 		},
-	});
+	}, load);
 	return { node, stop: () => { clearInterval(refresh); clearInterval(tick); close(); } };
 }
