@@ -21,8 +21,9 @@ import dev.taskqueue.core.UpdateSubscription;
  */
 final class UpdateStream {
 
-	// once either says the task ended, a task's stream waits this long for the other
-	private static final long EVENTS_GRACE_MILLIS = 2_000;
+	// once either says the task ended, a task's stream waits this long for the other (Python
+	// workers send task events in batches, with their heartbeat)
+	private static final long EVENTS_GRACE_MILLIS = 5_000;
 
 	final SseEmitter emitter;
 
