@@ -27,8 +27,6 @@ import dev.taskqueue.core.TaskOperations;
 import dev.taskqueue.core.UpdateSubscription;
 import dev.taskqueue.events.ClusterChange;
 import dev.taskqueue.events.ClusterState;
-import dev.taskqueue.events.TaskSnapshot;
-import dev.taskqueue.events.WorkerSnapshot;
 
 /**
  * The pages' live updates, as server-sent events. The fleet's events are only noted as they
@@ -69,11 +67,7 @@ final class LiveUpdates implements Consumer<ClusterChange>, AutoCloseable {
 
 	private final AtomicInteger open = new AtomicInteger();
 
-	private final Map<String, TaskSnapshot> pendingTasks = new ConcurrentHashMap<>();
-
-	private final Map<String, WorkerSnapshot> pendingWorkers = new ConcurrentHashMap<>();
-
-	private volatile boolean overflow;
+	private final PendingChanges pending = new PendingChanges(MAX_PENDING);
 
 	private final ScheduledExecutorService scheduler;
 
@@ -114,23 +108,7 @@ final class LiveUpdates implements Consumer<ClusterChange>, AutoCloseable {
 		if (this.streams.isEmpty()) {
 			return;
 		}
-		TaskSnapshot task = change.task();
-		if (task != null) {
-			note(this.pendingTasks, task.uuid(), task);
-		}
-		WorkerSnapshot worker = change.worker();
-		if (worker != null) {
-			note(this.pendingWorkers, worker.hostname(), worker);
-		}
-	}
-
-	private <T> void note(Map<String, T> pending, String key, T value) {
-		if (pending.size() < MAX_PENDING || pending.containsKey(key)) {
-			pending.put(key, value);
-		}
-		else {
-			this.overflow = true;
-		}
+		this.pending.note(change);
 	}
 
 	SseEmitter lists() {
@@ -183,7 +161,7 @@ final class LiveUpdates implements Consumer<ClusterChange>, AutoCloseable {
 	// on the shared thread only: every send happens here
 	void flush() {
 		try {
-			Changes changes = drain();
+			PendingChanges.Changes changes = drain();
 			boolean keepalive = false;
 			Map<String, Object> update = null;
 			if (!changes.isEmpty()) {
@@ -246,30 +224,17 @@ final class LiveUpdates implements Consumer<ClusterChange>, AutoCloseable {
 	}
 
 	// what changed since the last flush: the latest state of each task and worker
-	Changes drain() {
-		boolean reload = this.overflow;
-		this.overflow = false;
-		return new Changes(drain(this.pendingTasks), drain(this.pendingWorkers), reload);
+	PendingChanges.Changes drain() {
+		return this.pending.drain();
 	}
 
 	// the lists' update event: the rows that changed, and whether to read the lists again
-	Map<String, Object> update(Changes changes) {
+	Map<String, Object> update(PendingChanges.Changes changes) {
 		Map<String, Object> update = new LinkedHashMap<>();
 		update.put("tasks", changes.tasks().values().stream().map(TaskData::row).toList());
 		update.put("workers", changes.workers().values().stream().map(this.fleetData::row).toList());
 		update.put("reload", changes.reload());
 		return update;
-	}
-
-	private static <T> Map<String, T> drain(Map<String, T> pending) {
-		Map<String, T> drained = new HashMap<>();
-		for (String key : List.copyOf(pending.keySet())) {
-			T value = pending.remove(key);
-			if (value != null) {
-				drained.put(key, value);
-			}
-		}
-		return drained;
 	}
 
 	@Override
@@ -288,21 +253,6 @@ final class LiveUpdates implements Consumer<ClusterChange>, AutoCloseable {
 				// already done
 			}
 		}
-	}
-
-	/**
-	 * What changed since the last flush.
-	 *
-	 * @param tasks the tasks by id, as they are now
-	 * @param workers the workers by hostname, as they are now
-	 * @param reload whether more changed than was noted, so that the lists are to be read again
-	 */
-	record Changes(Map<String, TaskSnapshot> tasks, Map<String, WorkerSnapshot> workers, boolean reload) {
-
-		boolean isEmpty() {
-			return this.tasks.isEmpty() && this.workers.isEmpty() && !this.reload;
-		}
-
 	}
 
 }

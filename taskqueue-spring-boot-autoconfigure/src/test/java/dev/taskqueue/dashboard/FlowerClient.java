@@ -4,6 +4,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.http.converter.autoconfigure.HttpMessageConvertersAutoConfiguration;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
@@ -86,6 +89,20 @@ final class FlowerClient {
 		});
 		assertThat(error).containsOnlyKeys("error");
 		return (String) error.get("error");
+	}
+
+	// a test's Redis keys, all holding its prefix
+	static void deleteKeys(String url, String prefix) {
+		RedisClient client = RedisClient.create(RedisURI.create(url));
+		try (StatefulRedisConnection<String, String> connection = client.connect()) {
+			List<String> keys = connection.sync().keys("*" + prefix + "*");
+			if (!keys.isEmpty()) {
+				connection.sync().del(keys.toArray(String[]::new));
+			}
+		}
+		finally {
+			client.shutdown();
+		}
 	}
 
 	@SuppressWarnings("unchecked")

@@ -50,7 +50,7 @@ class LiveUpdatesTests {
 		this.state.accept(event("task-started", "t-1"));
 		this.state.accept(event("task-received", "t-2"));
 		this.state.accept(event("task-succeeded", "t-1"));
-		LiveUpdates.Changes changes = this.updates.drain();
+		PendingChanges.Changes changes = this.updates.drain();
 		assertThat(changes.tasks()).containsOnlyKeys("t-1", "t-2");
 		assertThat(changes.tasks().get("t-1").state()).isEqualTo("SUCCESS");
 		assertThat(changes.workers()).containsOnlyKeys("w@one");

@@ -4,9 +4,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisURI;
-import io.lettuce.core.api.StatefulRedisConnection;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
@@ -40,16 +37,7 @@ class RedisDashboardQueuesTests {
 
 	@AfterEach
 	void deleteKeys() {
-		RedisClient client = RedisClient.create(RedisURI.create(URL));
-		try (StatefulRedisConnection<String, String> connection = client.connect()) {
-			List<String> keys = connection.sync().keys("*" + this.prefix + "*");
-			if (!keys.isEmpty()) {
-				connection.sync().del(keys.toArray(String[]::new));
-			}
-		}
-		finally {
-			client.shutdown();
-		}
+		FlowerClient.deleteKeys(URL, this.prefix);
 	}
 
 	@Test
