@@ -1,10 +1,6 @@
 package dev.taskqueue.dashboard;
 
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,8 +17,6 @@ import dev.taskqueue.events.TaskSnapshot;
  * {@code GET /api/tasks} as a {@link TaskQuery}.
  */
 final class FlowerTasks {
-
-	private static final DateTimeFormatter RECEIVED_FORMAT = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
 
 	private FlowerTasks() {
 	}
@@ -102,7 +96,8 @@ final class FlowerTasks {
 		TaskQuery query = TaskQuery.all()
 			.page((limit != null) ? limit : Integer.MAX_VALUE, Math.max(offset, 0))
 			.filter(all(worker), all(name), all(state))
-			.receivedBetween(time("received_start", receivedStart), time("received_end", receivedEnd));
+			.receivedBetween(DateParameters.parse("received_start", receivedStart),
+				DateParameters.parse("received_end", receivedEnd));
 		if (sortBy != null && !sortBy.isEmpty()) {
 			boolean descending = sortBy.startsWith("-");
 			String key = descending ? sortBy.substring(1) : sortBy;
@@ -122,20 +117,6 @@ final class FlowerTasks {
 	// Flower's "All" (or nothing) matches every value
 	private static @Nullable String all(@Nullable String value) {
 		return (value == null || value.isEmpty() || value.equals("All")) ? null : value;
-	}
-
-	// Flower's %Y-%m-%d %H:%M, read as UTC
-	private static @Nullable Instant time(String name, @Nullable String value) {
-		if (value == null || value.isEmpty()) {
-			return null;
-		}
-		try {
-			return LocalDateTime.parse(value.strip(), RECEIVED_FORMAT).toInstant(ZoneOffset.UTC);
-		}
-		catch (DateTimeParseException ex) {
-			throw new IllegalArgumentException(
-					"'" + name + "' must be a UTC time such as '2026-01-01 12:00', not '" + value + "'");
-		}
 	}
 
 }

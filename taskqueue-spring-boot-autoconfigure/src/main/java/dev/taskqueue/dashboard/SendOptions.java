@@ -2,10 +2,6 @@ package dev.taskqueue.dashboard;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -24,8 +20,6 @@ final class SendOptions {
 
 	static final Set<String> NAMES = Set.of("countdown", "eta", "expires", "queue", "priority", "task_id",
 			"time_limit", "soft_time_limit", "ignore_result");
-
-	private static final DateTimeFormatter FLOWER_DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss[.SSSSSS]");
 
 	private SendOptions() {
 	}
@@ -85,19 +79,11 @@ final class SendOptions {
 	}
 
 	private static Instant date(String name, Object value) {
-		String text = text(name, value);
-		try {
-			return LocalDateTime.parse(text, FLOWER_DATE).toInstant(ZoneOffset.UTC);
+		Instant date = DateParameters.parse(name, text(name, value));
+		if (date == null) {
+			throw new IllegalArgumentException("Option '" + name + "' must be a date");
 		}
-		catch (DateTimeParseException ex) {
-			try {
-				return DateTimeFormatter.ISO_DATE_TIME.parse(text, Instant::from);
-			}
-			catch (DateTimeParseException iso) {
-				throw new IllegalArgumentException("Option '" + name + "' must be a date such as "
-						+ "'2026-01-01 12:00:00.000000' (UTC) or '2026-01-01T12:00:00Z', not '" + text + "'");
-			}
-		}
+		return date;
 	}
 
 }

@@ -1,11 +1,6 @@
 package dev.taskqueue.dashboard;
 
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -32,8 +27,6 @@ final class TaskData {
 
 	static final int MAX_CHILDREN = 1_000;
 
-	private static final DateTimeFormatter FLOWER_DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm[:ss]");
-
 	private final @Nullable ClusterState state;
 
 	private final TaskOperations tasks;
@@ -55,7 +48,8 @@ final class TaskData {
 		TaskQuery query = TaskQuery.all()
 			.page(limit, offset)
 			.filter(blankToNull(worker), blankToNull(taskName), blankToNull(state))
-			.receivedBetween(instant("received_start", receivedStart), instant("received_end", receivedEnd));
+			.receivedBetween(DateParameters.parse("received_start", receivedStart),
+					DateParameters.parse("received_end", receivedEnd));
 		return this.state.tasks(query).stream().map(TaskData::row).toList();
 	}
 
@@ -179,33 +173,6 @@ final class TaskData {
 
 	private static @Nullable String blankToNull(@Nullable String value) {
 		return (value == null || value.isBlank()) ? null : value.strip();
-	}
-
-	// ISO-8601 with an offset, Flower's yyyy-MM-dd HH:mm (UTC), or epoch seconds
-	static @Nullable Instant instant(String name, @Nullable String value) {
-		String text = blankToNull(value);
-		if (text == null) {
-			return null;
-		}
-		try {
-			return OffsetDateTime.parse(text).toInstant();
-		}
-		catch (DateTimeParseException ex) {
-			// not ISO-8601 with an offset: try the others
-		}
-		try {
-			return LocalDateTime.parse(text.replace('T', ' '), FLOWER_DATE).toInstant(ZoneOffset.UTC);
-		}
-		catch (DateTimeParseException ex) {
-			// nor Flower's date
-		}
-		try {
-			return Instant.ofEpochMilli(Math.round(Double.parseDouble(text) * 1000));
-		}
-		catch (NumberFormatException ex) {
-			throw new IllegalArgumentException("'" + name + "' must be a date such as '2026-01-01T12:00:00Z' or "
-					+ "'2026-01-01 12:00' (UTC), or epoch seconds, not '" + text + "'");
-		}
 	}
 
 	/**
