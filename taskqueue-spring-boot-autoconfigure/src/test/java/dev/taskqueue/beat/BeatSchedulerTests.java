@@ -1,15 +1,12 @@
 package dev.taskqueue.beat;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
@@ -18,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import dev.taskqueue.protocol.CeleryTime;
 import dev.taskqueue.test.RecordingTaskOperations;
 import dev.taskqueue.test.SentTask;
+import dev.taskqueue.testsupport.MutableClock;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -33,7 +31,7 @@ class BeatSchedulerTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-	private final MovingClock clock = new MovingClock(START);
+	private final MutableClock clock = new MutableClock(START);
 
 	private final RecordingTaskOperations tasks = new RecordingTaskOperations();
 
@@ -129,36 +127,6 @@ class BeatSchedulerTests {
 		this.scheduler = new BeatScheduler(this.tasks, List.of(entries), this.leadership, this.store,
 				ZoneId.of("UTC"), Duration.ofSeconds(30), this.clock);
 		this.scheduler.start();
-	}
-
-	/** A clock the test moves by hand. */
-	static final class MovingClock extends Clock {
-
-		private final AtomicReference<Instant> now;
-
-		MovingClock(Instant start) {
-			this.now = new AtomicReference<>(start);
-		}
-
-		void advance(Duration duration) {
-			this.now.updateAndGet((instant) -> instant.plus(duration));
-		}
-
-		@Override
-		public ZoneId getZone() {
-			return ZoneOffset.UTC;
-		}
-
-		@Override
-		public Clock withZone(ZoneId zone) {
-			return this;
-		}
-
-		@Override
-		public Instant instant() {
-			return this.now.get();
-		}
-
 	}
 
 	/** Leadership the test grants and takes away. */

@@ -15,6 +15,7 @@ import org.springframework.boot.webmvc.autoconfigure.DispatcherServletAutoConfig
 import org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.MediaType;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.MvcResult;
 import org.springframework.test.web.servlet.RequestBuilder;
@@ -31,6 +32,9 @@ import dev.taskqueue.autoconfigure.TaskQueueWorkerAutoConfiguration;
 import dev.taskqueue.core.CeleryTask;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 
 /**
  * Calls the REST API through MockMvc and reads its JSON answers, asserting their status; and
@@ -89,6 +93,27 @@ final class FlowerClient {
 		});
 		assertThat(error).containsOnlyKeys("error");
 		return (String) error.get("error");
+	}
+
+	// flower.add(20, 22) sent to a queue through the API: its result, its events naming the
+	// worker that ran it, the worker's stats and the queue's length, as the API shows them
+	void sendAndFollow(String queue, String worker) throws Exception {
+		Map<String, Object> sent = ok(post("/taskqueue/api/task/async-apply/flower.add")
+			.contentType(MediaType.APPLICATION_JSON)
+			.content("{\"args\": [20, 22], \"queue\": \"" + queue + "\"}"));
+		assertThat(sent).containsEntry("state", "PENDING");
+		String id = (String) sent.get("task-id");
+		assertThat(ok(get("/taskqueue/api/task/result/" + id).param("timeout", "10")))
+			.isEqualTo(Map.of("task-id", id, "state", "SUCCESS", "result", 42));
+		await().atMost(TIMEOUT).untilAsserted(() -> assertThat(ok(get("/taskqueue/api/task/info/" + id)))
+			.containsEntry("state", "SUCCESS")
+			.containsEntry("result", "42")
+			.containsEntry("worker", worker));
+		Map<String, Object> workers = ok(get("/taskqueue/api/workers").param("refresh", "true")
+			.param("workername", worker));
+		assertThat(map(map(workers.get(worker)).get("stats"))).containsKey("pool");
+		assertThat(list(ok(get("/taskqueue/api/queues/length")).get("active_queues")))
+			.contains(Map.of("name", queue, "messages", 0));
 	}
 
 	// a test's Redis keys, all holding its prefix

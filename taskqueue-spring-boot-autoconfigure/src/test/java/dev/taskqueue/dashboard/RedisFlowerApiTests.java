@@ -16,7 +16,6 @@ import dev.taskqueue.testsupport.RedisServer;
 import dev.taskqueue.testsupport.TestProcesses;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 
@@ -70,26 +69,7 @@ class RedisFlowerApiTests {
 
 	@Test
 	void aTaskSentThroughTheApiRunsAndIsSeenInResultsEventsAndWorkers() {
-		this.contextRunner.withPropertyValues("taskqueue.backend.url=" + URL).run((context) -> {
-			FlowerClient mvc = new FlowerClient(context);
-			Map<String, Object> sent = mvc.ok(post("/taskqueue/api/task/async-apply/flower.add")
-				.contentType(MediaType.APPLICATION_JSON)
-				.content("{\"args\": [20, 22], \"queue\": \"" + this.prefix + "\"}"));
-			assertThat(sent).containsEntry("state", "PENDING");
-			String id = (String) sent.get("task-id");
-			assertThat(mvc.ok(get("/taskqueue/api/task/result/" + id).param("timeout", "10")))
-				.isEqualTo(Map.of("task-id", id, "state", "SUCCESS", "result", 42));
-			await().atMost(FlowerClient.TIMEOUT)
-				.untilAsserted(() -> assertThat(mvc.ok(get("/taskqueue/api/task/info/" + id)))
-					.containsEntry("state", "SUCCESS")
-					.containsEntry("result", "42")
-					.containsEntry("worker", this.worker));
-			Map<String, Object> workers = mvc.ok(get("/taskqueue/api/workers").param("refresh", "true")
-				.param("workername", this.worker));
-			assertThat(FlowerClient.map(FlowerClient.map(workers.get(this.worker)).get("stats"))).containsKey("pool");
-			assertThat(FlowerClient.list(mvc.ok(get("/taskqueue/api/queues/length")).get("active_queues")))
-				.contains(Map.of("name", this.prefix, "messages", 0));
-		});
+		this.contextRunner.withPropertyValues("taskqueue.backend.url=" + URL).run((context) -> new FlowerClient(context).sendAndFollow(this.prefix, this.worker));
 	}
 
 	@Test

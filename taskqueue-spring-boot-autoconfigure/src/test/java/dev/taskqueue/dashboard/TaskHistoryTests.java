@@ -1,13 +1,12 @@
 package dev.taskqueue.dashboard;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+
+import dev.taskqueue.testsupport.MutableClock;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -17,7 +16,7 @@ import static org.assertj.core.api.Assertions.within;
  */
 class TaskHistoryTests {
 
-	private final MovingClock clock = new MovingClock(Instant.parse("2026-12-05T10:00:30Z"));
+	private final MutableClock clock = new MutableClock(Instant.parse("2026-12-05T10:00:30Z"));
 
 	private final TaskHistory history = new TaskHistory(this.clock);
 
@@ -80,38 +79,6 @@ class TaskHistoryTests {
 		assertThat(TaskHistory.percentile(new double[0], 0.5)).isNull();
 		assertThat(TaskHistory.percentile(new double[] { 7 }, 0.99)).isEqualTo(7.0);
 		assertThat(TaskHistory.percentile(new double[] { 1, 2 }, 0.5)).isEqualTo(1.0);
-	}
-
-	/**
-	 * A clock moved by the test.
-	 */
-	static final class MovingClock extends Clock {
-
-		private volatile Instant now;
-
-		MovingClock(Instant now) {
-			this.now = now;
-		}
-
-		void advance(Duration duration) {
-			this.now = this.now.plus(duration);
-		}
-
-		@Override
-		public ZoneId getZone() {
-			return ZoneOffset.UTC;
-		}
-
-		@Override
-		public Clock withZone(ZoneId zone) {
-			return this;
-		}
-
-		@Override
-		public Instant instant() {
-			return this.now;
-		}
-
 	}
 
 }

@@ -1,6 +1,7 @@
 package dev.taskqueue.backend.memory;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -22,6 +23,7 @@ import dev.taskqueue.protocol.ExceptionInfo;
 import dev.taskqueue.protocol.JsonResultMetaCodec;
 import dev.taskqueue.protocol.MessageEncodingException;
 import dev.taskqueue.protocol.Serializer;
+import dev.taskqueue.testsupport.MutableClock;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -33,7 +35,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
  */
 class InMemoryChordBackendTests {
 
-	private final InMemoryResultBackendTests.MutableClock clock = new InMemoryResultBackendTests.MutableClock();
+	private final MutableClock clock = new MutableClock(Instant.parse("2026-11-21T10:00:00Z"));
 
 	private final InMemoryResultBackend backend = new InMemoryResultBackend(new JsonResultMetaCodec(),
 			Duration.ofMinutes(10), this.clock);

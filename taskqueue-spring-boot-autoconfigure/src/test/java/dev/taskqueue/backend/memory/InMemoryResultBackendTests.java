@@ -1,9 +1,7 @@
 package dev.taskqueue.backend.memory;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -15,6 +13,7 @@ import dev.taskqueue.protocol.CeleryStates;
 import dev.taskqueue.protocol.JsonResultMetaCodec;
 import dev.taskqueue.protocol.MessageEncodingException;
 import dev.taskqueue.protocol.ResultMeta;
+import dev.taskqueue.testsupport.MutableClock;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -24,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  */
 class InMemoryResultBackendTests {
 
-	private final MutableClock clock = new MutableClock();
+	private final MutableClock clock = new MutableClock(Instant.parse("2026-11-21T10:00:00Z"));
 
 	private final InMemoryResultBackend backend = new InMemoryResultBackend(new JsonResultMetaCodec(),
 			Duration.ofMinutes(10), this.clock);
@@ -114,31 +113,6 @@ class InMemoryResultBackendTests {
 		assertThatExceptionOfType(MessageEncodingException.class)
 			.isThrownBy(() -> this.backend.store(ResultMeta.of("t6", CeleryStates.SUCCESS, new Object())));
 		assertThat(this.backend.get("t6").status()).isEqualTo(CeleryStates.PENDING);
-	}
-
-	static final class MutableClock extends Clock {
-
-		private Instant now = Instant.parse("2026-11-21T10:00:00Z");
-
-		void advance(Duration duration) {
-			this.now = this.now.plus(duration);
-		}
-
-		@Override
-		public ZoneId getZone() {
-			return ZoneId.of("UTC");
-		}
-
-		@Override
-		public Clock withZone(ZoneId zone) {
-			return this;
-		}
-
-		@Override
-		public Instant instant() {
-			return this.now;
-		}
-
 	}
 
 }

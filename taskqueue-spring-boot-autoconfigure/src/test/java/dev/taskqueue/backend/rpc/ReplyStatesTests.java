@@ -1,10 +1,7 @@
 package dev.taskqueue.backend.rpc;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -18,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import dev.taskqueue.backend.ResultSubscription;
 import dev.taskqueue.protocol.CeleryStates;
 import dev.taskqueue.protocol.ResultMeta;
+import dev.taskqueue.testsupport.MutableClock;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -30,7 +28,7 @@ class ReplyStatesTests {
 
 	private static final String PROGRESS = "PROGRESS";
 
-	private final TestClock clock = new TestClock();
+	private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
 
 	private final ReplyStates states = new ReplyStates(Duration.ofHours(1), 3, this.clock, "test-results");
 
@@ -191,31 +189,6 @@ class ReplyStatesTests {
 						told.subList(Math.max(0, told.size() - 3), told.size()))
 				.isEqualTo(sent.size() - told.size());
 		}
-	}
-
-	static final class TestClock extends Clock {
-
-		private volatile Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-		void advance(Duration duration) {
-			this.now = this.now.plus(duration);
-		}
-
-		@Override
-		public ZoneId getZone() {
-			return ZoneOffset.UTC;
-		}
-
-		@Override
-		public Clock withZone(ZoneId zone) {
-			return this;
-		}
-
-		@Override
-		public Instant instant() {
-			return this.now;
-		}
-
 	}
 
 }
