@@ -209,7 +209,7 @@ final class LiveUpdates implements Consumer<ClusterChange>, AutoCloseable {
 						stream.flushTask(this.taskData, id, changed, children, keepalive);
 					}
 				}
-				catch (RuntimeException ex) {
+				catch (RuntimeException | Error ex) {
 					logger.warn("Live updates of the dashboard failed", ex);
 				}
 				finally {

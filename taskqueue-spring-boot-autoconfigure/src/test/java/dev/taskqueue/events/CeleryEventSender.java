@@ -9,6 +9,7 @@ import java.time.Duration;
 import dev.taskqueue.testsupport.TestProcesses;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Sends events with Celery 5.2.6 itself: {@code app.events.default_dispatcher()} sends a
@@ -67,6 +68,32 @@ public final class CeleryEventSender {
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
+	}
+
+	/**
+	 * Assert that a state received the events {@link #send} sends: the Python worker alive with
+	 * its software and load, and its task succeeded.
+	 * @param state the state the events were received into
+	 * @param node the Python worker's node name
+	 * @param taskId the task's id
+	 */
+	public static void assertReceived(ClusterState state, String node, String taskId) {
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+			WorkerSnapshot worker = state.worker(node).orElseThrow();
+			assertThat(worker.alive()).isTrue();
+			assertThat(worker.language()).isEqualTo("Python");
+			assertThat(worker.swIdent()).isEqualTo("py-celery");
+			assertThat(worker.swVer()).isEqualTo("5.2.6");
+			assertThat(worker.freq()).isEqualTo(2.0);
+			assertThat(worker.loadavg()).containsExactly(0.1, 0.2, 0.3);
+			TaskSnapshot task = state.task(taskId).orElseThrow();
+			assertThat(task.state()).isEqualTo("SUCCESS");
+			assertThat(task.name()).isEqualTo("tasks.add");
+			assertThat(task.args()).isEqualTo("(2, 3)");
+			assertThat(task.result()).isEqualTo("5");
+			assertThat(task.runtime()).isEqualTo(0.01);
+			assertThat(task.worker()).isEqualTo(node);
+		});
 	}
 
 }

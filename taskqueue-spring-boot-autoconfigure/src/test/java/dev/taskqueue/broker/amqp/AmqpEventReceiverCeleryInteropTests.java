@@ -8,8 +8,6 @@ import dev.taskqueue.events.CeleryEventMonitor;
 import dev.taskqueue.events.CeleryEventSender;
 import dev.taskqueue.events.ClusterState;
 import dev.taskqueue.events.EventReceiver;
-import dev.taskqueue.events.TaskSnapshot;
-import dev.taskqueue.events.WorkerSnapshot;
 import dev.taskqueue.testsupport.RabbitServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -44,20 +42,7 @@ class AmqpEventReceiverCeleryInteropTests {
 		try (EventReceiver receiver = new EventReceiver(this.rabbit.broker(), this.exchange, state, null)) {
 			CeleryEventSender.send(RabbitServer.URL, "", this.exchange, NODE, TASK);
 
-			WorkerSnapshot worker = state.worker(NODE).orElseThrow();
-			assertThat(worker.alive()).isTrue();
-			assertThat(worker.language()).isEqualTo("Python");
-			assertThat(worker.swIdent()).isEqualTo("py-celery");
-			assertThat(worker.swVer()).isEqualTo("5.2.6");
-			assertThat(worker.freq()).isEqualTo(2.0);
-			assertThat(worker.loadavg()).containsExactly(0.1, 0.2, 0.3);
-			TaskSnapshot task = state.task(TASK).orElseThrow();
-			assertThat(task.state()).isEqualTo("SUCCESS");
-			assertThat(task.name()).isEqualTo("tasks.add");
-			assertThat(task.args()).isEqualTo("(2, 3)");
-			assertThat(task.result()).isEqualTo("5");
-			assertThat(task.runtime()).isEqualTo(0.01);
-			assertThat(task.worker()).isEqualTo(NODE);
+			CeleryEventSender.assertReceived(state, NODE, TASK);
 			assertThat(receiver.ignoredCount()).isZero();
 		}
 	}
