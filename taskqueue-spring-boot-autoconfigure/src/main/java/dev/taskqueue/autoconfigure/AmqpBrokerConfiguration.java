@@ -100,7 +100,7 @@ class AmqpBrokerConfiguration {
 		properties.getWorker().getQueues().forEach((name) -> queues.putIfAbsent(name, queue(router, name, properties)));
 		TaskQueueProperties.Broker.Amqp amqp = properties.getBroker().getAmqp();
 		AmqpTransportOptions options = new AmqpTransportOptions(connection.url(), queues, amqp.isPublisherConfirms(),
-				amqp.getConfirmTimeout());
+				amqp.getConfirmTimeout(), amqp.getMaxInFlight());
 		return new AmqpBroker(connection.connectionFactory(), codec, options);
 	}
 

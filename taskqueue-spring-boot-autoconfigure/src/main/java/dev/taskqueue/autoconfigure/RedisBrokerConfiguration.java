@@ -70,7 +70,7 @@ class RedisBrokerConfiguration {
 		}
 		TaskQueueProperties.Broker.Redis redis = properties.getBroker().getRedis();
 		RedisTransportOptions options = new RedisTransportOptions(url, redis.getVisibilityTimeout(),
-				redis.getGlobalKeyprefix());
+				redis.getGlobalKeyprefix(), redis.getMaxInFlight());
 		return new RedisBroker(connectionFactory, codec, options);
 	}
 

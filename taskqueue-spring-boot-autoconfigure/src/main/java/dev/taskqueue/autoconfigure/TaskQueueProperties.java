@@ -334,6 +334,13 @@ public class TaskQueueProperties {
 			 */
 			private Duration confirmTimeout = Duration.ofSeconds(10);
 
+			/**
+			 * The most messages published and not yet confirmed at once; a send (such as
+			 * {@code sendAsync} or {@code sendAll}) waits for room beyond that, no longer
+			 * than the confirm timeout.
+			 */
+			private int maxInFlight = 256;
+
 			public boolean isPublisherConfirms() {
 				return this.publisherConfirms;
 			}
@@ -348,6 +355,14 @@ public class TaskQueueProperties {
 
 			public void setConfirmTimeout(Duration confirmTimeout) {
 				this.confirmTimeout = confirmTimeout;
+			}
+
+			public int getMaxInFlight() {
+				return this.maxInFlight;
+			}
+
+			public void setMaxInFlight(int maxInFlight) {
+				this.maxInFlight = maxInFlight;
 			}
 
 		}
@@ -371,6 +386,13 @@ public class TaskQueueProperties {
 			 */
 			private String globalKeyprefix = "";
 
+			/**
+			 * The most publishes waiting for Redis's reply at once; a send (such as
+			 * {@code sendAsync} or {@code sendAll}) waits for room beyond that, no longer
+			 * than the connection's command timeout.
+			 */
+			private int maxInFlight = 256;
+
 			public Duration getVisibilityTimeout() {
 				return this.visibilityTimeout;
 			}
@@ -385,6 +407,14 @@ public class TaskQueueProperties {
 
 			public void setGlobalKeyprefix(String globalKeyprefix) {
 				this.globalKeyprefix = globalKeyprefix;
+			}
+
+			public int getMaxInFlight() {
+				return this.maxInFlight;
+			}
+
+			public void setMaxInFlight(int maxInFlight) {
+				this.maxInFlight = maxInFlight;
 			}
 
 		}

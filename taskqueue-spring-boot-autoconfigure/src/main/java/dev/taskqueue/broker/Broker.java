@@ -1,5 +1,7 @@
 package dev.taskqueue.broker;
 
+import java.util.concurrent.CompletableFuture;
+
 /**
  * A message broker speaking one of kombu's transports. Implementations are thread-safe and
  * own their connections; they add no task semantics (retries, ETA and expiry belong to the
@@ -13,6 +15,29 @@ public interface Broker {
 	 * @throws BrokerException when the broker did not take the message
 	 */
 	void publish(OutboundMessage message);
+
+	/**
+	 * Publish a message without waiting for the broker to take it, so that many messages are
+	 * on their way at once. The returned future completes once the broker has taken the
+	 * message (with publisher confirms, once RabbitMQ confirmed it), or exceptionally with a
+	 * {@link BrokerException} saying why it was not taken and whether it was sent. Brokers
+	 * bound the messages on their way: when that many wait for the broker, this call waits
+	 * for room (back-pressure), no longer than the broker's publish timeout.
+	 * <p>
+	 * The future may complete on the broker's I/O thread: what depends on it must not block.
+	 * This default publishes at once, as {@link #publish} does.
+	 * @param message the message and where to send it
+	 * @return the future of the publication
+	 */
+	default CompletableFuture<Void> publishAsync(OutboundMessage message) {
+		try {
+			publish(message);
+			return CompletableFuture.completedFuture(null);
+		}
+		catch (BrokerException | UnsupportedOperationException ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
+	}
 
 	/**
 	 * Start consuming the given queues. Deliveries arrive on the broker's threads; no more than

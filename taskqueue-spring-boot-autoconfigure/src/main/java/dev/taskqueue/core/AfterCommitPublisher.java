@@ -1,9 +1,12 @@
 package dev.taskqueue.core;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
@@ -21,31 +24,56 @@ final class AfterCommitPublisher {
 	 * Publish after the current transaction commits, or not at all when it rolls back.
 	 * @param taskId the id of the task, for the log
 	 * @param taskName the name of the task, for the log
-	 * @param publish publishes the message
-	 * @return {@code false} when no transaction synchronization is active and nothing was
-	 * registered: the caller publishes now
+	 * @param publish publishes the message, throwing or failing its future when it cannot
+	 * @return completed once the message was published after the commit, or exceptionally
+	 * when it was not ({@link TaskSendException}), or {@code null} when no transaction
+	 * synchronization is active and nothing was registered: the caller publishes now
 	 */
-	boolean deferToCommit(String taskId, String taskName, Runnable publish) {
+	@Nullable CompletableFuture<Void> deferToCommit(String taskId, String taskName,
+			Supplier<CompletableFuture<Void>> publish) {
 		if (!TransactionSynchronizationManager.isSynchronizationActive()) {
-			return false;
+			return null;
 		}
+		CompletableFuture<Void> published = new CompletableFuture<>();
 		TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
 
 			@Override
 			public void afterCommit() {
+				CompletableFuture<Void> sent;
 				try {
-					publish.run();
+					sent = publish.get();
 				}
 				catch (RuntimeException ex) {
-					// the transaction is committed: there is no caller left to throw to
-					AfterCommitPublisher.this.failures.incrementAndGet();
-					logger.error("Task '" + taskName + "' (" + taskId + ") was not sent after its transaction "
-							+ "committed: " + ex.getMessage(), ex);
+					sent = CompletableFuture.failedFuture(ex);
+				}
+				sent.whenComplete((ignored, ex) -> {
+					if (ex != null) {
+						failed(taskId, taskName, ex);
+						published.completeExceptionally(ex);
+					}
+					else {
+						published.complete(null);
+					}
+				});
+			}
+
+			@Override
+			public void afterCompletion(int status) {
+				if (status != STATUS_COMMITTED) {
+					published.completeExceptionally(new TaskSendException("Task '" + taskName + "' (" + taskId
+							+ ") was not sent: its transaction did not commit"));
 				}
 			}
 
 		});
-		return true;
+		return published;
+	}
+
+	// the transaction is committed: there is no caller left to throw to
+	private void failed(String taskId, String taskName, Throwable ex) {
+		this.failures.incrementAndGet();
+		logger.error("Task '" + taskName + "' (" + taskId + ") was not sent after its transaction committed: "
+				+ ex.getMessage(), ex);
 	}
 
 	/**

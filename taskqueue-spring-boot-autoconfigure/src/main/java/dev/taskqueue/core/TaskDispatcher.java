@@ -2,6 +2,8 @@ package dev.taskqueue.core;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 
 import io.micrometer.observation.Observation;
@@ -53,6 +55,8 @@ final class TaskDispatcher {
 
 	private volatile @Nullable TaskPublishObservationConvention observationConvention;
 
+	private static final CompletableFuture<Void> PUBLISHED = CompletableFuture.completedFuture(null);
+
 	private final @Nullable AfterCommitPublisher afterCommit = transactionsPresent ? new AfterCommitPublisher()
 			: null;
 
@@ -64,7 +68,7 @@ final class TaskDispatcher {
 	}
 
 	/**
-	 * Send a message.
+	 * Send a message and return once the broker took it.
 	 * @param message the message
 	 * @param queue the queue asked for, or {@code null} to route by task name
 	 * @param afterCommit whether to wait for the current transaction to commit
@@ -72,29 +76,56 @@ final class TaskDispatcher {
 	 * is too large
 	 */
 	void dispatch(TaskMessage message, @Nullable String queue, boolean afterCommit) {
+		dispatch(message, queue, afterCommit, false);
+	}
+
+	/**
+	 * Send a message without waiting for the broker to take it.
+	 * @param message the message
+	 * @param queue the queue asked for, or {@code null} to route by task name
+	 * @param afterCommit whether to wait for the current transaction to commit
+	 * @return completed once the broker took the message, or exceptionally with a
+	 * {@link TaskSendException}
+	 */
+	CompletableFuture<Void> dispatchAsync(TaskMessage message, @Nullable String queue, boolean afterCommit) {
+		try {
+			return dispatch(message, queue, afterCommit, true);
+		}
+		catch (TaskSendException ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
+	}
+
+	private CompletableFuture<Void> dispatch(TaskMessage message, @Nullable String queue, boolean afterCommit,
+			boolean async) {
 		Destination destination = route(message.task(), queue);
 		if (this.observationRegistry.isNoop()) {
-			dispatch(message, destination, afterCommit);
-			return;
+			return dispatch(message, destination, afterCommit, async);
 		}
 		TaskPublishContext context = new TaskPublishContext(message, destination);
 		Observation observation = TaskObservationDocumentation.PUBLISH
 			.observation(this.observationConvention, DefaultTaskPublishObservationConvention.INSTANCE, () -> context,
 					this.observationRegistry)
 			.start();
+		CompletableFuture<Void> sent;
 		try {
-			dispatch(message.withExtraHeaders(context.getPropagatedHeaders()), destination, afterCommit);
+			sent = dispatch(message.withExtraHeaders(context.getPropagatedHeaders()), destination, afterCommit, async);
 		}
 		catch (RuntimeException ex) {
 			observation.error(ex);
+			observation.stop();
 			throw ex;
 		}
-		finally {
+		return sent.whenComplete((ignored, ex) -> {
+			if (ex != null) {
+				observation.error(ex);
+			}
 			observation.stop();
-		}
+		});
 	}
 
-	private void dispatch(TaskMessage message, Destination destination, boolean afterCommit) {
+	private CompletableFuture<Void> dispatch(TaskMessage message, Destination destination, boolean afterCommit,
+			boolean async) {
 		EncodedMessage encoded = encode(message);
 		if (encoded.size() > this.maxPayloadSize) {
 			throw new TaskSendException("Task '" + message.task() + "' has a payload of " + encoded.size()
@@ -102,11 +133,14 @@ final class TaskDispatcher {
 					+ " bytes (max payload size); pass an id instead of the data");
 		}
 		OutboundMessage outbound = new OutboundMessage(encoded, destination);
-		boolean deferred = afterCommit && this.afterCommit != null
-				&& this.afterCommit.deferToCommit(message.id(), message.task(), () -> publish(message, outbound));
-		if (!deferred) {
-			publish(message, outbound);
+		if (afterCommit && this.afterCommit != null) {
+			CompletableFuture<Void> deferred = this.afterCommit.deferToCommit(message.id(), message.task(),
+					() -> publish(message, outbound, async));
+			if (deferred != null) {
+				return deferred;
+			}
 		}
+		return publish(message, outbound, async);
 	}
 
 	long afterCommitFailures() {
@@ -131,17 +165,47 @@ final class TaskDispatcher {
 		this.listeners = List.copyOf(listeners);
 	}
 
-	private void publish(TaskMessage message, OutboundMessage outbound) {
+	private CompletableFuture<Void> publish(TaskMessage message, OutboundMessage outbound, boolean async) {
 		long start = System.nanoTime();
+		if (async) {
+			CompletableFuture<Void> published;
+			try {
+				published = this.broker.publishAsync(outbound);
+			}
+			catch (BrokerException | UnsupportedOperationException ex) {
+				published = CompletableFuture.failedFuture(ex);
+			}
+			CompletableFuture<Void> sent = new CompletableFuture<>();
+			published.whenComplete((ignored, ex) -> {
+				if (ex != null) {
+					sent.completeExceptionally(
+							failed(message, (ex instanceof CompletionException) ? ex.getCause() : ex, start));
+				}
+				else {
+					published(message, outbound, start);
+					sent.complete(null);
+				}
+			});
+			return sent;
+		}
 		try {
 			this.broker.publish(outbound);
 		}
 		catch (BrokerException | UnsupportedOperationException ex) {
-			TaskSendException failure = new TaskSendException(
-					"Task '" + message.task() + "' was not sent: " + ex.getMessage(), ex);
-			tell(message, (listener) -> listener.publishFailed(message, failure, elapsedSince(start)));
-			throw failure;
+			throw failed(message, ex, start);
 		}
+		published(message, outbound, start);
+		return PUBLISHED;
+	}
+
+	private TaskSendException failed(TaskMessage message, Throwable cause, long start) {
+		TaskSendException failure = new TaskSendException(
+				"Task '" + message.task() + "' was not sent: " + cause.getMessage(), cause);
+		tell(message, (listener) -> listener.publishFailed(message, failure, elapsedSince(start)));
+		return failure;
+	}
+
+	private void published(TaskMessage message, OutboundMessage outbound, long start) {
 		if (!this.listeners.isEmpty()) {
 			Duration elapsed = elapsedSince(start);
 			tell(message, (listener) -> listener.published(message, outbound.destination(), elapsed));

@@ -1,7 +1,10 @@
 package dev.taskqueue.core;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 import org.springframework.core.ParameterizedTypeReference;
 
@@ -32,6 +35,29 @@ public interface TaskOperations {
 	 * @throws TaskSendException when the task cannot be sent; nothing was sent
 	 */
 	AsyncResult<Object> send(String name, Object... args);
+
+	/**
+	 * Send many tasks without waiting for each: every message is on its way before the
+	 * broker confirmed the ones before it, so they cost about one round trip in all instead
+	 * of one each. Each future completes as {@link TaskRequest#sendAsync()} describes: a
+	 * failure fails its own future only. This call waits for room when
+	 * {@code taskqueue.broker.amqp.max-in-flight} messages are waiting for their confirm.
+	 * <pre class="code">
+	 * List&lt;CompletableFuture&lt;AsyncResult&lt;Object&gt;&gt;&gt; sent = tasks.sendAll(orders.stream()
+	 *     .map((order) -&gt; tasks.task("orders.ship").args(order.id()))
+	 *     .toList());
+	 * CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).join();
+	 * </pre>
+	 * @param requests the tasks, sent in order
+	 * @return the future of each task's result handle, in the order of the requests
+	 */
+	default List<CompletableFuture<AsyncResult<Object>>> sendAll(Collection<TaskRequest> requests) {
+		List<CompletableFuture<AsyncResult<Object>>> sent = new ArrayList<>(requests.size());
+		for (TaskRequest request : requests) {
+			sent.add(request.sendAsync());
+		}
+		return sent;
+	}
 
 	/**
 	 * Start describing a task to send, with options.

@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.ParameterizedTypeReference;
@@ -303,6 +304,35 @@ public final class TaskRequest {
 		return this.sender.send(this, resultType, true);
 	}
 
+	/**
+	 * Send the task without waiting for the broker to take it, so that many tasks are on
+	 * their way at once. The future completes with the result handle once the broker took
+	 * the message (on RabbitMQ with publisher confirms, once it confirmed it), or
+	 * exceptionally with a {@link TaskSendException} saying why it was not sent, or may not
+	 * have been. When {@code taskqueue.broker.amqp.max-in-flight} messages are already
+	 * waiting for their confirm, this call waits for room (back-pressure), no longer than the
+	 * confirm timeout. After commit as {@link #send()}: the future then completes once the
+	 * message was published after the commit.
+	 * <p>
+	 * The future may complete on the broker's I/O thread: use the {@code *Async} stages of
+	 * {@link CompletableFuture} for work that blocks, such as waiting for the task's result.
+	 * @return the future of the result handle
+	 */
+	public CompletableFuture<AsyncResult<Object>> sendAsync() {
+		return sendAsync(Object.class);
+	}
+
+	/**
+	 * Send the task without waiting for the broker to take it, converting its result to the
+	 * given type; see {@link #sendAsync()}.
+	 * @param resultType the result type
+	 * @param <T> the result type
+	 * @return the future of the result handle
+	 */
+	public <T> CompletableFuture<AsyncResult<T>> sendAsync(Class<T> resultType) {
+		return this.sender.sendAsync(this, resultType);
+	}
+
 	String name() {
 		return this.name;
 	}
@@ -362,6 +392,8 @@ public final class TaskRequest {
 	interface RequestSender {
 
 		<T> AsyncResult<T> send(TaskRequest request, Type resultType, boolean afterCommit);
+
+		<T> CompletableFuture<AsyncResult<T>> sendAsync(TaskRequest request, Type resultType);
 
 	}
 

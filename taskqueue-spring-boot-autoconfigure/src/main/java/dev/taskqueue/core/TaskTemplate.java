@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 
 import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
@@ -241,6 +242,19 @@ public class TaskTemplate implements TaskOperations {
 		return result(message.id(), resultType);
 	}
 
+	private <T> CompletableFuture<AsyncResult<T>> sendAsync(TaskRequest request, Type resultType) {
+		TaskMessage message;
+		try {
+			message = buildMessage(request);
+		}
+		catch (TaskSendException ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
+		AsyncResult<T> result = result(message.id(), resultType);
+		return this.dispatcher.dispatchAsync(message, request.queue(), this.sendAfterCommit)
+			.thenApply((published) -> result);
+	}
+
 	private TaskMessage buildMessage(TaskRequest request) {
 		Instant now = this.clock.instant();
 		TaskMessageBuilder builder = TaskMessageBuilder.task(request.name())
@@ -270,6 +284,11 @@ public class TaskTemplate implements TaskOperations {
 		@Override
 		public <T> AsyncResult<T> send(TaskRequest request, Type resultType, boolean afterCommit) {
 			return TaskTemplate.this.send(request, resultType, afterCommit);
+		}
+
+		@Override
+		public <T> CompletableFuture<AsyncResult<T>> sendAsync(TaskRequest request, Type resultType) {
+			return TaskTemplate.this.sendAsync(request, resultType);
 		}
 
 	}

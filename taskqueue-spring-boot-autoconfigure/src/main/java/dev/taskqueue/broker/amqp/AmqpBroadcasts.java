@@ -71,7 +71,7 @@ final class AmqpBroadcasts implements BroadcastTransport, ConnectionListener {
 		this.template = template;
 		this.url = options.url();
 		this.publisher = new AmqpPublisher(publishing, options.url(), false, options.confirmTimeout(),
-				PUBLISHER_CHANNELS);
+				options.maxInFlight(), PUBLISHER_CHANNELS);
 		CustomizableThreadFactory threads = new CustomizableThreadFactory("taskqueue-amqp-broadcast-recovery-");
 		threads.setDaemon(true);
 		this.recovery = Executors.newSingleThreadScheduledExecutor(threads);

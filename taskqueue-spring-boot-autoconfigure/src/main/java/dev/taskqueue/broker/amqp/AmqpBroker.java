@@ -3,6 +3,7 @@ package dev.taskqueue.broker.amqp;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -113,7 +114,7 @@ public class AmqpBroker implements Broker, BrokerAdmin, BroadcastTransport, Disp
 				this::consumedQueues);
 		ConnectionFactory publishing = publishing(connectionFactory);
 		this.publisher = new AmqpPublisher(publishing, options.url(), options.publisherConfirms(),
-				options.confirmTimeout(), PUBLISHER_CHANNELS);
+				options.confirmTimeout(), options.maxInFlight(), PUBLISHER_CHANNELS);
 		this.deadLetters = new AmqpDeadLetters(this.declarations, this.publisher, this.admin, options.url());
 		this.deliveryContext = new AmqpDelivery.Context(codec, this.deadLetters, this.channels,
 				new AmqpRedeliveries(this.publisher, options.publisherConfirms(),
@@ -143,8 +144,38 @@ public class AmqpBroker implements Broker, BrokerAdmin, BroadcastTransport, Disp
 
 	@Override
 	public void publish(OutboundMessage message) {
+		String exchange = prepare(message.destination());
+		EncodedMessage encoded = message.message();
+		this.publisher.publish(exchange, message.destination().routingKey(), AmqpTables.properties(encoded),
+				encoded.body());
+	}
+
+	/**
+	 * Publish without waiting for the confirm, at most {@code maxInFlight} messages at once
+	 * ({@link AmqpTransportOptions}): a publish waits for room beyond that. The future
+	 * completes on the client's connection thread.
+	 */
+	@Override
+	public CompletableFuture<Void> publishAsync(OutboundMessage message) {
+		String exchange;
+		try {
+			exchange = prepare(message.destination());
+		}
+		catch (BrokerException ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
+		EncodedMessage encoded = message.message();
+		return this.publisher.publishAsync(exchange, message.destination().routingKey(),
+				AmqpTables.properties(encoded), encoded.body());
+	}
+
+	/**
+	 * Declare the destination's queue, or check its exchange exists, once.
+	 * @param destination where a message goes
+	 * @return the exchange to publish to
+	 */
+	private String prepare(Destination destination) {
 		assertActive();
-		Destination destination = message.destination();
 		QueueSpec queue = destination.queue();
 		if (queue != null) {
 			this.declarations.ensureDeclared(queue);
@@ -153,8 +184,7 @@ public class AmqpBroker implements Broker, BrokerAdmin, BroadcastTransport, Disp
 		if (!exchange.isEmpty() && (queue == null || !exchange.equals(queue.exchange()))) {
 			this.declarations.ensureExchangeExists(exchange, destination.routingKey());
 		}
-		EncodedMessage encoded = message.message();
-		this.publisher.publish(exchange, destination.routingKey(), AmqpTables.properties(encoded), encoded.body());
+		return exchange;
 	}
 
 	@Override

@@ -1,8 +1,10 @@
 package dev.taskqueue.broker.amqp;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -27,6 +29,11 @@ import dev.taskqueue.broker.BrokerException;
  * connection factory should be a publishing one (Spring AMQP's
  * {@code getPublisherConnectionFactory()}), so that a blocked connection does not hold up
  * consumers and their acknowledgements.
+ * <p>
+ * At most {@code maxInFlight} messages are on their way at once (handed over and not yet
+ * confirmed, refused or given up): a publish waits for room, no longer than the confirm
+ * timeout, so that {@link #publishAsync} applies back-pressure instead of queueing without
+ * bound.
  */
 final class AmqpPublisher {
 
@@ -42,11 +49,17 @@ final class AmqpPublisher {
 
 	private final AtomicInteger next = new AtomicInteger();
 
+	private final int maxInFlight;
+
+	private final Semaphore window;
+
 	AmqpPublisher(ConnectionFactory connectionFactory, String url, boolean confirms, Duration confirmTimeout,
-			int channels) {
+			int maxInFlight, int channels) {
 		this.url = url;
 		this.confirms = confirms;
 		this.confirmTimeout = confirmTimeout;
+		this.maxInFlight = maxInFlight;
+		this.window = new Semaphore(maxInFlight);
 		this.blocks = new BlockedConnections(url);
 		this.channels = new PublishingChannel[channels];
 		for (int i = 0; i < channels; i++) {
@@ -66,41 +79,116 @@ final class AmqpPublisher {
 	 * unroutable, or not confirmed in time
 	 */
 	void publish(String exchange, String routingKey, BasicProperties properties, byte[] body) {
-		long deadline = System.nanoTime() + this.confirmTimeout.toNanos();
-		String failurePrefix = "Cannot publish to exchange '" + exchange + "' with routing key '" + routingKey
-				+ "' on RabbitMQ at " + this.url + ": ";
-		Outgoing outgoing = new Outgoing(exchange, routingKey, properties, body, deadline);
-		PublishingChannel channel = this.confirms ? handOver(outgoing, failurePrefix) : write(outgoing, failurePrefix);
+		Outgoing outgoing = new Outgoing(exchange, routingKey, properties, body,
+				System.nanoTime() + this.confirmTimeout.toNanos());
+		PublishingChannel channel = start(outgoing);
 		String failure;
 		try {
-			failure = outgoing.result.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+			failure = outgoing.result.get(Math.max(0, outgoing.deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
 		}
 		catch (TimeoutException ex) {
-			throw new BrokerException(failurePrefix + timedOut(channel, outgoing));
+			throw new BrokerException(failurePrefix(outgoing) + timedOut(channel, outgoing));
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			throw interrupted(failurePrefix, outgoing, ex);
+			throw interrupted(outgoing, ex);
 		}
 		catch (ExecutionException ex) {
-			Throwable cause = ex.getCause();
-			if (cause instanceof InterruptedException interruption) {
-				throw interrupted(failurePrefix, outgoing, interruption);
-			}
-			throw new BrokerException(failurePrefix + AmqpErrors.describe(cause), cause);
+			throw failed(outgoing, ex.getCause());
 		}
 		if (failure != null) {
-			throw new BrokerException(failurePrefix + failure);
+			throw new BrokerException(failurePrefix(outgoing) + failure);
 		}
+	}
+
+	/**
+	 * Publish a message without waiting for its confirm. Waits for room in the in-flight
+	 * window when it is full, no longer than the confirm timeout.
+	 * @param exchange the exchange name
+	 * @param routingKey the routing key
+	 * @param properties the properties of the message
+	 * @param body the body of the message
+	 * @return completed once RabbitMQ confirmed the message (with confirms off, once it was
+	 * written), or exceptionally with a {@link BrokerException}
+	 */
+	CompletableFuture<Void> publishAsync(String exchange, String routingKey, BasicProperties properties, byte[] body) {
+		Outgoing outgoing = new Outgoing(exchange, routingKey, properties, body,
+				System.nanoTime() + this.confirmTimeout.toNanos());
+		PublishingChannel channel;
+		try {
+			channel = start(outgoing);
+		}
+		catch (BrokerException ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
+		CompletableFuture<Void> published = new CompletableFuture<>();
+		outgoing.result.orTimeout(Math.max(0, outgoing.deadline - System.nanoTime()), TimeUnit.NANOSECONDS)
+			.whenComplete((failure, ex) -> {
+				if (ex instanceof TimeoutException) {
+					published.completeExceptionally(
+							new BrokerException(failurePrefix(outgoing) + timedOut(channel, outgoing)));
+				}
+				else if (ex != null) {
+					published.completeExceptionally(failed(outgoing, ex));
+				}
+				else if (failure != null) {
+					published.completeExceptionally(new BrokerException(failurePrefix(outgoing) + failure));
+				}
+				else {
+					published.complete(null);
+				}
+			});
+		return published;
+	}
+
+	/**
+	 * Take room in the in-flight window, given back once the message's result is known or its
+	 * sender gave up, then hand the message over (confirms on) or write it (confirms off).
+	 * @param outgoing the message to publish
+	 * @return the channel the message was handed to or written on
+	 * @throws BrokerException when there was no room in time, or the broker was destroyed
+	 */
+	private PublishingChannel start(Outgoing outgoing) {
+		try {
+			if (!this.window.tryAcquire(Math.max(0, outgoing.deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+				throw new BrokerException(failurePrefix(outgoing) + "the " + this.maxInFlight
+						+ " messages of the in-flight window (max-in-flight) were still waiting for their confirm "
+						+ "after " + this.confirmTimeout + "; the message was not sent");
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new BrokerException(failurePrefix(outgoing)
+					+ "interrupted while waiting for room in the in-flight window; the message was not sent", ex);
+		}
+		outgoing.result.whenComplete((failure, ex) -> this.window.release());
+		try {
+			return this.confirms ? handOver(outgoing) : write(outgoing);
+		}
+		catch (BrokerException ex) {
+			outgoing.result.complete(ex.getMessage());
+			throw ex;
+		}
+	}
+
+	private String failurePrefix(Outgoing outgoing) {
+		return "Cannot publish to exchange '" + outgoing.exchange + "' with routing key '" + outgoing.routingKey
+				+ "' on RabbitMQ at " + this.url + ": ";
+	}
+
+	private BrokerException failed(Outgoing outgoing, Throwable cause) {
+		if (cause instanceof InterruptedException interruption) {
+			return interrupted(outgoing, interruption);
+		}
+		return new BrokerException(failurePrefix(outgoing) + AmqpErrors.describe(cause), cause);
 	}
 
 	/**
 	 * Hand the message to the channel with the fewest messages waiting, the next in turn first.
 	 * @param outgoing the message to publish
-	 * @param failurePrefix the start of the message of a failure
 	 * @return the channel the message was handed to
 	 */
-	private PublishingChannel handOver(Outgoing outgoing, String failurePrefix) {
+	private PublishingChannel handOver(Outgoing outgoing) {
 		int start = Math.floorMod(this.next.getAndIncrement(), this.channels.length);
 		PublishingChannel chosen = this.channels[start];
 		int least = chosen.outstanding();
@@ -116,7 +204,7 @@ final class AmqpPublisher {
 			chosen.submit(outgoing);
 		}
 		catch (RejectedExecutionException ex) {
-			throw new BrokerException(failurePrefix + "the broker was destroyed");
+			throw new BrokerException(failurePrefix(outgoing) + "the broker was destroyed");
 		}
 		return chosen;
 	}
@@ -124,10 +212,9 @@ final class AmqpPublisher {
 	/**
 	 * Write the message on a free channel, or on the next in turn once it is free.
 	 * @param outgoing the message to publish
-	 * @param failurePrefix the start of the message of a failure
 	 * @return the channel the message was written on, or waited for
 	 */
-	private PublishingChannel write(Outgoing outgoing, String failurePrefix) {
+	private PublishingChannel write(Outgoing outgoing) {
 		int start = Math.floorMod(this.next.getAndIncrement(), this.channels.length);
 		for (int i = 0; i < this.channels.length; i++) {
 			PublishingChannel channel = this.channels[(start + i) % this.channels.length];
@@ -143,7 +230,7 @@ final class AmqpPublisher {
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			throw interrupted(failurePrefix, outgoing, ex);
+			throw interrupted(outgoing, ex);
 		}
 		return channel;
 	}
@@ -175,8 +262,8 @@ final class AmqpPublisher {
 		return "no publisher confirm within " + this.confirmTimeout + " (the message may or may not have been taken)";
 	}
 
-	private BrokerException interrupted(String failurePrefix, Outgoing outgoing, InterruptedException ex) {
-		return new BrokerException(failurePrefix + "interrupted while waiting for the "
+	private BrokerException interrupted(Outgoing outgoing, InterruptedException ex) {
+		return new BrokerException(failurePrefix(outgoing) + "interrupted while waiting for the "
 				+ (this.confirms ? "publisher confirm" : "channel") + outcome(outgoing.giveUp()), ex);
 	}
 

@@ -18,19 +18,37 @@ import dev.taskqueue.routing.QueueSpec;
  * the message (and fails when it was refused or could not be routed to any queue)
  * @param confirmTimeout the longest a publish waits, counted from the call: for a channel,
  * for RabbitMQ to stop blocking publishers, and for the confirm
+ * @param maxInFlight the most messages published and not yet confirmed at once; a publish
+ * waits for room beyond that
  */
 public record AmqpTransportOptions(String url, Map<String, QueueSpec> queues, boolean publisherConfirms,
-		Duration confirmTimeout) {
+		Duration confirmTimeout, int maxInFlight) {
 
 	/** The longest a publish waits by default. */
 	public static final Duration DEFAULT_CONFIRM_TIMEOUT = Duration.ofSeconds(10);
+
+	/** The most messages waiting for their confirm at once by default. */
+	public static final int DEFAULT_MAX_IN_FLIGHT = 256;
 
 	public AmqpTransportOptions {
 		Assert.notNull(url, "'url' must not be null");
 		Assert.notNull(queues, "'queues' must not be null");
 		Assert.notNull(confirmTimeout, "'confirmTimeout' must not be null");
 		Assert.isTrue(!confirmTimeout.isNegative() && !confirmTimeout.isZero(), "'confirmTimeout' must be positive");
+		Assert.isTrue(maxInFlight > 0, "'maxInFlight' must be positive");
 		queues = Map.copyOf(queues);
+	}
+
+	/**
+	 * Settings with the default in-flight window.
+	 * @param url the masked broker URL
+	 * @param queues the configured queues by name
+	 * @param publisherConfirms whether publishes wait for RabbitMQ's confirm
+	 * @param confirmTimeout the longest a publish waits
+	 */
+	public AmqpTransportOptions(String url, Map<String, QueueSpec> queues, boolean publisherConfirms,
+			Duration confirmTimeout) {
+		this(url, queues, publisherConfirms, confirmTimeout, DEFAULT_MAX_IN_FLIGHT);
 	}
 
 	/**

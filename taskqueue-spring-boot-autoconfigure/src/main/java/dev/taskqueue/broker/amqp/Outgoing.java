@@ -19,6 +19,8 @@ final class Outgoing {
 
 	private static final int CANCELLED = 2;
 
+	private static final String GAVE_UP = "its sender stopped waiting";
+
 	final String exchange;
 
 	final String routingKey;
@@ -51,12 +53,14 @@ final class Outgoing {
 	}
 
 	/**
-	 * Its sender stops waiting.
+	 * Its sender stops waiting; its result is then known, which gives its room in the
+	 * in-flight window back.
 	 * @return {@code true} when the message was not written and will not be, {@code false}
 	 * when it was (or is being) written and may or may not be taken
 	 */
 	boolean giveUp() {
 		if (this.state.compareAndSet(QUEUED, CANCELLED)) {
+			this.result.complete(GAVE_UP);
 			return true;
 		}
 		this.abandoned = true;
@@ -64,6 +68,7 @@ final class Outgoing {
 		if (pending != null) {
 			pending.abandon();
 		}
+		this.result.complete(GAVE_UP);
 		return false;
 	}
 

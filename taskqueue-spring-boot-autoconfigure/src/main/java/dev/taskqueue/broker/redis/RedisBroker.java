@@ -3,6 +3,7 @@ package dev.taskqueue.broker.redis;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.lettuce.core.RedisFuture;
@@ -63,6 +64,8 @@ public class RedisBroker implements Broker, BrokerAdmin, BroadcastTransport, Dis
 
 	private final RedisChannel channel;
 
+	private final RedisPublisher publisher;
+
 	private final UnackedRestorer restorer;
 
 	private final UnackedRenewer renewer;
@@ -88,6 +91,7 @@ public class RedisBroker implements Broker, BrokerAdmin, BroadcastTransport, Dis
 		this.connector = new RedisConnector(connectionFactory, options.url());
 		this.channel = new RedisChannel(this.connector, new RedisKeys(options.globalKeyPrefix()), new Envelopes(),
 				codec, options.visibilityTimeout());
+		this.publisher = new RedisPublisher(this.channel, options.maxInFlight());
 		this.restorer = new UnackedRestorer(this.channel, options.visibilityTimeout());
 		this.renewer = new UnackedRenewer(this.channel, options.visibilityTimeout());
 		this.broadcasts = new RedisBroadcasts(this.connector, this.channel.keys(), this.channel.envelopes());
@@ -95,7 +99,22 @@ public class RedisBroker implements Broker, BrokerAdmin, BroadcastTransport, Dis
 
 	@Override
 	public void publish(OutboundMessage message) {
-		this.channel.publish(message);
+		this.publisher.publish(message);
+	}
+
+	/**
+	 * Publish without waiting for Redis's reply, pipelined on the shared connection; at most
+	 * {@code maxInFlight} at once ({@link RedisTransportOptions}). The future completes on
+	 * Lettuce's I/O thread.
+	 */
+	@Override
+	public CompletableFuture<Void> publishAsync(OutboundMessage message) {
+		try {
+			return this.publisher.publishAsync(message);
+		}
+		catch (UnsupportedOperationException ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
 	}
 
 	@Override

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -18,11 +17,9 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import dev.taskqueue.broker.BrokerException;
-import dev.taskqueue.broker.OutboundMessage;
 import dev.taskqueue.broker.redis.PopOrder.Popped;
 import dev.taskqueue.protocol.InboundLimits;
 import dev.taskqueue.protocol.MessageCodec;
-import dev.taskqueue.routing.Destination;
 
 /**
  * The Redis commands of kombu's virtual channel: publish, bind, pop and record, ack,
@@ -86,33 +83,6 @@ final class RedisChannel {
 	}
 
 	/**
-	 * {@code LPUSH} the envelope to the queue's list for its priority, binding the queue first.
-	 * @param message the message to publish
-	 */
-	void publish(OutboundMessage message) {
-		Destination destination = message.destination();
-		if (!destination.isDirectToQueue()) {
-			throw new UnsupportedOperationException("The Redis transport publishes to the default exchange only: "
-					+ "cannot publish to exchange '" + destination.exchange() + "' (routing key '"
-					+ destination.routingKey() + "'); route the task to a queue instead");
-		}
-		String queue = destination.routingKey();
-		byte[] envelope = this.envelopes.write(message.message(), destination, UUID.randomUUID().toString());
-		RedisClusterAsyncCommands<byte[], byte[]> commands = this.connector.commands();
-		RedisFuture<Long> binding = bindAsync(commands, queue);
-		if (binding != null) {
-			binding.whenComplete((added, ex) -> {
-				if (ex != null) {
-					this.boundQueues.remove(queue);
-				}
-			});
-		}
-		// pipelined after the SADD on the same connection: one round trip
-		this.connector.await(commands.lpush(this.keys.list(queue, message.message().properties().priority()), envelope),
-				"publish to queue '" + queue + "'");
-	}
-
-	/**
 	 * Add the queue's binding ({@code SADD _kombu.binding.<queue> "<queue>\x06\x16\x06\x16<queue>"})
 	 * once per broker, as kombu's {@code queue_bind} does for Celery's queues.
 	 * @param commands the commands to send it with
@@ -123,7 +93,13 @@ final class RedisChannel {
 		if (!this.boundQueues.add(queue)) {
 			return null;
 		}
-		return commands.sadd(this.keys.binding(queue), RedisKeys.bindingMember(queue, "", queue));
+		RedisFuture<Long> binding = commands.sadd(this.keys.binding(queue), RedisKeys.bindingMember(queue, "", queue));
+		binding.whenComplete((added, ex) -> {
+			if (ex != null) {
+				this.boundQueues.remove(queue);
+			}
+		});
+		return binding;
 	}
 
 	/**

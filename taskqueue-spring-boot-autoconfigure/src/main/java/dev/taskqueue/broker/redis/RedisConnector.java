@@ -54,6 +54,14 @@ final class RedisConnector {
 	}
 
 	/**
+	 * Return the command timeout: the factory's, or a minute.
+	 * @return the command timeout
+	 */
+	Duration timeout() {
+		return this.timeout;
+	}
+
+	/**
 	 * Return the asynchronous commands of the shared connection; never use MULTI or blocking
 	 * commands.
 	 * @return the asynchronous commands

@@ -14,11 +14,17 @@ import org.springframework.util.Assert;
  * {@code visibility_timeout}, default one hour)
  * @param globalKeyPrefix prepended to every Redis key the transport uses (kombu's
  * {@code global_keyprefix}); {@code ""} for none
+ * @param maxInFlight the most publishes waiting for Redis's reply at once; a publish waits
+ * for room beyond that
  */
-public record RedisTransportOptions(String url, Duration visibilityTimeout, String globalKeyPrefix) {
+public record RedisTransportOptions(String url, Duration visibilityTimeout, String globalKeyPrefix,
+		int maxInFlight) {
 
 	/** Kombu's default visibility timeout. */
 	public static final Duration DEFAULT_VISIBILITY_TIMEOUT = Duration.ofHours(1);
+
+	/** The most publishes waiting for Redis's reply at once by default. */
+	public static final int DEFAULT_MAX_IN_FLIGHT = 256;
 
 	public RedisTransportOptions {
 		Assert.notNull(url, "'url' must not be null");
@@ -26,6 +32,17 @@ public record RedisTransportOptions(String url, Duration visibilityTimeout, Stri
 		Assert.isTrue(!visibilityTimeout.isNegative() && !visibilityTimeout.isZero(),
 				"'visibilityTimeout' must be positive");
 		Assert.notNull(globalKeyPrefix, "'globalKeyPrefix' must not be null");
+		Assert.isTrue(maxInFlight > 0, "'maxInFlight' must be positive");
+	}
+
+	/**
+	 * Settings with the default in-flight window.
+	 * @param url the masked broker URL
+	 * @param visibilityTimeout kombu's visibility timeout
+	 * @param globalKeyPrefix kombu's global key prefix
+	 */
+	public RedisTransportOptions(String url, Duration visibilityTimeout, String globalKeyPrefix) {
+		this(url, visibilityTimeout, globalKeyPrefix, DEFAULT_MAX_IN_FLIGHT);
 	}
 
 	/**

@@ -1,0 +1,124 @@
+package dev.taskqueue.broker.redis;
+
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+
+import dev.taskqueue.broker.BrokerException;
+import dev.taskqueue.broker.OutboundMessage;
+import dev.taskqueue.routing.Destination;
+
+/**
+ * Publishes task messages as kombu's Redis transport does: one {@code LPUSH} of the envelope
+ * to the queue's list for its priority, after a {@code SADD} of the queue's binding the first
+ * time, both pipelined on the shared connection. No routing-table read is needed: the
+ * transport publishes to the default exchange only, whose routing key is the queue.
+ * <p>
+ * At most {@code maxInFlight} publishes wait for Redis's reply at once: a publish waits for
+ * room beyond that, no longer than the connection's command timeout, so that
+ * {@link #publishAsync} applies back-pressure instead of queueing commands without bound.
+ */
+final class RedisPublisher {
+
+	private final RedisChannel channel;
+
+	private final RedisConnector connector;
+
+	private final int maxInFlight;
+
+	private final Semaphore window;
+
+	RedisPublisher(RedisChannel channel, int maxInFlight) {
+		this.channel = channel;
+		this.connector = channel.connector();
+		this.maxInFlight = maxInFlight;
+		this.window = new Semaphore(maxInFlight);
+	}
+
+	/**
+	 * Publish and wait for Redis's reply.
+	 * @param message the message to publish
+	 * @throws BrokerException when Redis did not take it
+	 */
+	void publish(OutboundMessage message) {
+		String queue = queue(message.destination());
+		this.connector.await(push(message, queue), "publish to queue '" + queue + "'");
+	}
+
+	/**
+	 * Publish without waiting for Redis's reply.
+	 * @param message the message to publish
+	 * @return completed once Redis took the message, or exceptionally with a
+	 * {@link BrokerException}
+	 */
+	CompletableFuture<Void> publishAsync(OutboundMessage message) {
+		String queue = queue(message.destination());
+		Duration timeout = this.connector.timeout();
+		try {
+			if (!this.window.tryAcquire(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+				return CompletableFuture.failedFuture(new BrokerException("Redis broker " + this.connector.url()
+						+ " did not answer the " + this.maxInFlight + " publishes in flight (max-in-flight) within "
+						+ timeout + "; the message for queue '" + queue + "' was not sent"));
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return CompletableFuture.failedFuture(new BrokerException("Interrupted while waiting for room to publish "
+					+ "to queue '" + queue + "' on Redis broker " + this.connector.url() + "; it was not sent", ex));
+		}
+		CompletableFuture<Long> command;
+		try {
+			command = push(message, queue).toCompletableFuture();
+		}
+		catch (RuntimeException ex) {
+			this.window.release();
+			return CompletableFuture.failedFuture(new BrokerException("Redis broker " + this.connector.url()
+					+ " failed to publish to queue '" + queue + "': " + ex.getMessage(), ex));
+		}
+		command.whenComplete((pushed, ex) -> this.window.release());
+		CompletableFuture<Void> published = new CompletableFuture<>();
+		command.copy().orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS).whenComplete((pushed, ex) -> {
+			if (ex == null) {
+				published.complete(null);
+			}
+			else if (ex instanceof TimeoutException) {
+				// not sent yet (Redis away): never send it, nobody would read the reply
+				boolean unsent = command.cancel(true);
+				published.completeExceptionally(new BrokerException("Redis broker " + this.connector.url()
+						+ " did not answer within " + timeout + " to publish to queue '" + queue + "'"
+						+ (unsent ? "; the message was not sent" : "")));
+			}
+			else {
+				Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
+				published.completeExceptionally(new BrokerException("Redis broker " + this.connector.url()
+						+ " failed to publish to queue '" + queue + "': " + cause.getMessage(), cause));
+			}
+		});
+		return published;
+	}
+
+	private RedisFuture<Long> push(OutboundMessage message, String queue) {
+		byte[] envelope = this.channel.envelopes()
+			.write(message.message(), message.destination(), UUID.randomUUID().toString());
+		RedisClusterAsyncCommands<byte[], byte[]> commands = this.connector.commands();
+		this.channel.bindAsync(commands, queue);
+		// pipelined after the SADD on the same connection: one round trip
+		return commands.lpush(this.channel.keys().list(queue, message.message().properties().priority()), envelope);
+	}
+
+	private static String queue(Destination destination) {
+		if (!destination.isDirectToQueue()) {
+			throw new UnsupportedOperationException("The Redis transport publishes to the default exchange only: "
+					+ "cannot publish to exchange '" + destination.exchange() + "' (routing key '"
+					+ destination.routingKey() + "'); route the task to a queue instead");
+		}
+		return destination.routingKey();
+	}
+
+}
