@@ -2,6 +2,8 @@ package dev.taskqueue.core;
 
 import java.time.Duration;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
@@ -109,6 +111,45 @@ class TaskTemplateAfterCommitTests {
 		assertThat(id).isNotEmpty();
 		assertThat(this.template.getAfterCommitFailures()).isOne();
 		assertThat(this.broker.size("celery")).isZero();
+	}
+
+	@Test
+	void sendAsyncInsideATransactionCompletesOnceSentAfterCommit() {
+		this.template.setSendAfterCommit(true);
+		CompletableFuture<AsyncResult<Object>> sent = this.transactions.execute((status) -> {
+			CompletableFuture<AsyncResult<Object>> future = this.template.task("tasks.add").args(1, 2).sendAsync();
+			assertThat(future).as("completed before commit").isNotDone();
+			return future;
+		});
+		assertThat(sent).isCompleted();
+		assertThat(this.broker.size("celery")).isOne();
+	}
+
+	@Test
+	void sendAsyncInsideARolledBackTransactionFailsAndSendsNothing() {
+		this.template.setSendAfterCommit(true);
+		CompletableFuture<AsyncResult<Object>> sent = this.transactions.execute((status) -> {
+			status.setRollbackOnly();
+			return this.template.task("tasks.add").id("rolled-back").sendAsync();
+		});
+		assertThatExceptionOfType(CompletionException.class).isThrownBy(sent::join)
+			.havingCause()
+			.isInstanceOf(TaskSendException.class)
+			.withMessage("Task 'tasks.add' (rolled-back) was not sent: its transaction did not commit");
+		assertThat(this.broker.size("celery")).isZero();
+	}
+
+	@Test
+	void sendAsyncFailingAfterCommitFailsItsFutureAndIsCounted() {
+		this.template.setSendAfterCommit(true);
+		this.broker.failing = true;
+		CompletableFuture<AsyncResult<Object>> sent = this.transactions
+			.execute((status) -> this.template.task("tasks.add").sendAsync());
+		assertThatExceptionOfType(CompletionException.class).isThrownBy(sent::join)
+			.havingCause()
+			.isInstanceOf(TaskSendException.class)
+			.withMessage("Task 'tasks.add' was not sent: broker down");
+		assertThat(this.template.getAfterCommitFailures()).isOne();
 	}
 
 	private static JdbcDataSource dataSource() {

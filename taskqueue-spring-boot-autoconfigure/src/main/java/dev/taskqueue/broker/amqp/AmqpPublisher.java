@@ -81,7 +81,7 @@ final class AmqpPublisher {
 	void publish(String exchange, String routingKey, BasicProperties properties, byte[] body) {
 		Outgoing outgoing = new Outgoing(exchange, routingKey, properties, body,
 				System.nanoTime() + this.confirmTimeout.toNanos());
-		PublishingChannel channel = start(outgoing);
+		PublishingChannel channel = start(outgoing, false);
 		String failure;
 		try {
 			failure = outgoing.result.get(Math.max(0, outgoing.deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
@@ -116,7 +116,7 @@ final class AmqpPublisher {
 				System.nanoTime() + this.confirmTimeout.toNanos());
 		PublishingChannel channel;
 		try {
-			channel = start(outgoing);
+			channel = start(outgoing, true);
 		}
 		catch (BrokerException ex) {
 			return CompletableFuture.failedFuture(ex);
@@ -145,10 +145,12 @@ final class AmqpPublisher {
 	 * Take room in the in-flight window, given back once the message's result is known or its
 	 * sender gave up, then hand the message over (confirms on) or write it (confirms off).
 	 * @param outgoing the message to publish
+	 * @param pinned whether to hand it to the calling thread's own channel, which keeps the
+	 * order of the messages a thread sends without waiting for each
 	 * @return the channel the message was handed to or written on
 	 * @throws BrokerException when there was no room in time, or the broker was destroyed
 	 */
-	private PublishingChannel start(Outgoing outgoing) {
+	private PublishingChannel start(Outgoing outgoing, boolean pinned) {
 		try {
 			if (!this.window.tryAcquire(Math.max(0, outgoing.deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
 				throw new BrokerException(failurePrefix(outgoing) + "the " + this.maxInFlight
@@ -163,7 +165,7 @@ final class AmqpPublisher {
 		}
 		outgoing.result.whenComplete((failure, ex) -> this.window.release());
 		try {
-			return this.confirms ? handOver(outgoing) : write(outgoing);
+			return this.confirms ? handOver(outgoing, pinned) : write(outgoing);
 		}
 		catch (BrokerException ex) {
 			outgoing.result.complete(ex.getMessage());
@@ -184,15 +186,18 @@ final class AmqpPublisher {
 	}
 
 	/**
-	 * Hand the message to the channel with the fewest messages waiting, the next in turn first.
+	 * Hand the message to the channel with the fewest messages waiting, the next in turn first,
+	 * or to the calling thread's own channel.
 	 * @param outgoing the message to publish
+	 * @param pinned whether to hand it to the calling thread's own channel
 	 * @return the channel the message was handed to
 	 */
-	private PublishingChannel handOver(Outgoing outgoing) {
-		int start = Math.floorMod(this.next.getAndIncrement(), this.channels.length);
+	private PublishingChannel handOver(Outgoing outgoing, boolean pinned) {
+		int start = Math.floorMod(pinned ? System.identityHashCode(Thread.currentThread()) : this.next.getAndIncrement(),
+				this.channels.length);
 		PublishingChannel chosen = this.channels[start];
 		int least = chosen.outstanding();
-		for (int i = 1; i < this.channels.length && least > 0; i++) {
+		for (int i = 1; !pinned && i < this.channels.length && least > 0; i++) {
 			PublishingChannel channel = this.channels[(start + i) % this.channels.length];
 			int outstanding = channel.outstanding();
 			if (outstanding < least) {
