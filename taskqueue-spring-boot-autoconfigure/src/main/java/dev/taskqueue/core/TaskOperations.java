@@ -40,8 +40,8 @@ public interface TaskOperations {
 	 * Send many tasks without waiting for each: every message is on its way before the
 	 * broker confirmed the ones before it, so they cost about one round trip in all instead
 	 * of one each. Each future completes as {@link TaskRequest#sendAsync()} describes: a
-	 * failure fails its own future only. This call waits for room when
-	 * {@code taskqueue.broker.amqp.max-in-flight} messages are waiting for their confirm.
+	 * failure fails its own future only. This call waits for room while the broker's
+	 * in-flight window ({@code taskqueue.broker.*.max-in-flight}) is full.
 	 * <pre class="code">
 	 * List&lt;CompletableFuture&lt;AsyncResult&lt;Object&gt;&gt;&gt; sent = tasks.sendAll(orders.stream()
 	 *     .map((order) -&gt; tasks.task("orders.ship").args(order.id()))

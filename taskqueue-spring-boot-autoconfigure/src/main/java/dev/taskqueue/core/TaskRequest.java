@@ -309,9 +309,10 @@ public final class TaskRequest {
 	 * their way at once. The future completes with the result handle once the broker took
 	 * the message (on RabbitMQ with publisher confirms, once it confirmed it), or
 	 * exceptionally with a {@link TaskSendException} saying why it was not sent, or may not
-	 * have been. When {@code taskqueue.broker.amqp.max-in-flight} messages are already
-	 * waiting for their confirm, this call waits for room (back-pressure), no longer than the
-	 * confirm timeout. After commit as {@link #send()}: the future then completes once the
+	 * have been. When the broker's in-flight window is full
+	 * ({@code taskqueue.broker.amqp.max-in-flight} messages waiting for their confirm, or
+	 * {@code taskqueue.broker.redis.max-in-flight} for Redis's reply), this call waits for
+	 * room (back-pressure), no longer than the confirm or command timeout. After commit as {@link #send()}: the future then completes once the
 	 * message was published after the commit.
 	 * <p>
 	 * The future may complete on the broker's I/O thread: use the {@code *Async} stages of
