@@ -41,6 +41,28 @@ class EnvelopesTests {
 	}
 
 	@Test
+	void writesHeaderValuesOfEveryKindAsPythonDoes() {
+		Map<String, Object> headers = new java.util.LinkedHashMap<>();
+		headers.put("task", "t.\u00e9\"");
+		headers.put("k\u00e9y", null);
+		headers.put("retries", 3);
+		headers.put("big", 1L << 40);
+		headers.put("ignore_result", false);
+		headers.put("timelimit", java.util.Arrays.asList(null, 1.5));
+		headers.put("stamps", Map.of("x", List.of(1)));
+		EncodedMessage message = new EncodedMessage(headers, new MessageProperties("id-1", "r", 2, 0, null),
+				"application/json", "utf-8", new byte[] { '{', '}' });
+		String text = new String(this.envelopes.write(message, Destination.queue("q"), "tag-1"), StandardCharsets.UTF_8);
+		assertThat(text).isEqualTo("{\"body\": \"e30=\", \"content-encoding\": \"utf-8\", "
+				+ "\"content-type\": \"application/json\", \"headers\": {\"task\": \"t.\\u00e9\\\"\", "
+				+ "\"k\\u00e9y\": null, \"retries\": 3, \"big\": 1099511627776, \"ignore_result\": false, "
+				+ "\"timelimit\": [null, 1.5], \"stamps\": {\"x\": [1]}}, \"properties\": {\"correlation_id\": \"id-1\", "
+				+ "\"reply_to\": \"r\", \"delivery_mode\": 2, \"delivery_info\": {\"exchange\": \"\", \"routing_key\": \"q\"}, "
+				+ "\"priority\": 0, \"body_encoding\": \"base64\", \"delivery_tag\": \"tag-1\"}}");
+		assertThat(this.envelopes.read(text.getBytes(StandardCharsets.UTF_8)).headers()).isEqualTo(headers);
+	}
+
+	@Test
 	void readsPlainBodiesAndDefaults() {
 		EncodedMessage read = this.envelopes
 			.read(bytes("{\"body\": \"[[], {}, {}]\", \"headers\": {\"id\": \"x\"}, \"properties\": {}}"));
