@@ -1,18 +1,13 @@
 package dev.taskqueue.broker.redis;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
-import tools.jackson.core.JsonGenerator;
-import tools.jackson.core.io.SerializedString;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -36,11 +31,6 @@ final class Envelopes {
 	/** The largest broadcast envelope read, in bytes (pidbox replies and events are small). */
 	static final int MAX_BROADCAST_SIZE = 16 * 1024 * 1024;
 
-	/** The most header names kept pre-encoded. */
-	private static final int MAX_HEADER_NAMES = 256;
-
-	private static final Map<String, SerializedString> HEADER_NAMES = new ConcurrentHashMap<>();
-
 	private final JsonMapper mapper = CeleryJson.newMapper();
 
 	/** Keeps numbers as they were written when an envelope is rewritten. */
@@ -58,127 +48,29 @@ final class Envelopes {
 	 */
 	byte[] write(EncodedMessage message, Destination destination, String deliveryTag) {
 		MessageProperties source = message.properties();
-		return write(message.body(), message.contentEncoding(), message.contentType(), message.headers(),
-				(generator) -> {
-					stringProperty(generator, "correlation_id", source.correlationId());
-					if (source.replyTo() != null) {
-						stringProperty(generator, "reply_to", source.replyTo());
-					}
-					numberProperty(generator, "delivery_mode", source.deliveryMode());
-					if (source.expiration() != null) {
-						stringProperty(generator, "expiration", source.expiration());
-					}
-					writeDeliveryInfo(generator, destination.exchange(), destination.routingKey());
-					numberProperty(generator, "priority", source.priority());
-					stringProperty(generator, "body_encoding", "base64");
-					stringProperty(generator, "delivery_tag", deliveryTag);
-				});
-	}
-
-	/**
-	 * Write an envelope with the generator API rather than through maps: the publish path
-	 * runs this for every message.
-	 * @param body the message body, written in base64
-	 * @param contentEncoding the content encoding
-	 * @param contentType the content type
-	 * @param headers the message headers
-	 * @param properties writes the entries of {@code properties}
-	 * @return the envelope as JSON bytes
-	 */
-	private byte[] write(byte[] body, String contentEncoding, String contentType, Map<String, ?> headers,
-			Consumer<JsonGenerator> properties) {
-		ByteArrayOutputStream out = new ByteArrayOutputStream(256 + body.length * 4 / 3 + 32 * headers.size());
-		try (JsonGenerator generator = this.mapper.createGenerator(out)) {
-			generator.writeStartObject();
-			writeName(generator, "body");
-			// base64 needs no escaping: written as it is
-			byte[] base64 = Base64.getEncoder().encode(body);
-			generator.writeRawUTF8String(base64, 0, base64.length);
-			stringProperty(generator, "content-encoding", contentEncoding);
-			stringProperty(generator, "content-type", contentType);
-			writeName(generator, "headers");
-			writeHeaders(generator, headers);
-			writeName(generator, "properties");
-			generator.writeStartObject();
-			properties.accept(generator);
-			generator.writeEndObject();
-			generator.writeEndObject();
+		Map<String, Object> deliveryInfo = new LinkedHashMap<>(4);
+		deliveryInfo.put("exchange", destination.exchange());
+		deliveryInfo.put("routing_key", destination.routingKey());
+		Map<String, Object> properties = new LinkedHashMap<>(16);
+		properties.put("correlation_id", source.correlationId());
+		if (source.replyTo() != null) {
+			properties.put("reply_to", source.replyTo());
 		}
-		return out.toByteArray();
-	}
-
-	// the common header values directly, anything else with the mapper's serializers
-	private static void writeHeaders(JsonGenerator generator, Map<String, ?> headers) {
-		generator.writeStartObject();
-		for (Map.Entry<String, ?> header : headers.entrySet()) {
-			writeName(generator, header.getKey());
-			Object value = header.getValue();
-			if (value == null) {
-				generator.writeNull();
-			}
-			else if (value instanceof String text) {
-				generator.writeString(text);
-			}
-			else if (value instanceof Integer number) {
-				generator.writeNumber(number.intValue());
-			}
-			else if (value instanceof Long number) {
-				generator.writeNumber(number.longValue());
-			}
-			else if (value instanceof Boolean flag) {
-				generator.writeBoolean(flag);
-			}
-			else {
-				generator.writePOJO(value);
-			}
+		properties.put("delivery_mode", source.deliveryMode());
+		if (source.expiration() != null) {
+			properties.put("expiration", source.expiration());
 		}
-		generator.writeEndObject();
-	}
-
-	// "name": "value"
-	private static void stringProperty(JsonGenerator generator, String name, @Nullable String value) {
-		writeName(generator, name);
-		generator.writeString(value);
-	}
-
-	// "name": number
-	private static void numberProperty(JsonGenerator generator, String name, int value) {
-		writeName(generator, name);
-		generator.writeNumber(value);
-	}
-
-	// header names are few and repeat: written pre-encoded when they need no escaping
-	private static void writeName(JsonGenerator generator, String name) {
-		SerializedString encoded = HEADER_NAMES.get(name);
-		if (encoded == null && HEADER_NAMES.size() < MAX_HEADER_NAMES && isPlainAscii(name)) {
-			encoded = HEADER_NAMES.computeIfAbsent(name, SerializedString::new);
-		}
-		if (encoded != null) {
-			generator.writeName(encoded);
-		}
-		else {
-			generator.writeName(name);
-		}
-	}
-
-	// printable ASCII without quote or backslash: the same bytes escaped or not
-	private static boolean isPlainAscii(String text) {
-		for (int i = 0; i < text.length(); i++) {
-			char c = text.charAt(i);
-			if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') {
-				return false;
-			}
-		}
-		return true;
-	}
-
-	// delivery_info: {"exchange": ..., "routing_key": ...}
-	private static void writeDeliveryInfo(JsonGenerator generator, String exchange, String routingKey) {
-		writeName(generator, "delivery_info");
-		generator.writeStartObject();
-		stringProperty(generator, "exchange", exchange);
-		stringProperty(generator, "routing_key", routingKey);
-		generator.writeEndObject();
+		properties.put("delivery_info", deliveryInfo);
+		properties.put("priority", source.priority());
+		properties.put("body_encoding", "base64");
+		properties.put("delivery_tag", deliveryTag);
+		Map<String, Object> envelope = new LinkedHashMap<>(8);
+		envelope.put("body", Base64.getEncoder().encodeToString(message.body()));
+		envelope.put("content-encoding", message.contentEncoding());
+		envelope.put("content-type", message.contentType());
+		envelope.put("headers", message.headers());
+		envelope.put("properties", properties);
+		return this.mapper.writeValueAsBytes(envelope);
 	}
 
 	/**
@@ -219,14 +111,22 @@ final class Envelopes {
 	 * @return the envelope as JSON bytes
 	 */
 	byte[] writeBroadcast(BroadcastMessage message, String exchange, String routingKey, String deliveryTag) {
-		return write(message.body(), message.contentEncoding(), message.contentType(), message.headers(),
-				(generator) -> {
-					numberProperty(generator, "delivery_mode", message.persistent() ? 2 : 1);
-					writeDeliveryInfo(generator, exchange, routingKey);
-					numberProperty(generator, "priority", 0);
-					stringProperty(generator, "body_encoding", "base64");
-					stringProperty(generator, "delivery_tag", deliveryTag);
-				});
+		Map<String, Object> deliveryInfo = new LinkedHashMap<>(4);
+		deliveryInfo.put("exchange", exchange);
+		deliveryInfo.put("routing_key", routingKey);
+		Map<String, Object> properties = new LinkedHashMap<>(8);
+		properties.put("delivery_mode", message.persistent() ? 2 : 1);
+		properties.put("delivery_info", deliveryInfo);
+		properties.put("priority", 0);
+		properties.put("body_encoding", "base64");
+		properties.put("delivery_tag", deliveryTag);
+		Map<String, Object> envelope = new LinkedHashMap<>(8);
+		envelope.put("body", Base64.getEncoder().encodeToString(message.body()));
+		envelope.put("content-encoding", message.contentEncoding());
+		envelope.put("content-type", message.contentType());
+		envelope.put("headers", message.headers());
+		envelope.put("properties", properties);
+		return this.mapper.writeValueAsBytes(envelope);
 	}
 
 	/**

@@ -1,6 +1,8 @@
 package dev.taskqueue.broker.redis;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -42,13 +44,13 @@ class EnvelopesTests {
 
 	@Test
 	void writesHeaderValuesOfEveryKindAsPythonDoes() {
-		Map<String, Object> headers = new java.util.LinkedHashMap<>();
+		Map<String, Object> headers = new LinkedHashMap<>();
 		headers.put("task", "t.\u00e9\"");
 		headers.put("k\u00e9y", null);
 		headers.put("retries", 3);
 		headers.put("big", 1L << 40);
 		headers.put("ignore_result", false);
-		headers.put("timelimit", java.util.Arrays.asList(null, 1.5));
+		headers.put("timelimit", Arrays.asList(null, 1.5));
 		headers.put("stamps", Map.of("x", List.of(1)));
 		EncodedMessage message = new EncodedMessage(headers, new MessageProperties("id-1", "r", 2, 0, null),
 				"application/json", "utf-8", new byte[] { '{', '}' });
