@@ -219,9 +219,11 @@ py_drain = med("drain", "python", "rate")
 def rate_row(label, name, ceil_label, ceil_name, py=None, target="", ok=None):
     j = med(name, "java", "rate")
     c = med(ceil_name, "ceiling", "rate") if ceil_name else None
+    py_name = {py_pub: "publish", py_drain: "drain"}.get(py) if py is not None else None
     print("| %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
-        label, cell(name, "java", "rate"), ceil_label if ceil_name else "-", fmt(c), pct(j, c),
-        fmt(py), times(j, py), target, check(ok)))
+        label, cell(name, "java", "rate"), ceil_label if ceil_name else "-",
+        cell(ceil_name, "ceiling", "rate") if ceil_name else "-", pct(j, c),
+        cell(py_name, "python", "rate") if py_name else "-", times(j, py), target, check(ok)))
     return j
 
 
@@ -277,7 +279,7 @@ for label, field, target, limit in (("add(1, 2).get() p50, ms", "p50_ms", "&le; 
     j = med("latency", "java", field)
     p = med("latency", "python", field)
     print("| %s | %s | - | - | - | %s | %s | %s | %s |" % (
-        label, cell("latency", "java", field, True), fmt(p, True),
+        label, cell("latency", "java", field, True), cell("latency", "python", field, True),
         times(p, j), target,
         check(None if limit is None or j is None else j <= limit)))
 

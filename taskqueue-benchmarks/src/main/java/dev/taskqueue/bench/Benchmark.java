@@ -108,6 +108,7 @@ public class Benchmark {
 		}
 	}
 
+	// the scheme of a URL: redis, amqp
 	private static String scheme(String url) {
 		return url.substring(0, url.indexOf(':'));
 	}
