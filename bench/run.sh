@@ -76,13 +76,19 @@ Python Celery $($PY -c 'import celery; print(celery.__version__)')"
 echo "== $machine" >&2
 
 tag() { sed "s/\$/ run=$1/"; }
+drop_queue() { # the benchmark's queue, empty once it drained (on Redis an empty list is no key)
+  if [ "$BROKER" = amqp ]; then rabbitmqctl delete_queue "$1" > /dev/null 2>&1 || true; fi
+}
 java_runs() { # jar, impl name, run
-  java -jar "$1" "$BROKER_URL" "$BACKEND_URL" "$N" 8 "$CALLS" "$WARMUP" | grep '^RESULT' \
+  local q="bench-$$-$2-$3"
+  java -Dbench.queue="$q" -jar "$1" "$BROKER_URL" "$BACKEND_URL" "$N" 8 "$CALLS" "$WARMUP" | grep '^RESULT' \
     | sed "s/ impl=java / impl=$2 /" | tag "$3" | tee -a "$out" >&2
+  drop_queue "$q"
   if [ "$BROKER" = amqp ]; then
-    java -Dtaskqueue.worker.prefetch-multiplier=64 -Dbench.mode=drain -jar "$1" "$BROKER_URL" "$BACKEND_URL" "$N" 8 0 \
-      "$((WARMUP / 2))" | grep '^RESULT drain ' | sed "s/^RESULT drain /RESULT drain128 /; s/ impl=java / impl=$2 /" \
-      | tag "$3" | tee -a "$out" >&2
+    java -Dbench.queue="$q-128" -Dtaskqueue.worker.prefetch-multiplier=64 -Dbench.mode=drain -jar "$1" \
+      "$BROKER_URL" "$BACKEND_URL" "$N" 8 0 "$((WARMUP / 2))" | grep '^RESULT drain ' \
+      | sed "s/^RESULT drain /RESULT drain128 /; s/ impl=java / impl=$2 /" | tag "$3" | tee -a "$out" >&2
+    drop_queue "$q-128"
   fi
 }
 redis_bench() { # name, redis-benchmark options

@@ -30,7 +30,8 @@ import dev.taskqueue.worker.WorkerContainer;
  * round trips), since a service runs warm; Python has no JIT to warm. With CALLS 0 the round
  * trip is not measured. With {@code -Dbench.mode=drain} only the drain is measured (its tasks
  * sent with {@code sendAll}). {@code -Dbench.chunk} sets the requests per {@code sendAll} call
- * (1,000). {@code taskqueue.*} system properties tune the library, such as
+ * (1,000). {@code -Dbench.queue} names the queue (by default {@code bench-} and 8 random
+ * characters), for the caller to delete it. {@code taskqueue.*} system properties tune the library, such as
  * {@code -Dtaskqueue.worker.prefetch-multiplier=64}.
  * <p>
  * Usage: {@code java -jar taskqueue-benchmarks.jar BROKER_URL BACKEND_URL [N] [PUBLISHERS] [CALLS] [WARMUP]}
@@ -47,7 +48,7 @@ public class Benchmark {
 		int warmup = (args.length > 5) ? Integer.parseInt(args[5]) : 20_000;
 		int chunk = Integer.getInteger("bench.chunk", 1000);
 		boolean drainOnly = "drain".equals(System.getProperty("bench.mode"));
-		String queue = "bench-" + UUID.randomUUID().toString().substring(0, 8);
+		String queue = System.getProperty("bench.queue", "bench-" + UUID.randomUUID().toString().substring(0, 8));
 		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(Benchmark.class)
 			.web(WebApplicationType.NONE)
 			.logStartupInfo(false)
