@@ -7,12 +7,19 @@ import org.springframework.stereotype.Component;
 import dev.taskqueue.core.CeleryTask;
 
 /**
- * The tasks the benchmark runs: a no-op that counts its executions, and {@code add}.
+ * The tasks the benchmark runs: a no-op that counts its executions, and {@code add}, which
+ * tells {@link TaskTimes} when it returns.
  */
 @Component
 public class BenchTasks {
 
+	private final TaskTimes times;
+
 	private volatile CountDownLatch pending = new CountDownLatch(0);
+
+	public BenchTasks(TaskTimes times) {
+		this.times = times;
+	}
 
 	@CeleryTask(name = "bench.noop", ignoreResult = true)
 	public void noop() {
@@ -21,7 +28,9 @@ public class BenchTasks {
 
 	@CeleryTask(name = "bench.add")
 	public long add(long x, long y) {
-		return x + y;
+		long sum = x + y;
+		this.times.returned();
+		return sum;
 	}
 
 	/**
