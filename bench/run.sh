@@ -43,7 +43,7 @@ case "$BROKER" in
 esac
 began=$(date +%s)
 
-./mvnw -o -q -B -pl taskqueue-benchmarks -am package -DskipTests >&2
+./mvnw -q -B -pl taskqueue-benchmarks -am package -DskipTests >&2
 jar=taskqueue-benchmarks/target/taskqueue-benchmarks.jar
 out=$(mktemp)
 base=target/bench-baseline
@@ -57,13 +57,13 @@ if [ -n "${BASELINE:-}" ]; then
   echo "== building the baseline: $BASELINE ($(git rev-parse --short "$BASELINE"))" >&2
   rm -rf "$base" && git worktree prune
   git worktree add -q --detach "$base" "$BASELINE"
-  (cd "$base" && ./mvnw -o -q -B -pl taskqueue-benchmarks -am package -DskipTests >&2)
+  (cd "$base" && ./mvnw -q -B -pl taskqueue-benchmarks -am package -DskipTests >&2)
 fi
 if [ "$BROKER" = amqp ]; then
   perf=target/perftest
   if [ ! -d "$perf/lib" ]; then
     mkdir -p "$perf" && cp "$LAB/bench/perftest/pom.xml" "$perf/"
-    (cd "$perf" && ../../mvnw -o -q -B dependency:copy-dependencies -DoutputDirectory=lib -DincludeScope=runtime >&2)
+    (cd "$perf" && ../../mvnw -q -B dependency:copy-dependencies -DoutputDirectory=lib -DincludeScope=runtime >&2)
   fi
 fi
 
