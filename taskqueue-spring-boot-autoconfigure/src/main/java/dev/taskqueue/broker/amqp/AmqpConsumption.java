@@ -15,9 +15,8 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.amqp.core.AcknowledgeMode;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
-import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
+import org.springframework.amqp.rabbit.listener.AbstractMessageListenerContainer;
 import org.springframework.amqp.rabbit.listener.api.ChannelAwareMessageListener;
-import org.springframework.core.task.SimpleAsyncTaskExecutor;
 
 import dev.taskqueue.broker.ConsumerSettings;
 import dev.taskqueue.broker.Consumption;
@@ -25,30 +24,22 @@ import dev.taskqueue.broker.DeliveryHandler;
 import dev.taskqueue.broker.GuardedDeliveryHandler;
 
 /**
- * Consumes the queues of one {@link ConsumerSettings} with a Spring AMQP
- * {@link SimpleMessageListenerContainer}, like a Celery worker does: one channel, one
+ * Consumes the queues of one {@link ConsumerSettings} with a Spring AMQP listener container
+ * ({@link AmqpListenerContainers}), like a Celery worker does: one channel, one
  * {@code basic.consume} per queue, {@code basic.qos(prefetch, global=true)} so that the
  * prefetch limit holds across all the queues (per queue when one of them is a quorum queue,
  * for which RabbitMQ refuses a global prefetch), and manual acknowledgements, which the worker
  * sends from its own threads through the {@link AmqpDelivery}s (the Java client serializes
  * the commands of a channel, so that is safe; Spring AMQP's asynchronous listeners ack the
  * same way). The container recovers by itself (every second) when the connection is lost.
- * The {@code DirectMessageListenerContainer} drains about as fast, but opens a channel per
- * queue, so its prefetch would hold per queue rather than across the queues as Celery's.
  * <p>
- * {@link #close()} stops the container, which cancels the consumers; messages it had
- * prefetched but not handed out yet go straight back to the queue, and the channel stays
+ * {@link #close()} stops the container, which cancels the consumers; messages prefetched
+ * but not handed out yet go straight back to the queue, and the channel stays
  * open until the deliveries already handed out are settled (see {@link ConsumerChannels}).
  */
 final class AmqpConsumption implements Consumption, ChannelAwareMessageListener, AmqpDelivery.Source {
 
 	private static final Log logger = LogFactory.getLog(AmqpConsumption.class);
-
-	/** How often a consumer that lost its connection tries again. */
-	private static final long RECOVERY_INTERVAL_MILLIS = 1000;
-
-	/** How long the consumer thread waits for a message before checking whether it should stop. */
-	private static final long RECEIVE_TIMEOUT_MILLIS = 100;
 
 	private final ConsumerSettings settings;
 
@@ -60,7 +51,7 @@ final class AmqpConsumption implements Consumption, ChannelAwareMessageListener,
 
 	private final Consumer<AmqpConsumption> onClose;
 
-	private final SimpleMessageListenerContainer container;
+	private final AbstractMessageListenerContainer container;
 
 	private final AtomicBoolean closing = new AtomicBoolean();
 
@@ -92,16 +83,10 @@ final class AmqpConsumption implements Consumption, ChannelAwareMessageListener,
 		this.channels = channels;
 		this.context = context;
 		this.onClose = onClose;
-		this.container = new SimpleMessageListenerContainer(channels.wrap(connectionFactory));
-		this.container.setConcurrentConsumers(1);
-		this.container.setReceiveTimeout(RECEIVE_TIMEOUT_MILLIS);
-		this.container.setFailedDeclarationRetryInterval(RECOVERY_INTERVAL_MILLIS);
-		this.container.setTaskExecutor(new SimpleAsyncTaskExecutor("taskqueue-amqp-"));
-		this.container.setQueueNames(settings.queues().toArray(String[]::new));
+		this.container = AmqpListenerContainers.create(channels.wrap(connectionFactory), settings.queues());
 		this.container.setAcknowledgeMode(AcknowledgeMode.MANUAL);
 		this.container.setPrefetchCount(settings.prefetch());
 		this.container.setGlobalQos(globalQos);
-		this.container.setRecoveryInterval(RECOVERY_INTERVAL_MILLIS);
 		this.container.setMissingQueuesFatal(false);
 		this.container.setMessagePropertiesConverter(new RawPropertiesConverter());
 		this.container.setMessageListener(this);
