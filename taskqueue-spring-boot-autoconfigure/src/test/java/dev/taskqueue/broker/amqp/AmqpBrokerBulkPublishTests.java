@@ -20,6 +20,7 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.GetResponse;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.amqp.rabbit.connection.RabbitUtils;
 
 import dev.taskqueue.broker.BrokerException;
 import dev.taskqueue.routing.ExchangeType;
@@ -157,12 +158,14 @@ class AmqpBrokerBulkPublishTests {
 	}
 
 	private List<String> queuedIds(String queue) throws IOException {
-		Channel channel = this.rabbit.channel();
+		// the factory connects again after a restart, which the inspecting connection may not have yet
+		Channel channel = this.rabbit.factory.createConnection().createChannel(false);
 		List<String> ids = new ArrayList<>();
 		for (GetResponse response = channel.basicGet(queue, true); response != null; response = channel
 			.basicGet(queue, true)) {
 			ids.add(String.valueOf(response.getProps().getHeaders().get("id")));
 		}
+		RabbitUtils.closeChannel(channel);
 		return ids;
 	}
 
