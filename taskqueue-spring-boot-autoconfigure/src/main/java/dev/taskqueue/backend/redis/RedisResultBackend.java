@@ -3,6 +3,7 @@ package dev.taskqueue.backend.redis;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Properties;
 import java.util.function.Function;
 
 import io.lettuce.core.AbstractRedisClient;
@@ -142,9 +143,26 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 		return this.url;
 	}
 
+	/**
+	 * Check that Redis answers and takes writes: a replica answers PING but refuses to store
+	 * results. A Redis that refuses {@code INFO replication} (an ACL, a renamed command) is
+	 * taken as writable.
+	 */
 	@Override
 	public void ping() {
 		execute("answer PING", RedisConnection::ping);
+		String name;
+		try {
+			Properties replication = execute("answer INFO", (connection) -> connection.serverCommands().info("replication"));
+			name = (replication != null) ? replication.getProperty("role") : null;
+		}
+		catch (ResultBackendException ex) {
+			return;
+		}
+		if (name != null && !"master".equals(name)) {
+			throw new ResultBackendException("Redis result backend " + this.url + " is a " + name
+					+ ", not a master: it refuses to store results (after a failover, connect to the new master)");
+		}
 	}
 
 	/**

@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import org.apache.commons.logging.Log;
@@ -258,8 +259,33 @@ final class RedisChannel {
 		}
 	}
 
+	/**
+	 * Check that Redis answers and takes writes: a replica (a demoted master after a failover)
+	 * answers PING but refuses every publish and acknowledgement. A Redis that refuses
+	 * {@code ROLE} (an ACL, a renamed command) is taken as writable.
+	 * @throws BrokerException when Redis does not answer, or is a replica
+	 */
 	void ping() {
-		this.connector.await(this.connector.commands().ping(), "answer PING", PING_TIMEOUT);
+		RedisClusterAsyncCommands<byte[], byte[]> commands = this.connector.commands();
+		RedisFuture<String> pong = commands.ping();
+		RedisFuture<List<Object>> role = commands.role();
+		this.connector.await(pong, "answer PING", PING_TIMEOUT);
+		String name;
+		try {
+			List<Object> reply = this.connector.await(role, "answer ROLE", PING_TIMEOUT);
+			Object first = (reply != null && !reply.isEmpty()) ? reply.get(0) : null;
+			name = (first instanceof byte[] bytes) ? RedisKeys.string(bytes) : String.valueOf(first);
+		}
+		catch (BrokerException ex) {
+			if (ex.getCause() instanceof RedisCommandExecutionException) {
+				return;
+			}
+			throw ex;
+		}
+		if (!"master".equals(name)) {
+			throw new BrokerException("Redis broker " + this.connector.url() + " is a " + name
+					+ ", not a master: it refuses writes (after a failover, connect to the new master)");
+		}
 	}
 
 	byte[][] unackedKeys(byte[]... more) {
