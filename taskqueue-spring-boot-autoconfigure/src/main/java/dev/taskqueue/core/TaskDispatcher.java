@@ -41,6 +41,8 @@ final class TaskDispatcher {
 			"org.springframework.transaction.support.TransactionSynchronizationManager",
 			TaskDispatcher.class.getClassLoader());
 
+	private static final CompletableFuture<Void> PUBLISHED = CompletableFuture.completedFuture(null);
+
 	private final Broker broker;
 
 	private final TaskRouter router;
@@ -54,8 +56,6 @@ final class TaskDispatcher {
 	private volatile ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
 
 	private volatile @Nullable TaskPublishObservationConvention observationConvention;
-
-	private static final CompletableFuture<Void> PUBLISHED = CompletableFuture.completedFuture(null);
 
 	private final @Nullable AfterCommitPublisher afterCommit = transactionsPresent ? new AfterCommitPublisher()
 			: null;

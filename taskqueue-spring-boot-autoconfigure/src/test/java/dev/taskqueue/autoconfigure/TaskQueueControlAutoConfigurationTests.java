@@ -22,6 +22,7 @@ import dev.taskqueue.core.TaskOperations;
 import dev.taskqueue.events.ClusterState;
 import dev.taskqueue.events.EventReceiver;
 import dev.taskqueue.events.TaskEventSender;
+import dev.taskqueue.events.TaskQuery;
 import dev.taskqueue.routing.ExchangeType;
 import dev.taskqueue.worker.WorkerContainer;
 
@@ -125,8 +126,11 @@ class TaskQueueControlAutoConfigurationTests {
 				TaskOperations tasks = context.getBean(TaskOperations.class);
 				List<String> ids = List.of(tasks.send("control.add", 1, 1).id(), tasks.send("control.add", 2, 2).id(),
 						tasks.send("control.add", 3, 3).id());
-				await().atMost(TIMEOUT).untilAsserted(() -> assertThat(state.task(ids.get(2))).isPresent());
-				assertThat(state.task(ids.get(0))).isEmpty();
+				// the events of the three tasks can arrive interleaved: a late one of the first task
+				// brings it back (dropping another), so the bound is what holds, not which two remain
+				await().atMost(TIMEOUT).untilAsserted(() -> assertThat(state.task(ids.get(2)))
+					.hasValueSatisfying((task) -> assertThat(task.state()).isEqualTo("SUCCESS")));
+				assertThat(state.tasks(TaskQuery.all())).hasSizeLessThanOrEqualTo(2);
 			});
 	}
 

@@ -13,6 +13,7 @@ import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.dao.DataAccessException;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
@@ -150,15 +151,10 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 	 */
 	@Override
 	public void ping() {
-		execute("answer PING", RedisConnection::ping);
-		String name;
-		try {
-			Properties replication = execute("answer INFO", (connection) -> connection.serverCommands().info("replication"));
-			name = (replication != null) ? replication.getProperty("role") : null;
-		}
-		catch (ResultBackendException ex) {
-			return;
-		}
+		String name = execute("answer PING", (connection) -> {
+			connection.ping();
+			return replicationRole(connection);
+		});
 		if (name != null && !"master".equals(name)) {
 			throw new ResultBackendException("Redis result backend " + this.url + " is a " + name
 					+ ", not a master: it refuses to store results (after a failover, connect to the new master)");
@@ -180,6 +176,17 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 			.mGet(raw));
 		Assert.state(values != null && values.size() == keys.size(), "MGET returned no values");
 		return values;
+	}
+
+	// the role INFO replication gives, or null when Redis refuses the command to this user
+	private static @Nullable String replicationRole(RedisConnection connection) {
+		try {
+			Properties replication = connection.serverCommands().info("replication");
+			return (replication != null) ? replication.getProperty("role") : null;
+		}
+		catch (DataAccessException ex) {
+			return null;
+		}
 	}
 
 	private <T> @Nullable T execute(String action, Function<RedisConnection, @Nullable T> operation) {

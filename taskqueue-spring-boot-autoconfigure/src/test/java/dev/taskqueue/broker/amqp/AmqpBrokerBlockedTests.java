@@ -27,7 +27,6 @@ import dev.taskqueue.broker.OutboundMessage;
 import dev.taskqueue.protocol.TaskMessageBuilder;
 import dev.taskqueue.routing.Destination;
 import dev.taskqueue.testsupport.RabbitServer;
-import dev.taskqueue.testsupport.TestProcesses;
 
 import static dev.taskqueue.broker.amqp.AmqpTestSupport.CODEC;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -192,34 +191,6 @@ class AmqpBrokerBlockedTests {
 				this.alarm.clear();
 			}
 		}
-	}
-
-	/** A memory alarm on the local RabbitMQ node. */
-	private static final class MemoryAlarm {
-
-		private boolean raised;
-
-		void raise() {
-			this.raised = true;
-			run("set_vm_memory_high_watermark", "0");
-		}
-
-		/** Set the watermark back to the node's configured one (which the command above leaves alone). */
-		void clear() {
-			if (this.raised) {
-				run("eval", "{ok, W} = application:get_env(rabbit, vm_memory_high_watermark), "
-						+ "vm_memory_monitor:set_vm_memory_high_watermark(W).");
-				this.raised = false;
-			}
-		}
-
-		private static void run(String... arguments) {
-			List<String> command = new ArrayList<>(List.of("rabbitmqctl"));
-			command.addAll(List.of(arguments));
-			TestProcesses.Result result = TestProcesses.run(Duration.ofSeconds(30), command);
-			assertThat(result.exit()).as("%s: %s", command, result.output()).isZero();
-		}
-
 	}
 
 }

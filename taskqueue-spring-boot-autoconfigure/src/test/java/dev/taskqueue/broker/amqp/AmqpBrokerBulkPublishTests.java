@@ -26,7 +26,6 @@ import dev.taskqueue.broker.BrokerException;
 import dev.taskqueue.routing.ExchangeType;
 import dev.taskqueue.routing.QueueSpec;
 import dev.taskqueue.testsupport.RabbitServer;
-import dev.taskqueue.testsupport.TestProcesses;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -53,7 +52,8 @@ class AmqpBrokerBulkPublishTests {
 			sent.add(broker.publishAsync(AmqpTestSupport.message(queue, "task-4", 0)));
 			fifthReturned.set(true);
 		});
-		setMemoryAlarm(true);
+		MemoryAlarm alarm = new MemoryAlarm();
+		alarm.raise();
 		try {
 			// RabbitMQ reads no more publishes on the blocked connection, so none is confirmed
 			for (int i = 0; i < 4; i++) {
@@ -64,7 +64,7 @@ class AmqpBrokerBulkPublishTests {
 			assertThat(sent).hasSize(4).noneMatch(CompletableFuture::isDone);
 		}
 		finally {
-			setMemoryAlarm(false);
+			alarm.clear();
 		}
 		sender.join(Duration.ofSeconds(20).toMillis());
 		assertThat(fifthReturned).isTrue();
@@ -167,14 +167,6 @@ class AmqpBrokerBulkPublishTests {
 		}
 		RabbitUtils.closeChannel(channel);
 		return ids;
-	}
-
-	private static void setMemoryAlarm(boolean raised) {
-		List<String> command = raised ? List.of("rabbitmqctl", "set_vm_memory_high_watermark", "0")
-				: List.of("rabbitmqctl", "eval", "{ok, W} = application:get_env(rabbit, vm_memory_high_watermark), "
-						+ "vm_memory_monitor:set_vm_memory_high_watermark(W).");
-		TestProcesses.Result result = TestProcesses.run(Duration.ofSeconds(30), command);
-		assertThat(result.exit()).as("%s: %s", command, result.output()).isZero();
 	}
 
 }

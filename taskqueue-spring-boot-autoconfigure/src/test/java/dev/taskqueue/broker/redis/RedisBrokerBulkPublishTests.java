@@ -28,33 +28,29 @@ class RedisBrokerBulkPublishTests {
 
 	@Test
 	void aFullWindowMakesTheSenderWaitUntilRedisAnswers() throws Exception {
-		RedisBroker broker = new RedisBroker(this.redis.factory, RedisTestSupport.CODEC,
-				new RedisTransportOptions(this.redis.url(), Duration.ofHours(1), this.redis.prefix, 4));
-		try {
-			broker.publish(RedisTestSupport.message("bulk", "declared", 0));
-			List<CompletableFuture<Void>> sent = new CopyOnWriteArrayList<>();
-			AtomicBoolean fifthReturned = new AtomicBoolean();
-			Thread sender = new Thread(() -> {
-				for (int i = 0; i < 5; i++) {
-					sent.add(broker.publishAsync(RedisTestSupport.message("bulk", "task-" + i, 0)));
-				}
-				fifthReturned.set(true);
-			});
-			// Redis holds every client's commands for two seconds: none of the four is answered
-			this.redis.redis.clientPause(2000);
-			sender.start();
-			await().atMost(Duration.ofSeconds(1)).until(() -> sent.size() == 4);
-			await().during(Duration.ofMillis(1000)).atMost(Duration.ofMillis(1500))
-				.until(() -> !fifthReturned.get() && sent.stream().noneMatch(CompletableFuture::isDone));
-			sender.join(Duration.ofSeconds(10).toMillis());
-			assertThat(fifthReturned).isTrue();
-			CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).get();
-			assertThat(queuedIds("bulk")).containsExactly("declared", "task-0", "task-1", "task-2", "task-3",
-					"task-4");
-		}
-		finally {
-			broker.destroy();
-		}
+		RedisBroker broker = this.redis.broker(
+				new RedisTransportOptions(this.redis.url(), Duration.ofHours(1), this.redis.prefix, 4),
+				RedisTestSupport.CODEC);
+		broker.publish(RedisTestSupport.message("bulk", "declared", 0));
+		List<CompletableFuture<Void>> sent = new CopyOnWriteArrayList<>();
+		AtomicBoolean fifthReturned = new AtomicBoolean();
+		Thread sender = new Thread(() -> {
+			for (int i = 0; i < 5; i++) {
+				sent.add(broker.publishAsync(RedisTestSupport.message("bulk", "task-" + i, 0)));
+			}
+			fifthReturned.set(true);
+		});
+		// Redis holds every client's commands for two seconds: none of the four is answered
+		this.redis.redis.clientPause(2000);
+		sender.start();
+		await().atMost(Duration.ofSeconds(1)).until(() -> sent.size() == 4);
+		await().during(Duration.ofMillis(1000)).atMost(Duration.ofMillis(1500))
+			.until(() -> !fifthReturned.get() && sent.stream().noneMatch(CompletableFuture::isDone));
+		sender.join(Duration.ofSeconds(10).toMillis());
+		assertThat(fifthReturned).isTrue();
+		CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).get();
+		assertThat(queuedIds("bulk")).containsExactly("declared", "task-0", "task-1", "task-2", "task-3",
+				"task-4");
 	}
 
 	@Test

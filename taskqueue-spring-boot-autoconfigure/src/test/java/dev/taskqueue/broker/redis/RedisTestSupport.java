@@ -108,8 +108,12 @@ final class RedisTestSupport implements AfterEachCallback, AutoCloseable {
 	}
 
 	RedisBroker broker(Duration visibilityTimeout, MessageCodec codec) {
-		RedisBroker broker = new RedisBroker(this.factory, codec,
-				new RedisTransportOptions(url(), visibilityTimeout, this.prefix));
+		return broker(new RedisTransportOptions(url(), visibilityTimeout, this.prefix), codec);
+	}
+
+	/** A broker with the given options, which should use {@link #url()} and {@link #prefix}. */
+	RedisBroker broker(RedisTransportOptions options, MessageCodec codec) {
+		RedisBroker broker = new RedisBroker(this.factory, codec, options);
 		this.brokers.add(broker);
 		return broker;
 	}
