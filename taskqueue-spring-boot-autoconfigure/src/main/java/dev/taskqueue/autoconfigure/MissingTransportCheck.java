@@ -40,7 +40,7 @@ final class MissingTransportCheck implements BeanFactoryPostProcessor {
 	}
 
 	private static MissingTransportException missing(String property, TaskQueueUrl url) {
-		if (url.scheme().startsWith("redis")) {
+		if (url.scheme().startsWith("redis") || url.scheme().equals("sentinel")) {
 			return new MissingTransportException(property, url.masked(), "Redis", REDIS_DEPENDENCY);
 		}
 		if (url.scheme().startsWith("amqp") || url.scheme().equals("rpc")) {

@@ -21,7 +21,7 @@ import dev.taskqueue.protocol.ResultMetaCodec;
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnClass({ RedisConnectionFactory.class, LettuceConnectionFactory.class })
-@ConditionalOnUrlScheme(property = TaskQueueUrl.BACKEND_PROPERTY, schemes = { "redis", "rediss" })
+@ConditionalOnUrlScheme(property = TaskQueueUrl.BACKEND_PROPERTY, schemes = { "redis", "rediss", "sentinel" })
 class RedisBackendConfiguration {
 
 	static final String CONNECTION_FACTORY_BEAN_NAME = "taskQueueBackendRedisConnectionFactory";
@@ -45,7 +45,7 @@ class RedisBackendConfiguration {
 	}
 
 	private static TaskQueueUrl backendUrl(TaskQueueConnectionDetails connectionDetails) {
-		return TaskQueueUrl.backend(connectionDetails.backendUrl()).requireTransport("redis", "rediss");
+		return TaskQueueUrl.backend(connectionDetails.backendUrl()).requireTransport("redis", "rediss", "sentinel");
 	}
 
 }

@@ -37,7 +37,7 @@ class RedisBrokerConfiguration {
 	static final String REDIS_CONNECTION_FACTORY = "org.springframework.data.redis.connection.RedisConnectionFactory";
 
 	@Bean(name = CONNECTION_FACTORY_BEAN_NAME, defaultCandidate = false)
-	@ConditionalOnUrlScheme(property = TaskQueueUrl.BROKER_PROPERTY, schemes = { "redis", "rediss" })
+	@ConditionalOnUrlScheme(property = TaskQueueUrl.BROKER_PROPERTY, schemes = { "redis", "rediss", "sentinel" })
 	LettuceConnectionFactory taskQueueBrokerRedisConnectionFactory(TaskQueueConnectionDetails connectionDetails,
 			TaskQueueProperties properties, ObjectProvider<SslBundles> sslBundles,
 			ObjectProvider<TaskQueueLettuceClientConfigurationBuilderCustomizer> customizers) {
@@ -75,7 +75,7 @@ class RedisBrokerConfiguration {
 	}
 
 	private static TaskQueueUrl brokerUrl(TaskQueueConnectionDetails connectionDetails) {
-		return TaskQueueUrl.broker(connectionDetails.brokerUrl()).requireTransport("redis", "rediss");
+		return TaskQueueUrl.broker(connectionDetails.brokerUrl()).requireTransport("redis", "rediss", "sentinel");
 	}
 
 	/**
@@ -88,7 +88,7 @@ class RedisBrokerConfiguration {
 			super(ConfigurationPhase.REGISTER_BEAN);
 		}
 
-		@ConditionalOnUrlScheme(property = TaskQueueUrl.BROKER_PROPERTY, schemes = { "redis", "rediss" })
+		@ConditionalOnUrlScheme(property = TaskQueueUrl.BROKER_PROPERTY, schemes = { "redis", "rediss", "sentinel" })
 		static final class RedisUrl {
 
 		}

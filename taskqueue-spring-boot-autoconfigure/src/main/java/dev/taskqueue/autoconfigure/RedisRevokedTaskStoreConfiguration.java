@@ -60,7 +60,7 @@ class RedisRevokedTaskStoreConfiguration {
 			super(ConfigurationPhase.REGISTER_BEAN);
 		}
 
-		@ConditionalOnUrlScheme(property = TaskQueueUrl.BACKEND_PROPERTY, schemes = { "redis", "rediss" })
+		@ConditionalOnUrlScheme(property = TaskQueueUrl.BACKEND_PROPERTY, schemes = { "redis", "rediss", "sentinel" })
 		static final class RedisBackend {
 
 		}

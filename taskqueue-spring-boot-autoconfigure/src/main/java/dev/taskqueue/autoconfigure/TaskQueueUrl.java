@@ -1,6 +1,10 @@
 package dev.taskqueue.autoconfigure;
 
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
@@ -8,16 +12,27 @@ import org.springframework.boot.context.properties.source.InvalidConfigurationPr
 /**
  * A Celery-style connection URL ({@code memory://}, {@code redis://:secret@host:6379/0},
  * {@code amqp://user:secret@host:5672/vhost}, {@code rpc://}), parsed, and masked for display:
- * the password never leaves this type unmasked except through {@link #password()}.
+ * the password never leaves this type unmasked except through {@link #parts()}.
+ * <p>
+ * As in Celery, several URLs separated by {@code ;} name alternatives of one service: the
+ * nodes of a RabbitMQ cluster ({@code amqp://a//;amqp://b//}) or the Sentinels watching a
+ * Redis master ({@code sentinel://:secret@s1:26379/0;sentinel://s2:26379}). The first URL
+ * gives the scheme, the credentials and the database or virtual host.
  *
  * @param scheme the scheme, lower case
  * @param raw the URL as configured
  */
 public record TaskQueueUrl(String scheme, String raw) {
 
-	static final Set<String> BROKER_SCHEMES = Set.of("memory", "redis", "rediss", "amqp", "amqps");
+	static final Set<String> BROKER_SCHEMES = Set.of("memory", "redis", "rediss", "sentinel", "amqp", "amqps");
 
-	static final Set<String> BACKEND_SCHEMES = Set.of("memory", "redis", "rediss", "rpc");
+	static final Set<String> BACKEND_SCHEMES = Set.of("memory", "redis", "rediss", "sentinel", "rpc");
+
+	private static final String SEPARATOR = ";";
+
+	// a ';' that starts another URL, so that a password may contain ';'
+	private static final Pattern SEPARATOR_PATTERN = Pattern
+		.compile(";\\s*(?=[a-zA-Z][a-zA-Z0-9+.-]*://)");
 
 	static final String BROKER_PROPERTY = "taskqueue.broker.url";
 
@@ -61,27 +76,60 @@ public record TaskQueueUrl(String scheme, String raw) {
 		if (url == null || url.isBlank()) {
 			return MEMORY;
 		}
+		List<String> alternates = split(url);
+		String scheme = scheme(alternates.get(0), property, url, schemes);
+		if (alternates.size() > 1 && !scheme.startsWith("amqp") && !scheme.equals("sentinel")) {
+			throw invalid(property, url, "several " + scheme + ":// URLs separated by ';' are not supported: "
+					+ "list the nodes of a RabbitMQ cluster as amqp:// URLs, or the Sentinels of a Redis master as "
+					+ "sentinel:// URLs");
+		}
+		for (String alternate : alternates) {
+			String other = scheme(alternate, property, url, schemes);
+			if (!family(other).equals(family(scheme))) {
+				throw invalid(property, url, "it mixes the schemes '" + scheme + "' and '" + other
+						+ "': the URLs separated by ';' must name nodes of one service");
+			}
+			check(new TaskQueueUrl(other, alternate), property, url);
+		}
+		return new TaskQueueUrl(scheme, url);
+	}
+
+	private static List<String> split(String url) {
+		List<String> alternates = Arrays.stream(SEPARATOR_PATTERN.split(url)).map(String::trim)
+			.filter((alternate) -> !alternate.isEmpty())
+			.toList();
+		return alternates.isEmpty() ? List.of(url) : alternates;
+	}
+
+	private static String scheme(String url, String property, String whole, Set<String> schemes) {
 		int separator = url.indexOf("://");
 		if (separator <= 0) {
-			throw invalid(property, url, "it must look like scheme://...");
+			throw invalid(property, whole, "it must look like scheme://...");
 		}
-		String scheme = url.substring(0, separator).toLowerCase(java.util.Locale.ROOT);
+		String scheme = url.substring(0, separator).toLowerCase(Locale.ROOT);
 		if (!schemes.contains(scheme)) {
-			throw invalid(property, url, "its scheme '" + scheme + "' is not supported there; supported: "
+			throw invalid(property, whole, "its scheme '" + scheme + "' is not supported there; supported: "
 					+ schemes.stream().sorted().toList());
 		}
-		TaskQueueUrl parsed = new TaskQueueUrl(scheme, url);
+		return scheme;
+	}
+
+	private static String family(String scheme) {
+		return scheme.startsWith("amqp") ? "amqp" : scheme;
+	}
+
+	private static void check(TaskQueueUrl url, String property, String whole) {
 		Parts parts;
 		try {
-			parts = parsed.parts();
+			parts = url.parts();
 		}
 		catch (IllegalArgumentException ex) {
-			throw invalid(property, url, ex.getMessage());
+			throw invalid(property, whole, ex.getMessage());
 		}
-		if (scheme.startsWith("redis") && !parts.path().isEmpty() && !parts.path().matches("\\d{1,9}")) {
-			throw invalid(property, url, "the Redis database '" + parts.path() + "' is not a number");
+		boolean redis = url.scheme.startsWith("redis") || url.scheme.equals("sentinel");
+		if (redis && !parts.path().isEmpty() && !parts.path().matches("\\d{1,9}")) {
+			throw invalid(property, whole, "the Redis database '" + parts.path() + "' is not a number");
 		}
-		return parsed;
 	}
 
 	private static InvalidConfigurationPropertyValueException invalid(String property, String url, String reason) {
@@ -113,11 +161,27 @@ public record TaskQueueUrl(String scheme, String raw) {
 	}
 
 	/**
-	 * The parts of the URL after the scheme, decoded.
+	 * The URLs this one lists, separated by {@code ;}: itself when it lists one.
+	 * @return the alternatives, in the order given
+	 */
+	List<TaskQueueUrl> alternates() {
+		List<String> alternates = split(this.raw);
+		if (alternates.size() == 1) {
+			return List.of(this);
+		}
+		return alternates.stream()
+			.map((alternate) -> new TaskQueueUrl(
+					alternate.substring(0, alternate.indexOf("://")).toLowerCase(Locale.ROOT), alternate))
+			.toList();
+	}
+
+	/**
+	 * The parts of the (first) URL after the scheme, decoded.
 	 * @return the user, password, host, port and path
 	 */
 	Parts parts() {
-		String rest = this.raw.substring(this.raw.indexOf("://") + 3);
+		String first = split(this.raw).get(0);
+		String rest = first.substring(first.indexOf("://") + 3);
 		int at = rest.lastIndexOf('@');
 		String userInfo = (at >= 0) ? rest.substring(0, at) : "";
 		String location = (at >= 0) ? rest.substring(at + 1) : rest;
@@ -160,6 +224,14 @@ public record TaskQueueUrl(String scheme, String raw) {
 	}
 
 	static String mask(String url) {
+		if (url.contains(SEPARATOR)) {
+			return String.join(SEPARATOR,
+					Arrays.stream(SEPARATOR_PATTERN.split(url, -1)).map(TaskQueueUrl::maskOne).toList());
+		}
+		return maskOne(url);
+	}
+
+	private static String maskOne(String url) {
 		String userInfo = userInfo(url);
 		if (userInfo == null || userInfo.indexOf(':') < 0) {
 			return url;

@@ -51,6 +51,9 @@ final class BrokerInfo {
 		else if (port == null && scheme.startsWith("redis")) {
 			port = 6379;
 		}
+		else if (port == null && scheme.equals("sentinel")) {
+			port = 26379;
+		}
 		String virtualHost = decode(path);
 		Map<String, @Nullable Object> info = new LinkedHashMap<>();
 		info.put("hostname", host.isEmpty() ? "localhost" : host);

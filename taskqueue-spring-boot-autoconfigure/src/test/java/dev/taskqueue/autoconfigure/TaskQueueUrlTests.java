@@ -61,4 +61,41 @@ class TaskQueueUrlTests {
 			.withMessageContaining("its port 70000 is not between 1 and 65535");
 	}
 
+	@Test
+	void listsAlternativesSeparatedBySemicolonsWithTheFirstsCredentials() {
+		TaskQueueUrl url = TaskQueueUrl.broker("sentinel://:s3cret@s1:26379/2; sentinel://s2:26380;sentinel://s3");
+		assertThat(url.scheme()).isEqualTo("sentinel");
+		assertThat(url.alternates()).extracting(TaskQueueUrl::raw)
+			.containsExactly("sentinel://:s3cret@s1:26379/2", "sentinel://s2:26380", "sentinel://s3");
+		assertThat(url.parts().password()).isEqualTo("s3cret");
+		assertThat(url.parts().path()).isEqualTo("2");
+		assertThat(url.masked()).isEqualTo("sentinel://:**@s1:26379/2;sentinel://s2:26380;sentinel://s3");
+		TaskQueueUrl cluster = TaskQueueUrl.broker("amqp://u:p@a:5672//;amqps://u:p@b:5671//");
+		assertThat(cluster.alternates()).extracting(TaskQueueUrl::scheme).containsExactly("amqp", "amqps");
+		assertThat(cluster.masked()).isEqualTo("amqp://u:**@a:5672//;amqps://u:**@b:5671//");
+		assertThat(TaskQueueUrl.backend("sentinel://h:26379/1").alternates()).hasSize(1);
+	}
+
+	@Test
+	void aSemicolonInAPasswordDoesNotSplitTheUrl() {
+		TaskQueueUrl url = TaskQueueUrl.broker("redis://:a;b@host:6379/0");
+		assertThat(url.alternates()).hasSize(1);
+		assertThat(url.parts().password()).isEqualTo("a;b");
+		assertThat(url.masked()).isEqualTo("redis://:**@host:6379/0");
+	}
+
+	@Test
+	void rejectsAlternativesOfAnotherServiceOrOfPlainRedis() {
+		assertThatExceptionOfType(InvalidConfigurationPropertyValueException.class)
+			.isThrownBy(() -> TaskQueueUrl.broker("redis://:pw@a:6379/0;redis://b:6379/0"))
+			.withMessageContaining("sentinel://")
+			.withMessageNotContaining("pw");
+		assertThatExceptionOfType(InvalidConfigurationPropertyValueException.class)
+			.isThrownBy(() -> TaskQueueUrl.broker("amqp://a//;sentinel://b:26379"))
+			.withMessageContaining("mixes the schemes 'amqp' and 'sentinel'");
+		assertThatExceptionOfType(InvalidConfigurationPropertyValueException.class)
+			.isThrownBy(() -> TaskQueueUrl.broker("sentinel://a:26379/0;sentinel://b:x"))
+			.withMessageContaining("port 'x'");
+	}
+
 }
