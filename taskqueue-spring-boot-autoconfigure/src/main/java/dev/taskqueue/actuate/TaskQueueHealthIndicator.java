@@ -1,6 +1,7 @@
 package dev.taskqueue.actuate;
 
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -20,7 +21,10 @@ import dev.taskqueue.worker.WorkerContainer;
  * task queue: UP when the broker answers a ping, the result backend (if any) answers too, and
  * the worker (if any) works: its consumer has not stopped, its pool is not wedged and it is
  * not out of memory ({@link WorkerContainer#problems()}). DOWN otherwise, with details naming
- * what failed: {@code broker}, {@code backend} and {@code worker} errors. The broker and
+ * what failed: {@code broker}, {@code backend} and {@code worker} errors. Where the transport
+ * tells, {@code brokerServer} and {@code backendServer} name the role and address of the server
+ * that answered, such as {@code master 127.0.0.1:6380}, which after a Sentinel failover shows
+ * which server the connection follows. The broker and
  * backend URLs are reported with their passwords masked, which are also masked in error
  * messages, should a transport put a URL there.
  */
@@ -62,10 +66,10 @@ public class TaskQueueHealthIndicator extends AbstractHealthIndicator {
 	@Override
 	protected void doHealthCheck(Health.Builder builder) {
 		builder.up().withDetail("broker", mask(this.broker.url()));
-		check(builder, "broker", "error", this.broker::ping);
+		check(builder, "broker", "error", "brokerServer", this.broker::pingServer);
 		if (this.backend != null) {
 			builder.withDetail("backend", mask(this.backend.url()));
-			check(builder, "backend", "backendError", this.backend::ping);
+			check(builder, "backend", "backendError", "backendServer", this.backend::pingServer);
 		}
 		if (this.worker != null && this.worker.isRunning()) {
 			List<String> problems = this.worker.problems();
@@ -76,9 +80,13 @@ public class TaskQueueHealthIndicator extends AbstractHealthIndicator {
 		}
 	}
 
-	private void check(Health.Builder builder, String part, String errorDetail, Runnable ping) {
+	private void check(Health.Builder builder, String part, String errorDetail, String serverDetail,
+			Supplier<@Nullable String> ping) {
 		try {
-			ping.run();
+			String server = ping.get();
+			if (server != null) {
+				builder.withDetail(serverDetail, server);
+			}
 		}
 		catch (RuntimeException ex) {
 			String error = ex.getClass().getName() + ": " + mask(ex.getMessage());

@@ -32,7 +32,7 @@ class RedisBackendConfiguration {
 			ObjectProvider<TaskQueueLettuceClientConfigurationBuilderCustomizer> customizers) {
 		TaskQueueUrl url = backendUrl(connectionDetails);
 		return RedisConnectionFactories.create(url, TaskQueueConnection.BACKEND, properties.getBackend().getSsl(),
-				sslBundles, customizers);
+				properties.getBackend().getRedis(), sslBundles, customizers);
 	}
 
 	@Bean

@@ -43,7 +43,7 @@ class RedisBrokerConfiguration {
 			ObjectProvider<TaskQueueLettuceClientConfigurationBuilderCustomizer> customizers) {
 		TaskQueueUrl url = brokerUrl(connectionDetails);
 		return RedisConnectionFactories.create(url, TaskQueueConnection.BROKER, properties.getBroker().getSsl(),
-				sslBundles, customizers);
+				properties.getBroker().getRedis(), sslBundles, customizers);
 	}
 
 	@Bean

@@ -286,8 +286,10 @@ public class TaskQueueProperties {
 	public static class Broker {
 
 		/**
-		 * Broker URL, Celery-style: memory://, redis://[:password@]host:port/db or
-		 * amqp://user:password@host:port/vhost. When not set: the application's own RabbitMQ
+		 * Broker URL, Celery-style: memory://, redis://[:password@]host:port/db,
+		 * sentinel://[:password@]host:port/db;sentinel://host:port (the Sentinels of a Redis
+		 * master, with redis.master-name) or amqp://user:password@host:port/vhost, several
+		 * separated by ';' for the nodes of a RabbitMQ cluster. When not set: the application's own RabbitMQ
 		 * connection (spring.rabbitmq.*) if it has one, else its own Redis connection
 		 * (spring.data.redis.*) if it has one, else the in-memory broker.
 		 */
@@ -367,7 +369,7 @@ public class TaskQueueProperties {
 
 		}
 
-		public static class Redis {
+		public static class Redis extends RedisSentinel {
 
 			/**
 			 * How long a delivered message may stay unacknowledged without a sign of life from
@@ -424,8 +426,9 @@ public class TaskQueueProperties {
 	public static class Backend {
 
 		/**
-		 * Result backend URL, Celery-style: memory://, redis://[:password@]host:port/db or
-		 * rpc://. The in-memory backend when not set.
+		 * Result backend URL, Celery-style: memory://, redis://[:password@]host:port/db,
+		 * sentinel://[:password@]host:port/db;sentinel://host:port (with redis.master-name)
+		 * or rpc://. The in-memory backend when not set.
 		 */
 		private @Nullable String url;
 
@@ -448,6 +451,8 @@ public class TaskQueueProperties {
 
 		private final Ssl ssl = new Ssl();
 
+		private final Redis redis = new Redis();
+
 		public @Nullable String getUrl() {
 			return this.url;
 		}
@@ -458,6 +463,10 @@ public class TaskQueueProperties {
 
 		public Ssl getSsl() {
 			return this.ssl;
+		}
+
+		public Redis getRedis() {
+			return this.redis;
 		}
 
 		public Duration getResultExpires() {
@@ -482,6 +491,48 @@ public class TaskQueueProperties {
 
 		public void setResultSerializer(Serializer resultSerializer) {
 			this.resultSerializer = resultSerializer;
+		}
+
+		/**
+		 * The Redis result backend's Sentinel settings.
+		 */
+		public static class Redis extends RedisSentinel {
+
+		}
+
+	}
+
+	/**
+	 * The Sentinels of a sentinel:// URL: where the Redis master is found.
+	 */
+	public static class RedisSentinel {
+
+		/**
+		 * Name under which the Sentinels of a sentinel:// URL monitor the Redis master
+		 * (kombu's master_name transport option). Required with sentinel:// URLs.
+		 */
+		private @Nullable String masterName;
+
+		/**
+		 * Password of the Sentinels themselves (kombu's sentinel_kwargs), when they ask
+		 * for one; the password in the URL is the master's.
+		 */
+		private @Nullable String sentinelPassword;
+
+		public @Nullable String getMasterName() {
+			return this.masterName;
+		}
+
+		public void setMasterName(@Nullable String masterName) {
+			this.masterName = masterName;
+		}
+
+		public @Nullable String getSentinelPassword() {
+			return this.sentinelPassword;
+		}
+
+		public void setSentinelPassword(@Nullable String sentinelPassword) {
+			this.sentinelPassword = sentinelPassword;
 		}
 
 	}

@@ -104,4 +104,16 @@ public interface ResultBackend {
 	default void ping() {
 	}
 
+	/**
+	 * Check that the backend answers, as {@link #ping()} does, and describe the server that
+	 * answered, for health details.
+	 * @return the server, such as {@code master 127.0.0.1:6380}, or {@code null} when the
+	 * backend does not tell
+	 * @throws ResultBackendException when it does not answer
+	 */
+	default @Nullable String pingServer() {
+		ping();
+		return null;
+	}
+
 }

@@ -2,6 +2,8 @@ package dev.taskqueue.broker;
 
 import java.util.concurrent.CompletableFuture;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A message broker speaking one of kombu's transports. Implementations are thread-safe and
  * own their connections; they add no task semantics (retries, ETA and expiry belong to the
@@ -54,6 +56,19 @@ public interface Broker {
 	 * @throws BrokerException when it does not
 	 */
 	void ping();
+
+	/**
+	 * Check that the broker answers, as {@link #ping()} does, and describe the server that
+	 * answered, for health details: after a failover it tells which server the connection
+	 * follows.
+	 * @return the server, such as {@code master 127.0.0.1:6380}, or {@code null} when the
+	 * transport does not tell
+	 * @throws BrokerException when the broker does not answer
+	 */
+	default @Nullable String pingServer() {
+		ping();
+		return null;
+	}
 
 	/**
 	 * Return the broker URL with any password masked.

@@ -64,14 +64,18 @@ class TaskQueueHealthIndicatorReplicaTests {
 				Duration.ofMinutes(1), url);
 		try {
 			TaskQueueHealthIndicator health = new TaskQueueHealthIndicator(broker, backend, null);
-			assertThat(health.health().getStatus()).isEqualTo(Status.UP);
+			Health master = health.health();
+			assertThat(master.getStatus()).isEqualTo(Status.UP);
+			assertThat(master.getDetails()).containsEntry("brokerServer", "master 127.0.0.1:" + this.port)
+				.containsEntry("backendServer", "master 127.0.0.1:" + this.port);
 			redisCli("replicaof", "127.0.0.1", "1");
 			Health replica = health.health();
 			assertThat(replica.getStatus()).isEqualTo(Status.DOWN);
 			assertThat(replica.getDetails().get("error")).asString()
-				.contains("Redis broker " + url + " is a slave, not a master: it refuses writes");
+				.contains("Redis broker " + url + " is a slave (127.0.0.1:" + this.port
+						+ "), not a master: it refuses writes");
 			assertThat(replica.getDetails().get("backendError")).asString()
-				.contains("Redis result backend " + url + " is a slave, not a master");
+				.contains("Redis result backend " + url + " is a slave (127.0.0.1:" + this.port + "), not a master");
 			redisCli("replicaof", "no", "one");
 			assertThat(health.health().getStatus()).isEqualTo(Status.UP);
 		}

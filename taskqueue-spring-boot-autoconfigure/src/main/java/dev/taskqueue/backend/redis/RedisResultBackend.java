@@ -8,6 +8,7 @@ import java.util.function.Function;
 
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisReadOnlyException;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
@@ -53,6 +54,10 @@ import dev.taskqueue.protocol.ResultMetaCodec;
 public class RedisResultBackend implements ResultBackend, DisposableBean {
 
 	static final String KEY_PREFIX = "celery-task-meta-";
+
+	private static final Duration RETRY_DELAY = Duration.ofMillis(100);
+
+	private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
 
 	private final RedisConnectionFactory connectionFactory;
 
@@ -151,14 +156,27 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 	 */
 	@Override
 	public void ping() {
-		String name = execute("answer PING", (connection) -> {
+		pingServer();
+	}
+
+	/**
+	 * Check Redis as {@link #ping()} does and return its role and the address the connection
+	 * reached ({@code CLIENT INFO}'s {@code laddr}), such as {@code master 127.0.0.1:6379}.
+	 */
+	@Override
+	public String pingServer() {
+		String[] server = execute("answer PING", (connection) -> {
 			connection.ping();
-			return replicationRole(connection);
+			return new String[] { replicationRole(connection), serverAddress(connection) };
 		});
+		String name = (server != null) ? server[0] : null;
+		String address = (server != null) ? server[1] : null;
 		if (name != null && !"master".equals(name)) {
 			throw new ResultBackendException("Redis result backend " + this.url + " is a " + name
+					+ ((address != null) ? " (" + address + ")" : "")
 					+ ", not a master: it refuses to store results (after a failover, connect to the new master)");
 		}
+		return ((name != null) ? name : "server") + ((address != null) ? " " + address : "");
 	}
 
 	/**
@@ -189,12 +207,74 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 		}
 	}
 
+	// Runs an operation on a connection. A write refused with READONLY reached a replica (a
+	// master demoted by a failover): the shared connection is dropped, so that the next one
+	// reaches the current master, through the Sentinels when there are any, and the write is
+	// tried again every 100 ms for up to the connection's command timeout.
 	private <T> @Nullable T execute(String action, Function<RedisConnection, @Nullable T> operation) {
-		try (RedisConnection connection = this.connectionFactory.getConnection()) {
-			return operation.apply(connection);
+		long deadline = System.nanoTime() + commandTimeout().toNanos();
+		while (true) {
+			try (RedisConnection connection = this.connectionFactory.getConnection()) {
+				return operation.apply(connection);
+			}
+			catch (RuntimeException ex) {
+				if (!refusedByReplica(ex) || System.nanoTime() + RETRY_DELAY.toNanos() > deadline) {
+					throw new ResultBackendException("Cannot " + action + " in " + this.url + ": " + ex.getMessage(),
+							ex);
+				}
+				if (this.connectionFactory instanceof LettuceConnectionFactory lettuce) {
+					lettuce.resetConnection();
+				}
+				pauseBeforeRetry(action);
+			}
 		}
-		catch (RuntimeException ex) {
-			throw new ResultBackendException("Cannot " + action + " in " + this.url + ": " + ex.getMessage(), ex);
+	}
+
+	private Duration commandTimeout() {
+		return (this.connectionFactory instanceof LettuceConnectionFactory lettuce && lettuce.getTimeout() > 0)
+				? Duration.ofMillis(lettuce.getTimeout()) : DEFAULT_TIMEOUT;
+	}
+
+	// a READONLY error anywhere in the causes
+	private static boolean refusedByReplica(Throwable ex) {
+		for (Throwable cause = ex; cause != null && cause.getCause() != cause; cause = cause.getCause()) {
+			if (cause instanceof RedisReadOnlyException
+					|| (cause.getMessage() != null && cause.getMessage().startsWith("READONLY"))) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	// a failover takes seconds: wait a little before writing again
+	private void pauseBeforeRetry(String action) {
+		try {
+			Thread.sleep(RETRY_DELAY.toMillis());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new ResultBackendException("Interrupted while waiting for a Redis master to " + action + " in "
+					+ this.url, ex);
+		}
+	}
+
+	// the server's end of the connection (CLIENT INFO's laddr), or null when Redis refuses to say
+	private static @Nullable String serverAddress(RedisConnection connection) {
+		try {
+			Object info = connection.execute("CLIENT", "INFO".getBytes(StandardCharsets.US_ASCII));
+			String text = (info instanceof byte[] bytes) ? new String(bytes, StandardCharsets.UTF_8)
+					: (info != null) ? info.toString() : null;
+			if (text != null) {
+				for (String field : text.trim().split(" ")) {
+					if (field.startsWith("laddr=")) {
+						return field.substring("laddr=".length());
+					}
+				}
+			}
+			return null;
+		}
+		catch (DataAccessException ex) {
+			return null;
 		}
 	}
 

@@ -159,7 +159,13 @@ public class RedisBroker implements Broker, BrokerAdmin, BroadcastTransport, Dis
 
 	@Override
 	public void ping() {
-		this.channel.ping();
+		RedisServerCheck.ping(this.channel.connector());
+	}
+
+	/** Check Redis and return its role and address, such as {@code master 127.0.0.1:6379}. */
+	@Override
+	public String pingServer() {
+		return RedisServerCheck.ping(this.channel.connector());
 	}
 
 	@Override

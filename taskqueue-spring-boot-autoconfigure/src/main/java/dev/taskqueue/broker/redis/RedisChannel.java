@@ -10,7 +10,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import org.apache.commons.logging.Log;
@@ -30,8 +29,6 @@ import dev.taskqueue.protocol.MessageCodec;
 final class RedisChannel {
 
 	private static final Log logger = LogFactory.getLog(RedisChannel.class);
-
-	private static final Duration PING_TIMEOUT = Duration.ofSeconds(2);
 
 	private static final long ENVELOPE_HEADROOM = 1024 * 1024;
 
@@ -256,35 +253,6 @@ final class RedisChannel {
 		}
 		else if (logger.isDebugEnabled()) {
 			logger.debug(warning);
-		}
-	}
-
-	/**
-	 * Check that Redis answers and takes writes: a replica (a demoted master after a failover)
-	 * answers PING but refuses every publish and acknowledgement. A Redis that refuses
-	 * {@code ROLE} (an ACL, a renamed command) is taken as writable.
-	 * @throws BrokerException when Redis does not answer, or is a replica
-	 */
-	void ping() {
-		RedisClusterAsyncCommands<byte[], byte[]> commands = this.connector.commands();
-		RedisFuture<String> pong = commands.ping();
-		RedisFuture<List<Object>> role = commands.role();
-		this.connector.await(pong, "answer PING", PING_TIMEOUT);
-		String name;
-		try {
-			List<Object> reply = this.connector.await(role, "answer ROLE", PING_TIMEOUT);
-			Object first = (reply != null && !reply.isEmpty()) ? reply.get(0) : null;
-			name = (first instanceof byte[] bytes) ? RedisKeys.string(bytes) : String.valueOf(first);
-		}
-		catch (BrokerException ex) {
-			if (ex.getCause() instanceof RedisCommandExecutionException) {
-				return;
-			}
-			throw ex;
-		}
-		if (!"master".equals(name)) {
-			throw new BrokerException("Redis broker " + this.connector.url() + " is a " + name
-					+ ", not a master: it refuses writes (after a failover, connect to the new master)");
 		}
 	}
 

@@ -9,6 +9,7 @@ import java.util.concurrent.TimeoutException;
 
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisReadOnlyException;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
@@ -25,6 +26,11 @@ import dev.taskqueue.broker.BrokerException;
  * everything that does not block (publish, scripts, acks), and dedicated connections for
  * {@code BRPOP}. Spring Data Redis runs blocking commands of a {@link RedisConnection} on a
  * dedicated native connection that the {@code RedisConnection} keeps until it is closed.
+ * <p>
+ * A write refused with {@code READONLY} means the connection reached a replica: a master
+ * demoted by a failover that still has its clients, or a replica a connection was left on.
+ * The shared connection is then dropped, so that the next command connects again, through the
+ * Sentinels when there are any, to the current master; callers retry the write.
  */
 final class RedisConnector {
 
@@ -165,6 +171,7 @@ final class RedisConnector {
 		}
 		catch (ExecutionException ex) {
 			Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
+			reconnectIfReplica(cause);
 			throw new BrokerException(
 					"Redis broker " + this.url + " failed to " + action + ": " + cause.getMessage(), cause);
 		}
@@ -178,6 +185,41 @@ final class RedisConnector {
 			completable.cancel(true);
 			Thread.currentThread().interrupt();
 			throw new BrokerException("Interrupted while waiting for Redis broker " + this.url + " to " + action, ex);
+		}
+	}
+
+	/**
+	 * Whether a failure is Redis refusing a write because it is a replica.
+	 * @param ex the failure, or what wraps it
+	 * @return whether a {@code READONLY} error is in its causes
+	 */
+	static boolean refusedByReplica(@Nullable Throwable ex) {
+		for (Throwable cause = ex; cause != null && cause.getCause() != cause; cause = cause.getCause()) {
+			if (cause instanceof RedisReadOnlyException
+					|| (cause.getMessage() != null && cause.getMessage().startsWith("READONLY"))) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * After a write refused by a replica, drop the shared connection so that the next command
+	 * reaches the current master.
+	 * @param ex the failure of a command
+	 */
+	void reconnectIfReplica(@Nullable Throwable ex) {
+		if (!refusedByReplica(ex)) {
+			return;
+		}
+		synchronized (this.monitor) {
+			if (this.commands == null) {
+				return;
+			}
+			close();
+			if (this.factory instanceof LettuceConnectionFactory lettuce) {
+				lettuce.resetConnection();
+			}
 		}
 	}
 

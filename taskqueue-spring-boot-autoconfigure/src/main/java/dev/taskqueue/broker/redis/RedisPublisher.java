@@ -23,8 +23,15 @@ import dev.taskqueue.routing.Destination;
  * At most {@code maxInFlight} publishes wait for Redis's reply at once: a publish waits for
  * room beyond that, no longer than the connection's command timeout, so that
  * {@link #publishAsync} applies back-pressure instead of queueing commands without bound.
+ * <p>
+ * A publish refused with {@code READONLY} (a replica, such as a master demoted by a failover)
+ * was not written: it is tried again every 100 ms on a new connection, which reaches the
+ * current master, until the command timeout; it is never dropped silently.
  */
 final class RedisPublisher {
+
+	/** The pause before a write refused by a replica is tried again. */
+	static final Duration RETRY_DELAY = Duration.ofMillis(100);
 
 	private final RedisChannel channel;
 
@@ -48,7 +55,20 @@ final class RedisPublisher {
 	 */
 	void publish(OutboundMessage message) {
 		String queue = queue(message.destination());
-		this.connector.await(push(message, queue), "publish to queue '" + queue + "'");
+		long deadline = System.nanoTime() + this.connector.timeout().toNanos();
+		while (true) {
+			try {
+				this.connector.await(push(message, queue), "publish to queue '" + queue + "'",
+						Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+				return;
+			}
+			catch (BrokerException ex) {
+				if (!RedisConnector.refusedByReplica(ex) || System.nanoTime() + RETRY_DELAY.toNanos() > deadline) {
+					throw ex;
+				}
+				pauseBeforeRetry(queue);
+			}
+		}
 	}
 
 	/**
@@ -72,18 +92,26 @@ final class RedisPublisher {
 			return CompletableFuture.failedFuture(new BrokerException("Interrupted while waiting for room to publish "
 					+ "to queue '" + queue + "' on Redis broker " + this.connector.url() + "; it was not sent", ex));
 		}
+		CompletableFuture<Void> published = new CompletableFuture<>();
+		published.whenComplete((done, ex) -> this.window.release());
+		attempt(message, queue, System.nanoTime() + timeout.toNanos(), published);
+		return published;
+	}
+
+	// one LPUSH; a write refused by a replica is tried again on the master until the deadline
+	private void attempt(OutboundMessage message, String queue, long deadline, CompletableFuture<Void> published) {
 		CompletableFuture<Long> command;
 		try {
 			command = push(message, queue).toCompletableFuture();
 		}
 		catch (RuntimeException ex) {
-			this.window.release();
-			return CompletableFuture.failedFuture(new BrokerException("Redis broker " + this.connector.url()
+			published.completeExceptionally(new BrokerException("Redis broker " + this.connector.url()
 					+ " failed to publish to queue '" + queue + "': " + ex.getMessage(), ex));
+			return;
 		}
-		command.whenComplete((pushed, ex) -> this.window.release());
-		CompletableFuture<Void> published = new CompletableFuture<>();
-		command.copy().orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS).whenComplete((pushed, ex) -> {
+		Duration timeout = this.connector.timeout();
+		long remaining = Math.max(1, deadline - System.nanoTime());
+		command.copy().orTimeout(remaining, TimeUnit.NANOSECONDS).whenComplete((pushed, ex) -> {
 			if (ex == null) {
 				published.complete(null);
 			}
@@ -94,13 +122,31 @@ final class RedisPublisher {
 						+ " did not answer within " + timeout + " to publish to queue '" + queue + "'"
 						+ (unsent ? "; the message was not sent" : "")));
 			}
+			else if (RedisConnector.refusedByReplica(ex) && System.nanoTime() + RETRY_DELAY.toNanos() < deadline) {
+				// off the client's I/O thread, where closing the connection could wait for itself
+				CompletableFuture.delayedExecutor(RETRY_DELAY.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
+					this.connector.reconnectIfReplica(ex);
+					attempt(message, queue, deadline, published);
+				});
+			}
 			else {
 				Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
 				published.completeExceptionally(new BrokerException("Redis broker " + this.connector.url()
 						+ " failed to publish to queue '" + queue + "': " + cause.getMessage(), cause));
 			}
 		});
-		return published;
+	}
+
+	// wait a little before writing again to a Redis that answered READONLY: a failover takes seconds
+	private void pauseBeforeRetry(String queue) {
+		try {
+			Thread.sleep(RETRY_DELAY.toMillis());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new BrokerException("Interrupted while waiting for a Redis master to publish to queue '" + queue
+					+ "' on Redis broker " + this.connector.url() + "; it was not sent", ex);
+		}
 	}
 
 	private RedisFuture<Long> push(OutboundMessage message, String queue) {

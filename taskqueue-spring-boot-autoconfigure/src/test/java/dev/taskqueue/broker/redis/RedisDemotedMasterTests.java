@@ -1,0 +1,117 @@
+package dev.taskqueue.broker.redis;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.data.redis.connection.RedisConnection;
+import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+import dev.taskqueue.backend.redis.RedisResultBackend;
+import dev.taskqueue.protocol.JsonResultMetaCodec;
+import dev.taskqueue.protocol.ResultMeta;
+import dev.taskqueue.testsupport.RedisServer;
+import dev.taskqueue.testsupport.TestProcesses;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Writes that reach a Redis while it is a replica, as a master demoted by a failover is,
+ * get {@code READONLY}: the broker's publishes (waiting and asynchronous) and the result
+ * backend's stores are tried again on a new connection until Redis is a master again, and
+ * land; none is dropped. The Redis is the test's own, on a port of its own, made a replica of
+ * a master that does not exist.
+ */
+class RedisDemotedMasterTests {
+
+	private int port;
+
+	private LettuceConnectionFactory factory;
+
+	private RedisBroker broker;
+
+	private RedisResultBackend backend;
+
+	@BeforeEach
+	void startOwnRedis() throws IOException {
+		try (ServerSocket socket = new ServerSocket(0)) {
+			this.port = socket.getLocalPort();
+		}
+		Path dir = Files.createTempDirectory("redis-demoted");
+		RedisServer.startOwn(this.port, dir);
+		this.factory = new LettuceConnectionFactory(new RedisStandaloneConfiguration(RedisServer.HOST, this.port),
+				LettuceClientConfiguration.builder().commandTimeout(Duration.ofSeconds(20)).build());
+		this.factory.afterPropertiesSet();
+		this.factory.start();
+		String url = "redis://" + RedisServer.HOST + ":" + this.port + "/0";
+		this.broker = new RedisBroker(this.factory, RedisTestSupport.CODEC, RedisTransportOptions.defaults(url));
+		this.backend = new RedisResultBackend(this.factory, new JsonResultMetaCodec(), Duration.ofMinutes(1), url);
+	}
+
+	@AfterEach
+	void stopOwnRedis() {
+		this.backend.destroy();
+		this.broker.destroy();
+		this.factory.destroy();
+		RedisServer.stop(this.port);
+	}
+
+	@Test
+	void publishesRefusedByAReplicaLandOnceItIsAMasterAgain() {
+		this.broker.publish(RedisTestSupport.message("demoted", "before", 0));
+		redisCli("replicaof", "127.0.0.1", "1");
+		CompletableFuture<Void> waiting = CompletableFuture
+			.runAsync(() -> this.broker.publish(RedisTestSupport.message("demoted", "waiting", 0)));
+		CompletableFuture<Void> async = this.broker.publishAsync(RedisTestSupport.message("demoted", "async", 0));
+		await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).untilAsserted(() -> {
+			assertThat(waiting).isNotDone();
+			assertThat(async).isNotDone();
+		});
+		redisCli("replicaof", "no", "one");
+		waiting.join();
+		async.join();
+		assertThat(listLength("demoted")).isEqualTo(3);
+		assertThat(this.broker.pingServer()).isEqualTo("master 127.0.0.1:" + this.port);
+	}
+
+	@Test
+	void aResultStoreRefusedByAReplicaLandsOnceItIsAMasterAgain() {
+		redisCli("replicaof", "127.0.0.1", "1");
+		CompletableFuture<Void> store = CompletableFuture
+			.runAsync(() -> this.backend.store(ResultMeta.of("demoted-task", "SUCCESS", 42)));
+		await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
+			.untilAsserted(() -> assertThat(store).isNotDone());
+		redisCli("replicaof", "no", "one");
+		store.join();
+		assertThat(this.backend.get("demoted-task").result()).isEqualTo(42);
+	}
+
+	private long listLength(String queue) {
+		try (RedisConnection connection = this.factory.getConnection()) {
+			Long length = connection.listCommands().lLen(queue.getBytes());
+			return (length != null) ? length : 0;
+		}
+	}
+
+	private void redisCli(String... command) {
+		String[] arguments = new String[command.length + 5];
+		arguments[0] = "redis-cli";
+		arguments[1] = "-h";
+		arguments[2] = RedisServer.HOST;
+		arguments[3] = "-p";
+		arguments[4] = Integer.toString(this.port);
+		System.arraycopy(command, 0, arguments, 5, command.length);
+		TestProcesses.Result result = TestProcesses.run(Duration.ofSeconds(10), arguments);
+		assertThat(result.exit()).as(result.output()).isZero();
+	}
+
+}
