@@ -208,9 +208,10 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 	}
 
 	// Runs an operation on a connection. A write refused with READONLY reached a replica (a
-	// master demoted by a failover): the shared connection is dropped, so that the next one
-	// reaches the current master, through the Sentinels when there are any, and the write is
-	// tried again every 100 ms for up to the connection's command timeout.
+	// master being demoted by a failover): it is tried again every 100 ms, for up to the
+	// command timeout, until the connection reaches a master (Sentinel disconnects the clients
+	// of the instance it demotes, and Lettuce reconnects through the Sentinels). The connection
+	// is not reset here: other threads' commands may be in flight on it.
 	private <T> @Nullable T execute(String action, Function<RedisConnection, @Nullable T> operation) {
 		long deadline = System.nanoTime() + commandTimeout().toNanos();
 		while (true) {
@@ -221,9 +222,6 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 				if (!refusedByReplica(ex) || System.nanoTime() + RETRY_DELAY.toNanos() > deadline) {
 					throw new ResultBackendException("Cannot " + action + " in " + this.url + ": " + ex.getMessage(),
 							ex);
-				}
-				if (this.connectionFactory instanceof LettuceConnectionFactory lettuce) {
-					lettuce.resetConnection();
 				}
 				pauseBeforeRetry(action);
 			}

@@ -27,10 +27,11 @@ import dev.taskqueue.broker.BrokerException;
  * {@code BRPOP}. Spring Data Redis runs blocking commands of a {@link RedisConnection} on a
  * dedicated native connection that the {@code RedisConnection} keeps until it is closed.
  * <p>
- * A write refused with {@code READONLY} means the connection reached a replica: a master
- * demoted by a failover that still has its clients, or a replica a connection was left on.
- * The shared connection is then dropped, so that the next command connects again, through the
- * Sentinels when there are any, to the current master; callers retry the write.
+ * A write refused with {@code READONLY} reached a replica, such as a master being demoted by a
+ * failover: callers that write retry it ({@link #refusedByReplica}). The connection is not
+ * dropped here, since commands of other threads may be in flight on it: Sentinel disconnects
+ * the clients of an instance it demotes, and Lettuce then reconnects through the Sentinels to
+ * the current master.
  */
 final class RedisConnector {
 
@@ -171,7 +172,6 @@ final class RedisConnector {
 		}
 		catch (ExecutionException ex) {
 			Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
-			reconnectIfReplica(cause);
 			throw new BrokerException(
 					"Redis broker " + this.url + " failed to " + action + ": " + cause.getMessage(), cause);
 		}
@@ -201,26 +201,6 @@ final class RedisConnector {
 			}
 		}
 		return false;
-	}
-
-	/**
-	 * After a write refused by a replica, drop the shared connection so that the next command
-	 * reaches the current master.
-	 * @param ex the failure of a command
-	 */
-	void reconnectIfReplica(@Nullable Throwable ex) {
-		if (!refusedByReplica(ex)) {
-			return;
-		}
-		synchronized (this.monitor) {
-			if (this.commands == null) {
-				return;
-			}
-			close();
-			if (this.factory instanceof LettuceConnectionFactory lettuce) {
-				lettuce.resetConnection();
-			}
-		}
 	}
 
 	/** Release the shared connection handle (the factory owns and closes the native one). */

@@ -24,9 +24,11 @@ import dev.taskqueue.routing.Destination;
  * room beyond that, no longer than the connection's command timeout, so that
  * {@link #publishAsync} applies back-pressure instead of queueing commands without bound.
  * <p>
- * A publish refused with {@code READONLY} (a replica, such as a master demoted by a failover)
- * was not written: it is tried again every 100 ms on a new connection, which reaches the
- * current master, until the command timeout; it is never dropped silently.
+ * A publish refused with {@code READONLY} (a replica, such as a master being demoted by a
+ * failover) was not written: it is tried again every 100 ms until the connection reaches a
+ * master (Sentinel disconnects the clients of the instance it demotes, and the client
+ * reconnects through the Sentinels), at most until the command timeout; it is never dropped
+ * silently.
  */
 final class RedisPublisher {
 
@@ -123,11 +125,8 @@ final class RedisPublisher {
 						+ (unsent ? "; the message was not sent" : "")));
 			}
 			else if (RedisConnector.refusedByReplica(ex) && System.nanoTime() + RETRY_DELAY.toNanos() < deadline) {
-				// off the client's I/O thread, where closing the connection could wait for itself
-				CompletableFuture.delayedExecutor(RETRY_DELAY.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
-					this.connector.reconnectIfReplica(ex);
-					attempt(message, queue, deadline, published);
-				});
+				CompletableFuture.delayedExecutor(RETRY_DELAY.toMillis(), TimeUnit.MILLISECONDS)
+					.execute(() -> attempt(message, queue, deadline, published));
 			}
 			else {
 				Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
