@@ -13,6 +13,7 @@ Configured from the environment so one module serves every scenario:
   INTEROP_RESULT_SERIALIZER result_serializer (default json)
   INTEROP_ACCEPT       accept_content, comma-separated (default Celery's ['json'])
   INTEROP_KEYPREFIX    Redis global_keyprefix of the broker's keys
+  INTEROP_MASTER_NAME  master_name of sentinel:// broker and backend URLs
 Canvas tests use tasks.py_add and tasks.py_mul, registered only here, and tasks.count_sum and
 tasks.on_error, which count their runs under a hash in INTEROP_RECORD_URL as tasks.record does.
 Run a worker: /usr/bin/python3 -m celery -A tasks worker -Q <queue> -n py@%h
@@ -45,6 +46,11 @@ if os.environ.get("INTEROP_VISIBILITY"):
 if os.environ.get("INTEROP_KEYPREFIX"):
     app.conf.broker_transport_options = dict(app.conf.broker_transport_options or {},
                                              global_keyprefix=os.environ["INTEROP_KEYPREFIX"])
+if os.environ.get("INTEROP_MASTER_NAME"):
+    app.conf.broker_transport_options = dict(app.conf.broker_transport_options or {},
+                                             master_name=os.environ["INTEROP_MASTER_NAME"])
+    app.conf.result_backend_transport_options = dict(app.conf.result_backend_transport_options or {},
+                                                     master_name=os.environ["INTEROP_MASTER_NAME"])
 if os.environ.get("INTEROP_TASK_SERIALIZER"):
     app.conf.task_serializer = os.environ["INTEROP_TASK_SERIALIZER"]
 if os.environ.get("INTEROP_RESULT_SERIALIZER"):
