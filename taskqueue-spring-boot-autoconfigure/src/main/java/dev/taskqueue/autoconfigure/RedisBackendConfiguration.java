@@ -40,8 +40,11 @@ class RedisBackendConfiguration {
 	RedisResultBackend taskQueueResultBackend(
 			@Qualifier(CONNECTION_FACTORY_BEAN_NAME) RedisConnectionFactory connectionFactory, ResultMetaCodec codec,
 			TaskQueueConnectionDetails connectionDetails, TaskQueueProperties properties) {
-		return new RedisResultBackend(connectionFactory, codec, properties.getBackend().getResultExpires(),
-				backendUrl(connectionDetails).masked());
+		RedisResultBackend backend = new RedisResultBackend(connectionFactory, codec,
+				properties.getBackend().getResultExpires(), backendUrl(connectionDetails).masked());
+		TaskQueueProperties.Backend.Redis redis = properties.getBackend().getRedis();
+		backend.setWaitForReplicas(redis.getWaitForReplicas(), redis.getWaitForReplicasTimeout());
+		return backend;
 	}
 
 	private static TaskQueueUrl backendUrl(TaskQueueConnectionDetails connectionDetails) {

@@ -70,7 +70,8 @@ class RedisBrokerConfiguration {
 		}
 		TaskQueueProperties.Broker.Redis redis = properties.getBroker().getRedis();
 		RedisTransportOptions options = new RedisTransportOptions(url, redis.getVisibilityTimeout(),
-				redis.getGlobalKeyprefix(), redis.getMaxInFlight());
+				redis.getGlobalKeyprefix(), redis.getMaxInFlight(), redis.getWaitForReplicas(),
+				redis.getWaitForReplicasTimeout());
 		return new RedisBroker(connectionFactory, codec, options);
 	}
 

@@ -50,7 +50,7 @@ final class RedisConnectionFactories {
 	 * @return the connection factory, not started
 	 */
 	static LettuceConnectionFactory create(TaskQueueUrl url, TaskQueueConnection connection,
-			TaskQueueProperties.Ssl ssl, TaskQueueProperties.RedisSentinel sentinel,
+			TaskQueueProperties.Ssl ssl, TaskQueueProperties.RedisFailover sentinel,
 			ObjectProvider<SslBundles> sslBundles,
 			ObjectProvider<TaskQueueLettuceClientConfigurationBuilderCustomizer> customizers) {
 		String prefix = (connection == TaskQueueConnection.BROKER) ? "taskqueue.broker" : "taskqueue.backend";
@@ -59,7 +59,7 @@ final class RedisConnectionFactories {
 	}
 
 	static LettuceConnectionFactory create(TaskQueueUrl url, TaskQueueConnection connection, ConnectionTls tls,
-			TaskQueueProperties.RedisSentinel sentinel,
+			TaskQueueProperties.RedisFailover sentinel,
 			List<TaskQueueLettuceClientConfigurationBuilderCustomizer> customizers) {
 		LettuceClientConfigurationBuilder client = LettuceClientConfiguration.builder()
 			.clientName(clientName(connection))
@@ -87,7 +87,7 @@ final class RedisConnectionFactories {
 	}
 
 	private static RedisSentinelConfiguration sentinels(TaskQueueUrl url, TaskQueueConnection connection,
-			TaskQueueProperties.RedisSentinel sentinel) {
+			TaskQueueProperties.RedisFailover sentinel) {
 		String masterName = sentinel.getMasterName();
 		if (masterName == null || masterName.isBlank()) {
 			String prefix = (connection == TaskQueueConnection.BROKER) ? "taskqueue.broker" : "taskqueue.backend";

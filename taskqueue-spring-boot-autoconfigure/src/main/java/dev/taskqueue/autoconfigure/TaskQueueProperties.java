@@ -369,7 +369,7 @@ public class TaskQueueProperties {
 
 		}
 
-		public static class Redis extends RedisSentinel {
+		public static class Redis extends RedisFailover {
 
 			/**
 			 * How long a delivered message may stay unacknowledged without a sign of life from
@@ -496,16 +496,17 @@ public class TaskQueueProperties {
 		/**
 		 * The Redis result backend's Sentinel settings.
 		 */
-		public static class Redis extends RedisSentinel {
+		public static class Redis extends RedisFailover {
 
 		}
 
 	}
 
 	/**
-	 * The Sentinels of a sentinel:// URL: where the Redis master is found.
+	 * Failover settings of a Redis connection: the Sentinels of a sentinel:// URL, where the
+	 * master is found, and how many replicas a write waits for.
 	 */
-	public static class RedisSentinel {
+	public static class RedisFailover {
 
 		/**
 		 * Name under which the Sentinels of a sentinel:// URL monitor the Redis master
@@ -518,6 +519,19 @@ public class TaskQueueProperties {
 		 * for one; the password in the URL is the master's.
 		 */
 		private @Nullable String sentinelPassword;
+
+		/**
+		 * How many replicas must have a published message or a stored result before the
+		 * send or store succeeds (Redis WAIT), so that a failover that promotes one of them
+		 * cannot lose it. 0 succeeds once the master has it, as Celery does.
+		 */
+		private int waitForReplicas;
+
+		/**
+		 * The longest a send or store waits for those replicas; it fails when fewer had the
+		 * write by then, although the master has it.
+		 */
+		private Duration waitForReplicasTimeout = Duration.ofSeconds(1);
 
 		public @Nullable String getMasterName() {
 			return this.masterName;
@@ -533,6 +547,22 @@ public class TaskQueueProperties {
 
 		public void setSentinelPassword(@Nullable String sentinelPassword) {
 			this.sentinelPassword = sentinelPassword;
+		}
+
+		public int getWaitForReplicas() {
+			return this.waitForReplicas;
+		}
+
+		public void setWaitForReplicas(int waitForReplicas) {
+			this.waitForReplicas = waitForReplicas;
+		}
+
+		public Duration getWaitForReplicasTimeout() {
+			return this.waitForReplicasTimeout;
+		}
+
+		public void setWaitForReplicasTimeout(Duration waitForReplicasTimeout) {
+			this.waitForReplicasTimeout = waitForReplicasTimeout;
 		}
 
 	}

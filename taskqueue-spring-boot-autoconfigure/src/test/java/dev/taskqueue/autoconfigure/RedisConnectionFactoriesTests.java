@@ -62,7 +62,7 @@ class RedisConnectionFactoriesTests {
 	void customizersSeeTheConnectionAndChangeTheClient() {
 		List<TaskQueueConnection> seen = new ArrayList<>();
 		LettuceConnectionFactory factory = RedisConnectionFactories.create(TaskQueueUrl.backend("redis://localhost/1"),
-				TaskQueueConnection.BACKEND, ConnectionTls.DEFAULT, new TaskQueueProperties.RedisSentinel(), List.of((connection, builder) -> {
+				TaskQueueConnection.BACKEND, ConnectionTls.DEFAULT, new TaskQueueProperties.RedisFailover(), List.of((connection, builder) -> {
 					seen.add(connection);
 					builder.commandTimeout(Duration.ofSeconds(7));
 				}));
@@ -77,7 +77,7 @@ class RedisConnectionFactoriesTests {
 
 	private static LettuceConnectionFactory factory(String url) {
 		return RedisConnectionFactories.create(TaskQueueUrl.broker(url), TaskQueueConnection.BROKER,
-				ConnectionTls.DEFAULT, new TaskQueueProperties.RedisSentinel(), List.of());
+				ConnectionTls.DEFAULT, new TaskQueueProperties.RedisFailover(), List.of());
 	}
 
 }

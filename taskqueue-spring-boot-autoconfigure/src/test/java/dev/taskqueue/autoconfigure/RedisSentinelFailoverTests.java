@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.Health;
@@ -65,6 +66,11 @@ class RedisSentinelFailoverTests {
 		if (sentinels != null) {
 			sentinels.close();
 		}
+	}
+
+	@BeforeEach
+	void awaitTheReplica() {
+		await().atMost(Duration.ofSeconds(30)).until(sentinels::replicaInSync);
 	}
 
 	@Test
@@ -127,6 +133,14 @@ class RedisSentinelFailoverTests {
 			assertThat(add(tasks, 3, 4)).isEqualTo(7);
 			assertThat(context.getBean(Broker.class).pingServer()).isEqualTo("master 127.0.0.1:" + promoted);
 		});
+	}
+
+	@Test
+	void sendsAndResultsWaitForTheReplicaWhenAsked() {
+		this.contextRunner
+			.withPropertyValues("taskqueue.broker.redis.wait-for-replicas=1",
+					"taskqueue.backend.redis.wait-for-replicas=1")
+			.run((context) -> assertThat(add(context.getBean(TaskOperations.class), 4, 5)).isEqualTo(9));
 	}
 
 	private static Object add(TaskOperations tasks, int x, int y) {

@@ -4,12 +4,16 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisReadOnlyException;
 import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import org.jspecify.annotations.Nullable;
@@ -71,6 +75,10 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 
 	private final RedisChords chords;
 
+	private volatile int waitForReplicas;
+
+	private volatile Duration waitForReplicasTimeout = Duration.ofSeconds(1);
+
 	/**
 	 * Create a backend.
 	 * @param connectionFactory the factory of connections to the backend's Redis database;
@@ -93,12 +101,60 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 		this.chords = new RedisChords(codec, resultExpires, this::execute);
 	}
 
+	/**
+	 * Make every stored result wait until that many replicas have it (Redis {@code WAIT}), so
+	 * that a failover that promotes one of them cannot lose it.
+	 * @param replicas how many replicas, 0 not to wait
+	 * @param timeout the longest a store waits; it fails when fewer replicas had it by then
+	 */
+	public void setWaitForReplicas(int replicas, Duration timeout) {
+		Assert.isTrue(replicas >= 0, "'replicas' must not be negative");
+		Assert.isTrue(timeout != null && timeout.toMillis() > 0, "'timeout' must be at least a millisecond");
+		this.waitForReplicas = replicas;
+		this.waitForReplicasTimeout = timeout;
+	}
+
 	@Override
 	public void store(ResultMeta meta) {
 		byte[] value = this.codec.encode(meta);
 		byte[] key = key(meta.taskId());
-		execute("store the " + meta.status() + " state of task " + meta.taskId(),
-				(connection) -> this.script.store(connection, key, value));
+		String action = "store the " + meta.status() + " state of task " + meta.taskId();
+		execute(action, (connection) -> {
+			this.script.store(connection, key, value);
+			awaitReplicas(connection, action);
+			return null;
+		});
+	}
+
+	// WAIT after a write on the same connection, which covers it
+	private void awaitReplicas(RedisConnection connection, String action) {
+		int replicas = this.waitForReplicas;
+		if (replicas == 0) {
+			return;
+		}
+		if (!(connection.getNativeConnection() instanceof RedisClusterAsyncCommands<?, ?> commands)) {
+			throw new ResultBackendException("Waiting for replicas needs a Lettuce connection, not "
+					+ connection.getClass().getName());
+		}
+		Long count;
+		try {
+			count = commands.waitForReplication(replicas, this.waitForReplicasTimeout.toMillis())
+				.toCompletableFuture()
+				.get(this.waitForReplicasTimeout.toMillis() + commandTimeout().toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			throw new ResultBackendException("Could " + action + " in " + this.url
+					+ " on the master, but not wait for its replicas: " + ex, ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new ResultBackendException("Interrupted while waiting for the replicas of " + this.url, ex);
+		}
+		if (count == null || count < replicas) {
+			throw new ResultBackendException("Could " + action + " in " + this.url + " on the master, but only "
+					+ count + " of the " + replicas + " replicas asked for (wait-for-replicas) had it within "
+					+ this.waitForReplicasTimeout + ": a failover could lose it");
+		}
 	}
 
 	@Override

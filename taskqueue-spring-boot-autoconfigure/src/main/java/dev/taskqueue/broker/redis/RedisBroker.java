@@ -91,7 +91,7 @@ public class RedisBroker implements Broker, BrokerAdmin, BroadcastTransport, Dis
 		this.connector = new RedisConnector(connectionFactory, options.url());
 		this.channel = new RedisChannel(this.connector, new RedisKeys(options.globalKeyPrefix()), new Envelopes(),
 				codec, options.visibilityTimeout());
-		this.publisher = new RedisPublisher(this.channel, options.maxInFlight());
+		this.publisher = new RedisPublisher(this.channel, options);
 		this.restorer = new UnackedRestorer(this.channel, options.visibilityTimeout());
 		this.renewer = new UnackedRenewer(this.channel, options.visibilityTimeout());
 		this.broadcasts = new RedisBroadcasts(this.connector, this.channel.keys(), this.channel.envelopes());

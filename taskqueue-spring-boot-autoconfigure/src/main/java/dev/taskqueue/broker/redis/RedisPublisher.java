@@ -7,7 +7,6 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-import io.lettuce.core.RedisFuture;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 
 import dev.taskqueue.broker.BrokerException;
@@ -29,6 +28,11 @@ import dev.taskqueue.routing.Destination;
  * master (Sentinel disconnects the clients of the instance it demotes, and the client
  * reconnects through the Sentinels), at most until the command timeout; it is never dropped
  * silently.
+ * <p>
+ * With {@code waitForReplicas}, a {@code WAIT} pipelined after the {@code LPUSH} holds the
+ * publish until that many replicas have the message: a master that dies right after answering
+ * then cannot take it away in a failover, since Sentinel promotes the replica that has the
+ * most. A publish that fewer replicas confirmed in time fails, although the master has it.
  */
 final class RedisPublisher {
 
@@ -43,11 +47,17 @@ final class RedisPublisher {
 
 	private final Semaphore window;
 
-	RedisPublisher(RedisChannel channel, int maxInFlight) {
+	private final int waitForReplicas;
+
+	private final Duration waitForReplicasTimeout;
+
+	RedisPublisher(RedisChannel channel, RedisTransportOptions options) {
 		this.channel = channel;
 		this.connector = channel.connector();
-		this.maxInFlight = maxInFlight;
-		this.window = new Semaphore(maxInFlight);
+		this.maxInFlight = options.maxInFlight();
+		this.window = new Semaphore(this.maxInFlight);
+		this.waitForReplicas = options.waitForReplicas();
+		this.waitForReplicasTimeout = options.waitForReplicasTimeout();
 	}
 
 	/**
@@ -60,7 +70,7 @@ final class RedisPublisher {
 		long deadline = System.nanoTime() + this.connector.timeout().toNanos();
 		while (true) {
 			try {
-				this.connector.await(push(message, queue), "publish to queue '" + queue + "'",
+				this.connector.await(push(message, queue).done(), "publish to queue '" + queue + "'",
 						Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
 				return;
 			}
@@ -102,9 +112,9 @@ final class RedisPublisher {
 
 	// one LPUSH; a write refused by a replica is tried again on the master until the deadline
 	private void attempt(OutboundMessage message, String queue, long deadline, CompletableFuture<Void> published) {
-		CompletableFuture<Long> command;
+		Push command;
 		try {
-			command = push(message, queue).toCompletableFuture();
+			command = push(message, queue);
 		}
 		catch (RuntimeException ex) {
 			published.completeExceptionally(new BrokerException("Redis broker " + this.connector.url()
@@ -113,13 +123,13 @@ final class RedisPublisher {
 		}
 		Duration timeout = this.connector.timeout();
 		long remaining = Math.max(1, deadline - System.nanoTime());
-		command.copy().orTimeout(remaining, TimeUnit.NANOSECONDS).whenComplete((pushed, ex) -> {
+		command.done().copy().orTimeout(remaining, TimeUnit.NANOSECONDS).whenComplete((pushed, ex) -> {
 			if (ex == null) {
 				published.complete(null);
 			}
 			else if (ex instanceof TimeoutException) {
 				// not sent yet (Redis away): never send it, nobody would read the reply
-				boolean unsent = command.cancel(true);
+				boolean unsent = command.lpush().cancel(true);
 				published.completeExceptionally(new BrokerException("Redis broker " + this.connector.url()
 						+ " did not answer within " + timeout + " to publish to queue '" + queue + "'"
 						+ (unsent ? "; the message was not sent" : "")));
@@ -148,13 +158,29 @@ final class RedisPublisher {
 		}
 	}
 
-	private RedisFuture<Long> push(OutboundMessage message, String queue) {
+	private Push push(OutboundMessage message, String queue) {
 		byte[] envelope = this.channel.envelopes()
 			.write(message.message(), message.destination(), UUID.randomUUID().toString());
 		RedisClusterAsyncCommands<byte[], byte[]> commands = this.connector.commands();
 		this.channel.bindAsync(commands, queue);
 		// pipelined after the SADD on the same connection: one round trip
-		return commands.lpush(this.channel.keys().list(queue, message.message().properties().priority()), envelope);
+		CompletableFuture<Long> lpush = commands
+			.lpush(this.channel.keys().list(queue, message.message().properties().priority()), envelope)
+			.toCompletableFuture();
+		if (this.waitForReplicas == 0) {
+			return new Push(lpush, lpush);
+		}
+		CompletableFuture<Long> replicas = commands
+			.waitForReplication(this.waitForReplicas, this.waitForReplicasTimeout.toMillis())
+			.toCompletableFuture();
+		return new Push(lpush, lpush.thenCompose((pushed) -> replicas).thenApply((count) -> {
+			if (count == null || count < this.waitForReplicas) {
+				throw new IllegalStateException("the message is on the master, but only " + count + " of the "
+						+ this.waitForReplicas + " replicas asked for (wait-for-replicas) had it within "
+						+ this.waitForReplicasTimeout + ": a failover could lose it");
+			}
+			return count;
+		}));
 	}
 
 	private static String queue(Destination destination) {
@@ -164,6 +190,16 @@ final class RedisPublisher {
 					+ destination.routingKey() + "'); route the task to a queue instead");
 		}
 		return destination.routingKey();
+	}
+
+	/**
+	 * One publish's commands.
+	 *
+	 * @param lpush the {@code LPUSH}, which can be cancelled while it is not sent
+	 * @param done completes when the message is published: pushed, and on the replicas asked for
+	 */
+	private record Push(CompletableFuture<Long> lpush, CompletableFuture<Long> done) {
+
 	}
 
 }

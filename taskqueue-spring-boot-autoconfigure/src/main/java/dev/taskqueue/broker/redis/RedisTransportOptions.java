@@ -16,9 +16,16 @@ import org.springframework.util.Assert;
  * {@code global_keyprefix}); {@code ""} for none
  * @param maxInFlight the most publishes waiting for Redis's reply at once; a publish waits
  * for room beyond that
+ * @param waitForReplicas how many replicas must have a published message before the publish
+ * succeeds (Redis {@code WAIT}); 0 to succeed once the master has it, as kombu does
+ * @param waitForReplicasTimeout the longest a publish waits for those replicas; it fails when
+ * fewer had the message by then
  */
 public record RedisTransportOptions(String url, Duration visibilityTimeout, String globalKeyPrefix,
-		int maxInFlight) {
+		int maxInFlight, int waitForReplicas, Duration waitForReplicasTimeout) {
+
+	/** How long a publish waits for replicas by default, when it waits for any. */
+	public static final Duration DEFAULT_WAIT_FOR_REPLICAS_TIMEOUT = Duration.ofSeconds(1);
 
 	/** Kombu's default visibility timeout. */
 	public static final Duration DEFAULT_VISIBILITY_TIMEOUT = Duration.ofHours(1);
@@ -33,6 +40,20 @@ public record RedisTransportOptions(String url, Duration visibilityTimeout, Stri
 				"'visibilityTimeout' must be positive");
 		Assert.notNull(globalKeyPrefix, "'globalKeyPrefix' must not be null");
 		Assert.isTrue(maxInFlight > 0, "'maxInFlight' must be positive");
+		Assert.isTrue(waitForReplicas >= 0, "'waitForReplicas' must not be negative");
+		Assert.isTrue(waitForReplicasTimeout != null && waitForReplicasTimeout.toMillis() > 0,
+				"'waitForReplicasTimeout' must be at least a millisecond");
+	}
+
+	/**
+	 * Settings that do not wait for replicas.
+	 * @param url the masked broker URL
+	 * @param visibilityTimeout kombu's visibility timeout
+	 * @param globalKeyPrefix kombu's global key prefix
+	 * @param maxInFlight the most publishes waiting for Redis's reply at once
+	 */
+	public RedisTransportOptions(String url, Duration visibilityTimeout, String globalKeyPrefix, int maxInFlight) {
+		this(url, visibilityTimeout, globalKeyPrefix, maxInFlight, 0, DEFAULT_WAIT_FOR_REPLICAS_TIMEOUT);
 	}
 
 	/**

@@ -15,13 +15,16 @@ import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
+import dev.taskqueue.backend.ResultBackendException;
 import dev.taskqueue.backend.redis.RedisResultBackend;
+import dev.taskqueue.broker.BrokerException;
 import dev.taskqueue.protocol.JsonResultMetaCodec;
 import dev.taskqueue.protocol.ResultMeta;
 import dev.taskqueue.testsupport.RedisServer;
 import dev.taskqueue.testsupport.TestProcesses;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -29,7 +32,8 @@ import static org.awaitility.Awaitility.await;
  * get {@code READONLY}: the broker's publishes (waiting and asynchronous) and the result
  * backend's stores are tried again on a new connection until Redis is a master again, and
  * land; none is dropped. The Redis is the test's own, on a port of its own, made a replica of
- * a master that does not exist.
+ * a master that does not exist. Without replicas, a write that waits for one
+ * ({@code wait-for-replicas}) fails saying so.
  */
 class RedisDemotedMasterTests {
 
@@ -93,6 +97,35 @@ class RedisDemotedMasterTests {
 		redisCli("replicaof", "no", "one");
 		store.join();
 		assertThat(this.backend.get("demoted-task").result()).isEqualTo(42);
+	}
+
+	@Test
+	void aPublishThatNoReplicaConfirmedFailsSayingTheMasterHasIt() {
+		String url = "redis://" + RedisServer.HOST + ":" + this.port + "/0";
+		RedisBroker waiting = new RedisBroker(this.factory, RedisTestSupport.CODEC, new RedisTransportOptions(url,
+				Duration.ofHours(1), "", 16, 1, Duration.ofMillis(200)));
+		try {
+			assertThatExceptionOfType(BrokerException.class)
+				.isThrownBy(() -> waiting.publish(RedisTestSupport.message("unreplicated", "sync", 0)))
+				.withMessageContaining("the message is on the master, but only 0 of the 1 replicas asked for "
+						+ "(wait-for-replicas) had it within PT0.2S");
+			assertThat(waiting.publishAsync(RedisTestSupport.message("unreplicated", "async", 0)))
+				.failsWithin(Duration.ofSeconds(5))
+				.withThrowableThat()
+				.withMessageContaining("only 0 of the 1 replicas");
+			assertThat(listLength("unreplicated")).isEqualTo(2);
+		}
+		finally {
+			waiting.destroy();
+		}
+	}
+
+	@Test
+	void aResultThatNoReplicaConfirmedFailsToStore() {
+		this.backend.setWaitForReplicas(1, Duration.ofMillis(200));
+		assertThatExceptionOfType(ResultBackendException.class)
+			.isThrownBy(() -> this.backend.store(ResultMeta.of("unreplicated-task", "SUCCESS", 1)))
+			.withMessageContaining("but only 0 of the 1 replicas asked for (wait-for-replicas) had it within PT0.2S");
 	}
 
 	private long listLength(String queue) {
