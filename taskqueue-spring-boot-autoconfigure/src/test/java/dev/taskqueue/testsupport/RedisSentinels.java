@@ -111,7 +111,7 @@ public final class RedisSentinels implements AutoCloseable {
 
 	/**
 	 * Kill the master's process (SIGKILL), wait until the Sentinels promoted the replica, and
-	 * start the old master again as a replica of the new one.
+	 * start the old master again as a replica of the new one, and wait until it is in sync.
 	 * @return the port of the new master
 	 */
 	public int killMaster() {
@@ -119,6 +119,7 @@ public final class RedisSentinels implements AutoCloseable {
 		kill(old);
 		int promoted = awaitNewMaster(old);
 		startReplica(old, promoted);
+		await().atMost(FAILOVER_WAIT).until(this::replicaInSync);
 		return promoted;
 	}
 
@@ -135,13 +136,15 @@ public final class RedisSentinels implements AutoCloseable {
 	}
 
 	/**
-	 * Wait until the replica has everything the master has.
-	 * @return whether it had within the wait
+	 * Whether the replica follows the master: its link is up and its first synchronization
+	 * done, so it receives every write as the master makes it.
+	 * @return whether it is in sync
 	 */
 	public boolean replicaInSync() {
-		String master = infoField(masterPort(), "master_repl_offset");
-		String replica = infoField(replicaPort(), "master_repl_offset");
-		return master != null && master.equals(replica) && "up".equals(infoField(replicaPort(), "master_link_status"));
+		int replica = replicaPort();
+		return "up".equals(infoField(replica, "master_link_status"))
+				&& "0".equals(infoField(replica, "master_sync_in_progress"))
+				&& String.valueOf(masterPort()).equals(infoField(replica, "master_port"));
 	}
 
 	private int awaitNewMaster(int old) {

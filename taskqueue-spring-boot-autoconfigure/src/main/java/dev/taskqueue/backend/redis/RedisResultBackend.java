@@ -114,16 +114,35 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 		this.waitForReplicasTimeout = timeout;
 	}
 
+	/**
+	 * Store a task meta. With {@link #setWaitForReplicas}, a store fewer replicas confirmed in
+	 * time is made again, which rewriting the same meta allows, until they do or the command
+	 * timeout passes: after the master crashed, the store lands on the promoted replica once
+	 * a replica follows it again.
+	 */
 	@Override
 	public void store(ResultMeta meta) {
 		byte[] value = this.codec.encode(meta);
 		byte[] key = key(meta.taskId());
 		String action = "store the " + meta.status() + " state of task " + meta.taskId();
-		execute(action, (connection) -> {
-			this.script.store(connection, key, value);
-			awaitReplicas(connection, action);
-			return null;
-		});
+		long deadline = System.nanoTime() + commandTimeout().toNanos();
+		while (true) {
+			try {
+				execute(action, (connection) -> {
+					this.script.store(connection, key, value);
+					awaitReplicas(connection, action);
+					return null;
+				});
+				return;
+			}
+			catch (ResultBackendException ex) {
+				boolean unreplicated = ex.getCause() instanceof UnreplicatedWrite;
+				if (!unreplicated || System.nanoTime() + RETRY_DELAY.toNanos() > deadline) {
+					throw ex;
+				}
+				pauseBeforeRetry(action);
+			}
+		}
 	}
 
 	// WAIT after a write on the same connection, which covers it
@@ -151,7 +170,7 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 			throw new ResultBackendException("Interrupted while waiting for the replicas of " + this.url, ex);
 		}
 		if (count == null || count < replicas) {
-			throw new ResultBackendException("Could " + action + " in " + this.url + " on the master, but only "
+			throw new UnreplicatedWrite("Could " + action + " in " + this.url + " on the master, but only "
 					+ count + " of the " + replicas + " replicas asked for (wait-for-replicas) had it within "
 					+ this.waitForReplicasTimeout + ": a failover could lose it");
 		}
@@ -357,6 +376,15 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 	@Override
 	public String toString() {
 		return "RedisResultBackend[" + this.url + "]";
+	}
+
+	/** A write the master made, and fewer replicas than asked for confirmed in time. */
+	private static final class UnreplicatedWrite extends ResultBackendException {
+
+		UnreplicatedWrite(String message) {
+			super(message);
+		}
+
 	}
 
 }

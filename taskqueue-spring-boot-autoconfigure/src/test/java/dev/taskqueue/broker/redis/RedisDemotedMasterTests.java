@@ -121,11 +121,26 @@ class RedisDemotedMasterTests {
 	}
 
 	@Test
-	void aResultThatNoReplicaConfirmedFailsToStore() {
-		this.backend.setWaitForReplicas(1, Duration.ofMillis(200));
-		assertThatExceptionOfType(ResultBackendException.class)
-			.isThrownBy(() -> this.backend.store(ResultMeta.of("unreplicated-task", "SUCCESS", 1)))
-			.withMessageContaining("but only 0 of the 1 replicas asked for (wait-for-replicas) had it within PT0.2S");
+	void aResultThatNoReplicaConfirmedIsStoredAgainUntilTheTimeoutThenFails() {
+		LettuceConnectionFactory quick = new LettuceConnectionFactory(
+				new RedisStandaloneConfiguration(RedisServer.HOST, this.port),
+				LettuceClientConfiguration.builder().commandTimeout(Duration.ofSeconds(2)).build());
+		quick.afterPropertiesSet();
+		quick.start();
+		RedisResultBackend waiting = new RedisResultBackend(quick, new JsonResultMetaCodec(), Duration.ofMinutes(1),
+				"redis://" + RedisServer.HOST + ":" + this.port + "/0");
+		waiting.setWaitForReplicas(1, Duration.ofMillis(200));
+		try {
+			long start = System.nanoTime();
+			assertThatExceptionOfType(ResultBackendException.class)
+				.isThrownBy(() -> waiting.store(ResultMeta.of("unreplicated-task", "SUCCESS", 1)))
+				.withMessageContaining("but only 0 of the 1 replicas asked for (wait-for-replicas) had it within PT0.2S");
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThan(Duration.ofMillis(1500));
+		}
+		finally {
+			waiting.destroy();
+			quick.destroy();
+		}
 	}
 
 	private long listLength(String queue) {
