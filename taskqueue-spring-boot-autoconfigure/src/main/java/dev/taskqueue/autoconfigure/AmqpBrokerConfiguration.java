@@ -52,7 +52,8 @@ class AmqpBrokerConfiguration {
 		TaskQueueUrl url = brokerUrl(connectionDetails);
 		ConnectionTls tls = ConnectionTls.of(url, "amqps", "taskqueue.broker", properties.getBroker().getSsl(),
 				sslBundles);
-		CachingConnectionFactory factory = AmqpConnectionFactories.create(url, "taskqueue", tls);
+		CachingConnectionFactory factory = AmqpConnectionFactories.create(url, "taskqueue", tls,
+				properties.getBroker().getAmqp().getFailoverStrategy());
 		factory.getRabbitConnectionFactory()
 			.setMaxInboundMessageBodySize(inboundClientLimit(properties.getWorker().getLimits().getMaxBodySize()));
 		return factory;
