@@ -91,6 +91,25 @@ class TaskQueueAmqpAutoConfigurationTests {
 	}
 
 	@Test
+	void theApplicationsRabbitConnectionToSeveralNodesIsDescribedAsAFailoverUrl() {
+		this.applicationRabbit
+			.withPropertyValues("spring.rabbitmq.addresses=127.0.0.1:5672,rabbit-2.local:5673,[::1]",
+					"spring.rabbitmq.username=app", "spring.rabbitmq.password=hunter2",
+					"spring.rabbitmq.virtual-host=orders", "taskqueue.worker.enabled=false")
+			.run((context) -> assertThat(context.getBean(Broker.class).url())
+				.isEqualTo("amqp://app:**@127.0.0.1:5672/orders;amqp://app:**@rabbit-2.local:5673/orders;"
+						+ "amqp://app:**@[::1]:5672/orders"));
+		this.applicationRabbit
+			.withPropertyValues("spring.rabbitmq.addresses=amqps://rabbit-1.local,amqps://rabbit-2.local",
+					"taskqueue.worker.enabled=false")
+			.run((context) -> assertThat(context.getBean(Broker.class).url())
+				.isEqualTo("amqps://guest:**@rabbit-1.local:5671//;amqps://guest:**@rabbit-2.local:5671//"));
+		this.applicationRabbit.withPropertyValues("spring.rabbitmq.ssl.enabled=true", "taskqueue.worker.enabled=false")
+			.run((context) -> assertThat(context.getBean(Broker.class).url())
+				.isEqualTo("amqps://guest:**@127.0.0.1:5672//"));
+	}
+
+	@Test
 	void aUrlWinsOverTheApplicationsRabbitConnection() {
 		this.applicationRabbit.withPropertyValues("taskqueue.broker.url=amqp://guest:guest@localhost:5672//")
 			.run((context) -> {
