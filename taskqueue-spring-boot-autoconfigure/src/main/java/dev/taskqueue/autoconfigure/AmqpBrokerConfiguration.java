@@ -1,8 +1,13 @@
 package dev.taskqueue.autoconfigure;
 
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
@@ -45,6 +50,10 @@ class AmqpBrokerConfiguration {
 
 	static final String RABBIT_CONNECTION_FACTORY = "org.springframework.amqp.rabbit.connection.ConnectionFactory";
 
+	private static final String DELIVERY_LIMIT = "x-delivery-limit";
+
+	private static final Log logger = LogFactory.getLog(AmqpBrokerConfiguration.class);
+
 	@Bean(name = CONNECTION_FACTORY_BEAN_NAME, defaultCandidate = false)
 	@ConditionalOnUrlScheme(property = "taskqueue.broker.url", schemes = { "amqp", "amqps" })
 	CachingConnectionFactory taskQueueBrokerRabbitConnectionFactory(TaskQueueConnectionDetails connectionDetails,
@@ -52,7 +61,8 @@ class AmqpBrokerConfiguration {
 		TaskQueueUrl url = brokerUrl(connectionDetails);
 		ConnectionTls tls = ConnectionTls.of(url, "amqps", "taskqueue.broker", properties.getBroker().getSsl(),
 				sslBundles);
-		CachingConnectionFactory factory = AmqpConnectionFactories.create(url, "taskqueue", tls);
+		CachingConnectionFactory factory = AmqpConnectionFactories.create(url, "taskqueue", tls,
+				properties.getBroker().getAmqp().getFailoverStrategy());
 		factory.getRabbitConnectionFactory()
 			.setMaxInboundMessageBodySize(inboundClientLimit(properties.getWorker().getLimits().getMaxBodySize()));
 		return factory;
@@ -98,10 +108,43 @@ class AmqpBrokerConfiguration {
 		Map<String, QueueSpec> queues = new LinkedHashMap<>(TaskQueueRouting.queues(properties));
 		queues.putIfAbsent(properties.getDefaultQueue(), queue(router, properties.getDefaultQueue(), properties));
 		properties.getWorker().getQueues().forEach((name) -> queues.putIfAbsent(name, queue(router, name, properties)));
+		deliveryLimitWarnings(queues.values(), properties.getTask().getMaxDeliveries()).forEach(logger::warn);
 		TaskQueueProperties.Broker.Amqp amqp = properties.getBroker().getAmqp();
 		AmqpTransportOptions options = new AmqpTransportOptions(connection.url(), queues, amqp.isPublisherConfirms(),
 				amqp.getConfirmTimeout(), amqp.getMaxInFlight());
 		return new AmqpBroker(connection.connectionFactory(), codec, options);
+	}
+
+	/**
+	 * What to warn of about quorum queues whose own delivery limit ({@code x-delivery-limit})
+	 * is reached before the worker's {@code max-deliveries}: RabbitMQ then drops the message (or
+	 * dead-letters it to the queue's {@code x-dead-letter-exchange}) without a FAILURE stored.
+	 * The worker dead-letters a message on its delivery {@code max-deliveries + 1}, which
+	 * RabbitMQ makes only when {@code x-delivery-limit >= max-deliveries}.
+	 * @param queues the declared queues
+	 * @param maxDeliveries the most deliveries of a message, {@code 0} for no limit
+	 * @return the warnings, none when every limit fits
+	 */
+	static List<String> deliveryLimitWarnings(Collection<QueueSpec> queues, int maxDeliveries) {
+		List<String> warnings = new ArrayList<>();
+		for (QueueSpec queue : queues) {
+			Object argument = queue.arguments().get(DELIVERY_LIMIT);
+			Long limit = (argument instanceof Number number) ? Long.valueOf(number.longValue())
+					: (argument != null && argument.toString().matches("\\d{1,18}")) ? Long.valueOf(argument.toString())
+							: null;
+			if (!queue.quorum() || limit == null || (maxDeliveries > 0 && limit >= maxDeliveries)) {
+				continue;
+			}
+			boolean deadLettered = queue.arguments().containsKey("x-dead-letter-exchange");
+			warnings.add("Quorum queue '" + queue.name() + "' has " + DELIVERY_LIMIT + "=" + limit
+					+ ((maxDeliveries > 0) ? ", below taskqueue.task.max-deliveries=" + maxDeliveries
+							: " but taskqueue.task.max-deliveries=0 (no limit)")
+					+ ": RabbitMQ " + (deadLettered ? "dead-letters to its x-dead-letter-exchange" : "drops")
+					+ " a message returned more than " + limit + " times before the worker dead-letters it to '"
+					+ queue.name() + ".dead-letter' and stores FAILURE WorkerLostError. Set " + DELIVERY_LIMIT
+					+ " to at least " + Math.max(maxDeliveries, 1) + ", or max-deliveries to at most " + limit);
+		}
+		return warnings;
 	}
 
 	/**

@@ -343,6 +343,14 @@ public class TaskQueueProperties {
 			 */
 			private int maxInFlight = 256;
 
+			/**
+			 * How the next RabbitMQ node is chosen when the broker URL lists several,
+			 * separated by ';' (Celery's broker_failover_strategy): round-robin tries them
+			 * in the order given, going on from the node last connected to; shuffle tries
+			 * them in a random order on every connection.
+			 */
+			private FailoverStrategy failoverStrategy = FailoverStrategy.ROUND_ROBIN;
+
 			public boolean isPublisherConfirms() {
 				return this.publisherConfirms;
 			}
@@ -365,6 +373,32 @@ public class TaskQueueProperties {
 
 			public void setMaxInFlight(int maxInFlight) {
 				this.maxInFlight = maxInFlight;
+			}
+
+			public FailoverStrategy getFailoverStrategy() {
+				return this.failoverStrategy;
+			}
+
+			public void setFailoverStrategy(FailoverStrategy failoverStrategy) {
+				this.failoverStrategy = failoverStrategy;
+			}
+
+			/**
+			 * Celery's broker_failover_strategy values.
+			 */
+			public enum FailoverStrategy {
+
+				/**
+				 * The nodes in the order given, going on from the one last connected to, as
+				 * kombu cycles through its alternates.
+				 */
+				ROUND_ROBIN,
+
+				/**
+				 * The nodes in a random order on every connection.
+				 */
+				SHUFFLE
+
 			}
 
 		}

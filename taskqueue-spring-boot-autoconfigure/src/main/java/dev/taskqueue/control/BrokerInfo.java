@@ -11,7 +11,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The {@code broker} object of {@code stats}, kombu's {@code Connection.info()} read from the
- * broker URL: host, user, virtual host, port and transport, never the password.
+ * broker URL: host, user, virtual host, port and transport of the first URL, never the password;
+ * for a failover URL listing several nodes separated by {@code ;}, every URL under
+ * {@code alternates}, the passwords masked (kombu shows them).
  */
 final class BrokerInfo {
 
@@ -24,7 +26,8 @@ final class BrokerInfo {
 	 * @return the broker object, in kombu's key order
 	 */
 	static Map<String, @Nullable Object> of(String url) {
-		String first = url.split("[;,]\\s*(?=[a-z0-9+]+://)", 2)[0];
+		List<String> urls = List.of(url.split("[;,]\\s*(?=[a-z0-9+]+://)"));
+		String first = urls.get(0);
 		int schemeEnd = first.indexOf("://");
 		String scheme = (schemeEnd > 0) ? first.substring(0, schemeEnd).toLowerCase(Locale.ROOT) : "";
 		String rest = (schemeEnd > 0) ? first.substring(schemeEnd + 3) : first;
@@ -69,8 +72,20 @@ final class BrokerInfo {
 		info.put("uri_prefix", null);
 		info.put("heartbeat", 120.0);
 		info.put("failover_strategy", "round-robin");
-		info.put("alternates", List.of());
+		// kombu lists every URL of a failover URL, the first included, passwords and all: not these
+		info.put("alternates", (urls.size() > 1) ? urls.stream().map(BrokerInfo::masked).toList() : List.of());
 		return info;
+	}
+
+	// the URL with the password, if any, replaced by ** as the transports show it
+	private static String masked(String url) {
+		int start = url.indexOf("://") + 3;
+		int at = url.lastIndexOf('@');
+		int colon = url.indexOf(':', start);
+		if (start < 3 || at < start || colon < 0 || colon > at) {
+			return url;
+		}
+		return url.substring(0, colon) + ":**" + url.substring(at);
 	}
 
 	private static @Nullable Integer port(String text) {

@@ -1,8 +1,11 @@
 package dev.taskqueue.autoconfigure;
 
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
@@ -11,6 +14,8 @@ import org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import dev.taskqueue.backend.ResultBackend;
 import dev.taskqueue.backend.rpc.RpcResultBackend;
@@ -22,6 +27,8 @@ import dev.taskqueue.core.TaskOperations;
 import dev.taskqueue.protocol.JsonMessageCodec;
 import dev.taskqueue.protocol.TaskMessageBuilder;
 import dev.taskqueue.routing.Destination;
+import dev.taskqueue.routing.ExchangeType;
+import dev.taskqueue.routing.QueueSpec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -29,6 +36,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Tests for the RabbitMQ broker and rpc:// backend auto-configuration, against the local
  * RabbitMQ.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class TaskQueueAmqpAutoConfigurationTests {
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
@@ -88,6 +96,60 @@ class TaskQueueAmqpAutoConfigurationTests {
 				new RabbitAdmin(context.getBean(ConnectionFactory.class)).deleteQueue(queue);
 			}
 		});
+	}
+
+	@Test
+	void theApplicationsRabbitConnectionToSeveralNodesIsDescribedAsAFailoverUrl() {
+		this.applicationRabbit
+			.withPropertyValues("spring.rabbitmq.addresses=127.0.0.1:5672,rabbit-2.local:5673,[::1]",
+					"spring.rabbitmq.username=app", "spring.rabbitmq.password=hunter2",
+					"spring.rabbitmq.virtual-host=orders", "taskqueue.worker.enabled=false")
+			.run((context) -> assertThat(context.getBean(Broker.class).url())
+				.isEqualTo("amqp://app:**@127.0.0.1:5672/orders;amqp://app:**@rabbit-2.local:5673/orders;"
+						+ "amqp://app:**@[::1]:5672/orders"));
+		this.applicationRabbit
+			.withPropertyValues("spring.rabbitmq.addresses=amqps://rabbit-1.local,amqps://rabbit-2.local",
+					"taskqueue.worker.enabled=false")
+			.run((context) -> assertThat(context.getBean(Broker.class).url())
+				.isEqualTo("amqps://guest:**@rabbit-1.local:5671//;amqps://guest:**@rabbit-2.local:5671//"));
+		this.applicationRabbit.withPropertyValues("spring.rabbitmq.ssl.enabled=true", "taskqueue.worker.enabled=false")
+			.run((context) -> assertThat(context.getBean(Broker.class).url())
+				.isEqualTo("amqps://guest:**@127.0.0.1:5672//"));
+	}
+
+	@Test
+	void quorumQueueWhoseDeliveryLimitComesFirstIsWarnedOf(CapturedOutput output) {
+		this.contextRunner
+			.withPropertyValues("taskqueue.worker.enabled=false", "taskqueue.queues.votes.arguments.x-queue-type=quorum",
+					"taskqueue.queues.votes.arguments.x-delivery-limit=3",
+					"taskqueue.queues.polls.arguments.x-queue-type=quorum",
+					"taskqueue.queues.polls.arguments.x-delivery-limit=5")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(output).contains("WARN")
+					.contains("Quorum queue 'votes' has x-delivery-limit=3, below taskqueue.task.max-deliveries=5: "
+							+ "RabbitMQ drops a message returned more than 3 times before the worker dead-letters it "
+							+ "to 'votes.dead-letter'")
+					.doesNotContain("Quorum queue 'polls'");
+			});
+	}
+
+	@Test
+	void deliveryLimitsAreComparedWithMaxDeliveries() {
+		QueueSpec limited = new QueueSpec("q", "q", ExchangeType.DIRECT, "q", true, null,
+				Map.of("x-queue-type", "quorum", "x-delivery-limit", 4, "x-dead-letter-exchange", ""));
+		assertThat(AmqpBrokerConfiguration.deliveryLimitWarnings(List.of(limited), 5)).singleElement()
+			.asString()
+			.contains("RabbitMQ dead-letters to its x-dead-letter-exchange")
+			.contains("Set x-delivery-limit to at least 5, or max-deliveries to at most 4");
+		assertThat(AmqpBrokerConfiguration.deliveryLimitWarnings(List.of(limited), 4)).isEmpty();
+		assertThat(AmqpBrokerConfiguration.deliveryLimitWarnings(List.of(limited), 0)).singleElement()
+			.asString()
+			.contains("but taskqueue.task.max-deliveries=0 (no limit)");
+		QueueSpec classic = new QueueSpec("c", "c", ExchangeType.DIRECT, "c", true, null,
+				Map.of("x-delivery-limit", 1));
+		assertThat(AmqpBrokerConfiguration.deliveryLimitWarnings(List.of(classic, QueueSpec.defaults("d")), 5))
+			.isEmpty();
 	}
 
 	@Test

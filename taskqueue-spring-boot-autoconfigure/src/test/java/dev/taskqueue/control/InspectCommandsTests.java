@@ -142,6 +142,23 @@ class InspectCommandsTests {
 			.containsEntry("ssl", true)
 			.doesNotContainValue("secret");
 		assertThat(BrokerInfo.of("redis://localhost")).containsEntry("port", 6379).containsEntry("virtual_host", "0");
+		assertThat(BrokerInfo.of("amqp://guest:**@127.0.0.1:5672//")).containsEntry("alternates", List.of())
+			.containsEntry("failover_strategy", "round-robin");
+	}
+
+	@Test
+	void brokerObjectOfAFailoverUrlListsEveryNodeWithoutPasswords() {
+		Map<String, Object> info = BrokerInfo
+			.of("amqp://app:s3cret@rabbit-1:5673/orders;amqp://rabbit-2;amqps://app:p@ss@rabbit-3//");
+		assertThat(info).containsEntry("hostname", "rabbit-1")
+			.containsEntry("userid", "app")
+			.containsEntry("virtual_host", "orders")
+			.containsEntry("port", 5673)
+			.containsEntry("alternates", List.of("amqp://app:**@rabbit-1:5673/orders", "amqp://rabbit-2",
+					"amqps://app:**@rabbit-3//"));
+		assertThat(info.toString()).doesNotContain("s3cret").doesNotContain("p@ss");
+		assertThat(BrokerInfo.of("amqp://app:**@rabbit-1//;amqp://app:**@rabbit-2//")).containsEntry("alternates",
+				List.of("amqp://app:**@rabbit-1//", "amqp://app:**@rabbit-2//"));
 	}
 
 	@Test

@@ -156,6 +156,11 @@ final class AmqpDeadLetters {
 	private static DeadLetter letter(String queue, GetResponse response) {
 		Map<String, Object> headers = AmqpTables.fromAmqp(response.getProps().getHeaders());
 		Object reason = headers.get(AmqpBroker.DEAD_LETTER_REASON_HEADER);
+		if (reason == null && headers.get("x-death") instanceof List<?> deaths && !deaths.isEmpty()
+				&& deaths.get(0) instanceof Map<?, ?> death) {
+			// dead-lettered by RabbitMQ itself, as x-dead-letter-routing-key <queue>.dead-letter asks
+			reason = "Dead-lettered by RabbitMQ (" + death.get("reason") + ")";
+		}
 		Object id = headers.get("id");
 		return new DeadLetter(queue, (reason != null) ? reason.toString() : "", null,
 				(id instanceof String text) ? text : response.getProps().getCorrelationId(),

@@ -217,6 +217,23 @@ final class AmqpDeclarations implements ConnectionListener {
 		if (!exchange.isEmpty()) {
 			channel.queueBind(queue.name(), exchange, queue.routingKey(), Map.of());
 		}
+		if (deadLettersToItsDeadLetterQueue(queue)) {
+			// RabbitMQ drops what it dead-letters to a queue that does not exist yet
+			channel.queueDeclare(queue.name() + DEAD_LETTER_SUFFIX, true, false, false, Map.of());
+		}
+	}
+
+	/**
+	 * Whether RabbitMQ's own dead-lettering of a queue (its delivery limit, a TTL, a length
+	 * limit) goes to the queue's dead-letter queue: {@code x-dead-letter-exchange} is the
+	 * default exchange and {@code x-dead-letter-routing-key} is {@code <queue>.dead-letter}.
+	 * @param queue the queue
+	 * @return whether it does
+	 */
+	static boolean deadLettersToItsDeadLetterQueue(QueueSpec queue) {
+		return "".equals(String.valueOf(queue.arguments().get("x-dead-letter-exchange")))
+				&& (queue.name() + DEAD_LETTER_SUFFIX)
+					.equals(String.valueOf(queue.arguments().get("x-dead-letter-routing-key")));
 	}
 
 	static Map<String, Object> arguments(QueueSpec queue) {
