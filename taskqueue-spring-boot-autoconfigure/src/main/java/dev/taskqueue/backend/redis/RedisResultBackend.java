@@ -1,5 +1,6 @@
 package dev.taskqueue.backend.redis;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -11,6 +12,7 @@ import java.util.function.Function;
 
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisReadOnlyException;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
@@ -115,10 +117,10 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 	}
 
 	/**
-	 * Store a task meta. With {@link #setWaitForReplicas}, a store fewer replicas confirmed in
-	 * time is made again, which rewriting the same meta allows, until they do or the command
-	 * timeout passes: after the master crashed, the store lands on the promoted replica once
-	 * a replica follows it again.
+	 * Store a task meta. A store whose connection was lost on the way (the master crashed,
+	 * say), and with {@link #setWaitForReplicas} one fewer replicas confirmed in time, is made
+	 * again, which rewriting the same meta allows, until it succeeds or the command timeout
+	 * passes: after a failover it lands on the promoted replica.
 	 */
 	@Override
 	public void store(ResultMeta meta) {
@@ -136,8 +138,8 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 				return;
 			}
 			catch (ResultBackendException ex) {
-				boolean unreplicated = ex.getCause() instanceof UnreplicatedWrite;
-				if (!unreplicated || System.nanoTime() + RETRY_DELAY.toNanos() > deadline) {
+				boolean again = ex.getCause() instanceof UnreplicatedWrite || connectionLost(ex);
+				if (!again || System.nanoTime() + RETRY_DELAY.toNanos() > deadline) {
 					throw ex;
 				}
 				pauseBeforeRetry(action);
@@ -313,6 +315,17 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 		for (Throwable cause = ex; cause != null && cause.getCause() != cause; cause = cause.getCause()) {
 			if (cause instanceof RedisReadOnlyException
 					|| (cause.getMessage() != null && cause.getMessage().startsWith("READONLY"))) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	// the connection broke under the command (reset, closed), so whether it ran is unknown
+	private static boolean connectionLost(Throwable ex) {
+		for (Throwable cause = ex; cause != null && cause.getCause() != cause; cause = cause.getCause()) {
+			if (cause instanceof IOException || cause instanceof RedisConnectionException
+					|| "Connection closed".equals(cause.getMessage())) {
 				return true;
 			}
 		}
