@@ -86,14 +86,7 @@ class TaskQueueHealthIndicatorReplicaTests {
 	}
 
 	private void redisCli(String... command) {
-		String[] arguments = new String[command.length + 5];
-		arguments[0] = "redis-cli";
-		arguments[1] = "-h";
-		arguments[2] = RedisServer.HOST;
-		arguments[3] = "-p";
-		arguments[4] = Integer.toString(this.port);
-		System.arraycopy(command, 0, arguments, 5, command.length);
-		TestProcesses.Result result = TestProcesses.run(Duration.ofSeconds(10), arguments);
+		TestProcesses.Result result = RedisServer.cli(this.port, command);
 		assertThat(result.exit()).as(result.output()).isZero();
 	}
 

@@ -13,11 +13,8 @@ import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.connection.Connection;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
 import dev.taskqueue.core.AsyncResult;
 import dev.taskqueue.core.TaskOperations;
@@ -85,7 +82,7 @@ class AmqpNodeFailoverTests {
 	}
 
 	private static ConfigurableApplicationContext start(String url, String queue) {
-		return new SpringApplicationBuilder(FailoverApplication.class).web(WebApplicationType.NONE)
+		return new SpringApplicationBuilder(FailoverTasks.Application.class).web(WebApplicationType.NONE)
 			.properties(Map.of("taskqueue.broker.url", url, "taskqueue.backend.url", "rpc://", "taskqueue.default-queue",
 					queue, "taskqueue.worker.concurrency", 1, "taskqueue.worker.hostname", "celery@" + queue))
 			.run();
@@ -96,17 +93,6 @@ class AmqpNodeFailoverTests {
 		try (Connection connection = factory.createConnection()) {
 			return connection.getDelegate().getPort();
 		}
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	@ImportAutoConfiguration({ TaskQueueAutoConfiguration.class, TaskQueueWorkerAutoConfiguration.class })
-	static class FailoverApplication {
-
-		@Bean
-		FailoverTasks failoverTasks() {
-			return new FailoverTasks();
-		}
-
 	}
 
 }

@@ -114,7 +114,7 @@ class AmqpQuorumClusterTests {
 	}
 
 	private static ConfigurableApplicationContext start(String url, String queue) {
-		return new SpringApplicationBuilder(AmqpNodeFailoverTests.FailoverApplication.class)
+		return new SpringApplicationBuilder(FailoverTasks.Application.class)
 			.web(WebApplicationType.NONE)
 			.properties(Map.of("taskqueue.broker.url", url, "taskqueue.backend.url", "rpc://", "taskqueue.default-queue",
 					queue, "taskqueue.queues[" + queue + "].arguments.x-queue-type", "quorum",

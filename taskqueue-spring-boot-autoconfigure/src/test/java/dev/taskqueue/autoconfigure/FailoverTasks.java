@@ -3,10 +3,15 @@ package dev.taskqueue.autoconfigure;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
 import dev.taskqueue.core.CeleryTask;
 
 /**
- * The task of the RabbitMQ failover tests, recording what it ran.
+ * The task of the RabbitMQ failover tests, recording what it ran, and the application that
+ * runs it ({@link Application}).
  */
 public class FailoverTasks {
 
@@ -30,6 +35,18 @@ public class FailoverTasks {
 	 */
 	public List<Integer> runs() {
 		return List.copyOf(this.runs);
+	}
+
+	/** A worker of {@link FailoverTasks} with the auto-configuration. */
+	@Configuration(proxyBeanMethods = false)
+	@ImportAutoConfiguration({ TaskQueueAutoConfiguration.class, TaskQueueWorkerAutoConfiguration.class })
+	static class Application {
+
+		@Bean
+		FailoverTasks failoverTasks() {
+			return new FailoverTasks();
+		}
+
 	}
 
 }

@@ -15,14 +15,11 @@ import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.connection.Connection;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.test.util.ReflectionTestUtils;
 
 import dev.taskqueue.broker.Broker;
@@ -166,7 +163,7 @@ class TaskQueueAmqpClusterTests {
 		String queue = "failover-" + UUID.randomUUID().toString().substring(0, 8);
 		RabbitServer.ensureRunning();
 		String url = "amqp://guest:guest@127.0.0.1:" + closedPort() + "//;" + RabbitServer.URL;
-		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(FailoverApplication.class)
+		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(FailoverTasks.Application.class)
 			.web(WebApplicationType.NONE)
 			.properties(Map.of("taskqueue.broker.url", url, "taskqueue.backend.url", "rpc://",
 					"taskqueue.default-queue", queue, "taskqueue.worker.concurrency", 1,
@@ -209,17 +206,6 @@ class TaskQueueAmqpClusterTests {
 	// the address shuffle mode, read from its field: it has no public getter
 	private static Object shuffleMode(AbstractConnectionFactory factory) {
 		return ReflectionTestUtils.getField(factory, "addressShuffleMode");
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	@ImportAutoConfiguration({ TaskQueueAutoConfiguration.class, TaskQueueWorkerAutoConfiguration.class })
-	static class FailoverApplication {
-
-		@Bean
-		FailoverTasks failoverTasks() {
-			return new FailoverTasks();
-		}
-
 	}
 
 }

@@ -212,9 +212,7 @@ public final class RedisSentinels implements AutoCloseable {
 	}
 
 	private static String redisCli(int port, String... command) {
-		List<String> line = new ArrayList<>(List.of("redis-cli", "-h", RedisServer.HOST, "-p", Integer.toString(port)));
-		line.addAll(List.of(command));
-		return TestProcesses.run(Duration.ofSeconds(10), line).stdout();
+		return RedisServer.cli(port, command).stdout();
 	}
 
 	private static Path dir(Path parent, String name) {

@@ -103,6 +103,18 @@ public final class RedisServer {
 	}
 
 	/**
+	 * Run a command with {@code redis-cli} against a Redis (or Sentinel) of this host.
+	 * @param port its port
+	 * @param command the command and its arguments
+	 * @return the exit status and what it printed
+	 */
+	public static TestProcesses.Result cli(int port, String... command) {
+		List<String> line = new ArrayList<>(List.of("redis-cli", "-h", HOST, "-p", Integer.toString(port)));
+		line.addAll(List.of(command));
+		return TestProcesses.run(Duration.ofSeconds(10), line);
+	}
+
+	/**
 	 * Whether a Redis answers PING on a port of this host.
 	 * @param port the port
 	 * @return whether it answered {@code PONG} within a second
