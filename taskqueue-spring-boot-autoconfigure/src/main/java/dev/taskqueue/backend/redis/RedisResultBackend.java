@@ -1,26 +1,17 @@
 package dev.taskqueue.backend.redis;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Properties;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisConnectionException;
-import io.lettuce.core.RedisReadOnlyException;
 import io.lettuce.core.cluster.RedisClusterClient;
-import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.dao.DataAccessException;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
@@ -61,10 +52,6 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 
 	static final String KEY_PREFIX = "celery-task-meta-";
 
-	private static final Duration RETRY_DELAY = Duration.ofMillis(100);
-
-	private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
-
 	private final RedisConnectionFactory connectionFactory;
 
 	private final ResultMetaCodec codec;
@@ -77,9 +64,7 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 
 	private final RedisChords chords;
 
-	private volatile int waitForReplicas;
-
-	private volatile Duration waitForReplicasTimeout = Duration.ofSeconds(1);
+	private final FailoverWrites failover;
 
 	/**
 	 * Create a backend.
@@ -99,6 +84,7 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 		this.codec = codec;
 		this.script = new StoreResultScript(resultExpires);
 		this.url = maskedUrl;
+		this.failover = new FailoverWrites(maskedUrl, commandTimeout(connectionFactory));
 		this.channels = new ResultChannels(() -> connectPubSub(connectionFactory), this::readAll, codec, maskedUrl);
 		this.chords = new RedisChords(codec, resultExpires, this::execute);
 	}
@@ -110,10 +96,7 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 	 * @param timeout the longest a store waits; it fails when fewer replicas had it by then
 	 */
 	public void setWaitForReplicas(int replicas, Duration timeout) {
-		Assert.isTrue(replicas >= 0, "'replicas' must not be negative");
-		Assert.isTrue(timeout != null && timeout.toMillis() > 0, "'timeout' must be at least a millisecond");
-		this.waitForReplicas = replicas;
-		this.waitForReplicasTimeout = timeout;
+		this.failover.waitForReplicas(replicas, timeout);
 	}
 
 	/**
@@ -127,54 +110,22 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 		byte[] value = this.codec.encode(meta);
 		byte[] key = key(meta.taskId());
 		String action = "store the " + meta.status() + " state of task " + meta.taskId();
-		long deadline = System.nanoTime() + commandTimeout().toNanos();
+		long deadline = this.failover.deadline();
 		while (true) {
 			try {
 				execute(action, (connection) -> {
 					this.script.store(connection, key, value);
-					awaitReplicas(connection, action);
+					this.failover.awaitReplicas(connection, action);
 					return null;
 				});
 				return;
 			}
 			catch (ResultBackendException ex) {
-				boolean again = ex.getCause() instanceof UnreplicatedWrite || connectionLost(ex);
-				if (!again || System.nanoTime() + RETRY_DELAY.toNanos() > deadline) {
+				if (!this.failover.mayStoreAgain(ex, deadline)) {
 					throw ex;
 				}
-				pauseBeforeRetry(action);
+				this.failover.pause(action);
 			}
-		}
-	}
-
-	// WAIT after a write on the same connection, which covers it
-	private void awaitReplicas(RedisConnection connection, String action) {
-		int replicas = this.waitForReplicas;
-		if (replicas == 0) {
-			return;
-		}
-		if (!(connection.getNativeConnection() instanceof RedisClusterAsyncCommands<?, ?> commands)) {
-			throw new ResultBackendException("Waiting for replicas needs a Lettuce connection, not "
-					+ connection.getClass().getName());
-		}
-		Long count;
-		try {
-			count = commands.waitForReplication(replicas, this.waitForReplicasTimeout.toMillis())
-				.toCompletableFuture()
-				.get(this.waitForReplicasTimeout.toMillis() + commandTimeout().toMillis(), TimeUnit.MILLISECONDS);
-		}
-		catch (ExecutionException | TimeoutException ex) {
-			throw new ResultBackendException("Could " + action + " in " + this.url
-					+ " on the master, but not wait for its replicas: " + ex, ex);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new ResultBackendException("Interrupted while waiting for the replicas of " + this.url, ex);
-		}
-		if (count == null || count < replicas) {
-			throw new UnreplicatedWrite("Could " + action + " in " + this.url + " on the master, but only "
-					+ count + " of the " + replicas + " replicas asked for (wait-for-replicas) had it within "
-					+ this.waitForReplicasTimeout + ": a failover could lose it");
 		}
 	}
 
@@ -242,18 +193,16 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 	 */
 	@Override
 	public String pingServer() {
-		String[] server = execute("answer PING", (connection) -> {
+		ServerRole server = execute("answer PING", (connection) -> {
 			connection.ping();
-			return new String[] { replicationRole(connection), serverAddress(connection) };
+			return ServerRole.of(connection);
 		});
-		String name = (server != null) ? server[0] : null;
-		String address = (server != null) ? server[1] : null;
-		if (name != null && !"master".equals(name)) {
-			throw new ResultBackendException("Redis result backend " + this.url + " is a " + name
-					+ ((address != null) ? " (" + address + ")" : "")
+		if (server != null && !server.isMaster()) {
+			throw new ResultBackendException("Redis result backend " + this.url + " is a " + server.role()
+					+ ((server.address() != null) ? " (" + server.address() + ")" : "")
 					+ ", not a master: it refuses to store results (after a failover, connect to the new master)");
 		}
-		return ((name != null) ? name : "server") + ((address != null) ? " " + address : "");
+		return (server != null) ? server.toString() : "server";
 	}
 
 	/**
@@ -273,95 +222,27 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 		return values;
 	}
 
-	// the role INFO replication gives, or null when Redis refuses the command to this user
-	private static @Nullable String replicationRole(RedisConnection connection) {
-		try {
-			Properties replication = connection.serverCommands().info("replication");
-			return (replication != null) ? replication.getProperty("role") : null;
-		}
-		catch (DataAccessException ex) {
-			return null;
-		}
-	}
-
-	// Runs an operation on a connection. A write refused with READONLY reached a replica (a
-	// master being demoted by a failover): it is tried again every 100 ms, for up to the
-	// command timeout, until the connection reaches a master (Sentinel disconnects the clients
-	// of the instance it demotes, and Lettuce reconnects through the Sentinels). The connection
-	// is not reset here: other threads' commands may be in flight on it.
+	// Runs an operation on a connection; a write refused with READONLY is tried again (see
+	// FailoverWrites), without resetting the connection, on which other threads' commands may be.
 	private <T> @Nullable T execute(String action, Function<RedisConnection, @Nullable T> operation) {
-		long deadline = System.nanoTime() + commandTimeout().toNanos();
+		long deadline = this.failover.deadline();
 		while (true) {
 			try (RedisConnection connection = this.connectionFactory.getConnection()) {
 				return operation.apply(connection);
 			}
 			catch (RuntimeException ex) {
-				if (!refusedByReplica(ex) || System.nanoTime() + RETRY_DELAY.toNanos() > deadline) {
+				if (!this.failover.mayWriteAgain(ex, deadline)) {
 					throw new ResultBackendException("Cannot " + action + " in " + this.url + ": " + ex.getMessage(),
 							ex);
 				}
-				pauseBeforeRetry(action);
+				this.failover.pause(action);
 			}
 		}
 	}
 
-	private Duration commandTimeout() {
-		return (this.connectionFactory instanceof LettuceConnectionFactory lettuce && lettuce.getTimeout() > 0)
-				? Duration.ofMillis(lettuce.getTimeout()) : DEFAULT_TIMEOUT;
-	}
-
-	// a READONLY error anywhere in the causes
-	private static boolean refusedByReplica(Throwable ex) {
-		for (Throwable cause = ex; cause != null && cause.getCause() != cause; cause = cause.getCause()) {
-			if (cause instanceof RedisReadOnlyException
-					|| (cause.getMessage() != null && cause.getMessage().startsWith("READONLY"))) {
-				return true;
-			}
-		}
-		return false;
-	}
-
-	// the connection broke under the command (reset, closed), so whether it ran is unknown
-	private static boolean connectionLost(Throwable ex) {
-		for (Throwable cause = ex; cause != null && cause.getCause() != cause; cause = cause.getCause()) {
-			if (cause instanceof IOException || cause instanceof RedisConnectionException
-					|| "Connection closed".equals(cause.getMessage())) {
-				return true;
-			}
-		}
-		return false;
-	}
-
-	// a failover takes seconds: wait a little before writing again
-	private void pauseBeforeRetry(String action) {
-		try {
-			Thread.sleep(RETRY_DELAY.toMillis());
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new ResultBackendException("Interrupted while waiting for a Redis master to " + action + " in "
-					+ this.url, ex);
-		}
-	}
-
-	// the server's end of the connection (CLIENT INFO's laddr), or null when Redis refuses to say
-	private static @Nullable String serverAddress(RedisConnection connection) {
-		try {
-			Object info = connection.execute("CLIENT", "INFO".getBytes(StandardCharsets.US_ASCII));
-			String text = (info instanceof byte[] bytes) ? new String(bytes, StandardCharsets.UTF_8)
-					: (info != null) ? info.toString() : null;
-			if (text != null) {
-				for (String field : text.trim().split(" ")) {
-					if (field.startsWith("laddr=")) {
-						return field.substring("laddr=".length());
-					}
-				}
-			}
-			return null;
-		}
-		catch (DataAccessException ex) {
-			return null;
-		}
+	private static Duration commandTimeout(RedisConnectionFactory factory) {
+		return (factory instanceof LettuceConnectionFactory lettuce && lettuce.getTimeout() > 0)
+				? Duration.ofMillis(lettuce.getTimeout()) : FailoverWrites.DEFAULT_TIMEOUT;
 	}
 
 	private static StatefulRedisPubSubConnection<byte[], byte[]> connectPubSub(RedisConnectionFactory factory) {
@@ -389,15 +270,6 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 	@Override
 	public String toString() {
 		return "RedisResultBackend[" + this.url + "]";
-	}
-
-	/** A write the master made, and fewer replicas than asked for confirmed in time. */
-	private static final class UnreplicatedWrite extends ResultBackendException {
-
-		UnreplicatedWrite(String message) {
-			super(message);
-		}
-
 	}
 
 }

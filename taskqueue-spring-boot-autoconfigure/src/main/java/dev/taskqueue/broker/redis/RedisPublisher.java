@@ -69,12 +69,15 @@ final class RedisPublisher {
 		String queue = queue(message.destination());
 		long deadline = System.nanoTime() + this.connector.timeout().toNanos();
 		while (true) {
+			Push push = push(message, queue);
 			try {
-				this.connector.await(push(message, queue).done(), "publish to queue '" + queue + "'",
+				this.connector.await(push.done(), "publish to queue '" + queue + "'",
 						Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
 				return;
 			}
 			catch (BrokerException ex) {
+				// timed out before it was written: never send it (a no-op once it was)
+				push.lpush().cancel(true);
 				if (!RedisConnector.refusedByReplica(ex) || System.nanoTime() + RETRY_DELAY.toNanos() > deadline) {
 					throw ex;
 				}
