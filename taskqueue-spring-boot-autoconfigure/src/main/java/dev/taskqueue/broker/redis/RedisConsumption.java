@@ -11,6 +11,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.springframework.data.redis.connection.RedisConnection;
+import org.springframework.data.redis.connection.RedisListCommands.Direction;
 
 import dev.taskqueue.broker.ConsumerSettings;
 import dev.taskqueue.broker.Consumption;
@@ -22,11 +23,16 @@ import dev.taskqueue.broker.redis.RedisChannel.IndexedItem;
 
 /**
  * One consumer: a thread that takes messages while prefetch slots are free and hands them to
- * the handler. While messages are waiting it pops and records them in batches with one
- * script call ({@link KombuScripts#POP}); when the lists are empty it waits in
- * {@code BRPOP} (1 s, on a dedicated connection) and records the message it gets together
- * with any that arrived meanwhile. When Redis is unreachable it logs once, backs off from
- * 100 ms up to 5 s ({@link Outage}), and carries on when Redis is back.
+ * the handler. It pops and records them in batches with one script call
+ * ({@link KombuScripts#POP}), which moves them into {@code unacked} atomically. When the lists
+ * are empty it waits, on a dedicated connection, without taking anything: a
+ * {@code BLMOVE list list RIGHT RIGHT} on the first list (a blocking peek, which leaves the
+ * list as it was) for up to 100 ms, then the script pops whatever arrived on any list. A
+ * consumer killed while it waits (SIGKILL) therefore takes no message with it, whereas a
+ * {@code BRPOP} answered to a connection whose process just died loses the message it pops
+ * (kombu has that window). On a Redis without {@code BLMOVE} (before 6.2) it waits in
+ * {@code BRPOP} (1 s) as kombu does, and says so once. When Redis is unreachable it logs once,
+ * backs off from 100 ms up to 5 s ({@link Outage}), and carries on when Redis is back.
  */
 final class RedisConsumption implements Consumption {
 
@@ -36,6 +42,11 @@ final class RedisConsumption implements Consumption {
 	static final int MAX_BATCH = 256;
 
 	private static final int BRPOP_TIMEOUT_SECONDS = 1;
+
+	/** How long a blocking peek waits on the first list before the script polls every list. */
+	static final double PEEK_TIMEOUT_SECONDS = 0.1;
+
+	private static final AtomicBoolean peekUnsupportedLogged = new AtomicBoolean();
 
 	private static final long SLOT_WAIT_MILLIS = 100;
 
@@ -66,6 +77,8 @@ final class RedisConsumption implements Consumption {
 	private boolean bound;
 
 	private boolean backlog = true;
+
+	private boolean peek = true;
 
 	private final Outage outage;
 
@@ -156,6 +169,14 @@ final class RedisConsumption implements Consumption {
 				return batch;
 			}
 		}
+		if (this.pending == null && this.peek) {
+			if (!awaitMessage()) {
+				return List.of();
+			}
+			List<Popped> batch = this.channel.pop(this.order, free, null);
+			this.backlog = batch.size() == free;
+			return batch;
+		}
 		if (this.pending == null) {
 			List<byte[]> item = blockingConnection().listCommands().bRPop(BRPOP_TIMEOUT_SECONDS, this.order.listKeys());
 			if (item == null || item.size() < 2) {
@@ -167,6 +188,42 @@ final class RedisConsumption implements Consumption {
 		this.pending = null;
 		this.backlog = batch.size() == free;
 		return batch;
+	}
+
+	/**
+	 * Wait until a message may be there, taking none: a blocking peek on the first list.
+	 * @return whether to pop: a message came on the first list, or the wait ended and other
+	 * lists are to be polled
+	 */
+	private boolean awaitMessage() {
+		byte[] first = this.order.listKeys()[0];
+		try {
+			byte[] item = blockingConnection().listCommands()
+				.bLMove(first, first, Direction.RIGHT, Direction.RIGHT, PEEK_TIMEOUT_SECONDS);
+			return item != null || this.order.listKeys().length > 1;
+		}
+		catch (RuntimeException ex) {
+			if (!unknownCommand(ex)) {
+				throw ex;
+			}
+			this.peek = false;
+			if (peekUnsupportedLogged.compareAndSet(false, true)) {
+				logger.warn("Redis broker " + this.channel.connector().url() + " does not know BLMOVE (Redis 6.2 and "
+						+ "later do): idle consumers wait in BRPOP as kombu's do, so a worker killed while it waits "
+						+ "can take the next message with it");
+			}
+			return false;
+		}
+	}
+
+	// "ERR unknown command 'BLMOVE'" anywhere in the causes
+	private static boolean unknownCommand(Throwable ex) {
+		for (Throwable cause = ex; cause != null && cause.getCause() != cause; cause = cause.getCause()) {
+			if (cause.getMessage() != null && cause.getMessage().contains("unknown command")) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	private void dispatch(List<Popped> batch) {

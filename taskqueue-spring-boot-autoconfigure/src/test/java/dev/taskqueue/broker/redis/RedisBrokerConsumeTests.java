@@ -275,8 +275,8 @@ class RedisBrokerConsumeTests {
 		RecordingHandler handler = new RecordingHandler();
 		try (Consumption consumption = broker.consume(new ConsumerSettings(List.of("celery"), 4), handler)) {
 			assertThat(handler.await(1).get(0).message().id()).isEqualTo("small-1");
-			// taken with BRPOP once the consumer waits in it, then refused by the pop script
-			await().atMost(Duration.ofSeconds(5)).until(() -> this.redis.redis.clientList().contains("cmd=brpop"));
+			// seen by the blocking peek (BLMOVE) once the consumer waits in it, then refused by the pop script
+			await().atMost(Duration.ofSeconds(5)).until(() -> this.redis.redis.clientList().contains("cmd=blmove"));
 			broker.publish(huge("huge-idle"));
 			broker.publish(RedisTestSupport.message("celery", "small-2", 0));
 			assertThat(handler.await(2).get(1).message().id()).isEqualTo("small-2");
