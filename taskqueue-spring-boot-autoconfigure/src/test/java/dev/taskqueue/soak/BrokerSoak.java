@@ -32,8 +32,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * was lost. Not part of the unit tests: {@code ./mvnw -Psoak -pl
  * taskqueue-spring-boot-autoconfigure verify} runs it (and {@code .ci/run} does).
  * <p>
- * Redis runs as a master, a replica and three Sentinels of the test's own (ports 16440,
- * 16441, 26440 to 26442); RabbitMQ is the machine's, in a virtual host of the test's own
+ * Redis runs as a master, a replica and three Sentinels of the test's own (ports 16460,
+ * 16461, 26460 to 26462); RabbitMQ is the machine's, in a virtual host of the test's own
  * ({@code tq-soak}), which the test never stops; the ledger of executions is in database 12
  * of the machine's Redis.
  * <p>
@@ -46,7 +46,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class BrokerSoak {
 
-	private static final int BASE_PORT = 16440;
+	private static final int BASE_PORT = 16460;
 
 	private static final String VHOST = "tq-soak";
 
