@@ -32,7 +32,7 @@ public interface TaskOperations {
 	 * @param name the task name
 	 * @param args the positional arguments, JSON-serializable
 	 * @return the result handle
-	 * @throws TaskSendException when the task cannot be sent; nothing was sent
+	 * @throws TaskSendException when the task cannot be sent (its message says whether it may have gone out)
 	 */
 	AsyncResult<Object> send(String name, Object... args);
 

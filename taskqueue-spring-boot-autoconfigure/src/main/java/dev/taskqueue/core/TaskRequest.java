@@ -251,7 +251,7 @@ public final class TaskRequest {
 	 * ({@link TaskTemplate#setSendAfterCommit(boolean)}), this behaves as
 	 * {@link #sendAfterCommit()}.
 	 * @return the result handle
-	 * @throws TaskSendException when the task cannot be sent; nothing was sent
+	 * @throws TaskSendException when the task cannot be sent (its message says whether it may have gone out)
 	 */
 	public AsyncResult<Object> send() {
 		return send(Object.class);
@@ -262,7 +262,7 @@ public final class TaskRequest {
 	 * @param resultType the result type
 	 * @param <T> the result type
 	 * @return the result handle
-	 * @throws TaskSendException when the task cannot be sent; nothing was sent
+	 * @throws TaskSendException when the task cannot be sent (its message says whether it may have gone out)
 	 */
 	public <T> AsyncResult<T> send(Class<T> resultType) {
 		return this.sender.send(this, resultType, false);
@@ -274,7 +274,7 @@ public final class TaskRequest {
 	 * @param resultType the result type
 	 * @param <T> the result type
 	 * @return the result handle
-	 * @throws TaskSendException when the task cannot be sent; nothing was sent
+	 * @throws TaskSendException when the task cannot be sent (its message says whether it may have gone out)
 	 */
 	public <T> AsyncResult<T> send(ParameterizedTypeReference<T> resultType) {
 		return this.sender.send(this, resultType.getType(), false);

@@ -26,15 +26,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The soak with accounting (issue 15): on each broker, two producers send numbered tasks at
  * a steady rate for a minute to two workers in JVMs of their own (acks late), while the test
  * kills workers with SIGKILL and starts them again, kills the Redis master so that Sentinel
- * promotes the replica, and closes the connections; at the end it prints, per broker, how
+ * promotes the replica, restarts RabbitMQ (always started again) and closes the connections; at the end it prints, per broker, how
  * many tasks were sent, executed, executed more than once and lost, and fails when one sent
  * was lost. Not part of the unit tests: {@code ./mvnw -Psoak -pl
  * taskqueue-spring-boot-autoconfigure verify} runs it (and {@code .ci/run} does).
  * <p>
  * Redis runs as a master, a replica and three Sentinels of the test's own (ports 16460,
  * 16461, 26460 to 26462); RabbitMQ is the machine's, in a virtual host of the test's own
- * ({@code tq-soak}), which the test never stops; the ledger of executions is in database 12
- * of the machine's Redis.
+ * ({@code tq-soak}), stopped once and started again ({@code rabbitmqctl stop_app},
+ * {@code start_app}); the ledger of executions is in database 12 of the machine's Redis.
  * <p>
  * The Redis producers wait for the replica ({@code wait-for-replicas=1}), as the README
  * recommends behind Sentinel, so that a master killed right after acknowledging a send cannot
@@ -102,9 +102,9 @@ class BrokerSoak {
 					new Fault(Duration.ofSeconds(20), "close every connection of the virtual host", true,
 							BrokerSoak::closeConnections),
 					killWorker(30, soak, 1),
-					new Fault(Duration.ofSeconds(42), "close every connection of the virtual host", true,
-							BrokerSoak::closeConnections),
-					killWorker(50, soak, 0));
+					new Fault(Duration.ofSeconds(38), "restart RabbitMQ (stop_app, start_app)", true,
+							BrokerSoak::restartRabbitMq),
+					killWorker(52, soak, 0));
 			assertNothingLost(soak, faults, Duration.ofSeconds(5), BrokerSoak::rabbitState);
 		}
 		finally {
@@ -165,6 +165,14 @@ class BrokerSoak {
 	// Close the connections of the test's virtual host only, as a broker failure would.
 	private static String closeConnections() {
 		return RabbitServer.rabbitmqctl("close_all_connections", "--vhost", VHOST, "soak: connections flapped").trim();
+	}
+
+	// Stop the machine's RabbitMQ application and start it again: queues and persistent
+	// messages survive, every connection drops, and sends meanwhile fail.
+	private static String restartRabbitMq() {
+		RabbitServer.stopApp();
+		RabbitServer.startApp();
+		return "RabbitMQ stopped and started again";
 	}
 
 	// Delete the test's virtual host, if it is there.
