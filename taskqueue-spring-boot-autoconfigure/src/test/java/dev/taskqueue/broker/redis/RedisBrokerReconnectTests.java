@@ -73,8 +73,11 @@ class RedisBrokerReconnectTests {
 				broker.publish(RedisTestSupport.message("celery", "before", 0));
 				await().atMost(Duration.ofSeconds(10)).until(() -> received.contains("before"));
 
+				// down for longer than the connection's command timeout (5 s), so that the consumer's
+				// waiting command fails and it reports the outage; over a shorter one Lettuce may
+				// send the command again after reconnecting, and the consumer just goes on
 				RedisServer.stop(this.port);
-				TestProcesses.sleep(3000);
+				TestProcesses.sleep(6000);
 				startServer();
 
 				await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> broker.publish(RedisTestSupport.message("celery", "after", 0)));
