@@ -31,8 +31,10 @@ import dev.taskqueue.core.TaskOperations;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.isA;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
@@ -131,8 +133,9 @@ class DashboardPagesTests {
 				.andExpect(jsonPath("$[0].deadLetters").value(0));
 			mvc.perform(get("/taskqueue/data/charts")).andExpect(status().isOk())
 				.andExpect(jsonPath("$.minutes.length()").value(60))
-				.andExpect(jsonPath("$.minutes[59].succeeded").value(1))
-				.andExpect(jsonPath("$.minutes[59].p50").isNumber());
+				// one task succeeded, in the last minute or, across a minute's turn, the one before
+				.andExpect(jsonPath("$.minutes[?(@.succeeded > 0)].succeeded").value(contains(1)))
+				.andExpect(jsonPath("$.minutes[58:60][?(@.succeeded > 0)].p50").value(contains(isA(Number.class))));
 			mvc.perform(get("/taskqueue/data/task-types")).andExpect(jsonPath("$").value(hasItem("pages.add")));
 		});
 	}

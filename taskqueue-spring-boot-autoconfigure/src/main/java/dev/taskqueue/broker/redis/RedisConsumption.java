@@ -192,15 +192,17 @@ final class RedisConsumption implements Consumption {
 
 	/**
 	 * Wait until a message may be there, taking none: a blocking peek on the first list.
-	 * @return whether to pop: a message came on the first list, or the wait ended and other
-	 * lists are to be polled
+	 * @return whether to pop now; {@code false} when Redis lacks {@code BLMOVE}, and the
+	 * consumer waits in {@code BRPOP} from then on
 	 */
 	private boolean awaitMessage() {
 		byte[] first = this.order.listKeys()[0];
 		try {
-			byte[] item = blockingConnection().listCommands()
+			// whether it saw a message or not, the pop script then polls every list (each queue
+			// has a list per priority step, and the peek watches only the first)
+			blockingConnection().listCommands()
 				.bLMove(first, first, Direction.RIGHT, Direction.RIGHT, PEEK_TIMEOUT_SECONDS);
-			return item != null || this.order.listKeys().length > 1;
+			return true;
 		}
 		catch (RuntimeException ex) {
 			if (!unknownCommand(ex)) {
