@@ -7,9 +7,9 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 
+import dev.taskqueue.worker.DeclaredTaskOptions;
 import dev.taskqueue.worker.RateLimit;
 import dev.taskqueue.worker.TaskAnnotations;
-import dev.taskqueue.worker.TaskOptions;
 
 /**
  * Turns the {@code taskqueue.task.*} defaults and the {@code taskqueue.tasks.*} overrides into
@@ -24,16 +24,16 @@ final class TaskQueueTaskAnnotations {
 		TaskQueueProperties.Task task = properties.getTask();
 		notNegative("taskqueue.task.time-limit", task.getTimeLimit());
 		notNegative("taskqueue.task.soft-time-limit", task.getSoftTimeLimit());
-		TaskOptions defaults = new TaskOptions(null, task.isIgnoreResult() ? true : null,
+		DeclaredTaskOptions defaults = new DeclaredTaskOptions(null, task.isIgnoreResult() ? true : null,
 				task.isTrackStarted() ? true : null, task.isAcksLate(), task.isRejectOnWorkerLost(), null, null, null,
 				null, null, null, null,
 				task.getTimeLimit(), task.getSoftTimeLimit(), null, null);
-		Map<String, TaskOptions> overrides = new LinkedHashMap<>();
+		Map<String, DeclaredTaskOptions> overrides = new LinkedHashMap<>();
 		properties.getTasks().forEach((pattern, override) -> overrides.put(pattern, options(pattern, override)));
 		return new TaskAnnotations(defaults, overrides);
 	}
 
-	private static TaskOptions options(String pattern, TaskQueueProperties.TaskOverride override) {
+	private static DeclaredTaskOptions options(String pattern, TaskQueueProperties.TaskOverride override) {
 		Integer maxRetries = override.getMaxRetries();
 		if (maxRetries != null && maxRetries < -1) {
 			throw new InvalidConfigurationPropertyValueException(name(pattern, "max-retries"), maxRetries,
@@ -42,7 +42,7 @@ final class TaskQueueTaskAnnotations {
 		notNegative(name(pattern, "time-limit"), override.getTimeLimit());
 		notNegative(name(pattern, "soft-time-limit"), override.getSoftTimeLimit());
 		notNegative(name(pattern, "default-retry-delay"), override.getDefaultRetryDelay());
-		return new TaskOptions(override.getQueue(), override.getIgnoreResult(), override.getTrackStarted(),
+		return new DeclaredTaskOptions(override.getQueue(), override.getIgnoreResult(), override.getTrackStarted(),
 				override.getAcksLate(), override.getRejectOnWorkerLost(), maxRetries, override.getDefaultRetryDelay(),
 				null, null, null, null, null, override.getTimeLimit(), override.getSoftTimeLimit(),
 				rateLimit(pattern, override.getRateLimit()), null);

@@ -202,6 +202,17 @@ public final class Signature {
 	}
 
 	/**
+	 * Return this signature with every option the given options set; options they do not
+	 * set stay as they are. {@link TaskOptions#timeout()} is not a message option and is ignored.
+	 * @param options the options
+	 * @return the signature
+	 */
+	public Signature options(TaskOptions options) {
+		Assert.notNull(options, "'options' must not be null");
+		return options.applyTo(this);
+	}
+
+	/**
 	 * Return this signature sent to a queue instead of the routed one.
 	 * @param queue the queue name
 	 * @return the signature

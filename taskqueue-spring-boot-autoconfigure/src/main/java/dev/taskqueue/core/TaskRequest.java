@@ -225,6 +225,18 @@ public final class TaskRequest {
 	}
 
 	/**
+	 * Set every option the given options set, replacing this request's; options they do not
+	 * set stay as they are. {@link TaskOptions#timeout()} is not a message option and is ignored.
+	 * @param options the options
+	 * @return this request
+	 */
+	public TaskRequest options(TaskOptions options) {
+		Assert.notNull(options, "'options' must not be null");
+		options.applyTo(this);
+		return this;
+	}
+
+	/**
 	 * Add a custom message header.
 	 * @param name the header name
 	 * @param value the header value
@@ -332,6 +344,17 @@ public final class TaskRequest {
 	 */
 	public <T> CompletableFuture<AsyncResult<T>> sendAsync(Class<T> resultType) {
 		return this.sender.sendAsync(this, resultType);
+	}
+
+	/**
+	 * Send the task without waiting for the broker to take it, converting its result to the
+	 * given generic type; see {@link #sendAsync()}.
+	 * @param resultType the result type
+	 * @param <T> the result type
+	 * @return the future of the result handle
+	 */
+	public <T> CompletableFuture<AsyncResult<T>> sendAsync(ParameterizedTypeReference<T> resultType) {
+		return this.sender.sendAsync(this, resultType.getType());
 	}
 
 	String name() {

@@ -107,7 +107,7 @@ public class CeleryTaskAnnotationBeanPostProcessor
 		String name = StringUtils.hasText(declaredName) ? declaredName : targetClass.getName() + "." + method.getName();
 		Method invocable = AopUtils.selectInvocableMethod(method, bean.getClass());
 		invocable.trySetAccessible();
-		TaskOptions declared = options(annotation, where);
+		DeclaredTaskOptions declared = options(annotation, where);
 		try {
 			return registry.register(name, bean, invocable, declared);
 		}
@@ -117,9 +117,9 @@ public class CeleryTaskAnnotationBeanPostProcessor
 		}
 	}
 
-	private TaskOptions options(CeleryTask annotation, String where) {
+	private DeclaredTaskOptions options(CeleryTask annotation, String where) {
 		String queue = resolve(annotation.queue(), "queue", where);
-		return new TaskOptions(StringUtils.hasText(queue) ? queue : null, annotation.ignoreResult() ? true : null,
+		return new DeclaredTaskOptions(StringUtils.hasText(queue) ? queue : null, annotation.ignoreResult() ? true : null,
 				annotation.trackStarted() ? true : null, bool(annotation.acksLate(), "acksLate", where),
 				bool(annotation.rejectOnWorkerLost(), "rejectOnWorkerLost", where),
 				(annotation.maxRetries() != RetryPolicy.DEFAULTS.maxRetries()) ? annotation.maxRetries() : null,

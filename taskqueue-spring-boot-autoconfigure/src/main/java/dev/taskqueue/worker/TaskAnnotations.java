@@ -16,20 +16,20 @@ import dev.taskqueue.protocol.TaskNamePattern;
 public final class TaskAnnotations {
 
 	/** Our defaults and no overrides. */
-	public static final TaskAnnotations NONE = new TaskAnnotations(TaskOptions.NONE, Map.of());
+	public static final TaskAnnotations NONE = new TaskAnnotations(DeclaredTaskOptions.NONE, Map.of());
 
-	private final TaskOptions defaults;
+	private final DeclaredTaskOptions defaults;
 
 	private final List<Override> globs = new ArrayList<>();
 
-	private final Map<String, TaskOptions> exact = new LinkedHashMap<>();
+	private final Map<String, DeclaredTaskOptions> exact = new LinkedHashMap<>();
 
 	/**
 	 * Create the annotations.
 	 * @param defaults the options of every task that it does not declare itself
 	 * @param overrides options by task name or glob, in order
 	 */
-	public TaskAnnotations(TaskOptions defaults, Map<String, TaskOptions> overrides) {
+	public TaskAnnotations(DeclaredTaskOptions defaults, Map<String, DeclaredTaskOptions> overrides) {
 		this.defaults = defaults;
 		overrides.forEach((pattern, options) -> {
 			TaskNamePattern name = TaskNamePattern.of(pattern);
@@ -48,18 +48,18 @@ public final class TaskAnnotations {
 	 * @param declared the options the task declares
 	 * @return the options with the defaults under and the overrides over them
 	 */
-	public TaskOptions optionsOf(String name, TaskOptions declared) {
-		TaskOptions options = this.defaults.overriddenBy(declared);
+	public DeclaredTaskOptions optionsOf(String name, DeclaredTaskOptions declared) {
+		DeclaredTaskOptions options = this.defaults.overriddenBy(declared);
 		for (Override glob : this.globs) {
 			if (glob.pattern().matches(name)) {
 				options = options.overriddenBy(glob.options());
 			}
 		}
-		TaskOptions named = this.exact.get(name);
+		DeclaredTaskOptions named = this.exact.get(name);
 		return (named != null) ? options.overriddenBy(named) : options;
 	}
 
-	private record Override(TaskNamePattern pattern, TaskOptions options) {
+	private record Override(TaskNamePattern pattern, DeclaredTaskOptions options) {
 	}
 
 }

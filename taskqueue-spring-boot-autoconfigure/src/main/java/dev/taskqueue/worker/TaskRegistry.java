@@ -48,8 +48,8 @@ public class TaskRegistry {
 	 * @throws IllegalStateException when another method already has the name
 	 * @throws IllegalArgumentException when the options make invalid settings
 	 */
-	public TaskEndpoint register(String name, Object bean, Method method, TaskOptions declared) {
-		TaskOptions options = this.annotations.optionsOf(name, declared);
+	public TaskEndpoint register(String name, Object bean, Method method, DeclaredTaskOptions declared) {
+		DeclaredTaskOptions options = this.annotations.optionsOf(name, declared);
 		TaskEndpoint endpoint = new TaskEndpoint(name, bean, method, options.queue(), options.resolve());
 		register(endpoint);
 		return endpoint;

@@ -50,11 +50,11 @@ class TaskSettingsTests {
 
 	@Test
 	void overridesWinOverTheAnnotationExactNameLastAndDefaultsOnlyFillGaps() {
-		Map<String, TaskOptions> overrides = new LinkedHashMap<>();
+		Map<String, DeclaredTaskOptions> overrides = new LinkedHashMap<>();
 		overrides.put("t.declared", options(null, Duration.ofSeconds(5), RateLimit.parse("1/s")));
 		overrides.put("t.*", options(7, Duration.ofSeconds(9), null));
-		TaskOptions defaults = options(null, Duration.ofSeconds(60), null).overriddenBy(
-				new TaskOptions(null, null, true, null, null, null, null, null, null, null, null, null, null, null,
+		DeclaredTaskOptions defaults = options(null, Duration.ofSeconds(60), null).overriddenBy(
+				new DeclaredTaskOptions(null, null, true, null, null, null, null, null, null, null, null, null, null, null,
 						null, null));
 		TaskAnnotations annotations = new TaskAnnotations(defaults, overrides);
 		TaskSettings declared = register(new Declared(), annotations).settings();
@@ -65,13 +65,13 @@ class TaskSettingsTests {
 		TaskSettings plain = register(new Plain(), annotations).settings();
 		assertThat(plain.timeLimit()).isEqualTo(Duration.ofSeconds(9));
 		TaskSettings other = new TaskRegistry(annotations).register("x.other", new Plain(), method(Plain.class),
-				TaskOptions.NONE).settings();
+				DeclaredTaskOptions.NONE).settings();
 		assertThat(other.timeLimit()).as("the default").isEqualTo(Duration.ofSeconds(60));
 	}
 
 	@Test
 	void zeroLiftsALimitSetElsewhere() {
-		TaskAnnotations annotations = new TaskAnnotations(TaskOptions.NONE,
+		TaskAnnotations annotations = new TaskAnnotations(DeclaredTaskOptions.NONE,
 				Map.of("t.declared", options(null, Duration.ZERO, RateLimit.parse("0"))));
 		TaskSettings settings = register(new Declared(), annotations).settings();
 		assertThat(settings.timeLimit()).isNull();
@@ -138,8 +138,8 @@ class TaskSettingsTests {
 		assertThat(RetryPolicy.DEFAULTS.exceeded(1, 0)).isTrue();
 	}
 
-	private static TaskOptions options(Integer maxRetries, Duration timeLimit, RateLimit rateLimit) {
-		return new TaskOptions(null, null, null, null, null, maxRetries, null, null, null, null, null, null, timeLimit,
+	private static DeclaredTaskOptions options(Integer maxRetries, Duration timeLimit, RateLimit rateLimit) {
+		return new DeclaredTaskOptions(null, null, null, null, null, maxRetries, null, null, null, null, null, null, timeLimit,
 				null, rateLimit, null);
 	}
 

@@ -19,7 +19,7 @@ final class TestTaskAnnotations {
 	 * @return the annotations
 	 */
 	static TaskAnnotations defaults(boolean acksLate, boolean rejectOnWorkerLost) {
-		return new TaskAnnotations(new TaskOptions(null, null, null, acksLate, rejectOnWorkerLost, null, null, null,
+		return new TaskAnnotations(new DeclaredTaskOptions(null, null, null, acksLate, rejectOnWorkerLost, null, null, null,
 				null, null, null, null, null, null, null, null), Map.of());
 	}
 

@@ -30,7 +30,7 @@ import dev.taskqueue.core.RateLimitScope;
  * @param rateLimit how often the task may start
  * @param rateLimitScope where the rate limit holds
  */
-public record TaskOptions(@Nullable String queue, @Nullable Boolean ignoreResult, @Nullable Boolean trackStarted,
+public record DeclaredTaskOptions(@Nullable String queue, @Nullable Boolean ignoreResult, @Nullable Boolean trackStarted,
 		@Nullable Boolean acksLate, @Nullable Boolean rejectOnWorkerLost, @Nullable Integer maxRetries,
 		@Nullable Duration defaultRetryDelay, @Nullable List<Class<? extends Throwable>> autoretryFor,
 		@Nullable List<Class<? extends Throwable>> dontAutoretryFor, @Nullable Integer retryBackoff,
@@ -38,7 +38,7 @@ public record TaskOptions(@Nullable String queue, @Nullable Boolean ignoreResult
 		@Nullable Duration softTimeLimit, @Nullable RateLimit rateLimit, @Nullable RateLimitScope rateLimitScope) {
 
 	/** Nothing set. */
-	public static final TaskOptions NONE = new TaskOptions(null, null, null, null, null, null, null, null, null, null,
+	public static final DeclaredTaskOptions NONE = new DeclaredTaskOptions(null, null, null, null, null, null, null, null, null, null,
 			null, null, null, null, null, null);
 
 	/**
@@ -46,8 +46,8 @@ public record TaskOptions(@Nullable String queue, @Nullable Boolean ignoreResult
 	 * @param other the options that win
 	 * @return the layered options
 	 */
-	public TaskOptions overriddenBy(TaskOptions other) {
-		return new TaskOptions(or(other.queue, this.queue), or(other.ignoreResult, this.ignoreResult),
+	public DeclaredTaskOptions overriddenBy(DeclaredTaskOptions other) {
+		return new DeclaredTaskOptions(or(other.queue, this.queue), or(other.ignoreResult, this.ignoreResult),
 				or(other.trackStarted, this.trackStarted), or(other.acksLate, this.acksLate),
 				or(other.rejectOnWorkerLost, this.rejectOnWorkerLost), or(other.maxRetries, this.maxRetries),
 				or(other.defaultRetryDelay, this.defaultRetryDelay), or(other.autoretryFor, this.autoretryFor),
