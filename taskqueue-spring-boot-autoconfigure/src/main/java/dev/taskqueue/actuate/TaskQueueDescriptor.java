@@ -9,6 +9,8 @@ import org.springframework.boot.actuate.endpoint.SanitizableData;
 
 import dev.taskqueue.beat.BeatScheduler;
 import dev.taskqueue.beat.BeatScheduler.EntryStatus;
+import dev.taskqueue.client.TaskClientMethod;
+import dev.taskqueue.client.TaskClientVerification;
 import dev.taskqueue.worker.WorkerState.ActiveTask;
 import dev.taskqueue.worker.WorkerState.RunawayTask;
 
@@ -37,13 +39,25 @@ import dev.taskqueue.worker.WorkerState.RunawayTask;
  * @param held the number of tasks held for their ETA or countdown
  * @param queueLengths the consumed queues with the messages waiting in each and its dead
  * letters
+ * @param clients the task client methods and their verification, or {@code null} without
+ * task clients
  */
 public record TaskQueueDescriptor(@Nullable String node, boolean running, String broker, @Nullable String backend,
 		List<String> queues, @Nullable Integer concurrency, @Nullable Integer prefetchCount,
 		List<String> registeredTasks, List<ActiveTaskDescriptor> active, int reserved,
 		Map<String, Map<String, Long>> processed, long processedTotal, long rejected, long abandoned,
 		List<RunawayTaskDescriptor> runaways, @Nullable BeatDescriptor beat, int held,
-		List<QueueDescriptor> queueLengths) implements OperationResponseBody {
+		List<QueueDescriptor> queueLengths, @Nullable ClientsDescriptor clients) implements OperationResponseBody {
+
+	/**
+	 * The task clients of this application.
+	 *
+	 * @param methods every client method and the task it sends
+	 * @param verification the latest check against the live workers, or {@code null} when
+	 * {@code taskqueue.client.verify} is off or the check has not run yet
+	 */
+	public record ClientsDescriptor(List<TaskClientMethod> methods, @Nullable TaskClientVerification verification) {
+	}
 
 	/**
 	 * A queue's length and dead letters.

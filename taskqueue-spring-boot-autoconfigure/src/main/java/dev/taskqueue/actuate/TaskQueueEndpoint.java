@@ -19,12 +19,15 @@ import dev.taskqueue.actuate.FleetDescriptors.TaskDescriptor;
 import dev.taskqueue.actuate.TaskQueueDescriptor.ActiveTaskDescriptor;
 import dev.taskqueue.actuate.TaskQueueDescriptor.BeatDescriptor;
 import dev.taskqueue.actuate.TaskQueueDescriptor.BeatRunDescriptor;
+import dev.taskqueue.actuate.TaskQueueDescriptor.ClientsDescriptor;
 import dev.taskqueue.actuate.TaskQueueDescriptor.QueueDescriptor;
 import dev.taskqueue.actuate.TaskQueueDescriptor.RunawayTaskDescriptor;
 import dev.taskqueue.backend.ResultBackend;
 import dev.taskqueue.beat.BeatScheduler;
 import dev.taskqueue.broker.Broker;
 import dev.taskqueue.broker.BrokerAdmin;
+import dev.taskqueue.client.TaskClientProxyFactory;
+import dev.taskqueue.client.TaskClientVerifier;
 import dev.taskqueue.control.TaskQueueControl;
 import dev.taskqueue.core.TaskOperations;
 import dev.taskqueue.events.ClusterState;
@@ -77,6 +80,10 @@ public class TaskQueueEndpoint {
 	private FleetView fleet;
 
 	private FleetActions actions;
+
+	private @Nullable TaskClientProxyFactory clients;
+
+	private @Nullable TaskClientVerifier clientVerifier;
 
 	/**
 	 * Create an endpoint.
@@ -139,7 +146,16 @@ public class TaskQueueEndpoint {
 				(this.state != null) ? this.state.processedTotal() : 0,
 				(this.state != null) ? this.state.rejectedCount() : 0,
 				(this.state != null) ? this.state.abandonedCount() : 0, runaways(),
-				(this.beat != null) ? BeatDescriptor.of(this.beat) : null, held(), queueLengths());
+				(this.beat != null) ? BeatDescriptor.of(this.beat) : null, held(), queueLengths(), clients());
+	}
+
+	private @Nullable ClientsDescriptor clients() {
+		if (this.clients == null) {
+			return null;
+		}
+		TaskClientVerifier verifier = this.clientVerifier;
+		return new ClientsDescriptor(this.clients.clientMethods(),
+				(verifier != null) ? verifier.lastVerification() : null);
 	}
 
 	/**
@@ -212,6 +228,16 @@ public class TaskQueueEndpoint {
 			@Nullable TaskOperations tasks) {
 		this.fleet = new FleetView(control, this.backend, events);
 		this.actions = new FleetActions(control, tasks, this.worker);
+	}
+
+	/**
+	 * Show the task clients of the application and their latest verification.
+	 * @param clients the factory of the clients, or {@code null}
+	 * @param verifier checks the clients against the live workers, or {@code null}
+	 */
+	public void setClients(@Nullable TaskClientProxyFactory clients, @Nullable TaskClientVerifier verifier) {
+		this.clients = clients;
+		this.clientVerifier = verifier;
 	}
 
 	private int held() {

@@ -81,6 +81,8 @@ public class TaskQueueProperties {
 
 	private final Dashboard dashboard = new Dashboard();
 
+	private final Client client = new Client();
+
 	public String getDefaultQueue() {
 		return this.defaultQueue;
 	}
@@ -155,6 +157,10 @@ public class TaskQueueProperties {
 
 	public Dashboard getDashboard() {
 		return this.dashboard;
+	}
+
+	public Client getClient() {
+		return this.client;
 	}
 
 	public static class Queue {
@@ -1556,6 +1562,56 @@ public class TaskQueueProperties {
 
 		public void setAllowShutdown(boolean allowShutdown) {
 			this.allowShutdown = allowShutdown;
+		}
+
+	}
+
+	/**
+	 * Declarative task clients: interfaces annotated with @TaskClient.
+	 */
+	public static class Client {
+
+		/**
+		 * How long client methods that return the result itself, or a CompletableFuture, wait
+		 * for it, unless their @TaskClient or @TaskMethod names a timeout.
+		 */
+		private Duration defaultTimeout = Duration.ofSeconds(30);
+
+		/**
+		 * Whether, once the application is ready, the workers are asked which tasks they
+		 * register (celery inspect registered), and client methods whose task no worker
+		 * registers are reported in the log and the taskqueue actuator endpoint. Needs
+		 * remote control, on Redis or RabbitMQ.
+		 */
+		private boolean verify;
+
+		/**
+		 * How long the verification collects the workers' replies.
+		 */
+		private Duration verifyTimeout = Duration.ofSeconds(1);
+
+		public Duration getDefaultTimeout() {
+			return this.defaultTimeout;
+		}
+
+		public void setDefaultTimeout(Duration defaultTimeout) {
+			this.defaultTimeout = defaultTimeout;
+		}
+
+		public boolean isVerify() {
+			return this.verify;
+		}
+
+		public void setVerify(boolean verify) {
+			this.verify = verify;
+		}
+
+		public Duration getVerifyTimeout() {
+			return this.verifyTimeout;
+		}
+
+		public void setVerifyTimeout(Duration verifyTimeout) {
+			this.verifyTimeout = verifyTimeout;
 		}
 
 	}

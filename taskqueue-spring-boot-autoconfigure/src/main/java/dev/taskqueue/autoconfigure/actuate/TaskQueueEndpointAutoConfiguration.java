@@ -15,12 +15,15 @@ import dev.taskqueue.actuate.TaskQueueEndpoint;
 import dev.taskqueue.actuate.TaskQueueEndpointWebExtension;
 import dev.taskqueue.autoconfigure.TaskQueueAutoConfiguration;
 import dev.taskqueue.autoconfigure.TaskQueueBeatAutoConfiguration;
+import dev.taskqueue.autoconfigure.TaskQueueClientAutoConfiguration;
 import dev.taskqueue.autoconfigure.TaskQueueControlAutoConfiguration;
 import dev.taskqueue.autoconfigure.TaskQueueEventsAutoConfiguration;
 import dev.taskqueue.autoconfigure.TaskQueueWorkerAutoConfiguration;
 import dev.taskqueue.backend.ResultBackend;
 import dev.taskqueue.beat.BeatScheduler;
 import dev.taskqueue.broker.Broker;
+import dev.taskqueue.client.TaskClientProxyFactory;
+import dev.taskqueue.client.TaskClientVerifier;
 import dev.taskqueue.control.TaskQueueControl;
 import dev.taskqueue.core.TaskOperations;
 import dev.taskqueue.events.ClusterState;
@@ -39,7 +42,7 @@ import dev.taskqueue.worker.WorkerState;
  */
 @AutoConfiguration(after = { TaskQueueAutoConfiguration.class, TaskQueueWorkerAutoConfiguration.class,
 		TaskQueueBeatAutoConfiguration.class, TaskQueueControlAutoConfiguration.class,
-		TaskQueueEventsAutoConfiguration.class })
+		TaskQueueEventsAutoConfiguration.class, TaskQueueClientAutoConfiguration.class })
 @ConditionalOnClass({ Endpoint.class, ConditionalOnAvailableEndpoint.class })
 @ConditionalOnAvailableEndpoint(TaskQueueEndpoint.class)
 @EnableConfigurationProperties(TaskQueueEndpointProperties.class)
@@ -52,10 +55,12 @@ public final class TaskQueueEndpointAutoConfiguration {
 			ObjectProvider<WorkerContainer> worker, ObjectProvider<WorkerState> state,
 			ObjectProvider<TaskRegistry> registry, ObjectProvider<BeatScheduler> beat,
 			TaskQueueEndpointProperties properties, ObjectProvider<TaskQueueControl> control,
-			ObjectProvider<TaskOperations> tasks, ObjectProvider<ClusterState> events) {
+			ObjectProvider<TaskOperations> tasks, ObjectProvider<ClusterState> events,
+			ObjectProvider<TaskClientProxyFactory> clients, ObjectProvider<TaskClientVerifier> clientVerifier) {
 		TaskQueueEndpoint endpoint = new TaskQueueEndpoint(broker, backend.getIfUnique(), worker.getIfUnique(),
 				state.getIfUnique(), registry.getIfUnique(), properties.getShowValues(), beat.getIfUnique());
 		endpoint.setFleet(control.getIfUnique(), events.getIfUnique(), tasks.getIfUnique());
+		endpoint.setClients(clients.getIfUnique(), clientVerifier.getIfUnique());
 		return endpoint;
 	}
 
