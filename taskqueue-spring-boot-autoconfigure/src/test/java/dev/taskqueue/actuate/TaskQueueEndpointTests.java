@@ -175,7 +175,7 @@ class TaskQueueEndpointTests {
 		JsonNode json = JsonMapper.builder().build().valueToTree(this.endpoint.taskQueue());
 		assertThat(json.propertyNames()).containsExactlyInAnyOrder("node", "running", "broker", "backend", "queues",
 				"concurrency", "prefetchCount", "registeredTasks", "active", "reserved", "processed",
-				"processedTotal", "rejected", "abandoned", "runaways", "beat", "held", "queueLengths");
+				"processedTotal", "rejected", "abandoned", "runaways", "beat", "held", "queueLengths", "clients");
 		assertThat(json.get("node").asString()).isEqualTo("celery@endpoint-test");
 		assertThat(json.get("prefetchCount").asInt()).isEqualTo(6);
 		assertThat(json.get("registeredTasks").get(0).asString()).isEqualTo("test.add");
