@@ -1,5 +1,6 @@
 /**
- * Sample application of the task queue: tasks, a REST API that sends them, and the actuator.
+ * Sample application of the task queue: tasks, a REST API that sends them, task clients that
+ * call them and the tasks of a Python worker, and the actuator.
  */
 @NullMarked
 package dev.taskqueue.sample;

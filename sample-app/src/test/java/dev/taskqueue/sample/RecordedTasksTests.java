@@ -1,5 +1,6 @@
 package dev.taskqueue.sample;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
@@ -11,11 +12,13 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 
+import dev.taskqueue.core.TaskOptions;
 import dev.taskqueue.routing.TaskRouter;
 import dev.taskqueue.test.RecordingTaskOperations;
 import dev.taskqueue.test.SentTask;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 
 /**
  * What the sample's REST API sends, checked with {@link RecordingTaskOperations} in place of
@@ -29,6 +32,12 @@ class RecordedTasksTests {
 
 	@Autowired
 	private TaskController controller;
+
+	@Autowired
+	private SampleTaskClient sampleClient;
+
+	@Autowired
+	private PythonTaskClient pythonClient;
 
 	@BeforeEach
 	void forgetEarlierSends() {
@@ -52,6 +61,26 @@ class RecordedTasksTests {
 		assertThat(sent).isNotNull();
 		assertThat(sent.state()).isEqualTo("PENDING");
 		assertThat(this.tasks.sent()).extracting(SentTask::name).containsExactly("tasks.add");
+	}
+
+	@Test
+	void pythonClientSendsToThePythonQueue() {
+		this.pythonClient.progress(3);
+		SentTask sent = this.tasks.sentOnce("tasks.progress");
+		assertThat(sent.args()).isEmpty();
+		assertThat(sent.kwargs()).containsExactly(entry("steps", 3));
+		assertThat(sent.queue()).isEqualTo("python");
+	}
+
+	@Test
+	void sampleClientSendsWithTheCallsOptions() {
+		Instant before = Instant.now();
+		this.sampleClient.mul(6, 7, TaskOptions.none().countdown(Duration.ofMinutes(1)).priority(3));
+		SentTask sent = this.tasks.sentOnce("tasks.mul");
+		assertThat(sent.args()).containsExactly(6, 7);
+		assertThat(sent.queue()).isEqualTo("celery");
+		assertThat(sent.priority()).isEqualTo(3);
+		assertThat(sent.eta()).isAfterOrEqualTo(before.plusSeconds(59));
 	}
 
 	@TestConfiguration(proxyBeanMethods = false)
