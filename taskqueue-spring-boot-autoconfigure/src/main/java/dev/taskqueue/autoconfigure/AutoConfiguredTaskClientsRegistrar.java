@@ -1,11 +1,8 @@
 package dev.taskqueue.autoconfigure;
 
 import org.springframework.beans.factory.BeanFactory;
-import org.springframework.beans.factory.BeanFactoryAware;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
 import org.springframework.boot.autoconfigure.AutoConfigurationPackages;
-import org.springframework.context.EnvironmentAware;
-import org.springframework.context.ResourceLoaderAware;
 import org.springframework.context.annotation.ImportBeanDefinitionRegistrar;
 import org.springframework.core.env.Environment;
 import org.springframework.core.io.ResourceLoader;
@@ -18,27 +15,18 @@ import dev.taskqueue.client.TaskClientRegistrations;
  * {@code @SpringBootApplication} or {@code @AutoConfigurationPackage} name), unless
  * {@code @EnableTaskClients} chose the clients.
  */
-class AutoConfiguredTaskClientsRegistrar
-		implements ImportBeanDefinitionRegistrar, BeanFactoryAware, EnvironmentAware, ResourceLoaderAware {
+class AutoConfiguredTaskClientsRegistrar implements ImportBeanDefinitionRegistrar {
 
-	private BeanFactory beanFactory;
+	private final BeanFactory beanFactory;
 
-	private Environment environment;
+	private final Environment environment;
 
-	private ResourceLoader resourceLoader;
+	private final ResourceLoader resourceLoader;
 
-	@Override
-	public void setBeanFactory(BeanFactory beanFactory) {
+	AutoConfiguredTaskClientsRegistrar(BeanFactory beanFactory, Environment environment,
+			ResourceLoader resourceLoader) {
 		this.beanFactory = beanFactory;
-	}
-
-	@Override
-	public void setEnvironment(Environment environment) {
 		this.environment = environment;
-	}
-
-	@Override
-	public void setResourceLoader(ResourceLoader resourceLoader) {
 		this.resourceLoader = resourceLoader;
 	}
 

@@ -16,7 +16,6 @@ import java.util.concurrent.Future;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.ResolvableType;
 import org.springframework.core.annotation.AnnotatedElementUtils;
-import org.springframework.format.datetime.standard.DurationFormatterUtils;
 import org.springframework.util.ClassUtils;
 import org.springframework.util.StringUtils;
 import org.springframework.util.StringValueResolver;
@@ -24,6 +23,7 @@ import org.springframework.util.StringValueResolver;
 import dev.taskqueue.core.AsyncResult;
 import dev.taskqueue.core.Signature;
 import dev.taskqueue.core.TaskOptions;
+import dev.taskqueue.protocol.CeleryDurations;
 
 /**
  * Reads a {@link TaskClient} interface's method into a {@link ClientMethod}, checking it: each
@@ -183,8 +183,8 @@ final class ClientMethodReader {
 			return null;
 		}
 		try {
-			Duration duration = DurationFormatterUtils.detectAndParse(value);
-			if (duration.isNegative() || duration.isZero()) {
+			Duration duration = CeleryDurations.parse(value);
+			if (duration == null || duration.isZero()) {
 				throw new IllegalArgumentException("it is not positive");
 			}
 			return duration;

@@ -29,7 +29,8 @@ import org.springframework.core.annotation.AliasFor;
  * Interfaces in the application's packages are found and registered as beans by the
  * auto-configuration; {@link EnableTaskClients} names other packages, and
  * {@link TaskClientProxyFactory} makes clients by hand. String attributes may hold
- * {@code ${...}} placeholders; durations take {@code 30s}, {@code 500ms} or ISO-8601 forms.
+ * {@code ${...}} placeholders; durations are seconds as in Celery ({@code 30}, {@code 0.5}),
+ * a number with a unit ({@code 500ms}, {@code 30s}, {@code 5m}) or ISO-8601 ({@code PT30S}).
  *
  * @see TaskMethod
  * @see Kwarg

@@ -5,8 +5,6 @@ import java.util.Arrays;
 import java.util.List;
 
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
-import org.springframework.context.EnvironmentAware;
-import org.springframework.context.ResourceLoaderAware;
 import org.springframework.context.annotation.ImportBeanDefinitionRegistrar;
 import org.springframework.core.annotation.AnnotationAttributes;
 import org.springframework.core.env.Environment;
@@ -17,19 +15,14 @@ import org.springframework.util.ClassUtils;
 /**
  * Registers the clients {@link EnableTaskClients} names.
  */
-class TaskClientsRegistrar implements ImportBeanDefinitionRegistrar, EnvironmentAware, ResourceLoaderAware {
+class TaskClientsRegistrar implements ImportBeanDefinitionRegistrar {
 
-	private Environment environment;
+	private final Environment environment;
 
-	private ResourceLoader resourceLoader;
+	private final ResourceLoader resourceLoader;
 
-	@Override
-	public void setEnvironment(Environment environment) {
+	TaskClientsRegistrar(Environment environment, ResourceLoader resourceLoader) {
 		this.environment = environment;
-	}
-
-	@Override
-	public void setResourceLoader(ResourceLoader resourceLoader) {
 		this.resourceLoader = resourceLoader;
 	}
 

@@ -11,9 +11,11 @@ import org.springframework.core.annotation.AliasFor;
 /**
  * Names the task a {@link TaskClient} method sends and sets its {@code apply_async} options.
  * Optional: a method without it sends the client's prefix plus its own name, with the
- * client's options. Options given here win over the client's; a {@link dev.taskqueue.core.TaskOptions}
- * parameter wins over both, call by call. Durations take {@code 30s}, {@code 500ms} or ISO-8601
- * forms, and every attribute may hold {@code ${...}} placeholders.
+ * client's options. Options given here win over the client's; a
+ * {@link dev.taskqueue.core.TaskOptions} parameter wins over both, call by call. Durations are
+ * seconds as in Celery ({@code 30}, {@code 0.5}), a number with a unit ({@code 500ms},
+ * {@code 30s}, {@code 5m}) or ISO-8601 ({@code PT30S}); every attribute may hold {@code ${...}}
+ * placeholders.
  */
 @Target(ElementType.METHOD)
 @Retention(RetentionPolicy.RUNTIME)

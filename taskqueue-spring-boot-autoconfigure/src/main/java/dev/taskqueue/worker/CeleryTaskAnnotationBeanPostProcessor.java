@@ -22,6 +22,7 @@ import org.springframework.util.StringUtils;
 
 import dev.taskqueue.core.CeleryTask;
 import dev.taskqueue.core.RateLimitScope;
+import dev.taskqueue.protocol.CeleryDurations;
 import dev.taskqueue.routing.TaskRouter;
 
 /**
@@ -148,7 +149,7 @@ public class CeleryTaskAnnotationBeanPostProcessor
 	private @Nullable Duration duration(String value, String attribute, String where) {
 		String resolved = resolve(value, attribute, where);
 		try {
-			return TaskDurations.parse(resolved);
+			return CeleryDurations.parse(resolved);
 		}
 		catch (IllegalArgumentException ex) {
 			throw new IllegalStateException("The " + attribute + " of " + where + " is invalid: " + ex.getMessage(), ex);

@@ -184,7 +184,7 @@ class TaskClientProxyFactoryTests {
 
 		AsyncResult<Long> sum(int... numbers);
 
-		@TaskMethod(queue = "closing", priority = 7, countdown = "1m", expires = "PT1H", timeLimit = "30s",
+		@TaskMethod(queue = "closing", priority = 7, countdown = "60", expires = "PT1H", timeLimit = "30s",
 				softTimeLimit = "20s", ignoreResult = true)
 		void close(long customerId);
 

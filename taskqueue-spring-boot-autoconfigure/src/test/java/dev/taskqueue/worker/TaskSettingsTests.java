@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.taskqueue.core.CeleryTask;
 import dev.taskqueue.core.RateLimitScope;
+import dev.taskqueue.protocol.CeleryDurations;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
@@ -91,14 +92,14 @@ class TaskSettingsTests {
 
 	@Test
 	void durationsAreSecondsOrWithUnitOrIso() {
-		assertThat(TaskDurations.parse("30")).isEqualTo(Duration.ofSeconds(30));
-		assertThat(TaskDurations.parse("0.5")).isEqualTo(Duration.ofMillis(500));
-		assertThat(TaskDurations.parse("250ms")).isEqualTo(Duration.ofMillis(250));
-		assertThat(TaskDurations.parse("1.5m")).isEqualTo(Duration.ofSeconds(90));
-		assertThat(TaskDurations.parse("2h")).isEqualTo(Duration.ofHours(2));
-		assertThat(TaskDurations.parse("PT3M")).isEqualTo(Duration.ofMinutes(3));
-		assertThat(TaskDurations.parse(" ")).isNull();
-		assertThatIllegalArgumentException().isThrownBy(() -> TaskDurations.parse("soon"))
+		assertThat(CeleryDurations.parse("30")).isEqualTo(Duration.ofSeconds(30));
+		assertThat(CeleryDurations.parse("0.5")).isEqualTo(Duration.ofMillis(500));
+		assertThat(CeleryDurations.parse("250ms")).isEqualTo(Duration.ofMillis(250));
+		assertThat(CeleryDurations.parse("1.5m")).isEqualTo(Duration.ofSeconds(90));
+		assertThat(CeleryDurations.parse("2h")).isEqualTo(Duration.ofHours(2));
+		assertThat(CeleryDurations.parse("PT3M")).isEqualTo(Duration.ofMinutes(3));
+		assertThat(CeleryDurations.parse(" ")).isNull();
+		assertThatIllegalArgumentException().isThrownBy(() -> CeleryDurations.parse("soon"))
 			.withMessageContaining("'soon' is not a duration");
 	}
 

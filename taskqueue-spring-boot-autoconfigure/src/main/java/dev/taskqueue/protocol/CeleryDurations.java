@@ -1,4 +1,4 @@
-package dev.taskqueue.worker;
+package dev.taskqueue.protocol;
 
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -9,15 +9,16 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Reads the durations of {@code @CeleryTask} attributes: a number is seconds, as in Celery
- * ({@code 30}, {@code 0.5}); otherwise a number with a unit ({@code 500ms}, {@code 30s},
- * {@code 5m}, {@code 2h}, {@code 1d}) or an ISO-8601 duration ({@code PT30S}).
+ * Reads the durations of annotation attributes ({@code @CeleryTask}, {@code @TaskClient}): a
+ * number is seconds, as in Celery ({@code 30}, {@code 0.5}); otherwise a number with a unit
+ * ({@code 500ms}, {@code 30s}, {@code 5m}, {@code 2h}, {@code 1d}) or an ISO-8601 duration
+ * ({@code PT30S}).
  */
-final class TaskDurations {
+public final class CeleryDurations {
 
 	private static final Pattern WITH_UNIT = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h|d)");
 
-	private TaskDurations() {
+	private CeleryDurations() {
 	}
 
 	/**
@@ -26,7 +27,7 @@ final class TaskDurations {
 	 * @return the duration, or {@code null} when the text is empty
 	 * @throws IllegalArgumentException when the text is not a duration or is negative
 	 */
-	static @Nullable Duration parse(String text) {
+	public static @Nullable Duration parse(String text) {
 		String trimmed = text.trim();
 		if (trimmed.isEmpty()) {
 			return null;
@@ -67,7 +68,7 @@ final class TaskDurations {
 	 * @param seconds the seconds
 	 * @return the duration
 	 */
-	static Duration seconds(BigDecimal seconds) {
+	public static Duration seconds(BigDecimal seconds) {
 		return Duration.ofNanos(seconds.movePointRight(9).longValueExact());
 	}
 
