@@ -22,7 +22,8 @@ import dev.taskqueue.core.TaskOperations;
  * {@link dev.taskqueue.client.TaskClient @TaskClient} interfaces of the application's packages
  * as beans (unless {@link dev.taskqueue.client.EnableTaskClients @EnableTaskClients} names
  * them). With {@code taskqueue.client.verify=true}, the workers are asked once the
- * application is ready whether they register the clients' tasks.
+ * application is ready, and every {@code taskqueue.client.verify-interval} when set, whether
+ * they register the clients' tasks.
  */
 @AutoConfiguration(after = { TaskQueueAutoConfiguration.class, TaskQueueEagerAutoConfiguration.class,
 		TaskQueueControlAutoConfiguration.class })
@@ -53,8 +54,9 @@ public final class TaskQueueClientAutoConfiguration {
 		}
 
 		@Bean
-		TaskClientReadyCheck taskClientReadyCheck(ObjectProvider<TaskClientVerifier> verifier) {
-			return new TaskClientReadyCheck(verifier.getIfUnique());
+		TaskClientReadyCheck taskClientReadyCheck(ObjectProvider<TaskClientVerifier> verifier,
+				TaskQueueProperties properties) {
+			return new TaskClientReadyCheck(verifier.getIfUnique(), properties.getClient().getVerifyInterval());
 		}
 
 	}

@@ -1590,6 +1590,12 @@ public class TaskQueueProperties {
 		 */
 		private Duration verifyTimeout = Duration.ofSeconds(1);
 
+		/**
+		 * How often the verification runs again after the first, to see workers started
+		 * later; unset for once, when the application is ready.
+		 */
+		private @Nullable Duration verifyInterval;
+
 		public Duration getDefaultTimeout() {
 			return this.defaultTimeout;
 		}
@@ -1612,6 +1618,14 @@ public class TaskQueueProperties {
 
 		public void setVerifyTimeout(Duration verifyTimeout) {
 			this.verifyTimeout = verifyTimeout;
+		}
+
+		public @Nullable Duration getVerifyInterval() {
+			return this.verifyInterval;
+		}
+
+		public void setVerifyInterval(@Nullable Duration verifyInterval) {
+			this.verifyInterval = verifyInterval;
 		}
 
 	}

@@ -124,7 +124,7 @@ final class ClientMethodReader {
 			return ReturnStyle.FUTURE;
 		}
 		if (Future.class.isAssignableFrom(type) || CompletionStage.class.isAssignableFrom(type)
-				|| type == Optional.class || (type.getPackageName().equals("dev.taskqueue.core") && type != Object.class)
+				|| type == Optional.class || type.getPackageName().equals("dev.taskqueue.core")
 				|| type.getName().startsWith("reactor.core.") || type.getName().startsWith("org.reactivestreams.")) {
 			throw new TaskClientDeclarationException(method, "it returns " + type.getName()
 					+ ", which is not supported: return the result type itself, AsyncResult<T>, CompletableFuture<T>,"
@@ -163,7 +163,13 @@ final class ClientMethodReader {
 		}
 		Duration timeout = duration(method, "@TaskClient timeout", this.declaration.timeout());
 		if (task != null) {
-			options = options.overriddenBy(new MethodOptions(method, task).read());
+			try {
+				options = options.overriddenBy(new MethodOptions(method, task).read());
+			}
+			catch (IllegalArgumentException ex) {
+				// TaskOptions refuses values no message may carry, such as a countdown past 100 years
+				throw new TaskClientDeclarationException(method, ex.getMessage());
+			}
 			Duration methodTimeout = duration(method, "timeout", task.timeout());
 			if (methodTimeout != null && !style.waits()) {
 				throw new TaskClientDeclarationException(method, "it sets a timeout but does not wait for the result"

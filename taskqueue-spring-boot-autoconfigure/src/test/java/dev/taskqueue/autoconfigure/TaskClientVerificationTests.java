@@ -37,8 +37,13 @@ class TaskClientVerificationTests {
 
 	private ConfigurableApplicationContext context;
 
+	private ConfigurableApplicationContext lateWorker;
+
 	@AfterEach
 	void close() {
+		if (this.lateWorker != null) {
+			this.lateWorker.close();
+		}
 		if (this.context != null) {
 			this.context.close();
 		}
@@ -82,12 +87,30 @@ class TaskClientVerificationTests {
 				+ " PT0.3S; 1 client methods unchecked");
 	}
 
+	@Test
+	void withAnIntervalWorkersStartedLaterAreSeen(CapturedOutput output) {
+		this.context = start(false, new String[] { "taskqueue.client.verify-interval=200ms" });
+		TaskClientVerifier verifier = this.context.getBean(TaskClientVerifier.class);
+		assertThat(awaitVerification().workers()).isEmpty();
+		this.lateWorker = start(true, new String[] { "taskqueue.worker.hostname=verify-late@test",
+				"taskqueue.client.verify=false" }, PingTasks.class);
+		TaskClientVerification later = await().atMost(Duration.ofSeconds(10))
+			.until(verifier::lastVerification, (last) -> last != null && last.verified());
+		assertThat(later.workers()).containsExactly("verify-late@test");
+		assertThat(output).contains("Task clients not verified: no worker answered")
+			.contains("Task clients verified: the tasks of all 1 client methods are registered by [verify-late@test]");
+	}
+
 	private TaskClientVerification awaitVerification() {
 		TaskClientVerifier verifier = this.context.getBean(TaskClientVerifier.class);
 		return await().atMost(Duration.ofSeconds(10)).until(verifier::lastVerification, (last) -> last != null);
 	}
 
 	private static ConfigurableApplicationContext start(boolean worker, Class<?>... sources) {
+		return start(worker, new String[0], sources);
+	}
+
+	private static ConfigurableApplicationContext start(boolean worker, String[] properties, Class<?>... sources) {
 		return new SpringApplicationBuilder(VerifyApplication.class).sources(sources)
 			.web(WebApplicationType.NONE)
 			.properties("taskqueue.broker.url=redis://127.0.0.1:6379/2", "taskqueue.backend.url=redis://127.0.0.1:6379/2",
@@ -95,6 +118,7 @@ class TaskClientVerificationTests {
 					"taskqueue.worker.hostname=verify@test", "taskqueue.worker.enabled=" + worker,
 					"taskqueue.client.verify=true", "taskqueue.client.verify-timeout=300ms",
 					"management.endpoints.web.exposure.include=taskqueue")
+			.properties(properties)
 			.run();
 	}
 

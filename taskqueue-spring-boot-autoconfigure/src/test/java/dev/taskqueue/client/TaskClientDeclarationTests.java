@@ -55,6 +55,11 @@ class TaskClientDeclarationTests {
 	}
 
 	@Test
+	void anOptionNoMessageMayCarry() {
+		assertInvalid(CountdownTooFar.class, "send()", "countdown must be between 0 and 36500 days");
+	}
+
+	@Test
 	void aPriorityOutOfRange() {
 		assertInvalid(BadPriority.class, "send()", "priority must be between 0 and 255 (or -1 for none), got 300");
 	}
@@ -135,6 +140,14 @@ class TaskClientDeclarationTests {
 	interface NegativeTimeout {
 
 		String send();
+
+	}
+
+	@TaskClient
+	interface CountdownTooFar {
+
+		@TaskMethod(countdown = "36501d")
+		void send();
 
 	}
 
