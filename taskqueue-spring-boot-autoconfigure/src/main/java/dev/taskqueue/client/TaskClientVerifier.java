@@ -2,17 +2,18 @@ package dev.taskqueue.client;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashSet;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import dev.taskqueue.control.ActiveQueue;
 import dev.taskqueue.control.TaskQueueControl;
 
 /**
@@ -28,7 +29,7 @@ public final class TaskClientVerifier {
 
 	private final TaskClientProxyFactory clients;
 
-	private final Supplier<Map<String, List<String>>> registeredTasks;
+	private final Fleet fleet;
 
 	private final Duration timeout;
 
@@ -43,42 +44,83 @@ public final class TaskClientVerifier {
 	 * @param timeout how long to collect the workers' replies
 	 */
 	public TaskClientVerifier(TaskClientProxyFactory clients, TaskQueueControl control, Duration timeout) {
-		this(clients, () -> control.timeout(timeout).inspect().registered(), timeout, Clock.systemUTC());
+		this(clients, new Fleet() {
+
+			@Override
+			public Map<String, List<String>> registeredTasks() {
+				return control.timeout(timeout).inspect().registered();
+			}
+
+			@Override
+			public Map<String, List<String>> consumedQueues() {
+				Map<String, List<String>> queues = new HashMap<>();
+				control.timeout(timeout).inspect().activeQueues().forEach((node, active) -> queues.put(node,
+						active.stream().map(ActiveQueue::name).toList()));
+				return queues;
+			}
+
+		}, timeout, Clock.systemUTC());
 	}
 
-	TaskClientVerifier(TaskClientProxyFactory clients, Supplier<Map<String, List<String>>> registeredTasks,
-			Duration timeout, Clock clock) {
+	TaskClientVerifier(TaskClientProxyFactory clients, Fleet fleet, Duration timeout, Clock clock) {
 		this.clients = clients;
-		this.registeredTasks = registeredTasks;
+		this.fleet = fleet;
 		this.timeout = timeout;
 		this.clock = clock;
 	}
 
 	/**
-	 * Ask the workers now, log the outcome and keep it.
+	 * Ask the workers now, log the outcome and keep it. When client methods name a queue, the
+	 * workers are also asked which queues they consume ({@code inspect active_queues}).
 	 * @return the outcome
 	 */
 	public TaskClientVerification verify() {
 		List<TaskClientMethod> methods = this.clients.clientMethods();
 		TaskClientVerification verification;
 		try {
-			Map<String, List<String>> replies = this.registeredTasks.get();
-			Set<String> registered = new HashSet<>();
-			// Celery appends "[key=value ...]" to each name when taskinfoitems are asked
-			replies.values().forEach((names) -> names.forEach((name) -> registered.add(name.split(" ", 2)[0])));
-			List<TaskClientMethod> missing = methods.stream()
-				.filter((method) -> !registered.contains(method.task()))
-				.toList();
-			verification = new TaskClientVerification(this.clock.instant(), replies.keySet().stream().sorted().toList(),
-					methods.size(), replies.isEmpty() ? List.of() : missing, null);
+			verification = compare(methods, this.fleet.registeredTasks());
 		}
 		catch (RuntimeException ex) {
 			verification = new TaskClientVerification(this.clock.instant(), List.of(), methods.size(), List.of(),
-					ex.getClass().getSimpleName() + ": " + ex.getMessage());
+					List.of(), ex.getClass().getSimpleName() + ": " + ex.getMessage());
 		}
 		log(verification);
 		this.last = verification;
 		return verification;
+	}
+
+	private TaskClientVerification compare(List<TaskClientMethod> methods, Map<String, List<String>> replies) {
+		Map<String, Set<String>> tasksByNode = new HashMap<>();
+		// Celery appends "[key=value ...]" to each name when taskinfoitems are asked
+		replies.forEach((node, names) -> tasksByNode.put(node,
+				names.stream().map((name) -> name.split(" ", 2)[0]).collect(Collectors.toSet())));
+		List<TaskClientMethod> missing = new ArrayList<>();
+		List<TaskClientMethod> registered = new ArrayList<>();
+		for (TaskClientMethod method : methods) {
+			(registeredBy(tasksByNode, method).isEmpty() ? missing : registered).add(method);
+		}
+		List<TaskClientMethod> unconsumed = new ArrayList<>();
+		if (registered.stream().anyMatch((method) -> method.queue() != null)) {
+			Map<String, List<String>> queuesByNode = this.fleet.consumedQueues();
+			for (TaskClientMethod method : registered) {
+				if (method.queue() != null && registeredBy(tasksByNode, method).stream()
+					// a node that did not answer active_queues in time is not held against the method
+					.noneMatch((node) -> queuesByNode.getOrDefault(node, List.of(method.queue()))
+						.contains(method.queue()))) {
+					unconsumed.add(method);
+				}
+			}
+		}
+		return new TaskClientVerification(this.clock.instant(), replies.keySet().stream().sorted().toList(),
+				methods.size(), replies.isEmpty() ? List.of() : missing, unconsumed, null);
+	}
+
+	private static List<String> registeredBy(Map<String, Set<String>> tasksByNode, TaskClientMethod method) {
+		return tasksByNode.entrySet()
+			.stream()
+			.filter((node) -> node.getValue().contains(method.task()))
+			.map(Map.Entry::getKey)
+			.toList();
 	}
 
 	/**
@@ -98,17 +140,36 @@ public final class TaskClientVerifier {
 			logger.warn("Task clients not verified: no worker answered 'inspect registered' within " + this.timeout
 					+ "; " + verification.methods() + " client methods unchecked");
 		}
-		else if (!verification.missing().isEmpty()) {
-			logger.warn("Task client methods whose task no live worker registers (asked " + verification.workers()
-					+ "): " + verification.missing()
-						.stream()
-						.map((method) -> method.client() + "." + method.method() + " -> " + method.task())
-						.collect(Collectors.joining("; ")));
+		else if (!verification.missing().isEmpty() || !verification.unconsumed().isEmpty()) {
+			if (!verification.missing().isEmpty()) {
+				logger.warn("Task client methods whose task no live worker registers (asked " + verification.workers()
+						+ "): " + describe(verification.missing()));
+			}
+			if (!verification.unconsumed().isEmpty()) {
+				logger.warn("Task client methods whose queue no live worker registering their task consumes (asked "
+						+ verification.workers() + "): " + describe(verification.unconsumed()));
+			}
 		}
 		else if (logger.isInfoEnabled()) {
 			logger.info("Task clients verified: the tasks of all " + verification.methods()
 					+ " client methods are registered by " + verification.workers());
 		}
+	}
+
+	private static String describe(List<TaskClientMethod> methods) {
+		return methods.stream()
+			.map((method) -> method.client() + "." + method.method() + " -> " + method.task()
+					+ ((method.queue() != null) ? " on queue " + method.queue() : ""))
+			.collect(Collectors.joining("; "));
+	}
+
+	/** What the verification asks the workers, by node name. */
+	interface Fleet {
+
+		Map<String, List<String>> registeredTasks();
+
+		Map<String, List<String>> consumedQueues();
+
 	}
 
 }

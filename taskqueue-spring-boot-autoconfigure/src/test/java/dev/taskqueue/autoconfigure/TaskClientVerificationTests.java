@@ -21,6 +21,7 @@ import dev.taskqueue.client.EnableTaskClients;
 import dev.taskqueue.client.TaskClientMethod;
 import dev.taskqueue.client.TaskClientVerification;
 import dev.taskqueue.client.TaskClientVerifier;
+import dev.taskqueue.client.queued.QueuedClient;
 import dev.taskqueue.client.scan.other.OtherClient;
 import dev.taskqueue.core.CeleryTask;
 
@@ -71,9 +72,24 @@ class TaskClientVerificationTests {
 		this.context = start(true, PingTasks.class);
 		TaskClientVerification verification = awaitVerification();
 		assertThat(verification.missing()).isEmpty();
+		assertThat(verification.unconsumed()).isEmpty();
 		assertThat(verification.verified()).isTrue();
 		assertThat(output).contains("Task clients verified: the tasks of all 1 client methods are registered by"
 				+ " [verify@test]");
+	}
+
+	@Test
+	void aQueueNoWorkerRegisteringTheTaskConsumesIsReported(CapturedOutput output) {
+		this.context = start(true, QueuedClients.class, PingTasks.class);
+		TaskClientVerification verification = awaitVerification();
+		assertThat(verification.missing()).isEmpty();
+		assertThat(verification.unconsumed()).singleElement()
+			.isEqualTo(new TaskClientMethod(QueuedClient.class.getName(), "echo(String)", "verify.echo",
+					"nobody-consumes-this"));
+		assertThat(verification.verified()).isFalse();
+		assertThat(output).contains("Task client methods whose queue no live worker registering their task consumes"
+				+ " (asked [verify@test]): " + QueuedClient.class.getName()
+				+ ".echo(String) -> verify.echo on queue nobody-consumes-this");
 	}
 
 	@Test
@@ -142,6 +158,12 @@ class TaskClientVerificationTests {
 		String echo(String text) {
 			return text;
 		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableTaskClients(clients = QueuedClient.class)
+	static class QueuedClients {
 
 	}
 
