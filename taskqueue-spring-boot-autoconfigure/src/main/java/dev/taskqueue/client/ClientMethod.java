@@ -8,7 +8,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.ParameterizedTypeReference;
@@ -45,7 +44,21 @@ record ClientMethod(Method method, String taskName, ReturnStyle style, Type resu
 	 * @return what the method returns
 	 */
 	@Nullable Object call(TaskOperations tasks, @Nullable Object @Nullable [] arguments) {
-		@Nullable Object[] values = (arguments != null) ? arguments : new Object[0];
+		Call call = bind((arguments != null) ? arguments : new Object[0]);
+		ParameterizedTypeReference<Object> type = ParameterizedTypeReference.forType(this.resultType);
+		return switch (this.style) {
+			case SIGNATURE -> Signature.of(this.taskName).args(call.args()).kwargs(call.kwargs()).options(call.options());
+			case NONE -> {
+				request(tasks, call).send();
+				yield null;
+			}
+			case ASYNC_RESULT -> request(tasks, call).send(type);
+			case RESULT -> valueOf(request(tasks, call).send(type), timeout(call.options()));
+			case FUTURE -> ResultFuture.of(tasks, request(tasks, call).sendAsync(type), timeout(call.options()));
+		};
+	}
+
+	private Call bind(@Nullable Object[] values) {
 		List<@Nullable Object> args = new ArrayList<>(values.length);
 		Map<String, @Nullable Object> kwargs = new LinkedHashMap<>();
 		TaskOptions effective = this.options;
@@ -63,21 +76,11 @@ record ClientMethod(Method method, String taskName, ReturnStyle style, Type resu
 				args.add(values[i]);
 			}
 		}
-		if (this.style == ReturnStyle.SIGNATURE) {
-			return Signature.of(this.taskName).args(args).kwargs(kwargs).options(effective);
-		}
-		TaskRequest request = tasks.task(this.taskName).args(args).kwargs(kwargs).options(effective);
-		ParameterizedTypeReference<Object> type = ParameterizedTypeReference.forType(this.resultType);
-		return switch (this.style) {
-			case NONE -> {
-				request.send();
-				yield null;
-			}
-			case ASYNC_RESULT -> request.send(type);
-			case RESULT -> valueOf(request.send(type), timeout(effective));
-			case FUTURE -> ResultFuture.of(tasks, request.id(idOf(effective)).sendAsync(type), timeout(effective));
-			case SIGNATURE -> throw new IllegalStateException("Signatures are built above");
-		};
+		return new Call(args, kwargs, effective);
+	}
+
+	private TaskRequest request(TaskOperations tasks, Call call) {
+		return tasks.task(this.taskName).args(call.args()).kwargs(call.kwargs()).options(call.options());
 	}
 
 	private @Nullable Object valueOf(AsyncResult<Object> result, Duration timeout) {
@@ -98,9 +101,8 @@ record ClientMethod(Method method, String taskName, ReturnStyle style, Type resu
 		return timeout;
 	}
 
-	private static String idOf(TaskOptions options) {
-		// the id is known before the send completes, to name the task in a timeout
-		return (options.taskId() != null) ? options.taskId() : UUID.randomUUID().toString();
+	/** One call's arguments and options. */
+	private record Call(List<@Nullable Object> args, Map<String, @Nullable Object> kwargs, TaskOptions options) {
 	}
 
 }

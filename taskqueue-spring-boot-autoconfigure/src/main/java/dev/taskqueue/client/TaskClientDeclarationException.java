@@ -32,9 +32,16 @@ public class TaskClientDeclarationException extends TaskQueueException {
 	}
 
 	static String describe(Method method) {
-		StringBuilder text = new StringBuilder(method.getDeclaringClass().getName()).append('.')
-			.append(method.getName())
-			.append('(');
+		return method.getDeclaringClass().getName() + "." + signature(method);
+	}
+
+	/**
+	 * Return a method as {@code name(ParameterTypes)}, with simple type names.
+	 * @param method the method
+	 * @return its signature
+	 */
+	static String signature(Method method) {
+		StringBuilder text = new StringBuilder(method.getName()).append('(');
 		Class<?>[] parameters = method.getParameterTypes();
 		for (int i = 0; i < parameters.length; i++) {
 			text.append((i > 0) ? ", " : "").append(parameters[i].getSimpleName());

@@ -93,8 +93,7 @@ public final class TaskClientProxyFactory {
 	}
 
 	private static TaskClientMethod describe(Class<?> client, ClientMethod method) {
-		String signature = TaskClientDeclarationException.describe(method.method());
-		return new TaskClientMethod(client.getName(), signature.substring(signature.lastIndexOf('.') + 1),
+		return new TaskClientMethod(client.getName(), TaskClientDeclarationException.signature(method.method()),
 				method.taskName(), method.options().queue());
 	}
 

@@ -8,6 +8,7 @@ import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
 import org.springframework.beans.factory.support.RootBeanDefinition;
 import org.springframework.context.annotation.ClassPathScanningCandidateComponentProvider;
+import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.core.env.Environment;
 import org.springframework.core.io.ResourceLoader;
 import org.springframework.core.type.filter.AnnotationTypeFilter;
@@ -88,7 +89,8 @@ public final class TaskClientRegistrations {
 	 * @param client the {@code @TaskClient} interface
 	 */
 	public void register(Class<?> client) {
-		if (!client.isInterface() || !client.isAnnotationPresent(TaskClient.class)) {
+		// the scan also finds interfaces annotated with an annotation that carries @TaskClient
+		if (!client.isInterface() || !AnnotatedElementUtils.hasAnnotation(client, TaskClient.class)) {
 			throw new IllegalArgumentException(client.getName() + " is not an interface annotated with @TaskClient");
 		}
 		if (this.registry.containsBeanDefinition(client.getName())) {

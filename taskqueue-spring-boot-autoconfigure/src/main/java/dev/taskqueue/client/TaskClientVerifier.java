@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -95,32 +96,34 @@ public final class TaskClientVerifier {
 		replies.forEach((node, names) -> tasksByNode.put(node,
 				names.stream().map((name) -> name.split(" ", 2)[0]).collect(Collectors.toSet())));
 		List<TaskClientMethod> missing = new ArrayList<>();
-		List<TaskClientMethod> registered = new ArrayList<>();
+		Map<TaskClientMethod, List<String>> registeredBy = new LinkedHashMap<>();
 		for (TaskClientMethod method : methods) {
-			(registeredBy(tasksByNode, method).isEmpty() ? missing : registered).add(method);
+			List<String> nodes = tasksByNode.entrySet()
+				.stream()
+				.filter((node) -> node.getValue().contains(method.task()))
+				.map(Map.Entry::getKey)
+				.toList();
+			if (nodes.isEmpty()) {
+				missing.add(method);
+			}
+			else {
+				registeredBy.put(method, nodes);
+			}
 		}
 		List<TaskClientMethod> unconsumed = new ArrayList<>();
-		if (registered.stream().anyMatch((method) -> method.queue() != null)) {
+		if (registeredBy.keySet().stream().anyMatch((method) -> method.queue() != null)) {
 			Map<String, List<String>> queuesByNode = this.fleet.consumedQueues();
-			for (TaskClientMethod method : registered) {
-				if (method.queue() != null && registeredBy(tasksByNode, method).stream()
-					// a node that did not answer active_queues in time is not held against the method
-					.noneMatch((node) -> queuesByNode.getOrDefault(node, List.of(method.queue()))
-						.contains(method.queue()))) {
+			registeredBy.forEach((method, nodes) -> {
+				String queue = method.queue();
+				// a node that did not answer active_queues in time is not held against the method
+				if (queue != null && nodes.stream()
+					.noneMatch((node) -> queuesByNode.getOrDefault(node, List.of(queue)).contains(queue))) {
 					unconsumed.add(method);
 				}
-			}
+			});
 		}
 		return new TaskClientVerification(this.clock.instant(), replies.keySet().stream().sorted().toList(),
 				methods.size(), replies.isEmpty() ? List.of() : missing, unconsumed, null);
-	}
-
-	private static List<String> registeredBy(Map<String, Set<String>> tasksByNode, TaskClientMethod method) {
-		return tasksByNode.entrySet()
-			.stream()
-			.filter((node) -> node.getValue().contains(method.task()))
-			.map(Map.Entry::getKey)
-			.toList();
 	}
 
 	/**

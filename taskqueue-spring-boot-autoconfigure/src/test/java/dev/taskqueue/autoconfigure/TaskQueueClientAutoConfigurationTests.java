@@ -12,11 +12,13 @@ import dev.taskqueue.client.TaskClientDeclarationException;
 import dev.taskqueue.client.TaskClientProxyFactory;
 import dev.taskqueue.client.TaskClientVerifier;
 import dev.taskqueue.client.invalid.InvalidClient;
+import dev.taskqueue.client.meta.MetaAnnotatedClient;
 import dev.taskqueue.client.scan.ScanApplication;
 import dev.taskqueue.client.scan.ScannedClient;
 import dev.taskqueue.client.scan.other.OtherClient;
 import dev.taskqueue.core.AsyncResult;
 import dev.taskqueue.test.RecordingTaskOperations;
+import dev.taskqueue.test.SentTask;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -60,6 +62,17 @@ class TaskQueueClientAutoConfigurationTests {
 	void enableTaskClientsScansTheGivenPackages() {
 		this.contextRunner.withUserConfiguration(OtherPackage.class)
 			.run((context) -> assertThat(context).hasSingleBean(OtherClient.class).doesNotHaveBean(ScannedClient.class));
+	}
+
+	@Test
+	void clientsAnnotatedWithAnAnnotationCarryingTaskClientAreFound() {
+		this.contextRunner.withUserConfiguration(MetaAnnotatedPackage.class, RecordingConfiguration.class)
+			.run((context) -> {
+				context.getBean(MetaAnnotatedClient.class).close(7L);
+				SentTask sent = context.getBean(RecordingTaskOperations.class).sentOnce("billing.close");
+				assertThat(sent.args()).containsExactly(7);
+				assertThat(sent.queue()).isEqualTo("billing");
+			});
 	}
 
 	@Test
@@ -107,6 +120,12 @@ class TaskQueueClientAutoConfigurationTests {
 	@Configuration(proxyBeanMethods = false)
 	@EnableTaskClients(basePackageClasses = OtherClient.class)
 	static class OtherPackage {
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableTaskClients(basePackageClasses = MetaAnnotatedClient.class)
+	static class MetaAnnotatedPackage {
 
 	}
 

@@ -6,6 +6,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
 
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisClient;
@@ -194,9 +195,20 @@ final class RedisConnector {
 	 * @return whether a {@code READONLY} error is in its causes
 	 */
 	static boolean refusedByReplica(@Nullable Throwable ex) {
+		return causedBy(ex, (cause) -> cause instanceof RedisReadOnlyException
+				|| (cause.getMessage() != null && cause.getMessage().startsWith("READONLY")));
+	}
+
+	/**
+	 * Whether a failure or one of its causes matches, such as Redis's error reply in what
+	 * Lettuce and Spring Data Redis wrap it in.
+	 * @param ex the failure, or what wraps it
+	 * @param test what to look for
+	 * @return whether a cause matches
+	 */
+	static boolean causedBy(@Nullable Throwable ex, Predicate<Throwable> test) {
 		for (Throwable cause = ex; cause != null && cause.getCause() != cause; cause = cause.getCause()) {
-			if (cause instanceof RedisReadOnlyException
-					|| (cause.getMessage() != null && cause.getMessage().startsWith("READONLY"))) {
+			if (test.test(cause)) {
 				return true;
 			}
 		}

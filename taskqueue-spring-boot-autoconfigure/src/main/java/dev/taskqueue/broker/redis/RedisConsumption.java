@@ -220,12 +220,8 @@ final class RedisConsumption implements Consumption {
 
 	// "ERR unknown command 'BLMOVE'" anywhere in the causes
 	private static boolean unknownCommand(Throwable ex) {
-		for (Throwable cause = ex; cause != null && cause.getCause() != cause; cause = cause.getCause()) {
-			if (cause.getMessage() != null && cause.getMessage().contains("unknown command")) {
-				return true;
-			}
-		}
-		return false;
+		return RedisConnector.causedBy(ex,
+				(cause) -> cause.getMessage() != null && cause.getMessage().contains("unknown command"));
 	}
 
 	private void dispatch(List<Popped> batch) {
